@@ -1,0 +1,50 @@
+import { AnalysisException } from '../errors/analysis-exception.js';
+import { OptionError } from '../errors/option-error.js';
+import type { StreamingSourceNode } from '../plan/logical-plan.js';
+import { DataFrame } from './data-frame.js';
+import { CaseInsensitiveOptions, type OptionValue } from './options.js';
+import type { SparkSession } from './spark-session.js';
+import type { Schema } from './types.js';
+
+const SUPPORTED_FORMATS = ['socket'] as const;
+
+/** `spark.readStream`: describes a streaming source, as PySpark's DataStreamReader. */
+export class DataStreamReader {
+  private sourceFormat = '';
+  private readonly opts = new CaseInsensitiveOptions();
+
+  constructor(private readonly session: SparkSession) {}
+
+  format(source: string): this {
+    this.sourceFormat = source;
+    return this;
+  }
+
+  option(key: string, value: OptionValue): this {
+    this.opts.set(key, value);
+    return this;
+  }
+
+  options(options: Readonly<Record<string, OptionValue>>): this {
+    for (const [k, v] of Object.entries(options)) this.opts.set(k, v);
+    return this;
+  }
+
+  load(): DataFrame {
+    const format = this.sourceFormat.toLowerCase();
+    if (!(SUPPORTED_FORMATS as readonly string[]).includes(format)) {
+      throw new OptionError(`unsupported streaming source format '${this.sourceFormat}'; supported: ${SUPPORTED_FORMATS.join(', ')}`);
+    }
+    const host = this.opts.get('host');
+    // TextSocketSourceProvider.checkParameters
+    if (host === undefined) throw new AnalysisException('Set a host to read from with option("host", ...).');
+    if (this.opts.get('port') === undefined) throw new AnalysisException('Set a port to read from with option("port", ...).');
+    const port = this.opts.getInt('port', 0, 0);
+    if (port > 65535) throw new OptionError(`option 'port' must be within 0-65535, got '${port}'`);
+    const schema: Schema = this.opts.getBoolean('includeTimestamp', false)
+      ? [{ name: 'value', type: 'string', nullable: true }, { name: 'timestamp', type: 'timestamp', nullable: true }]
+      : [{ name: 'value', type: 'string', nullable: true }];
+    const node: StreamingSourceNode = { node: 'StreamingSource', index: 0, format, options: this.opts.toRecord(), schema };
+    return new DataFrame(this.session, node);
+  }
+}

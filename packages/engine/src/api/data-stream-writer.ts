@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { OptionError } from '../errors/option-error.js';
+import { validatePlan } from '../plan/plan-validator.js';
+import { OUTPUT_MODES, type OutputMode, type QueryPlan } from '../plan/query-plan.js';
+import type { DataFrame } from './data-frame.js';
+import { CaseInsensitiveOptions, type OptionValue } from './options.js';
+import type { StreamingQuery } from './streaming-query.js';
+import { DEFAULT_TRIGGER, toTriggerSpec, type TriggerOptions, type TriggerSpec } from './trigger.js';
+
+const SUPPORTED_SINKS = ['console'] as const;
+
+/** `df.writeStream`: where and how results go, as PySpark's DataStreamWriter. */
+export class DataStreamWriter {
+  private mode: OutputMode = 'append';
+  private sinkFormat = 'console';
+  private triggerSpec: TriggerSpec = DEFAULT_TRIGGER;
+  private name: string | null = null;
+  private readonly opts = new CaseInsensitiveOptions();
+
+  constructor(private readonly df: DataFrame) {}
+
+  outputMode(mode: string): this {
+    const m = mode.toLowerCase();
+    if (!(OUTPUT_MODES as readonly string[]).includes(m)) {
+      // InternalOutputModes.apply's message
+      throw new OptionError(`Unknown output mode ${mode}. Accepted output modes are 'append', 'complete', 'update'`);
+    }
+    this.mode = m as OutputMode;
+    return this;
+  }
+
+  format(sink: string): this {
+    this.sinkFormat = sink.toLowerCase();
+    return this;
+  }
+
+  option(key: string, value: OptionValue): this {
+    this.opts.set(key, value);
+    return this;
+  }
+
+  options(options: Readonly<Record<string, OptionValue>>): this {
+    for (const [k, v] of Object.entries(options)) this.opts.set(k, v);
+    return this;
+  }
+
+  trigger(options: TriggerOptions): this {
+    this.triggerSpec = toTriggerSpec(options);
+    return this;
+  }
+
+  queryName(name: string): this {
+    this.name = name;
+    return this;
+  }
+
+  /** The plan document `start()` runs; what `sluice plan` prints and the services take. */
+  toPlan(): QueryPlan {
+    if (!(SUPPORTED_SINKS as readonly string[]).includes(this.sinkFormat)) {
+      throw new OptionError(`unsupported sink format '${this.sinkFormat}'; supported: ${SUPPORTED_SINKS.join(', ')}`);
+    }
+    const session = this.df.sparkSession;
+    const location = this.opts.get('checkpointLocation') ?? session.conf.get('spark.sql.streaming.checkpointLocation');
+    const sinkOptions = new CaseInsensitiveOptions(this.opts.toRecord());
+    // Validate console options now, so a bad value fails at start().
+    sinkOptions.getInt('numRows', 20, 0);
+    sinkOptions.getBoolean('truncate', true);
+    const plan: QueryPlan = {
+      version: 1,
+      name: this.name,
+      checkpointLocation: location ?? `temporary-${randomUUID()}`,
+      temporaryCheckpoint: location === undefined,
+      outputMode: this.mode,
+      sessionTimeZone: session.conf.get('spark.sql.session.timeZone') ?? 'UTC',
+      trigger: this.triggerSpec,
+      sink: { format: 'console', options: sinkOptions.toRecord() },
+      root: this.df.plan,
+    };
+    validatePlan(plan);
+    return plan;
+  }
+
+  /**
+   * Starts the query. Analysis errors throw here, as in Spark; connection and runtime errors
+   * surface through `awaitStarted()` / `awaitTermination()`.
+   */
+  start(): StreamingQuery {
+    const plan = this.toPlan();
+    planRecorder?.(plan);
+    if (planRecorder !== null) return new RecordedQuery(plan);
+    return this.df.sparkSession.manager.start(plan);
+  }
+}
+
+/** When set (by `sluice plan`), `start()` hands plans here instead of running them. */
+let planRecorder: ((plan: QueryPlan) => void) | null = null;
+
+export function recordPlansInstead(recorder: ((plan: QueryPlan) => void) | null): void {
+  planRecorder = recorder;
+}
+
+/** The query handle of a plan that was recorded, not run. */
+class RecordedQuery implements StreamingQuery {
+  readonly id = '';
+  readonly runId = '';
+  readonly isActive = false;
+  readonly lastProgress = null;
+  readonly recentProgress = [];
+  readonly status = { message: 'Recorded', isDataAvailable: false, isTriggerActive: false };
+
+  constructor(private readonly plan: QueryPlan) {}
+
+  get name(): string | null {
+    return this.plan.name;
+  }
+
+  async awaitTermination(): Promise<boolean> {
+    return true;
+  }
+
+  async awaitStarted(): Promise<void> {}
+
+  async stop(): Promise<void> {}
+
+  exception(): Error | null {
+    return null;
+  }
+}

@@ -1,0 +1,99 @@
+import { isLogLevel, setLogLevel } from '../internal/logger.js';
+import { queryManager, type QueryManager } from '../runtime/query-manager.js';
+import { DataStreamReader } from './data-stream-reader.js';
+import type { OptionValue } from './options.js';
+import type { StreamingQuery } from './streaming-query.js';
+
+/** Spark's `spark.conf`: session settings by their Spark names. */
+export class RuntimeConfig {
+  private readonly values = new Map<string, string>();
+
+  set(key: string, value: OptionValue): void {
+    this.values.set(key, String(value));
+  }
+
+  get(key: string, fallback?: string): string | undefined {
+    return this.values.get(key) ?? fallback;
+  }
+
+  unset(key: string): void {
+    this.values.delete(key);
+  }
+}
+
+/** `spark.sparkContext`: here only the log level matters. */
+export class SparkContext {
+  /** Spark's levels (ALL, DEBUG, INFO, WARN, ERROR, FATAL, OFF, TRACE) mapped to ours. */
+  setLogLevel(level: string): void {
+    const l = level.trim().toLowerCase();
+    const mapped = l === 'all' || l === 'trace' ? 'debug' : l === 'fatal' || l === 'off' ? 'error' : l;
+    if (isLogLevel(mapped)) setLogLevel(mapped);
+  }
+}
+
+/** `spark.streams`: the active queries of this session. */
+export class StreamingQueryManager {
+  constructor(private readonly manager: QueryManager) {}
+
+  get active(): StreamingQuery[] {
+    return this.manager.active;
+  }
+
+  awaitAnyTermination(): Promise<void> {
+    return this.manager.awaitAnyTermination();
+  }
+}
+
+export class SparkSessionBuilder {
+  private name = 'sluice';
+  private readonly conf = new Map<string, string>();
+
+  appName(name: string): this {
+    this.name = name;
+    return this;
+  }
+
+  /** Accepted for PySpark compatibility; Sluice always runs against Kafka and Redis. */
+  master(_master: string): this {
+    return this;
+  }
+
+  config(key: string, value: OptionValue): this {
+    this.conf.set(key, String(value));
+    return this;
+  }
+
+  getOrCreate(): SparkSession {
+    const session = (SparkSession.active ??= new SparkSession(this.name));
+    for (const [k, v] of this.conf) session.conf.set(k, v);
+    return session;
+  }
+}
+
+/** The entry point, as PySpark's: `SparkSession.builder.appName("x").getOrCreate()`. */
+export class SparkSession {
+  static active: SparkSession | null = null;
+  readonly conf = new RuntimeConfig();
+  readonly sparkContext = new SparkContext();
+  readonly streams: StreamingQueryManager;
+
+  constructor(readonly appName: string, readonly manager: QueryManager = queryManager()) {
+    this.streams = new StreamingQueryManager(manager);
+    this.conf.set('spark.app.name', appName);
+    this.conf.set('spark.sql.session.timeZone', Intl.DateTimeFormat().resolvedOptions().timeZone);
+  }
+
+  static get builder(): SparkSessionBuilder {
+    return new SparkSessionBuilder();
+  }
+
+  get readStream(): DataStreamReader {
+    return new DataStreamReader(this);
+  }
+
+  /** Stops every query of the session. */
+  async stop(): Promise<void> {
+    await this.manager.stopAll();
+    if (SparkSession.active === this) SparkSession.active = null;
+  }
+}

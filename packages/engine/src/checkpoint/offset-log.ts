@@ -1,0 +1,33 @@
+import type { Redis } from 'ioredis';
+import { checkpointKeys } from '../state/keys.js';
+import { RedisMetadataLog } from './redis-metadata-log.js';
+
+/** End offsets of one source: partition → next offset to read (exclusive end of the batch). */
+export type SourceOffsets = Readonly<Record<string, number>>;
+
+/** Spark's OffsetSeq: the batch's end offset per source plus the batch's metadata. */
+export interface OffsetLogEntry {
+  readonly batchWatermarkMs: number;
+  readonly batchTimestampMs: number;
+  /** One entry per source, by source index. */
+  readonly offsets: readonly SourceOffsets[];
+}
+
+/** The write-ahead log: entry N is written before batch N runs (Spark's `offsets/`). */
+export class OffsetLog extends RedisMetadataLog<OffsetLogEntry> {
+  constructor(redis: Redis, checkpointLocation: string) {
+    super(redis, checkpointKeys(checkpointLocation).offsets, 'v1');
+  }
+
+  protected serialize(entry: OffsetLogEntry): string {
+    return JSON.stringify(entry);
+  }
+
+  protected deserialize(body: string): OffsetLogEntry {
+    const raw = JSON.parse(body) as OffsetLogEntry;
+    if (!Array.isArray(raw.offsets) || typeof raw.batchTimestampMs !== 'number') {
+      throw new TypeError('offset log entry lacks offsets or batchTimestampMs');
+    }
+    return raw;
+  }
+}

@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+import { register } from 'node:module';
+import { writeFile } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { recordPlansInstead } from '../api/data-stream-writer.js';
+import { exportConnections, loadEngineConfig } from '../config/config.js';
+import { StreamError } from '../errors/stream-error.js';
+import { createLogger, setLogLevel } from '../internal/logger.js';
+import { serializePlan } from '../plan/plan-json.js';
+import type { QueryPlan } from '../plan/query-plan.js';
+import { ensureLocalStack } from '../runtime/local-stack.js';
+import { queryManager } from '../runtime/query-manager.js';
+
+const HELP = `Usage: sluice <command> [options]
+
+Commands:
+  run <program.ts|.js>        Run a Sluice program (ingest, processor and sink in this
+                              process). Starts the local Kafka broker and Redis unless
+                              KAFKA_BROKERS / REDIS_URL are set; Ctrl-C stops everything.
+  plan <program.ts|.js> [-o <file>]
+                              Print the query plan document the program's start() would
+                              run, for the ingest, processor and sink services.
+  help                        Show this help.
+
+Environment: KAFKA_BROKERS, REDIS_URL, SLUICE_LOG_LEVEL (debug|info|warn|error).
+`;
+
+const log = createLogger({ component: 'cli' });
+
+async function loadProgram(program: string): Promise<void> {
+  const { register: registerTsx } = await import('tsx/esm/api');
+  registerTsx();
+  register('./resolve-hooks.js', import.meta.url);
+  await import(pathToFileURL(resolvePath(program)).href);
+}
+
+async function runCommand(program: string): Promise<number> {
+  const manager = queryManager();
+  manager.installSignalHandlers();
+  const config = loadEngineConfig();
+  setLogLevel(config.log.level);
+  const stack = await ensureLocalStack({ brokers: config.kafka.brokers, redisUrl: config.redis.url }, log);
+  manager.addShutdownHook(() => stack.stop());
+  exportConnections(stack.brokers, stack.redisUrl);
+  await loadProgram(program);
+  // The program's main ended (spark-submit's driver exits here too): stop what still runs.
+  await manager.stopAll();
+  return 0;
+}
+
+async function planCommand(program: string, out: string | undefined): Promise<number> {
+  const plans: QueryPlan[] = [];
+  recordPlansInstead((plan) => plans.push(plan));
+  await loadProgram(program);
+  if (plans.length !== 1) {
+    log.error(`the program started ${plans.length} queries; plan needs exactly one`);
+    return 2;
+  }
+  const text = `${serializePlan(plans[0] as QueryPlan)}\n`;
+  if (out === undefined) process.stdout.write(text);
+  else await writeFile(out, text);
+  return 0;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(HELP);
+    return command === undefined ? 2 : 0;
+  }
+  const program = args.find((a) => !a.startsWith('-'));
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (program === undefined) {
+    process.stderr.write(`sluice ${command}: missing <program>\n\n${HELP}`);
+    return 2;
+  }
+  switch (command) {
+    case 'run':
+      return runCommand(program);
+    case 'plan': {
+      const i = args.indexOf('-o');
+      return planCommand(program, i >= 0 ? args[i + 1] : undefined);
+    }
+    default:
+      process.stderr.write(`sluice: unknown command '${command}'\n\n${HELP}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof StreamError) {
+      process.stderr.write(`${err.name}: ${err.message}\n`);
+      log.error('failed', { err });
+    } else {
+      log.error('failed', { err });
+      process.stderr.write(`${String(err instanceof Error ? err.stack : err)}\n`);
+    }
+    void queryManager().stopAll().finally(() => process.exit(1));
+  },
+);

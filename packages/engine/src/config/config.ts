@@ -1,0 +1,174 @@
+import convict from 'convict';
+import { ConfigError } from '../errors/config-error.js';
+
+/**
+ * Configuration: convict schemas with the blocks every part shares (kafka, redis, metrics,
+ * log). Environment variables use the names users know (`KAFKA_BROKERS`, `REDIS_URL`) and
+ * `SLUICE_*` for the rest. Invalid values stop the part at start with a ConfigError naming
+ * the key, the value and what is allowed. The only module of the engine that reads
+ * `process.env`.
+ */
+
+convict.addFormat({
+  name: 'broker-list',
+  validate(value: unknown) {
+    if (typeof value !== 'string') throw new Error('a comma-separated list of host:port');
+    if (value === '') return;
+    for (const broker of value.split(',')) {
+      if (!/^[A-Za-z0-9_.\-[\]:]+:\d{1,5}$/.test(broker.trim())) {
+        throw new Error('a comma-separated list of host:port (e.g. 127.0.0.1:9092), or empty to start a local broker');
+      }
+    }
+  },
+});
+
+convict.addFormat({
+  name: 'redis-url',
+  validate(value: unknown) {
+    if (typeof value !== 'string') throw new Error('a redis:// or rediss:// URL');
+    if (value === '') return;
+    if (!/^rediss?:\/\/[^\s]+$/.test(value)) {
+      throw new Error('a redis:// or rediss:// URL (e.g. redis://127.0.0.1:6379), or empty to use or start a local Redis');
+    }
+  },
+});
+
+convict.addFormat({
+  name: 'log-level',
+  validate(value: unknown) {
+    if (!['debug', 'info', 'warn', 'error'].includes(String(value))) throw new Error('one of debug, info, warn, error');
+  },
+});
+
+convict.addFormat({
+  name: 'metrics-port',
+  validate(value: unknown) {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 65535) {
+      throw new Error('an integer port 0-65535 (0 picks a free port)');
+    }
+  },
+  coerce: (value: string) => (/^\s*\d+\s*$/.test(value) ? Number(value) : value),
+});
+
+/** The blocks every service's schema includes. */
+export const commonSchema = {
+  kafka: {
+    brokers: {
+      doc: 'Kafka bootstrap brokers, comma-separated host:port. Empty: start the local broker.',
+      format: 'broker-list',
+      default: '',
+      env: 'KAFKA_BROKERS',
+    },
+    clientId: {
+      doc: 'Kafka client id prefix.',
+      format: String,
+      default: 'sluice',
+      env: 'SLUICE_KAFKA_CLIENT_ID',
+    },
+  },
+  redis: {
+    url: {
+      doc: 'Redis URL. Empty: use redis://127.0.0.1:6379 if it answers, else start a local redis-server.',
+      format: 'redis-url',
+      default: '',
+      env: 'REDIS_URL',
+    },
+  },
+  metrics: {
+    port: {
+      doc: 'Port of the /metrics, /healthz and /readyz endpoints (0 picks a free port).',
+      format: 'metrics-port',
+      default: 0,
+      env: 'SLUICE_METRICS_PORT',
+    },
+  },
+  log: {
+    level: {
+      doc: 'Lowest log level written to stderr.',
+      format: 'log-level',
+      default: 'info',
+      env: 'SLUICE_LOG_LEVEL',
+    },
+  },
+} as const;
+
+export interface CommonConfig {
+  readonly kafka: { readonly brokers: string; readonly clientId: string };
+  readonly redis: { readonly url: string };
+  readonly metrics: { readonly port: number };
+  readonly log: { readonly level: 'debug' | 'info' | 'warn' | 'error' };
+}
+
+interface SchemaLeaf {
+  readonly env?: string;
+  readonly format?: unknown;
+  readonly default?: unknown;
+  readonly doc?: string;
+}
+
+function envNameOf(schema: unknown, key: string): string | undefined {
+  let node: unknown = schema;
+  for (const part of key.split('.')) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return typeof node === 'object' && node !== null ? (node as SchemaLeaf).env : undefined;
+}
+
+/**
+ * Loads a schema from its defaults, the file named by `SLUICE_CONFIG` (JSON), and the
+ * environment, validates it strictly, and returns a frozen object.
+ */
+export function loadConfig<T>(schema: object, env: NodeJS.ProcessEnv = process.env): T {
+  const config = convict(schema as convict.Schema<T>, { env: env as Record<string, string> });
+  const file = env['SLUICE_CONFIG'];
+  if (file !== undefined && file !== '') {
+    try {
+      config.loadFile(file);
+    } catch (cause) {
+      throw new ConfigError('SLUICE_CONFIG', file, 'a readable JSON config file', { cause });
+    }
+  }
+  try {
+    config.validate({ allowed: 'strict' });
+  } catch (err) {
+    const first = (err as Error).message.split('\n')[0] ?? '';
+    const m = /^([\w.]+): (.*?)(?:: value was (.*))?$/.exec(first);
+    if (m === null) throw new ConfigError('config', first, 'a valid configuration', { cause: err });
+    const key = m[1] ?? 'config';
+    const envName = envNameOf(schema, key);
+    const raw = envName !== undefined && env[envName] !== undefined ? env[envName] : config.get(key as never);
+    const where = envName !== undefined ? `${key} (env ${envName})` : key;
+    throw new ConfigError(where, raw, m[2] ?? 'a valid value', { cause: err });
+  }
+  return deepFreeze(config.getProperties()) as T;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** The connection settings of the engine's own local runs (`query.start()`). */
+export function loadEngineConfig(): CommonConfig {
+  return loadConfig<CommonConfig>(commonSchema);
+}
+
+/** True when the process runs under CI. */
+export function isCi(): boolean {
+  return process.env['CI'] === 'true';
+}
+
+/** Where the local broker and Redis keep their files; empty for the default. */
+export function localStackDir(): string {
+  return process.env['SLUICE_LOCAL_DIR'] ?? '';
+}
+
+/** Passes the chosen connections to child processes and to later loads in this process. */
+export function exportConnections(brokers: string, redisUrl: string): void {
+  process.env['KAFKA_BROKERS'] = brokers;
+  process.env['REDIS_URL'] = redisUrl;
+}

@@ -1,0 +1,71 @@
+import type { DataType, Value } from '../api/types.js';
+
+/**
+ * Renders one cell as Spark 4's `ToPrettyString` does for `show()`: NULL for nulls,
+ * timestamps in the session time zone without trailing zero fractions, doubles in Java's
+ * `Double.toString` form. Control characters are escaped as in Spark 3.4+.
+ */
+export function renderCell(value: Value, type: DataType, timeZone: string): string {
+  if (value === null) return 'NULL';
+  switch (type) {
+    case 'string':
+      return escapeControl(String(value));
+    case 'timestamp':
+      return typeof value === 'number' ? formatTimestampMicros(value, timeZone) : String(value);
+    case 'double':
+      return typeof value === 'number' ? formatJavaDouble(value) : String(value);
+    default:
+      return String(value);
+  }
+}
+
+const CONTROL_ESCAPES: Readonly<Record<string, string>> = {
+  '\n': '\\n', '\t': '\\t', '\r': '\\r', '\b': '\\b', '\f': '\\f', '\u000b': '\\v', '\u0007': '\\a',
+};
+
+function escapeControl(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f]/g, (ch) => CONTROL_ESCAPES[ch] ?? ch);
+}
+
+/** Java's Double.toString: plain notation in [1e-3, 1e7), scientific outside it. */
+export function formatJavaDouble(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Infinity) return 'Infinity';
+  if (value === -Infinity) return '-Infinity';
+  if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
+  const abs = Math.abs(value);
+  if (abs >= 1e-3 && abs < 1e7) {
+    const text = String(value);
+    return text.includes('.') ? text : `${text}.0`;
+  }
+  const [mantissa = '0', exponent = '0'] = value.toExponential().split('e');
+  const m = mantissa.includes('.') ? mantissa : `${mantissa}.0`;
+  return `${m}E${exponent.replace('+', '')}`;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', second: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** `yyyy-MM-dd HH:mm:ss[.ffffff]` with trailing zeros of the fraction trimmed. */
+export function formatTimestampMicros(micros: number, timeZone: string): string {
+  const millis = Math.floor(micros / 1000);
+  const seconds = Math.floor(micros / 1_000_000);
+  const fraction = micros - seconds * 1_000_000;
+  const parts = formatterFor(timeZone).formatToParts(new Date(millis));
+  const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '00';
+  const base = `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}`;
+  if (fraction === 0) return base;
+  return `${base}.${String(fraction).padStart(6, '0').replace(/0+$/, '')}`;
+}

@@ -1,0 +1,62 @@
+import type { Row, Schema } from '../api/types.js';
+import { displayWidth } from './display-width.js';
+import { renderCell } from './render-cell.js';
+
+export interface ShowOptions {
+  /** Rows to print at most (Spark's `numRows`, default 20). */
+  readonly numRows: number;
+  /** Longest cell kept whole; 0 turns truncation off and aligns cells left. */
+  readonly truncate: number;
+  /** Session time zone used to print timestamps. */
+  readonly timeZone: string;
+}
+
+/**
+ * Spark's `Dataset.showString(numRows, truncate)` in horizontal mode, byte for byte:
+ * a `+---+` framed table, right-aligned cells when truncating, left-aligned otherwise, and
+ * the "only showing top N rows" line when rows were left out.
+ */
+export function showString(schema: Schema, rows: readonly Row[], options: ShowOptions): string {
+  const numRows = Math.max(0, options.numRows);
+  const shown = rows.slice(0, numRows);
+  const hasMoreData = rows.length > numRows;
+  const truncate = options.truncate;
+
+  const header = schema.map((f) => f.name);
+  const body = shown.map((row) =>
+    schema.map((field, i) => {
+      const text = renderCell(row[i] ?? null, field.type, options.timeZone);
+      if (truncate > 0 && text.length > truncate) {
+        return truncate < 4 ? text.substring(0, truncate) : `${text.substring(0, truncate - 3)}...`;
+      }
+      return text;
+    }),
+  );
+
+  const widths = header.map((name, i) => {
+    let w = Math.max(3, displayWidth(name));
+    for (const cells of body) w = Math.max(w, displayWidth(cells[i] ?? ''));
+    return w;
+  });
+
+  const pad = (text: string, width: number): string => {
+    const fill = ' '.repeat(Math.max(0, width - displayWidth(text)));
+    return truncate > 0 ? fill + text : text + fill;
+  };
+  const line = (cells: readonly string[]): string =>
+    `|${cells.map((c, i) => pad(c, widths[i] ?? 3)).join('|')}|\n`;
+  const sep = `+${widths.map((w) => '-'.repeat(w)).join('+')}+\n`;
+
+  let out = sep + line(header) + sep;
+  for (const cells of body) out += line(cells);
+  out += sep;
+  if (hasMoreData) out += `only showing top ${numRows} ${numRows === 1 ? 'row' : 'rows'}\n`;
+  return out;
+}
+
+const BATCH_RULE = '-'.repeat(43);
+
+/** What the console sink prints for one batch, ending with the blank line `println` adds. */
+export function consoleBatch(batchId: number, schema: Schema, rows: readonly Row[], options: ShowOptions): string {
+  return `${BATCH_RULE}\nBatch: ${batchId}\n${BATCH_RULE}\n${showString(schema, rows, options)}\n`;
+}

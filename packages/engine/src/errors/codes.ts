@@ -1,0 +1,14 @@
+/** Every error code Sluice raises. Codes are stable: users and tests match on them. */
+export const ERROR_CODES = [
+  'ANALYSIS_ERROR',
+  'INVALID_CONFIG',
+  'INVALID_OPTION',
+  'INVALID_PLAN',
+  'SOURCE_ERROR',
+  'SINK_ERROR',
+  'CHECKPOINT_ERROR',
+  'ILLEGAL_STATE',
+  'LOCAL_STACK_ERROR',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,0 +1,34 @@
+/**
+ * Sluice: Spark Structured Streaming's programming model in TypeScript, on Kafka and Redis.
+ * The one public entry of the engine.
+ */
+export { SparkSession, SparkSessionBuilder, RuntimeConfig, SparkContext, StreamingQueryManager } from './api/spark-session.js';
+export { DataStreamReader } from './api/data-stream-reader.js';
+export { DataFrame } from './api/data-frame.js';
+export { DataStreamWriter } from './api/data-stream-writer.js';
+export type { StreamingQuery, StreamingQueryStatus } from './api/streaming-query.js';
+export type { StreamingQueryProgress, SourceProgress, SinkProgress } from './api/streaming-query-progress.js';
+export type { TriggerOptions, TriggerSpec } from './api/trigger.js';
+export type { OptionValue } from './api/options.js';
+export type { DataType, Row, Schema, StructField, Value } from './api/types.js';
+export type { QueryPlan, OutputMode, SinkSpec } from './plan/query-plan.js';
+export type { LogicalPlan, StreamingSourceNode } from './plan/logical-plan.js';
+export { parsePlan, serializePlan } from './plan/plan-json.js';
+export { showString, consoleBatch, type ShowOptions } from './console/show-string.js';
+
+export { ERROR_CODES, type ErrorCode } from './errors/codes.js';
+export { StreamError, type StreamErrorContext } from './errors/stream-error.js';
+export { AnalysisException } from './errors/analysis-exception.js';
+export { ConfigError } from './errors/config-error.js';
+export { OptionError } from './errors/option-error.js';
+export { PlanError } from './errors/plan-error.js';
+export { SourceError } from './errors/source-error.js';
+export { SinkError } from './errors/sink-error.js';
+export { CheckpointError } from './errors/checkpoint-error.js';
+export { IllegalStateError } from './errors/illegal-state-error.js';
+export { LocalStackError } from './errors/local-stack-error.js';
+
+// For the services: configuration blocks, logging and the role runner.
+export { commonSchema, loadConfig, type CommonConfig } from './config/config.js';
+export { createLogger, setLogLevel, type Logger, type LogLevel } from './internal/logger.js';
+export { runRoleService, readPlanFile, type RoleName, type RoleServiceOptions } from './runtime/role-service.js';

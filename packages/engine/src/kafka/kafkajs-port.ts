@@ -1,0 +1,192 @@
+import {
+  Kafka,
+  logLevel as KafkaLogLevel,
+  Partitioners,
+  type Consumer,
+  type IHeaders,
+  type LogEntry,
+  type Producer,
+} from 'kafkajs';
+import { createLogger, type Logger } from '../internal/logger.js';
+import type {
+  ConsumedRecord,
+  ConsumerOptions,
+  Headers,
+  KafkaAdmin,
+  KafkaConsumer,
+  KafkaPort,
+  KafkaProducer,
+  OutgoingRecord,
+  PartitionOffset,
+  ProducerOptions,
+  ProducerTransaction,
+} from './kafka-port.js';
+
+/** The kafkajs implementation of the Kafka port. The only module that imports kafkajs. */
+
+function toHeaders(raw: IHeaders | undefined): Headers {
+  const out: Record<string, string> = {};
+  if (raw === undefined) return out;
+  for (const [k, v] of Object.entries(raw)) {
+    if (v === undefined) continue;
+    const first = Array.isArray(v) ? v[0] : v;
+    if (first !== undefined) out[k] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
+  }
+  return out;
+}
+
+function toMessages(records: readonly OutgoingRecord[]): Array<{
+  key: string | null; value: string | Buffer; headers?: Record<string, string>; partition?: number;
+}> {
+  return records.map((r) => {
+    const m: { key: string | null; value: string | Buffer; headers?: Record<string, string>; partition?: number } = {
+      key: r.key ?? null,
+      value: r.value,
+    };
+    if (r.headers !== undefined) m.headers = { ...r.headers };
+    if (r.partition !== undefined) m.partition = r.partition;
+    return m;
+  });
+}
+
+function logCreator(log: Logger) {
+  return () =>
+    ({ level, log: entry }: LogEntry): void => {
+      const { message, ...rest } = entry;
+      const fields = { component: 'kafkajs', ...rest };
+      if (level === KafkaLogLevel.ERROR) log.error(message, fields);
+      else if (level === KafkaLogLevel.WARN) log.warn(message, fields);
+      else if (level === KafkaLogLevel.INFO) log.debug(message, fields);
+      else log.debug(message, fields);
+    };
+}
+
+export interface KafkajsPortOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly logger?: Logger;
+}
+
+export class KafkajsPort implements KafkaPort {
+  private readonly kafka: Kafka;
+
+  constructor(options: KafkajsPortOptions) {
+    const log = (options.logger ?? createLogger()).child({ component: 'kafka' });
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: [...options.brokers],
+      logLevel: KafkaLogLevel.WARN,
+      logCreator: logCreator(log),
+      retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5000 },
+    });
+  }
+
+  async admin(): Promise<KafkaAdmin> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    return {
+      async ensureTopic(topic, partitions) {
+        return admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+      },
+      async deleteTopics(topics) {
+        if (topics.length > 0) await admin.deleteTopics({ topics: [...topics] });
+      },
+      async listTopics() {
+        return admin.listTopics();
+      },
+      async endOffsets(topic) {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        return offsets.map((o) => ({ partition: o.partition, offset: Number(o.high) }));
+      },
+      async setGroupOffsets(groupId, topic, offsets) {
+        await admin.setOffsets({
+          groupId,
+          topic,
+          partitions: offsets.map((o) => ({ partition: o.partition, offset: String(o.offset) })),
+        });
+      },
+      async deleteGroups(groupIds) {
+        if (groupIds.length > 0) await admin.deleteGroups([...groupIds]);
+      },
+      async close() {
+        await admin.disconnect();
+      },
+    };
+  }
+
+  async producer(options: ProducerOptions = {}): Promise<KafkaProducer> {
+    const transactional = options.transactionalId !== undefined;
+    const producer: Producer = this.kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      idempotent: true,
+      maxInFlightRequests: transactional ? 1 : 5,
+      ...(transactional ? { transactionalId: options.transactionalId } : {}),
+    });
+    await producer.connect();
+    return {
+      async send(topic, records) {
+        if (records.length === 0) return;
+        await producer.send({ topic, messages: toMessages(records) });
+      },
+      async transaction(): Promise<ProducerTransaction> {
+        const txn = await producer.transaction();
+        return {
+          async send(topic, records) {
+            if (records.length === 0) return;
+            await txn.send({ topic, messages: toMessages(records) });
+          },
+          commit: () => txn.commit(),
+          abort: () => txn.abort(),
+        };
+      },
+      async close() {
+        await producer.disconnect();
+      },
+    };
+  }
+
+  async consumer(options: ConsumerOptions): Promise<KafkaConsumer> {
+    const consumer: Consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      maxWaitTimeInMs: 100,
+      sessionTimeout: 30000,
+      heartbeatInterval: 3000,
+    });
+    await consumer.connect();
+    const fromBeginning = options.fromBeginning ?? true;
+    return {
+      async start(topics, onBatch) {
+        for (const topic of topics) await consumer.subscribe({ topic, fromBeginning });
+        await consumer.run({
+          autoCommit: false,
+          eachBatchAutoResolve: true,
+          eachBatch: async ({ batch, heartbeat }) => {
+            const records: ConsumedRecord[] = batch.messages.map((m) => ({
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: Number(m.offset),
+              timestamp: Number(m.timestamp),
+              key: m.key ?? null,
+              value: m.value ?? null,
+              headers: toHeaders(m.headers),
+            }));
+            await onBatch({ topic: batch.topic, partition: batch.partition, records, highWatermark: Number(batch.highWatermark) });
+            await heartbeat();
+          },
+        });
+      },
+      async commit(topic, offsets: readonly PartitionOffset[]) {
+        await consumer.commitOffsets(offsets.map((o) => ({ topic, partition: o.partition, offset: String(o.offset) })));
+      },
+      pause(topic) {
+        consumer.pause([{ topic }]);
+      },
+      resume(topic) {
+        consumer.resume([{ topic }]);
+      },
+      async close() {
+        await consumer.disconnect();
+      },
+    };
+  }
+}

@@ -1,0 +1,117 @@
+import { isDataType, type StructField } from '../api/types.js';
+import type { TriggerSpec } from '../api/trigger.js';
+import { PlanError } from '../errors/plan-error.js';
+import type { LogicalPlan } from './logical-plan.js';
+import { OUTPUT_MODES, type OutputMode, type QueryPlan, type SinkSpec } from './query-plan.js';
+
+/** Serialises a plan document; `parsePlan(serializePlan(p))` deep-equals `p`. */
+export function serializePlan(plan: QueryPlan): string {
+  return JSON.stringify(plan, null, 2);
+}
+
+type Obj = Record<string, unknown>;
+
+function obj(value: unknown, where: string): Obj {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new PlanError(`plan: ${where} must be an object`);
+  }
+  return value as Obj;
+}
+
+function str(o: Obj, key: string, where: string): string {
+  const v = o[key];
+  if (typeof v !== 'string') throw new PlanError(`plan: ${where}.${key} must be a string`);
+  return v;
+}
+
+function num(o: Obj, key: string, where: string): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new PlanError(`plan: ${where}.${key} must be a number`);
+  return v;
+}
+
+function stringMap(value: unknown, where: string): Record<string, string> {
+  const o = obj(value, where);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (typeof v !== 'string') throw new PlanError(`plan: ${where}.${k} must be a string`);
+    out[k] = v;
+  }
+  return out;
+}
+
+function parseField(value: unknown, where: string): StructField {
+  const o = obj(value, where);
+  const type = o['type'];
+  if (!isDataType(type)) throw new PlanError(`plan: ${where}.type is not a known data type: ${JSON.stringify(type)}`);
+  return { name: str(o, 'name', where), type, nullable: o['nullable'] !== false };
+}
+
+function parseNode(value: unknown, where: string): LogicalPlan {
+  const o = obj(value, where);
+  const node = o['node'];
+  switch (node) {
+    case 'StreamingSource': {
+      const schema = o['schema'];
+      if (!Array.isArray(schema)) throw new PlanError(`plan: ${where}.schema must be an array`);
+      return {
+        node,
+        index: num(o, 'index', where),
+        format: str(o, 'format', where),
+        options: stringMap(o['options'], `${where}.options`),
+        schema: schema.map((f, i) => parseField(f, `${where}.schema[${i}]`)),
+      };
+    }
+    default:
+      throw new PlanError(`plan: ${where}.node is not a known plan node: ${JSON.stringify(node)}`);
+  }
+}
+
+function parseTrigger(value: unknown): TriggerSpec {
+  const o = obj(value, 'trigger');
+  switch (o['kind']) {
+    case 'processingTime':
+      return { kind: 'processingTime', intervalMs: num(o, 'intervalMs', 'trigger') };
+    case 'once':
+      return { kind: 'once' };
+    case 'availableNow':
+      return { kind: 'availableNow' };
+    default:
+      throw new PlanError(`plan: trigger.kind must be processingTime, once or availableNow`);
+  }
+}
+
+function parseSink(value: unknown): SinkSpec {
+  const o = obj(value, 'sink');
+  if (o['format'] !== 'console') throw new PlanError(`plan: sink.format must be 'console'`);
+  return { format: 'console', options: stringMap(o['options'], 'sink.options') };
+}
+
+/** Reads a plan document, checking every field; a bad document gives a PlanError naming the field. */
+export function parsePlan(text: string): QueryPlan {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (cause) {
+    throw new PlanError(`plan: not valid JSON: ${(cause as Error).message}`, { cause });
+  }
+  const o = obj(raw, 'document');
+  if (o['version'] !== 1) throw new PlanError(`plan: version must be 1, got ${JSON.stringify(o['version'])}`);
+  const name = o['name'];
+  if (name !== null && typeof name !== 'string') throw new PlanError('plan: name must be a string or null');
+  const mode = o['outputMode'];
+  if (!(OUTPUT_MODES as readonly unknown[]).includes(mode)) {
+    throw new PlanError(`plan: outputMode must be one of ${OUTPUT_MODES.join(', ')}`);
+  }
+  return {
+    version: 1,
+    name,
+    checkpointLocation: str(o, 'checkpointLocation', 'document'),
+    temporaryCheckpoint: o['temporaryCheckpoint'] === true,
+    outputMode: mode as OutputMode,
+    sessionTimeZone: str(o, 'sessionTimeZone', 'document'),
+    trigger: parseTrigger(o['trigger']),
+    sink: parseSink(o['sink']),
+    root: parseNode(o['root'], 'root'),
+  };
+}

@@ -1,0 +1,29 @@
+import type { TriggerSpec } from '../api/trigger.js';
+import type { LogicalPlan } from './logical-plan.js';
+
+export const OUTPUT_MODES = ['append', 'update', 'complete'] as const;
+export type OutputMode = (typeof OUTPUT_MODES)[number];
+
+/** Where results go: the console (Spark's format) for now; Kafka and files later. */
+export interface SinkSpec {
+  readonly format: 'console';
+  readonly options: Readonly<Record<string, string>>;
+}
+
+/**
+ * The document a started query becomes: everything the ingest, processor and sink services
+ * need to run it. `checkpointLocation` is the Redis key prefix of the query's logs and state.
+ */
+export interface QueryPlan {
+  readonly version: 1;
+  readonly name: string | null;
+  readonly checkpointLocation: string;
+  /** True when Sluice chose the location (no `checkpointLocation` option): removed at stop. */
+  readonly temporaryCheckpoint: boolean;
+  readonly outputMode: OutputMode;
+  /** Spark's `spark.sql.session.timeZone`: how timestamps print. */
+  readonly sessionTimeZone: string;
+  readonly trigger: TriggerSpec;
+  readonly sink: SinkSpec;
+  readonly root: LogicalPlan;
+}

@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { StreamingQuery, StreamingQueryStatus } from '../api/streaming-query.js';
+import type { StreamingQueryProgress } from '../api/streaming-query-progress.js';
+import type { Clock } from '../execution/clock.js';
+import type { Logger } from '../internal/logger.js';
+import { KafkajsPort } from '../kafka/kafkajs-port.js';
+import { streamingSources } from '../plan/logical-plan.js';
+import type { QueryPlan } from '../plan/query-plan.js';
+import { connectRedis } from '../state/redis-connection.js';
+import { checkpointKeys } from '../state/keys.js';
+import { resolveQueryId } from './query-identity.js';
+import { IngestRole, ProcessorRole, SinkRole, type RoleContext } from './query-roles.js';
+import { queryTopics } from './query-topics.js';
+
+export interface Connections {
+  readonly brokers: string;
+  readonly redisUrl: string;
+}
+
+const MAX_RECENT_PROGRESS = 100;
+const SINK_DRAIN_TIMEOUT_MS = 15_000;
+
+/**
+ * A query run in this process: ingest, processor and sink roles over the real Kafka and
+ * Redis. Starting happens in the background; `awaitStarted()` and `awaitTermination()` report
+ * how it went.
+ */
+export class LocalStreamingQuery implements StreamingQuery {
+  id = '';
+  readonly runId = randomUUID();
+  private active = true;
+  private failure: Error | null = null;
+  private readonly progress: StreamingQueryProgress[] = [];
+  private redis: Redis | null = null;
+  private kafka: KafkajsPort | null = null;
+  private ingest: IngestRole | null = null;
+  private processor: ProcessorRole | null = null;
+  private sink: SinkRole | null = null;
+  private readonly started: Promise<void>;
+  private readonly terminated: Promise<void>;
+  private stopping: Promise<void> | null = null;
+  private readonly log: Logger;
+
+  constructor(
+    readonly plan: QueryPlan,
+    connections: Promise<Connections>,
+    private readonly clock: Clock,
+    log: Logger,
+    private readonly onTerminated: (query: LocalStreamingQuery) => void,
+  ) {
+    this.log = log.child({ runId: this.runId });
+    this.started = this.startRoles(connections);
+    this.terminated = this.started
+      .then(() => this.processor?.executor.awaitTermination())
+      .then(() => this.stop(), (err: unknown) => this.failWith(err));
+    // Failures surface through awaitStarted/awaitTermination, never as unhandled rejections.
+    this.started.catch(() => undefined);
+    this.terminated.catch(() => undefined);
+  }
+
+  get name(): string | null {
+    return this.plan.name;
+  }
+
+  get isActive(): boolean {
+    return this.active;
+  }
+
+  get lastProgress(): StreamingQueryProgress | null {
+    return this.progress[this.progress.length - 1] ?? null;
+  }
+
+  get recentProgress(): readonly StreamingQueryProgress[] {
+    return [...this.progress];
+  }
+
+  get status(): StreamingQueryStatus {
+    return {
+      message: this.active ? 'Waiting for data to arrive' : 'Stopped',
+      isDataAvailable: false,
+      isTriggerActive: false,
+    };
+  }
+
+  exception(): Error | null {
+    return this.failure;
+  }
+
+  awaitStarted(): Promise<void> {
+    return this.started;
+  }
+
+  async awaitTermination(timeoutMs?: number): Promise<boolean> {
+    if (timeoutMs === undefined) {
+      await this.terminated;
+      if (this.failure !== null) throw this.failure;
+      return true;
+    }
+    const done = await Promise.race([this.terminated.then(() => true), this.clock.sleep(timeoutMs).then(() => false)]);
+    if (this.failure !== null) throw this.failure;
+    return done;
+  }
+
+  private async startRoles(connections: Promise<Connections>): Promise<void> {
+    const { brokers, redisUrl } = await connections;
+    this.redis = await connectRedis(redisUrl, this.log);
+    this.id = await resolveQueryId(this.redis, this.plan.checkpointLocation);
+    this.kafka = new KafkajsPort({ brokers: brokers.split(','), clientId: `sluice-${this.id}`, logger: this.log });
+    const ctx: RoleContext = {
+      plan: this.plan,
+      queryId: this.id,
+      runId: this.runId,
+      kafka: this.kafka,
+      redis: this.redis,
+      clock: this.clock,
+      log: this.log,
+    };
+    this.log.info('starting query', { queryId: this.id, name: this.plan.name, checkpointLocation: this.plan.checkpointLocation });
+    this.sink = new SinkRole(ctx);
+    await this.sink.start();
+    this.processor = new ProcessorRole(ctx, (p) => {
+      this.progress.push(p);
+      if (this.progress.length > MAX_RECENT_PROGRESS) this.progress.shift();
+    });
+    await this.processor.start();
+    this.ingest = new IngestRole(ctx);
+    await this.ingest.start();
+  }
+
+  private async failWith(err: unknown): Promise<void> {
+    this.failure = err instanceof Error ? err : new Error(String(err));
+    this.log.error('query failed', { err });
+    await this.stop().catch((stopErr: unknown) => this.log.error('error while stopping a failed query', { err: stopErr }));
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
+    await this.started.catch(() => undefined);
+    await this.ingest?.stop();
+    await this.processor?.stop();
+    const lastBatch = this.processor?.executor.lastCommittedBatchId ?? -1;
+    if (this.sink !== null && lastBatch >= 0 && this.failure === null) {
+      const drained = await this.sink.reader.waitForBatch(lastBatch, SINK_DRAIN_TIMEOUT_MS, (ms) => this.clock.sleep(ms));
+      if (!drained) this.log.warn('sink did not catch up before stop', { lastBatch });
+    }
+    await this.sink?.stop();
+    if (this.plan.temporaryCheckpoint) await this.removeTemporaryCheckpoint();
+    await this.redis?.quit().catch(() => undefined);
+    this.redis = null;
+    this.active = false;
+    this.log.info('query stopped', { queryId: this.id });
+    this.onTerminated(this);
+  }
+
+  /** A checkpoint Sluice chose itself dies with the run, like Spark's temporary directory. */
+  private async removeTemporaryCheckpoint(): Promise<void> {
+    const redis = this.redis;
+    if (redis === null || this.id === '') return;
+    const keys = checkpointKeys(this.plan.checkpointLocation);
+    const found = await redis.keys(keys.all);
+    if (found.length > 0) await redis.del(...found);
+    const topics = queryTopics(this.id);
+    if (this.kafka === null) return;
+    const admin = await this.kafka.admin();
+    try {
+      await admin.deleteGroups([topics.processorGroup, topics.sinkGroup]).catch(() => undefined);
+      await admin.deleteTopics([...streamingSources(this.plan.root).map((s) => topics.source(s.index)), topics.results]);
+    } catch (err) {
+      this.log.warn('cannot remove the temporary topics', { err });
+    } finally {
+      await admin.close();
+    }
+  }
+}

@@ -1,0 +1,423 @@
+/**
+ * The processor's micro-batch loop for one query, following Spark's MicroBatchExecution.
+ *
+ * The protocol, in this order, each step a named method:
+ *   (a) fetch latest offsets                      – latestOffsets()
+ *   (b) append offset-log entry N (the WAL)       – writeOffsetLog()
+ *   (c) run the plan                              – runPlanOnBatch()
+ *   (d) the sink writes batch N idempotently      – writeResults() (one Kafka transaction)
+ *   (e) commit state version N                    – (no state yet: stateless plans)
+ *   (f) append commit-log entry N                 – writeCommitLog()
+ *   (g) purge old entries                         – purgeLogs()
+ * Recovery (populateStartOffsets) compares the latest offset-log and commit-log entries: a
+ * batch in the offset log but not in the commit log is re-run with the same offsets, and the
+ * results topic's consumers drop the batch id they already wrote.
+ *
+ * Batch ids are dense from 0 and only advance when a batch runs. Source offsets are per
+ * source-topic partition; an offset-log entry holds the exclusive end offsets of the batch.
+ */
+import type { Redis } from 'ioredis';
+import type { Row } from '../api/types.js';
+import type { StreamingQueryProgress } from '../api/streaming-query-progress.js';
+import { CommitLog } from '../checkpoint/commit-log.js';
+import { OffsetLog, type OffsetLogEntry, type SourceOffsets } from '../checkpoint/offset-log.js';
+import { CheckpointError } from '../errors/checkpoint-error.js';
+import type { Clock } from '../execution/clock.js';
+import type { Logger } from '../internal/logger.js';
+import type { KafkaAdmin, KafkaConsumer, KafkaPort, KafkaProducer } from '../kafka/kafka-port.js';
+import { outputSchema, streamingSources } from '../plan/logical-plan.js';
+import type { QueryPlan } from '../plan/query-plan.js';
+import { queryTopics, type QueryTopics } from './query-topics.js';
+import { encodeBatch } from './result-records.js';
+import { runPlan } from './run-plan.js';
+import { SourceBuffer } from './source-buffer.js';
+import { decodeSourceRow } from './source-records.js';
+
+export interface MicroBatchExecutorOptions {
+  readonly plan: QueryPlan;
+  readonly queryId: string;
+  readonly runId: string;
+  readonly kafka: KafkaPort;
+  readonly redis: Redis;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Offset-log and commit-log entries kept (Spark's minBatchesToRetain). */
+  readonly minBatchesToRetain?: number;
+  readonly onProgress?: (progress: StreamingQueryProgress) => void;
+}
+
+/**
+ * An idle default-trigger loop sleeps until records arrive (Spark polls every 10 ms); this is
+ * the longest it waits before looking again anyway.
+ */
+const IDLE_RECHECK_MS = 1000;
+
+interface PlannedBatch {
+  readonly batchId: number;
+  readonly start: readonly SourceOffsets[];
+  readonly entry: OffsetLogEntry;
+}
+
+export class MicroBatchExecutor {
+  private readonly topics: QueryTopics;
+  private readonly offsetLog: OffsetLog;
+  private readonly commitLog: CommitLog;
+  private readonly sourceTopics: string[];
+  private readonly buffers: SourceBuffer[] = [];
+  private readonly stopSignal = new AbortController();
+  private readonly log: Logger;
+  private admin: KafkaAdmin | null = null;
+  private consumer: KafkaConsumer | null = null;
+  private producer: KafkaProducer | null = null;
+  private loop: Promise<void> | null = null;
+
+  /** End offsets of the last committed batch, per source. */
+  private committed: SourceOffsets[] = [];
+  /** Batch constructed but not committed: re-run after recovery. */
+  private pending: PlannedBatch | null = null;
+  private nextBatchId = 0;
+  private watermarkMs = 0;
+  private lastTriggerStart: number | null = null;
+  private progress: StreamingQueryProgress | null = null;
+  /** Input rows that failed to decode and were skipped. */
+  malformedRecords = 0;
+
+  constructor(private readonly options: MicroBatchExecutorOptions) {
+    this.topics = queryTopics(options.queryId);
+    this.offsetLog = new OffsetLog(options.redis, options.plan.checkpointLocation);
+    this.commitLog = new CommitLog(options.redis, options.plan.checkpointLocation);
+    this.sourceTopics = streamingSources(options.plan.root).map((s) => this.topics.source(s.index));
+    this.log = options.log.child({ role: 'processor', queryId: options.queryId });
+  }
+
+  get lastProgress(): StreamingQueryProgress | null {
+    return this.progress;
+  }
+
+  /** Id of the last batch committed, or -1. */
+  get lastCommittedBatchId(): number {
+    return this.nextBatchId - 1;
+  }
+
+  /** Recovers from the checkpoint, starts the consumer and runs the loop in the background. */
+  async start(): Promise<void> {
+    const { kafka } = this.options;
+    this.admin = await kafka.admin();
+    for (const topic of this.sourceTopics) await this.admin.ensureTopic(topic, 1);
+    await this.admin.ensureTopic(this.topics.results, 1);
+    await this.populateStartOffsets();
+    await this.positionConsumerGroup();
+
+    this.producer = await kafka.producer({ transactionalId: this.topics.processorTransactionalId });
+    this.consumer = await kafka.consumer({ groupId: this.topics.processorGroup });
+    this.sourceTopics.forEach((_, i) => this.buffers.push(new SourceBuffer(this.committed[i] ?? {})));
+    await this.consumer.start(this.sourceTopics, async (batch) => {
+      const index = this.sourceTopics.indexOf(batch.topic);
+      await this.buffers[index]?.add(batch);
+    });
+    this.loop = this.runActivatedStream();
+  }
+
+  /** Resolves when the loop ends by itself (once / availableNow) or after stop(). */
+  async awaitTermination(): Promise<void> {
+    await this.loop;
+  }
+
+  /** Lets the batch in flight finish, then ends the loop and closes every connection. */
+  async stop(): Promise<void> {
+    this.stopSignal.abort();
+    try {
+      await this.loop;
+    } finally {
+      await this.consumer?.close();
+      await this.producer?.close();
+      await this.admin?.close();
+      this.consumer = null;
+      this.producer = null;
+      this.admin = null;
+    }
+  }
+
+  private async runActivatedStream(): Promise<void> {
+    const { plan, clock } = this.options;
+    const trigger = plan.trigger;
+    const signal = this.stopSignal.signal;
+    const snapshot = trigger.kind === 'processingTime' ? null : await this.snapshotLatestOffsets();
+    while (!signal.aborted) {
+      const triggerStart = clock.now();
+      const ran = await this.runTrigger(triggerStart, snapshot);
+      if (snapshot !== null) {
+        // once: a single batch; availableNow: until the snapshot taken at start is processed.
+        if (trigger.kind === 'once' || !ran || this.reached(snapshot)) break;
+        continue;
+      }
+      if (trigger.kind === 'processingTime' && trigger.intervalMs > 0) {
+        const interval = trigger.intervalMs;
+        const next = Math.floor(triggerStart / interval) * interval + interval;
+        const now = clock.now();
+        if (now > next) {
+          this.log.warn(`Current batch is falling behind. The trigger interval is ${interval} milliseconds, but spent ${now - triggerStart} milliseconds`);
+        } else {
+          await clock.sleep(next - now, signal);
+        }
+      } else if (!ran) {
+        await Promise.race([this.waitForAnyData(signal), clock.sleep(IDLE_RECHECK_MS, signal)]);
+      }
+    }
+  }
+
+  private waitForAnyData(signal: AbortSignal): Promise<void> {
+    return Promise.race(this.buffers.map((b) => b.waitForData(signal)));
+  }
+
+  private reached(snapshot: readonly SourceOffsets[]): boolean {
+    return snapshot.every((end, i) =>
+      Object.entries(end).every(([p, offset]) => (this.committed[i]?.[p] ?? 0) >= offset));
+  }
+
+  /** One trigger: construct the next batch (or take the pending one) and run it. */
+  private async runTrigger(triggerStart: number, snapshot: readonly SourceOffsets[] | null): Promise<boolean> {
+    const t0 = this.options.clock.now();
+    const planned = this.pending ?? (await this.constructNextBatch(triggerStart, snapshot));
+    if (planned === null) return false;
+    const durations: Record<string, number> = { latestOffset: this.options.clock.now() - t0 };
+    await this.runBatch(planned, triggerStart, durations);
+    return true;
+  }
+
+  /** Recovery: where the last run stopped, and which batch (if any) must be re-run. */
+  private async populateStartOffsets(): Promise<void> {
+    const latestOffsets = await this.offsetLog.getLatest();
+    const latestCommit = await this.commitLog.getLatest();
+    if (latestOffsets === null) {
+      this.committed = this.sourceTopics.map(() => ({}));
+      this.nextBatchId = 0;
+      return;
+    }
+    const n = latestOffsets.batchId;
+    const committedId = latestCommit?.batchId ?? -1;
+    this.watermarkMs = latestCommit?.entry.nextBatchWatermarkMs ?? 0;
+    if (committedId === n) {
+      this.committed = [...latestOffsets.entry.offsets];
+      this.nextBatchId = n + 1;
+      this.log.info('resuming from checkpoint', { lastCommittedBatch: n });
+      return;
+    }
+    if (committedId !== n - 1) {
+      throw new CheckpointError(
+        `checkpoint ${this.options.plan.checkpointLocation}: offset log is at batch ${n} but commit log at ${committedId}`,
+        { batchId: n },
+      );
+    }
+    const previous = n > 0 ? await this.offsetLog.get(n - 1) : null;
+    this.committed = previous === null ? this.sourceTopics.map(() => ({})) : [...previous.offsets];
+    this.pending = { batchId: n, start: this.committed, entry: latestOffsets.entry };
+    this.nextBatchId = n;
+    this.log.info('re-running the uncommitted batch from the checkpoint', { batchId: n });
+  }
+
+  /** Points the processor's consumer group at the end of the last committed batch. */
+  private async positionConsumerGroup(): Promise<void> {
+    const admin = this.admin;
+    if (admin === null) return;
+    for (const [i, topic] of this.sourceTopics.entries()) {
+      const partitions = await admin.endOffsets(topic);
+      const committed = this.committed[i] ?? {};
+      await admin.setGroupOffsets(
+        this.topics.processorGroup,
+        topic,
+        partitions.map((p) => ({ partition: p.partition, offset: committed[String(p.partition)] ?? 0 })),
+      );
+    }
+  }
+
+  private async snapshotLatestOffsets(): Promise<SourceOffsets[]> {
+    const admin = this.admin;
+    if (admin === null) return [];
+    const out: SourceOffsets[] = [];
+    for (const topic of this.sourceTopics) {
+      const ends = await admin.endOffsets(topic);
+      out.push(Object.fromEntries(ends.map((e) => [String(e.partition), e.offset])));
+    }
+    return out;
+  }
+
+  /** (a) The latest offsets every source can offer now (or the run's snapshot, if bounded). */
+  private latestOffsets(snapshot: readonly SourceOffsets[] | null): SourceOffsets[] {
+    return this.buffers.map((buffer, i) => {
+      const available = buffer.available();
+      const bound = snapshot?.[i];
+      if (bound === undefined) return available;
+      const out: Record<string, number> = {};
+      for (const [p, offset] of Object.entries(available)) out[p] = Math.min(offset, bound[p] ?? offset);
+      return out;
+    });
+  }
+
+  private async constructNextBatch(triggerStart: number, snapshot: readonly SourceOffsets[] | null): Promise<PlannedBatch | null> {
+    if (snapshot !== null) await this.waitForSnapshot(snapshot);
+    const latest = this.latestOffsets(snapshot);
+    const hasNewData = latest.some((end, i) =>
+      Object.entries(end).some(([p, offset]) => offset > (this.committed[i]?.[p] ?? 0)));
+    if (!hasNewData) return null;
+    const entry: OffsetLogEntry = { batchWatermarkMs: this.watermarkMs, batchTimestampMs: triggerStart, offsets: latest };
+    const planned: PlannedBatch = { batchId: this.nextBatchId, start: this.committed, entry };
+    await this.writeOffsetLog(planned);
+    this.pending = planned;
+    return planned;
+  }
+
+  private async waitForSnapshot(snapshot: readonly SourceOffsets[]): Promise<void> {
+    const signal = this.stopSignal.signal;
+    while (!signal.aborted && !this.buffers.every((b, i) => b.hasReached(snapshot[i] ?? {}))) {
+      await Promise.race([this.waitForAnyData(signal), this.options.clock.sleep(100, signal)]);
+    }
+  }
+
+  /** (b) The write-ahead log entry, before the batch runs. */
+  private async writeOffsetLog(batch: PlannedBatch): Promise<void> {
+    const added = await this.offsetLog.add(batch.batchId, batch.entry);
+    if (!added) {
+      throw new CheckpointError(
+        `offset log entry for batch ${batch.batchId} already exists: another run of this query is writing to ${this.options.plan.checkpointLocation}`,
+        { batchId: batch.batchId },
+      );
+    }
+  }
+
+  private async runBatch(batch: PlannedBatch, triggerStart: number, durations: Record<string, number>): Promise<void> {
+    const { clock } = this.options;
+    const signal = this.stopSignal.signal;
+    let t = clock.now();
+    while (!this.buffers.every((b, i) => b.hasReached(batch.entry.offsets[i] ?? {}))) {
+      if (signal.aborted) return;
+      await Promise.race([this.waitForAnyData(signal), clock.sleep(100, signal)]);
+    }
+    const inputs = this.readBatch(batch);
+    durations['getBatch'] = clock.now() - t;
+
+    t = clock.now();
+    const rows = this.runPlanOnBatch(inputs);
+    durations['queryPlanning'] = clock.now() - t;
+    t = clock.now();
+    await this.writeResults(batch.batchId, rows);
+    durations['addBatch'] = clock.now() - t;
+
+    t = clock.now();
+    await this.writeCommitLog(batch.batchId);
+    durations['commitOffsets'] = clock.now() - t;
+    this.committed = [...batch.entry.offsets];
+    this.pending = null;
+    this.nextBatchId = batch.batchId + 1;
+    await this.commitConsumerOffsets(batch);
+    await this.purgeLogs(batch.batchId);
+    this.reportProgress(batch, inputs, rows.length, triggerStart, durations);
+  }
+
+  private readBatch(batch: PlannedBatch): Row[][] {
+    const { plan } = this.options;
+    return streamingSources(plan.root).map((source, i) => {
+      const records = this.buffers[i]?.take(batch.start[i] ?? {}, batch.entry.offsets[i] ?? {}) ?? [];
+      const rows: Row[] = [];
+      for (const record of records) {
+        const decoded = decodeSourceRow(source.schema, record.value);
+        if (decoded.ok) rows.push(decoded.row);
+        else {
+          this.malformedRecords += 1;
+          this.log.warn('skipping a malformed source record', {
+            topic: record.topic, partition: record.partition, offset: record.offset, reason: decoded.reason,
+          });
+        }
+      }
+      return rows;
+    });
+  }
+
+  /** (c) */
+  private runPlanOnBatch(inputs: ReadonlyArray<readonly Row[]>): Row[] {
+    return runPlan(this.options.plan.root, inputs);
+  }
+
+  /** (d) Batch N's rows and its end marker, in one transaction on the results topic. */
+  private async writeResults(batchId: number, rows: readonly Row[]): Promise<void> {
+    const producer = this.producer;
+    if (producer === null) return;
+    const { plan, queryId } = this.options;
+    const records = encodeBatch(queryId, batchId, plan.outputMode, outputSchema(plan.root), rows);
+    const txn = await producer.transaction();
+    try {
+      await txn.send(this.topics.results, records);
+      await txn.commit();
+    } catch (err) {
+      await txn.abort().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** (f) */
+  private async writeCommitLog(batchId: number): Promise<void> {
+    await this.commitLog.add(batchId, { nextBatchWatermarkMs: this.watermarkMs });
+  }
+
+  /** Group offsets follow the commit log, so lag tools see the processor's real position. */
+  private async commitConsumerOffsets(batch: PlannedBatch): Promise<void> {
+    const consumer = this.consumer;
+    if (consumer === null) return;
+    for (const [i, topic] of this.sourceTopics.entries()) {
+      const end = batch.entry.offsets[i] ?? {};
+      const offsets = Object.entries(end).map(([p, offset]) => ({ partition: Number(p), offset }));
+      await consumer.commit(topic, offsets).catch((err: unknown) => this.log.warn('cannot commit consumer offsets', { err, topic }));
+    }
+  }
+
+  /** (g) */
+  private async purgeLogs(batchId: number): Promise<void> {
+    const retain = this.options.minBatchesToRetain ?? 100;
+    const threshold = batchId - retain + 1;
+    if (threshold > 0) {
+      await this.offsetLog.purge(threshold);
+      await this.commitLog.purge(threshold);
+    }
+  }
+
+  private reportProgress(
+    batch: PlannedBatch, inputs: ReadonlyArray<readonly Row[]>, outputRows: number,
+    triggerStart: number, durations: Record<string, number>,
+  ): void {
+    const { clock, plan, queryId, runId } = this.options;
+    const end = clock.now();
+    const triggerExecution = end - triggerStart;
+    const numInputRows = inputs.reduce((n, rows) => n + rows.length, 0);
+    const sincePrevious = this.lastTriggerStart === null ? 0 : triggerStart - this.lastTriggerStart;
+    this.lastTriggerStart = triggerStart;
+    const round1 = (x: number): number => Math.round(x * 10) / 10;
+    const inputRate = sincePrevious > 0 ? round1((numInputRows * 1000) / sincePrevious) : 0;
+    const processedRate = triggerExecution > 0 ? round1((numInputRows * 1000) / triggerExecution) : 0;
+    const sources = streamingSources(plan.root).map((source, i) => ({
+      description: `${source.format}[${this.sourceTopics[i] ?? ''}]`,
+      startOffset: batch.start[i] ?? null,
+      endOffset: batch.entry.offsets[i] ?? null,
+      latestOffset: batch.entry.offsets[i] ?? null,
+      numInputRows: inputs[i]?.length ?? 0,
+      inputRowsPerSecond: inputRate,
+      processedRowsPerSecond: processedRate,
+    }));
+    this.progress = {
+      id: queryId,
+      runId,
+      name: plan.name,
+      timestamp: new Date(triggerStart).toISOString(),
+      batchId: batch.batchId,
+      batchDuration: triggerExecution,
+      numInputRows,
+      inputRowsPerSecond: inputRate,
+      processedRowsPerSecond: processedRate,
+      durationMs: { ...durations, triggerExecution },
+      eventTime: {},
+      stateOperators: [],
+      sources,
+      sink: { description: `${plan.sink.format}[${this.topics.results}]`, numOutputRows: outputRows },
+    };
+    this.options.onProgress?.(this.progress);
+  }
+}

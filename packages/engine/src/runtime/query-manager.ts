@@ -1,0 +1,104 @@
+import { loadEngineConfig } from '../config/config.js';
+import { systemClock, type Clock } from '../execution/clock.js';
+import { createLogger, setLogLevel, type Logger } from '../internal/logger.js';
+import type { QueryPlan } from '../plan/query-plan.js';
+import { ensureLocalStack, type LocalStack } from './local-stack.js';
+import { LocalStreamingQuery, type Connections } from './local-streaming-query.js';
+
+/**
+ * The queries this process runs, and what they share: the connections (the configured Kafka
+ * and Redis, or the local ones, started once) and the handling of SIGINT/SIGTERM, which stops
+ * every query and whatever local service this process started, then exits.
+ */
+export class QueryManager {
+  private readonly queries = new Set<LocalStreamingQuery>();
+  private stack: Promise<LocalStack> | null = null;
+  private signalsInstalled = false;
+  private readonly log: Logger;
+  private terminationWaiters: Array<() => void> = [];
+  private readonly shutdownHooks: Array<() => Promise<void>> = [];
+
+  constructor(private readonly clock: Clock = systemClock, log?: Logger) {
+    this.log = log ?? createLogger({ component: 'sluice' });
+  }
+
+  get active(): LocalStreamingQuery[] {
+    return [...this.queries].filter((q) => q.isActive);
+  }
+
+  start(plan: QueryPlan): LocalStreamingQuery {
+    this.installSignalHandlers();
+    const query = new LocalStreamingQuery(plan, this.connections(), this.clock, this.log, (q) => this.terminated(q));
+    this.queries.add(query);
+    return query;
+  }
+
+  private connections(): Promise<Connections> {
+    if (this.stack === null) {
+      const config = loadEngineConfig();
+      setLogLevel(config.log.level);
+      this.stack = ensureLocalStack({ brokers: config.kafka.brokers, redisUrl: config.redis.url }, this.log);
+    }
+    return this.stack.then((s) => ({ brokers: s.brokers, redisUrl: s.redisUrl }));
+  }
+
+  private terminated(query: LocalStreamingQuery): void {
+    this.queries.delete(query);
+    const waiters = this.terminationWaiters;
+    this.terminationWaiters = [];
+    for (const w of waiters) w();
+    if (this.queries.size === 0) void this.releaseStack();
+  }
+
+  /** Resolves when any query of this process terminates. */
+  awaitAnyTermination(): Promise<void> {
+    return new Promise((resolve) => this.terminationWaiters.push(resolve));
+  }
+
+  /** Runs after every query stopped on shutdown (the CLI stops the services it started). */
+  addShutdownHook(hook: () => Promise<void>): void {
+    this.shutdownHooks.push(hook);
+  }
+
+  /** Stops every query, then the local services this process started. */
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.queries].map((q) => q.stop().catch(() => undefined)));
+    await this.releaseStack();
+    for (const hook of this.shutdownHooks.splice(0)) {
+      await hook().catch((err: unknown) => this.log.warn('shutdown hook failed', { err }));
+    }
+  }
+
+  private async releaseStack(): Promise<void> {
+    const stack = this.stack;
+    this.stack = null;
+    if (stack === null) return;
+    try {
+      await (await stack).stop();
+    } catch (err) {
+      this.log.warn('cannot stop the local services', { err });
+    }
+  }
+
+  /** On SIGINT/SIGTERM: stop everything, then exit 130/143. */
+  installSignalHandlers(): void {
+    if (this.signalsInstalled) return;
+    this.signalsInstalled = true;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      this.log.info('stopping on signal', { signal });
+      const code = signal === 'SIGINT' ? 130 : 143;
+      void this.clock.sleep(30_000).then(() => process.exit(code));
+      void this.stopAll().finally(() => process.exit(code));
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+}
+
+let shared: QueryManager | null = null;
+
+/** The process-wide manager behind every SparkSession. */
+export function queryManager(): QueryManager {
+  shared ??= new QueryManager();
+  return shared;
+}

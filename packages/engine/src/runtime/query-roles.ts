@@ -1,0 +1,123 @@
+import type { Redis } from 'ioredis';
+import { CaseInsensitiveOptions } from '../api/options.js';
+import type { StreamingQueryProgress } from '../api/streaming-query-progress.js';
+import { OptionError } from '../errors/option-error.js';
+import type { Clock } from '../execution/clock.js';
+import type { Logger } from '../internal/logger.js';
+import type { KafkaPort, KafkaProducer } from '../kafka/kafka-port.js';
+import { streamingSources } from '../plan/logical-plan.js';
+import type { QueryPlan } from '../plan/query-plan.js';
+import { ConsoleSink, consoleShowOptions, writeStdout } from './console-sink.js';
+import { MicroBatchExecutor } from './micro-batch-executor.js';
+import { queryTopics } from './query-topics.js';
+import { ResultsReader } from './results-reader.js';
+import { SocketIngest } from './socket-ingest.js';
+
+/**
+ * The three roles of a query — ingest, processor, sink — each startable on its own, so they
+ * run in one process (`query.start()`) or as three services over the same plan.
+ */
+export interface RoleContext {
+  readonly plan: QueryPlan;
+  readonly queryId: string;
+  readonly runId: string;
+  readonly kafka: KafkaPort;
+  readonly redis: Redis;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
+
+export interface RunningRole {
+  stop(): Promise<void>;
+}
+
+export class IngestRole implements RunningRole {
+  private readonly ingests: SocketIngest[] = [];
+  private producer: KafkaProducer | null = null;
+
+  constructor(private readonly ctx: RoleContext) {}
+
+  async start(): Promise<void> {
+    const { plan, queryId, kafka, clock } = this.ctx;
+    const log = this.ctx.log.child({ role: 'ingest', queryId });
+    const topics = queryTopics(queryId);
+    const admin = await kafka.admin();
+    try {
+      for (const source of streamingSources(plan.root)) await admin.ensureTopic(topics.source(source.index), 1);
+    } finally {
+      await admin.close();
+    }
+    this.producer = await kafka.producer();
+    for (const source of streamingSources(plan.root)) {
+      if (source.format !== 'socket') continue;
+      const options = new CaseInsensitiveOptions(source.options);
+      const host = options.get('host');
+      const port = options.getInt('port', -1);
+      if (host === undefined || port < 0 || port > 65535) {
+        throw new OptionError(`socket source needs options 'host' and 'port' (0-65535), got host=${String(host)} port=${String(options.get('port'))}`);
+      }
+      log.warn('The socket source should not be used for production applications! It does not support recovery.');
+      const ingest = new SocketIngest({
+        host, port,
+        includeTimestamp: options.getBoolean('includeTimestamp', false),
+        schema: source.schema,
+        topic: topics.source(source.index),
+        producer: this.producer,
+        clock,
+        log,
+      });
+      ingest.start();
+      this.ingests.push(ingest);
+    }
+  }
+
+  get stats(): { lines: number; bytes: number; connections: number } {
+    const total = { lines: 0, bytes: 0, connections: 0 };
+    for (const i of this.ingests) {
+      total.lines += i.stats.lines;
+      total.bytes += i.stats.bytes;
+      total.connections += i.stats.connections;
+    }
+    return total;
+  }
+
+  async stop(): Promise<void> {
+    for (const ingest of this.ingests) await ingest.stop();
+    await this.producer?.close();
+    this.producer = null;
+  }
+}
+
+export class ProcessorRole implements RunningRole {
+  readonly executor: MicroBatchExecutor;
+
+  constructor(ctx: RoleContext, onProgress?: (p: StreamingQueryProgress) => void) {
+    this.executor = new MicroBatchExecutor({ ...ctx, ...(onProgress === undefined ? {} : { onProgress }) });
+  }
+
+  start(): Promise<void> {
+    return this.executor.start();
+  }
+
+  stop(): Promise<void> {
+    return this.executor.stop();
+  }
+}
+
+export class SinkRole implements RunningRole {
+  readonly reader: ResultsReader;
+
+  constructor(ctx: RoleContext, write: (text: string) => Promise<void> = writeStdout) {
+    const show = consoleShowOptions(new CaseInsensitiveOptions(ctx.plan.sink.options), ctx.plan.sessionTimeZone);
+    const sink = new ConsoleSink(ctx.redis, ctx.plan.checkpointLocation, show, write);
+    this.reader = new ResultsReader({ queryId: ctx.queryId, kafka: ctx.kafka, sink, log: ctx.log });
+  }
+
+  start(): Promise<void> {
+    return this.reader.start();
+  }
+
+  stop(): Promise<void> {
+    return this.reader.stop();
+  }
+}

@@ -1,0 +1,114 @@
+import type { Row, Schema } from '../api/types.js';
+import type { Logger } from '../internal/logger.js';
+import type { KafkaConsumer, KafkaPort } from '../kafka/kafka-port.js';
+import type { BatchSink } from './console-sink.js';
+import { queryTopics } from './query-topics.js';
+import { decodeResult } from './result-records.js';
+
+export interface ResultsReaderOptions {
+  readonly queryId: string;
+  readonly kafka: KafkaPort;
+  readonly sink: BatchSink;
+  readonly log: Logger;
+}
+
+export interface ResultsReaderStats {
+  batches: number;
+  rows: number;
+  duplicatesDropped: number;
+  invalidRecords: number;
+  lastBatchId: number;
+}
+
+/**
+ * The sink side: reads the results topic (committed transactions only), reassembles each
+ * batch from its row records and end marker, hands it to the sink, then commits the offset.
+ */
+export class ResultsReader {
+  readonly stats: ResultsReaderStats = { batches: 0, rows: 0, duplicatesDropped: 0, invalidRecords: 0, lastBatchId: -1 };
+  private consumer: KafkaConsumer | null = null;
+  private readonly assembling = new Map<number, Row[]>();
+  private readonly log: Logger;
+  private waiters: Array<() => void> = [];
+
+  constructor(private readonly options: ResultsReaderOptions) {
+    this.log = options.log.child({ role: 'sink', queryId: options.queryId });
+  }
+
+  async start(): Promise<void> {
+    const topics = queryTopics(this.options.queryId);
+    const admin = await this.options.kafka.admin();
+    try {
+      await admin.ensureTopic(topics.results, 1);
+    } finally {
+      await admin.close();
+    }
+    this.consumer = await this.options.kafka.consumer({ groupId: topics.sinkGroup });
+    await this.consumer.start([topics.results], async (batch) => {
+      for (const record of batch.records) {
+        // Commit only at batch boundaries: a restart must re-read a half-assembled batch.
+        if (await this.accept(record.headers, record.value)) {
+          await this.consumer?.commit(batch.topic, [{ partition: batch.partition, offset: record.offset + 1 }]);
+        }
+      }
+    });
+  }
+
+  /** Takes one results record; true when it closed a batch (a safe point to commit). */
+  private async accept(headers: Readonly<Record<string, string>>, value: Buffer | null): Promise<boolean> {
+    const decoded = decodeResult(headers, value);
+    switch (decoded.kind) {
+      case 'invalid':
+        this.stats.invalidRecords += 1;
+        this.log.warn('skipping an invalid results record', { reason: decoded.reason });
+        return false;
+      case 'rows': {
+        const rows = this.assembling.get(decoded.batchId) ?? [];
+        rows.push(...decoded.rows);
+        this.assembling.set(decoded.batchId, rows);
+        return false;
+      }
+      case 'end': {
+        const rows = this.assembling.get(decoded.batchId) ?? [];
+        this.assembling.delete(decoded.batchId);
+        await this.deliver(decoded.batchId, decoded.end.schema, rows, decoded.end.rowCount);
+        return true;
+      }
+    }
+  }
+
+  private async deliver(batchId: number, schema: Schema, rows: Row[], expected: number): Promise<void> {
+    if (rows.length !== expected) {
+      this.stats.invalidRecords += 1;
+      this.log.error('batch arrived incomplete; not writing it', { batchId, expected, received: rows.length });
+      return;
+    }
+    const written = await this.options.sink.addBatch(batchId, schema, rows);
+    if (written) {
+      this.stats.batches += 1;
+      this.stats.rows += rows.length;
+    } else {
+      this.stats.duplicatesDropped += 1;
+      this.log.info('dropped a batch already written', { batchId });
+    }
+    this.stats.lastBatchId = Math.max(this.stats.lastBatchId, batchId);
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Resolves once batch `batchId` (or a later one) has been handled, or after `timeoutMs`. */
+  async waitForBatch(batchId: number, timeoutMs: number, sleep: (ms: number) => Promise<void>): Promise<boolean> {
+    const deadline = Promise.race([sleep(timeoutMs).then(() => false), new Promise<boolean>(() => undefined)]);
+    while (this.stats.lastBatchId < batchId) {
+      const arrived = new Promise<boolean>((resolve) => this.waiters.push(() => resolve(true)));
+      if (!(await Promise.race([arrived, deadline]))) return false;
+    }
+    return true;
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.close();
+    this.consumer = null;
+  }
+}

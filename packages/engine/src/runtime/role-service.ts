@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { PlanError } from '../errors/plan-error.js';
+import { systemClock } from '../execution/clock.js';
+import type { Logger } from '../internal/logger.js';
+import { KafkajsPort } from '../kafka/kafkajs-port.js';
+import { parsePlan } from '../plan/plan-json.js';
+import type { QueryPlan } from '../plan/query-plan.js';
+import { connectRedis } from '../state/redis-connection.js';
+import { resolveQueryId } from './query-identity.js';
+import { IngestRole, ProcessorRole, SinkRole, type RoleContext, type RunningRole } from './query-roles.js';
+
+export type RoleName = 'ingest' | 'processor' | 'sink';
+
+export interface RoleServiceOptions {
+  readonly role: RoleName;
+  readonly planFile: string;
+  readonly brokers: string;
+  readonly redisUrl: string;
+  readonly clientId: string;
+  readonly log: Logger;
+}
+
+/** Reads and checks a plan document file. */
+export async function readPlanFile(path: string): Promise<QueryPlan> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new PlanError(`cannot read the plan file ${path}: ${(cause as Error).message}`, { cause });
+  }
+  return parsePlan(text);
+}
+
+/**
+ * Runs one role of a query as a service process: connects, resolves the query id from the
+ * checkpoint, starts the role, and on SIGINT/SIGTERM stops it and closes every connection.
+ * Resolves with the process exit code.
+ */
+export async function runRoleService(options: RoleServiceOptions): Promise<number> {
+  const { role, log } = options;
+  const plan = await readPlanFile(options.planFile);
+  const redis = await connectRedis(options.redisUrl, log);
+  const queryId = await resolveQueryId(redis, plan.checkpointLocation);
+  const ctx: RoleContext = {
+    plan,
+    queryId,
+    runId: randomUUID(),
+    kafka: new KafkajsPort({ brokers: options.brokers.split(','), clientId: `${options.clientId}-${role}`, logger: log }),
+    redis,
+    clock: systemClock,
+    log,
+  };
+  let running: RunningRole;
+  let ended: Promise<void>;
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  if (role === 'processor') {
+    const processor = new ProcessorRole(ctx);
+    await processor.start();
+    running = processor;
+    ended = processor.executor.awaitTermination();
+  } else if (role === 'ingest') {
+    const ingest = new IngestRole(ctx);
+    await ingest.start();
+    running = ingest;
+    ended = new Promise(() => undefined);
+  } else {
+    const sink = new SinkRole(ctx);
+    await sink.start();
+    running = sink;
+    ended = new Promise(() => undefined);
+  }
+  log.info('service started', { role, queryId, checkpointLocation: plan.checkpointLocation });
+  const reason = await Promise.race([stopped, ended.then(() => 'finished' as const)]);
+  log.info('service stopping', { role, reason });
+  await running.stop();
+  await redis.quit().catch(() => undefined);
+  return reason === 'SIGINT' ? 130 : reason === 'SIGTERM' ? 143 : 0;
+}

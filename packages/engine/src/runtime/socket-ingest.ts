@@ -1,0 +1,136 @@
+import { connect, type Socket } from 'node:net';
+import type { Row, Schema } from '../api/types.js';
+import type { Clock } from '../execution/clock.js';
+import type { Logger } from '../internal/logger.js';
+import type { KafkaProducer, OutgoingRecord } from '../kafka/kafka-port.js';
+import { encodeSourceRow } from './source-records.js';
+
+export interface SocketIngestOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly includeTimestamp: boolean;
+  readonly schema: Schema;
+  readonly topic: string;
+  readonly producer: KafkaProducer;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
+
+export interface SocketIngestStats {
+  connections: number;
+  lines: number;
+  bytes: number;
+}
+
+const MAX_BACKOFF_MS = 5000;
+
+/**
+ * The socket source as Spark's: a TCP client of a line server (`nc -lk <port>`). Each line
+ * (terminator stripped, UTF-8) becomes one record of the source topic, in arrival order.
+ * When the server is away or closes the connection, it reconnects with backoff.
+ */
+export class SocketIngest {
+  readonly stats: SocketIngestStats = { connections: 0, lines: 0, bytes: 0 };
+  private socket: Socket | null = null;
+  private stopped = false;
+  private pending: OutgoingRecord[] = [];
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly abort = new AbortController();
+  private loop: Promise<void> = Promise.resolve();
+  private failure: unknown = null;
+
+  constructor(private readonly options: SocketIngestOptions) {}
+
+  start(): void {
+    this.loop = this.connectLoop();
+  }
+
+  /** Error that stopped the producer side, if any. */
+  get error(): unknown {
+    return this.failure;
+  }
+
+  private async connectLoop(): Promise<void> {
+    const { host, port, log, clock } = this.options;
+    let backoff = 100;
+    while (!this.stopped) {
+      const connected = await this.runConnection();
+      if (this.stopped) break;
+      if (connected) backoff = 100;
+      log.warn(connected ? 'socket source connection closed; reconnecting' : 'socket source cannot connect; retrying', {
+        host, port, retryInMs: backoff,
+      });
+      await clock.sleep(backoff, this.abort.signal);
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+    }
+  }
+
+  /** Resolves when the connection ends; true if it had connected. */
+  private runConnection(): Promise<boolean> {
+    const { host, port, log } = this.options;
+    return new Promise((resolve) => {
+      let connected = false;
+      let partial = '';
+      const socket = connect({ host, port });
+      this.socket = socket;
+      socket.setEncoding('utf8');
+      socket.on('connect', () => {
+        connected = true;
+        this.stats.connections += 1;
+        log.info('socket source connected', { host, port });
+      });
+      socket.on('data', (chunk: string) => {
+        this.stats.bytes += Buffer.byteLength(chunk, 'utf8');
+        const text = partial + chunk;
+        const lines = text.split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) this.accept(line.endsWith('\r') ? line.slice(0, -1) : line);
+      });
+      socket.on('error', (err) => {
+        if (connected) log.warn('socket source error', { err, host, port });
+      });
+      socket.on('close', () => {
+        if (partial.length > 0) this.accept(partial);
+        this.socket = null;
+        resolve(connected);
+      });
+    });
+  }
+
+  private accept(line: string): void {
+    const { schema, includeTimestamp, clock } = this.options;
+    const row: Row = includeTimestamp ? [line, clock.now() * 1000] : [line];
+    this.stats.lines += 1;
+    this.pending.push({ value: encodeSourceRow(schema, row) });
+    if (this.pending.length === 1) {
+      // Coalesce the lines of one read into one produce request, keeping their order.
+      queueMicrotask(() => this.scheduleFlush());
+    }
+  }
+
+  private scheduleFlush(): void {
+    this.flushing = this.flushing.then(() => this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    const records = this.pending;
+    if (records.length === 0) return;
+    this.pending = [];
+    try {
+      await this.options.producer.send(this.options.topic, records);
+    } catch (err) {
+      this.failure = err;
+      this.options.log.error('socket source cannot write to the source topic', { err, topic: this.options.topic, lost: records.length });
+    }
+  }
+
+  /** Stops reading, writes what was already read, and closes the connection. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.abort.abort();
+    this.socket?.destroy();
+    await this.loop;
+    this.scheduleFlush();
+    await this.flushing;
+  }
+}

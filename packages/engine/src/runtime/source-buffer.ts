@@ -1,0 +1,89 @@
+import type { ConsumedBatch, ConsumedRecord } from '../kafka/kafka-port.js';
+import type { SourceOffsets } from '../checkpoint/offset-log.js';
+
+interface PartitionBuffer {
+  records: ConsumedRecord[];
+  /** Offset after the last record received. */
+  next: number;
+}
+
+/**
+ * Records fetched from one source topic and not yet consumed by a batch, per partition.
+ * The consumer fills it; the executor reads exact offset ranges out of it.
+ */
+export class SourceBuffer {
+  private readonly partitions = new Map<number, PartitionBuffer>();
+  private waiters: Array<() => void> = [];
+
+  constructor(initial: SourceOffsets = {}) {
+    for (const [p, offset] of Object.entries(initial)) this.partitions.set(Number(p), { records: [], next: offset });
+  }
+
+  async add(batch: ConsumedBatch): Promise<void> {
+    let part = this.partitions.get(batch.partition);
+    if (part === undefined) {
+      part = { records: [], next: 0 };
+      this.partitions.set(batch.partition, part);
+    }
+    for (const r of batch.records) {
+      if (r.offset < part.next) continue; // already received (re-delivery after a rebalance)
+      part.records.push(r);
+      part.next = r.offset + 1;
+    }
+    this.notify();
+  }
+
+  /** Offsets up to which records have arrived: the latest offsets this source can offer. */
+  available(): SourceOffsets {
+    const out: Record<string, number> = {};
+    for (const [p, part] of this.partitions) out[String(p)] = part.next;
+    return out;
+  }
+
+  /** True when every partition in `end` has received records up to that offset. */
+  hasReached(end: SourceOffsets): boolean {
+    for (const [p, offset] of Object.entries(end)) {
+      const part = this.partitions.get(Number(p));
+      if (offset > 0 && (part === undefined || part.next < offset)) return false;
+    }
+    return true;
+  }
+
+  /** Removes and returns records with start <= offset < end, partition by partition in order. */
+  take(start: SourceOffsets, end: SourceOffsets): ConsumedRecord[] {
+    const out: ConsumedRecord[] = [];
+    const ids = [...this.partitions.keys()].sort((a, b) => a - b);
+    for (const p of ids) {
+      const part = this.partitions.get(p);
+      if (part === undefined) continue;
+      const from = start[String(p)] ?? 0;
+      const to = end[String(p)] ?? from;
+      const keep: ConsumedRecord[] = [];
+      for (const r of part.records) {
+        if (r.offset >= to) keep.push(r);
+        else if (r.offset >= from) out.push(r);
+      }
+      part.records = keep;
+    }
+    return out;
+  }
+
+  /** Resolves at the next arrival of records, or when `signal` aborts. */
+  waitForData(signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      this.waiters.push(done);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  private notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Every Redis key Sluice uses is built here. A query's keys all live under its checkpoint
+ * location, in the spirit of Spark's checkpoint folders (`offsets/`, `commits/`, `sources/`).
+ */
+const ROOT = 'sluice';
+
+/** The key prefix of a checkpoint location (a user's `checkpointLocation` option). */
+export function checkpointPrefix(location: string): string {
+  return `${ROOT}:cp:${location}`;
+}
+
+export interface CheckpointKeys {
+  /** Hash: query id and other fixed facts (Spark's `metadata` file). */
+  readonly metadata: string;
+  /** Hash batchId → offset-log entry (Spark's `offsets/`). */
+  readonly offsets: string;
+  /** Hash batchId → commit-log entry (Spark's `commits/`). */
+  readonly commits: string;
+  /** Pattern matching every key of the checkpoint, for removal of temporary ones. */
+  readonly all: string;
+  /** String: last batch id a sink wrote, for idempotent re-delivery. */
+  sinkLastBatch(sinkId: string): string;
+}
+
+export function checkpointKeys(location: string): CheckpointKeys {
+  const p = checkpointPrefix(location);
+  return {
+    metadata: `${p}:metadata`,
+    offsets: `${p}:offsets`,
+    commits: `${p}:commits`,
+    all: `${p}:*`,
+    sinkLastBatch: (sinkId) => `${p}:sinks:${sinkId}:last-batch`,
+  };
+}

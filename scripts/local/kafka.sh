@@ -1,0 +1,352 @@
+#!/usr/bin/env bash
+# Local single-node KRaft Apache Kafka broker for Sluice development and tests.
+# No Docker: the broker runs from Apache Kafka's own jars, fetched from Maven
+# Central with Maven (see kafka/pom.xml) and cached in the state dir.
+#
+# Usage: scripts/local/kafka.sh up|down [--purge]|status|env
+#
+#   up      start the broker (idempotent); last stdout line: KAFKA_BROKERS=host:port
+#   down    stop it (SIGTERM, then SIGKILL after KAFKA_STOP_TIMEOUT s); --purge
+#           also deletes its data dir
+#   status  print running/stopped and the address; exit 0 if running, 3 if not
+#   env     print the KAFKA_BROKERS line if running (exit 3 if not)
+#
+# Environment:
+#   KAFKA_VERSION          Apache Kafka version (default 3.9.1; 4.x supported)
+#   SLUICE_LOCAL_DIR       state root (default <repo>/.local)
+#   KAFKA_PORT             PLAINTEXT port (default: previous one, else 9092, else any free)
+#   KAFKA_CONTROLLER_PORT  CONTROLLER port (default: previous one, else 9093, else any free)
+#   KAFKA_HEAP_OPTS        JVM heap options (default -Xms256m -Xmx512m)
+#   KAFKA_START_TIMEOUT    seconds to wait for readiness (default 90)
+#   KAFKA_STOP_TIMEOUT     seconds to wait after SIGTERM (default 30)
+#
+# All chatter goes to stderr; only the KAFKA_BROKERS / status lines go to stdout.
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
+
+KAFKA_VERSION="${KAFKA_VERSION:-3.9.1}"
+KAFKA_MAJOR="${KAFKA_VERSION%%.*}"
+LOCAL_ROOT="${SLUICE_LOCAL_DIR:-$REPO_ROOT/.local}"
+case "$LOCAL_ROOT" in
+  /*) ;;
+  *) LOCAL_ROOT="$PWD/$LOCAL_ROOT" ;;
+esac
+STATE_DIR="$LOCAL_ROOT/kafka-$KAFKA_VERSION"
+LIB_DIR="$STATE_DIR/lib"
+DATA_DIR="$STATE_DIR/data"
+LOG_DIR="$STATE_DIR/logs"
+PID_FILE="$STATE_DIR/kafka.pid"
+ENV_FILE="$STATE_DIR/env"
+PORTS_FILE="$STATE_DIR/ports"
+PROPS_FILE="$STATE_DIR/server.properties"
+BROKER_LOG="$STATE_DIR/broker.log"
+SERVER_LOG="$LOG_DIR/server.log"
+HOST=127.0.0.1
+START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
+STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
+READY_LINE="Kafka Server started"
+LOG_PREFIX=kafka.sh
+# shellcheck source=lib/common.sh
+. "$SCRIPT_DIR/lib/common.sh"
+
+if [[ "$KAFKA_MAJOR" -ge 4 ]]; then
+  MVN_PROFILE=log4j2
+  # Keep log4j2 alive until the JVM exits so the broker's own shutdown
+  # messages still reach server.log (its hook would stop logging first).
+  LOG_OPTS=("-Dlog4j2.configurationFile=$SCRIPT_DIR/kafka/log4j2.properties"
+    -Dlog4j2.shutdownHookEnabled=false)
+  MIN_JAVA=17
+else
+  MVN_PROFILE=reload4j
+  LOG_OPTS=("-Dlog4j.configuration=file:$SCRIPT_DIR/kafka/log4j.properties")
+  MIN_JAVA=11
+fi
+LOG_OPTS+=("-Dkafka.logs.dir=$LOG_DIR")
+
+usage() {
+  sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//' >&2
+}
+
+# --- helpers ----------------------------------------------------------------
+
+read_pid() { read_pid_file "$PID_FILE"; }
+
+# True if the pid file names a live process that is our broker (guards
+# against a recycled pid).
+broker_alive() {
+  local pid
+  pid="$(read_pid)" || return 1
+  pid_matches "$pid" kafka.Kafka "$PROPS_FILE"
+}
+
+java_major() {
+  local v
+  v="$(java -version 2>&1 | awk -F'"' '/version/ {print $2; exit}')"
+  v="${v#1.}"
+  printf '%s\n' "${v%%[.+-]*}"
+}
+
+check_java() {
+  command -v java >/dev/null 2>&1 || die "java not found (Kafka $KAFKA_VERSION needs JDK $MIN_JAVA+)"
+  local major
+  major="$(java_major)"
+  if [[ -n "$major" && "$major" =~ ^[0-9]+$ && "$major" -lt "$MIN_JAVA" ]]; then
+    die "java $major found; Kafka $KAFKA_VERSION needs Java $MIN_JAVA+"
+  fi
+}
+
+ensure_lib() {
+  if [[ -f "$LIB_DIR/.complete" ]]; then
+    return
+  fi
+  command -v mvn >/dev/null 2>&1 || die "mvn not found (needed once to fetch Kafka $KAFKA_VERSION jars)"
+  log "fetching Kafka $KAFKA_VERSION jars from Maven (profile $MVN_PROFILE) into $LIB_DIR"
+  local tmp="$STATE_DIR/lib.tmp"
+  rm -rf "$tmp"
+  mkdir -p "$STATE_DIR"
+  # (sed strips the bare colour-reset codes some Maven builds print even with -q -B)
+  if ! mvn -B -q -f "$SCRIPT_DIR/kafka/pom.xml" -P "$MVN_PROFILE" \
+      -Dkafka.version="$KAFKA_VERSION" \
+      dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp" 2>&1 \
+      | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^[[:space:]]*$/d' >&2; then
+    rm -rf "$tmp"
+    die "maven could not resolve org.apache.kafka:kafka_2.13:$KAFKA_VERSION"
+  fi
+  ls "$tmp"/kafka_2.13-*.jar >/dev/null 2>&1 || die "no kafka_2.13 jar in $tmp"
+  rm -rf "$LIB_DIR"
+  mv "$tmp" "$LIB_DIR"
+  touch "$LIB_DIR/.complete"
+}
+
+run_tool() { # main-class args... (short-lived JVM, logs to server.log)
+  java -Xms64m -Xmx256m -Djava.awt.headless=true "${LOG_OPTS[@]}" \
+    -cp "$LIB_DIR/*" "$@"
+}
+
+choose_ports() {
+  local prev_port="" prev_cport=""
+  if [[ -s "$PORTS_FILE" ]]; then
+    read -r prev_port prev_cport <"$PORTS_FILE" || true
+  fi
+  if [[ -n "${KAFKA_PORT:-}" ]]; then
+    port_free "$KAFKA_PORT" || die "KAFKA_PORT=$KAFKA_PORT is in use"
+    PORT="$KAFKA_PORT"
+  else
+    PORT="$(pick_port "${KAFKA_CONTROLLER_PORT:-}" "$prev_port" 9092)"
+  fi
+  if [[ -n "${KAFKA_CONTROLLER_PORT:-}" ]]; then
+    [[ "$KAFKA_CONTROLLER_PORT" != "$PORT" ]] || die "KAFKA_CONTROLLER_PORT equals the broker port"
+    port_free "$KAFKA_CONTROLLER_PORT" || die "KAFKA_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT is in use"
+    CPORT="$KAFKA_CONTROLLER_PORT"
+  else
+    CPORT="$(pick_port "$PORT" "$prev_cport" 9093)"
+  fi
+  printf '%s %s\n' "$PORT" "$CPORT" >"$PORTS_FILE"
+}
+
+write_props() {
+  cat >"$PROPS_FILE" <<EOF
+# Generated by scripts/local/kafka.sh on every start; edits are overwritten.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@$HOST:$CPORT
+listeners=PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$CPORT
+advertised.listeners=PLAINTEXT://$HOST:$PORT
+inter.broker.listener.name=PLAINTEXT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$DATA_DIR
+num.partitions=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=true
+EOF
+}
+
+format_storage() {
+  if [[ -f "$DATA_DIR/meta.properties" ]]; then
+    return
+  fi
+  mkdir -p "$DATA_DIR"
+  local cluster_id
+  cluster_id="$(run_tool kafka.tools.StorageTool random-uuid 2>>"$BROKER_LOG" | tail -n 1)"
+  [[ -n "$cluster_id" ]] || die "could not generate a cluster id (see $BROKER_LOG)"
+  log "formatting $DATA_DIR (cluster id $cluster_id)"
+  run_tool kafka.tools.StorageTool format -t "$cluster_id" -c "$PROPS_FILE" --ignore-formatted >&2 \
+    || die "storage format failed"
+}
+
+current_port() {
+  local p=""
+  [[ -s "$PORTS_FILE" ]] && read -r p _ <"$PORTS_FILE"
+  printf '%s\n' "$p"
+}
+
+broker_line() { printf 'KAFKA_BROKERS=%s:%s\n' "$HOST" "$(current_port)"; }
+
+broker_ready() {
+  local port
+  port="$(current_port)"
+  [[ -n "$port" ]] || return 1
+  broker_alive || return 1
+  grep -qF "$READY_LINE" "$SERVER_LOG" 2>/dev/null || return 1
+  tcp_open "$HOST" "$port"
+}
+
+show_logs() {
+  log "---- tail of $SERVER_LOG ----"
+  tail -n 40 "$SERVER_LOG" >&2 2>/dev/null || true
+  log "---- tail of $BROKER_LOG ----"
+  tail -n 20 "$BROKER_LOG" >&2 2>/dev/null || true
+}
+
+wait_ready() {
+  local start=$SECONDS
+  while (( SECONDS - start < START_TIMEOUT )); do
+    if broker_ready; then
+      return 0
+    fi
+    if ! broker_alive; then
+      log "broker process exited during startup"
+      show_logs
+      rm -f "$PID_FILE"
+      return 1
+    fi
+    sleep 0.5
+  done
+  log "broker not ready after ${START_TIMEOUT}s; stopping it"
+  show_logs
+  stop_broker
+  return 1
+}
+
+publish_env() {
+  broker_line >"$ENV_FILE"
+  broker_line
+}
+
+# --- subcommands ------------------------------------------------------------
+
+stop_broker() {
+  local pid
+  if ! broker_alive; then
+    rm -f "$PID_FILE" "$ENV_FILE"
+    return 0
+  fi
+  pid="$(read_pid)"
+  log "stopping broker (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  wait_pid_exit "$pid" "$STOP_TIMEOUT"
+  rm -f "$PID_FILE" "$ENV_FILE"
+}
+
+cmd_up() {
+  mkdir -p "$STATE_DIR" "$LOG_DIR"
+  if broker_alive; then
+    if broker_ready; then
+      log "already running (pid $(read_pid), Kafka $KAFKA_VERSION)"
+      publish_env
+      return 0
+    fi
+    log "broker process exists (pid $(read_pid)) but is not ready yet; waiting"
+    wait_ready || exit 1
+    publish_env
+    return 0
+  fi
+  rm -f "$PID_FILE" "$ENV_FILE"
+
+  check_java
+  ensure_lib
+  choose_ports
+  write_props
+  format_storage
+
+  # Fresh server.log per start so the readiness line is from this run.
+  [[ -f "$SERVER_LOG" ]] && mv -f "$SERVER_LOG" "$SERVER_LOG.prev"
+  printf '=== %s start Kafka %s on %s:%s (controller %s)\n' \
+    "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$KAFKA_VERSION" "$HOST" "$PORT" "$CPORT" >>"$BROKER_LOG"
+
+  local heap_opts
+  # shellcheck disable=SC2206 # word splitting of JVM options is intended
+  heap_opts=(${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m})
+  local launcher=(nohup)
+  command -v setsid >/dev/null 2>&1 && launcher+=(setsid)
+
+  log "starting Kafka $KAFKA_VERSION on $HOST:$PORT (controller $CPORT), state in $STATE_DIR"
+  # The inner shell writes its own pid and then execs java, so the pid file
+  # holds the JVM's pid whether or not setsid had to fork.
+  # shellcheck disable=SC2016 # $$ and $@ are expanded by the inner shell
+  "${launcher[@]}" bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$PID_FILE" \
+    java "${heap_opts[@]}" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+    -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent \
+    -Djava.awt.headless=true "${LOG_OPTS[@]}" \
+    -cp "$LIB_DIR/*" kafka.Kafka "$PROPS_FILE" \
+    </dev/null >>"$BROKER_LOG" 2>&1 &
+  disown || true
+
+  local _i
+  for _i in $(seq 1 50); do
+    [[ -s "$PID_FILE" ]] && break
+    sleep 0.1
+  done
+  [[ -s "$PID_FILE" ]] || die "broker launcher did not write $PID_FILE (see $BROKER_LOG)"
+
+  wait_ready || exit 1
+  local ms=$(($(now_ms) - UP_START_MS))
+  log "ready after $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s (pid $(read_pid))"
+  publish_env
+}
+
+cmd_down() {
+  local purge=0
+  for arg in "$@"; do
+    case "$arg" in
+      --purge) purge=1 ;;
+      *) die "unknown option for down: $arg" ;;
+    esac
+  done
+  stop_broker
+  if (( purge )); then
+    log "purging $DATA_DIR"
+    rm -rf "$DATA_DIR" "$PROPS_FILE" "$PORTS_FILE"
+  fi
+  log "stopped"
+}
+
+cmd_status() {
+  if broker_ready; then
+    echo "running $(broker_line | cut -d= -f2) pid=$(read_pid) version=$KAFKA_VERSION"
+    return 0
+  fi
+  if broker_alive; then
+    echo "starting pid=$(read_pid) version=$KAFKA_VERSION"
+  else
+    echo "stopped version=$KAFKA_VERSION"
+  fi
+  return 3
+}
+
+cmd_env() {
+  if broker_ready; then
+    broker_line
+    return 0
+  fi
+  log "broker is not running (Kafka $KAFKA_VERSION); run: scripts/local/kafka.sh up"
+  return 3
+}
+
+UP_START_MS=$(now_ms)
+case "${1:-}" in
+  up) shift; cmd_up "$@" ;;
+  down) shift; cmd_down "$@" ;;
+  status) shift; cmd_status "$@" ;;
+  env) shift; cmd_env "$@" ;;
+  -h|--help|help) usage ;;
+  *) usage; exit 2 ;;
+esac
