@@ -13,6 +13,8 @@ const common = {
 };
 
 export default {
+  // Integration tests wait on real brokers and processes; unit tests finish in milliseconds.
+  testTimeout: 120000,
   projects: [
     {
       ...common,
@@ -25,7 +27,6 @@ export default {
       testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/services/*/test/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 120000,
     },
   ],
 };

@@ -125,23 +125,27 @@ run_tool() { # main-class args... (short-lived JVM, logs to server.log)
     -cp "$LIB_DIR/*" "$@"
 }
 
+# choose_ports [fresh]: reuse the previous ports, else 9092/9093, else any free
+# ones; with fresh=1 (retry after a bind race) go straight to kernel-chosen ports.
 choose_ports() {
-  local prev_port="" prev_cport=""
-  if [[ -s "$PORTS_FILE" ]]; then
+  local fresh="${1:-0}" prev_port="" prev_cport=""
+  if [[ -s "$PORTS_FILE" && "$fresh" != 1 ]]; then
     read -r prev_port prev_cport <"$PORTS_FILE" || true
   fi
+  local want_port=9092 want_cport=9093
+  if [[ "$fresh" == 1 ]]; then want_port=""; want_cport=""; fi
   if [[ -n "${KAFKA_PORT:-}" ]]; then
     port_free "$KAFKA_PORT" || die "KAFKA_PORT=$KAFKA_PORT is in use"
     PORT="$KAFKA_PORT"
   else
-    PORT="$(pick_port "${KAFKA_CONTROLLER_PORT:-}" "$prev_port" 9092)"
+    PORT="$(pick_port "${KAFKA_CONTROLLER_PORT:-}" "$prev_port" "$want_port")"
   fi
   if [[ -n "${KAFKA_CONTROLLER_PORT:-}" ]]; then
     [[ "$KAFKA_CONTROLLER_PORT" != "$PORT" ]] || die "KAFKA_CONTROLLER_PORT equals the broker port"
     port_free "$KAFKA_CONTROLLER_PORT" || die "KAFKA_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT is in use"
     CPORT="$KAFKA_CONTROLLER_PORT"
   else
-    CPORT="$(pick_port "$PORT" "$prev_cport" 9093)"
+    CPORT="$(pick_port "$PORT" "$prev_cport" "$want_cport")"
   fi
   printf '%s %s\n' "$PORT" "$CPORT" >"$PORTS_FILE"
 }
@@ -175,7 +179,16 @@ format_storage() {
   fi
   mkdir -p "$DATA_DIR"
   local cluster_id
-  cluster_id="$(run_tool kafka.tools.StorageTool random-uuid 2>>"$BROKER_LOG" | tail -n 1)"
+  # Same format as `kafka-storage random-uuid` (16 random bytes, URL-safe
+  # base64, no padding, not starting with '-') without paying for a JVM.
+  local _try
+  for _try in 1 2 3 4 5; do
+    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' || true)"
+    [[ "$cluster_id" =~ ^[A-Za-z0-9_][A-Za-z0-9_-]{21}$ ]] && break
+  done
+  if [[ ! "$cluster_id" =~ ^[A-Za-z0-9_][A-Za-z0-9_-]{21}$ ]]; then
+    cluster_id="$(run_tool kafka.tools.StorageTool random-uuid 2>>"$BROKER_LOG" | tail -n 1)"
+  fi
   [[ -n "$cluster_id" ]] || die "could not generate a cluster id (see $BROKER_LOG)"
   log "formatting $DATA_DIR (cluster id $cluster_id)"
   run_tool kafka.tools.StorageTool format -t "$cluster_id" -c "$PROPS_FILE" --ignore-formatted >&2 \
@@ -246,8 +259,51 @@ stop_broker() {
   rm -f "$PID_FILE" "$ENV_FILE"
 }
 
+launch_broker() {
+  # Fresh server.log per start so the readiness line is from this run.
+  if [[ -f "$SERVER_LOG" ]]; then mv -f "$SERVER_LOG" "$SERVER_LOG.prev"; fi
+  printf '=== %s start Kafka %s on %s:%s (controller %s)\n' \
+    "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$KAFKA_VERSION" "$HOST" "$PORT" "$CPORT" >>"$BROKER_LOG"
+
+  local heap_opts
+  # shellcheck disable=SC2206 # word splitting of JVM options is intended
+  heap_opts=(${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m})
+  local launcher=(nohup)
+  command -v setsid >/dev/null 2>&1 && launcher+=(setsid)
+
+  log "starting Kafka $KAFKA_VERSION on $HOST:$PORT (controller $CPORT), state in $STATE_DIR"
+  rm -f "$PID_FILE"
+  # The inner shell writes its own pid and then execs java, so the pid file
+  # holds the JVM's pid whether or not setsid had to fork. fd 9 (the lock)
+  # is closed so the broker does not hold it.
+  # shellcheck disable=SC2016 # $$ and $@ are expanded by the inner shell
+  "${launcher[@]}" bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$PID_FILE" \
+    java "${heap_opts[@]}" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+    -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent \
+    -Djava.awt.headless=true "${LOG_OPTS[@]}" \
+    -cp "$LIB_DIR/*" kafka.Kafka "$PROPS_FILE" \
+    </dev/null >>"$BROKER_LOG" 2>&1 9>&- &
+  disown || true
+
+  local _i
+  for _i in $(seq 1 50); do
+    [[ -s "$PID_FILE" ]] && break
+    sleep 0.1
+  done
+  [[ -s "$PID_FILE" ]] || die "broker launcher did not write $PID_FILE (see $BROKER_LOG)"
+}
+
+# Serialise up/down for this state dir (parallel test runners may race).
+take_lock() {
+  mkdir -p "$STATE_DIR"
+  command -v flock >/dev/null 2>&1 || return 0
+  exec 9>"$STATE_DIR/.lock"
+  flock -w 120 9 || die "timed out waiting for $STATE_DIR/.lock"
+}
+
 cmd_up() {
-  mkdir -p "$STATE_DIR" "$LOG_DIR"
+  take_lock
+  mkdir -p "$LOG_DIR"
   if broker_alive; then
     if broker_ready; then
       log "already running (pid $(read_pid), Kafka $KAFKA_VERSION)"
@@ -263,44 +319,28 @@ cmd_up() {
 
   check_java
   ensure_lib
-  choose_ports
-  write_props
-  format_storage
 
-  # Fresh server.log per start so the readiness line is from this run.
-  [[ -f "$SERVER_LOG" ]] && mv -f "$SERVER_LOG" "$SERVER_LOG.prev"
-  printf '=== %s start Kafka %s on %s:%s (controller %s)\n' \
-    "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$KAFKA_VERSION" "$HOST" "$PORT" "$CPORT" >>"$BROKER_LOG"
-
-  local heap_opts
-  # shellcheck disable=SC2206 # word splitting of JVM options is intended
-  heap_opts=(${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m})
-  local launcher=(nohup)
-  command -v setsid >/dev/null 2>&1 && launcher+=(setsid)
-
-  log "starting Kafka $KAFKA_VERSION on $HOST:$PORT (controller $CPORT), state in $STATE_DIR"
-  # The inner shell writes its own pid and then execs java, so the pid file
-  # holds the JVM's pid whether or not setsid had to fork.
-  # shellcheck disable=SC2016 # $$ and $@ are expanded by the inner shell
-  "${launcher[@]}" bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$PID_FILE" \
-    java "${heap_opts[@]}" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
-    -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent \
-    -Djava.awt.headless=true "${LOG_OPTS[@]}" \
-    -cp "$LIB_DIR/*" kafka.Kafka "$PROPS_FILE" \
-    </dev/null >>"$BROKER_LOG" 2>&1 &
-  disown || true
-
-  local _i
-  for _i in $(seq 1 50); do
-    [[ -s "$PID_FILE" ]] && break
-    sleep 0.1
+  local attempt
+  for attempt in 1 2; do
+    choose_ports "$((attempt > 1 ? 1 : 0))"
+    write_props
+    format_storage
+    launch_broker
+    if wait_ready; then
+      local ms=$(($(now_ms) - UP_START_MS))
+      log "ready after $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s (pid $(read_pid))"
+      publish_env
+      return 0
+    fi
+    # Another process can grab a port between our probe and the JVM's bind;
+    # retry once on kernel-chosen ports unless the ports were given explicitly.
+    if (( attempt == 1 )) && [[ -z "${KAFKA_PORT:-}${KAFKA_CONTROLLER_PORT:-}" ]] \
+        && grep -q 'Address already in use' "$SERVER_LOG" 2>/dev/null; then
+      log "a port was taken while starting; retrying on other ports"
+      continue
+    fi
+    exit 1
   done
-  [[ -s "$PID_FILE" ]] || die "broker launcher did not write $PID_FILE (see $BROKER_LOG)"
-
-  wait_ready || exit 1
-  local ms=$(($(now_ms) - UP_START_MS))
-  log "ready after $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s (pid $(read_pid))"
-  publish_env
 }
 
 cmd_down() {
@@ -311,6 +351,11 @@ cmd_down() {
       *) die "unknown option for down: $arg" ;;
     esac
   done
+  if [[ ! -d "$STATE_DIR" ]]; then
+    log "stopped (no state dir for Kafka $KAFKA_VERSION)"
+    return 0
+  fi
+  take_lock
   stop_broker
   if (( purge )); then
     log "purging $DATA_DIR"

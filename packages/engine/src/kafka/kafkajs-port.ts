@@ -54,9 +54,13 @@ function logCreator(log: Logger) {
     ({ level, log: entry }: LogEntry): void => {
       const { message, ...rest } = entry;
       const fields = { component: 'kafkajs', ...rest };
-      if (level === KafkaLogLevel.ERROR) log.error(message, fields);
-      else if (level === KafkaLogLevel.WARN) log.warn(message, fields);
-      else if (level === KafkaLogLevel.INFO) log.debug(message, fields);
+      // kafkajs logs every retriable error response at ERROR ("Response Metadata(...)") and
+      // retries it; those are debug noise. What fails for good reaches us as a rejection.
+      // Its advice on limited idempotent retries does not apply: a failed transactional send
+      // aborts the batch's transaction and the batch is re-run.
+      const retried = message.startsWith('Response ') || 'retryCount' in rest || message.startsWith('Limiting retries');
+      if (level === KafkaLogLevel.ERROR && !retried) log.error(message, fields);
+      else if (level === KafkaLogLevel.WARN && !retried) log.warn(message, fields);
       else log.debug(message, fields);
     };
 }
@@ -157,6 +161,14 @@ export class KafkajsPort implements KafkaPort {
     return {
       async start(topics, onBatch) {
         for (const topic of topics) await consumer.subscribe({ topic, fromBeginning });
+        // Resolve once the group is joined and partitions are assigned, so a started
+        // consumer is really consuming.
+        const joined = new Promise<void>((resolve) => {
+          const remove = consumer.on(consumer.events.GROUP_JOIN, () => {
+            remove();
+            resolve();
+          });
+        });
         await consumer.run({
           autoCommit: false,
           eachBatchAutoResolve: true,
@@ -174,6 +186,7 @@ export class KafkajsPort implements KafkaPort {
             await heartbeat();
           },
         });
+        await joined;
       },
       async commit(topic, offsets: readonly PartitionOffset[]) {
         await consumer.commitOffsets(offsets.map((o) => ({ topic, partition: o.partition, offset: String(o.offset) })));

@@ -126,6 +126,7 @@ export class LocalStreamingQuery implements StreamingQuery {
     await this.processor.start();
     this.ingest = new IngestRole(ctx);
     await this.ingest.start();
+    this.log.info('query started', { queryId: this.id, name: this.plan.name });
   }
 
   private async failWith(err: unknown): Promise<void> {

@@ -1,2 +1,11 @@
-/** Helpers for tests of Sluice programs (grows with the stream-test DSL). */
+/**
+ * Helpers for tests of Sluice and of Sluice programs: the console format, and direct access
+ * to the Kafka port and Redis logs the runtime uses, for tests against real services.
+ */
 export { consoleBatch, showString } from '../console/show-string.js';
+export { KafkajsPort } from '../kafka/kafkajs-port.js';
+export type { KafkaPort, KafkaAdmin, KafkaProducer, KafkaConsumer, ConsumedBatch, ConsumedRecord } from '../kafka/kafka-port.js';
+export { connectRedis } from '../state/redis-connection.js';
+export { OffsetLog, type OffsetLogEntry } from '../checkpoint/offset-log.js';
+export { CommitLog, type CommitLogEntry } from '../checkpoint/commit-log.js';
+export type { MetadataLog } from '../checkpoint/metadata-log.js';

@@ -1,0 +1,29 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Repository root (tests run with it as the working directory). */
+export const repoRoot = process.cwd();
+export const cliPath = join(repoRoot, 'packages', 'engine', 'dist', 'cli', 'main.js');
+export const servicePath = (name: 'ingest' | 'processor' | 'sink'): string => join(repoRoot, 'services', name, 'dist', 'main.js');
+
+/**
+ * Copies an example program into a fresh folder outside the repository, pointing its socket
+ * at `port` instead of the tutorial's 12345 — as a user would run it from anywhere.
+ */
+export function exampleIn(name: string, ports: Readonly<Record<number, number>>): { dir: string; file: string } {
+  let text = readFileSync(join(repoRoot, 'examples', name), 'utf8');
+  for (const [from, to] of Object.entries(ports)) text = text.replaceAll(`"port", ${from}`, `"port", ${to}`);
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-program-'));
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return { dir, file };
+}
+
+/** Exactly what Spark's console sink prints for one batch of a single string column. */
+export function consoleText(batchId: number, column: string, values: readonly string[]): string {
+  const width = Math.max(3, column.length, ...values.map((v) => v.length));
+  const sep = `+${'-'.repeat(width)}+\n`;
+  const pad = (s: string): string => `|${' '.repeat(width - s.length)}${s}|\n`;
+  return `-------------------------------------------\nBatch: ${batchId}\n-------------------------------------------\n${sep}${pad(column)}${sep}${values.map(pad).join('')}${sep}\n`;
+}
