@@ -48,7 +48,7 @@ START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
 READY_LINE="Kafka Server started"
 LOG_PREFIX=kafka.sh
-# shellcheck source=lib/common.sh
+# shellcheck source-path=SCRIPTDIR source=lib/common.sh
 . "$SCRIPT_DIR/lib/common.sh"
 
 if [[ "$KAFKA_MAJOR" -ge 4 ]]; then

@@ -36,7 +36,7 @@ LOG_FILE="$STATE_DIR/redis.log"
 HOST=127.0.0.1
 DEFAULT_PORT=6379
 LOG_PREFIX=redis.sh
-# shellcheck source=lib/common.sh
+# shellcheck source-path=SCRIPTDIR source=lib/common.sh
 . "$SCRIPT_DIR/lib/common.sh"
 
 usage() {
