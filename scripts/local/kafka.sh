@@ -392,6 +392,7 @@ case "${1:-}" in
   down) shift; cmd_down "$@" ;;
   status) shift; cmd_status "$@" ;;
   env) shift; cmd_env "$@" ;;
+  fetch) shift; check_java; ensure_lib; log "jars ready in $LIB_DIR" ;;
   -h|--help|help) usage ;;
   *) usage; exit 2 ;;
 esac

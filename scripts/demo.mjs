@@ -1,0 +1,117 @@
+// Runs the tutorial's programs one after another, as a user would: a `nc -lk` line server,
+// `sluice run <program>`, lines typed into netcat, the console output on this terminal.
+// Starts the local Kafka broker and Redis unless KAFKA_BROKERS / REDIS_URL are set, and
+// stops everything it started before it ends.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'packages', 'engine', 'dist', 'cli', 'main.js');
+const say = (text) => process.stderr.write(`\n== ${text}\n`);
+
+/** Each demo: the program, what to type, and how many console batches to wait for after each line. */
+const DEMOS = [
+  {
+    title: 'Segment 1: read lines from a socket and print them (append mode)',
+    program: 'read_from_socket.ts',
+    lines: ['First Message', 'Second Message'],
+  },
+];
+
+function freePort(preferred) {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => {
+      const other = createServer();
+      other.listen(0, '127.0.0.1', () => {
+        const { port } = other.address();
+        other.close(() => resolve(port));
+      });
+    });
+    server.listen(preferred, '127.0.0.1', () => server.close(() => resolve(preferred)));
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(check, what, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`demo: timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+function sh(script, args) {
+  return execFileSync('bash', [join(root, 'scripts', 'local', script), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+function lastAssignment(out, name) {
+  const line = out.trim().split('\n').reverse().find((l) => l.startsWith(`${name}=`));
+  return line.slice(name.length + 1);
+}
+
+async function runDemo(demo, env) {
+  say(demo.title);
+  const port = await freePort(12345);
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-demo-'));
+  const file = join(dir, demo.program);
+  writeFileSync(file, readFileSync(join(root, 'examples', demo.program), 'utf8').replaceAll('"port", 12345', `"port", ${port}`));
+  process.stderr.write(`$ nc -lk ${port}\n$ sluice run examples/${demo.program}\n`);
+  const nc = spawn('nc', ['-lk', '127.0.0.1', String(port)], { stdio: ['pipe', 'ignore', 'inherit'] });
+  const run = spawn('node', [cli, 'run', file], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  run.stdout.setEncoding('utf8').on('data', (d) => { stdout += d; process.stdout.write(d); });
+  run.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
+  const exited = new Promise((resolve) => run.on('exit', (code) => resolve(code)));
+  try {
+    await waitFor(() => stderr.includes('"msg":"query started"') || run.exitCode !== null, 'the query to start');
+    if (run.exitCode !== null) throw new Error(`demo: the program ended early:\n${stderr}`);
+    for (const [i, line] of demo.lines.entries()) {
+      process.stderr.write(`nc> ${line}\n`);
+      nc.stdin.write(`${line}\n`);
+      await waitFor(() => stdout.includes(`Batch: ${i}\n`) && stdout.trimEnd().endsWith('+'), `batch ${i}`);
+    }
+    process.stderr.write('^C\n');
+    run.kill('SIGINT');
+    await exited;
+  } finally {
+    if (run.exitCode === null) run.kill('SIGKILL');
+    nc.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const env = { ...process.env, SLUICE_LOG_LEVEL: process.env.SLUICE_LOG_LEVEL ?? 'warn' };
+  const started = [];
+  if (!env.KAFKA_BROKERS) {
+    say('starting the local Kafka broker (Apache Kafka jars, KRaft, loopback)');
+    let running = true;
+    try { sh('kafka.sh', ['status']); } catch { running = false; }
+    env.KAFKA_BROKERS = lastAssignment(sh('kafka.sh', ['up']), 'KAFKA_BROKERS');
+    if (!running) started.push('kafka.sh');
+  }
+  if (!env.REDIS_URL) {
+    let running = true;
+    try { sh('redis.sh', ['status']); } catch { running = false; }
+    env.REDIS_URL = lastAssignment(sh('redis.sh', ['up']), 'REDIS_URL');
+    if (!running) started.push('redis.sh');
+  }
+  try {
+    for (const demo of DEMOS) await runDemo(demo, env);
+  } finally {
+    for (const s of started.reverse()) sh(s, ['down']);
+  }
+  say('demo finished');
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err.stack ?? err}\n`);
+  process.exit(1);
+});
