@@ -88,7 +88,7 @@ async function runDemo(demo, env) {
 }
 
 async function main() {
-  const env = { ...process.env, SLUICE_LOG_LEVEL: process.env.SLUICE_LOG_LEVEL ?? 'warn' };
+  const env = { ...process.env };
   const started = [];
   if (!env.KAFKA_BROKERS) {
     say('starting the local Kafka broker (Apache Kafka jars, KRaft, loopback)');

@@ -46,7 +46,7 @@ async function runCommand(program: string): Promise<number> {
   await loadProgram(program);
   // The program's main ended (spark-submit's driver exits here too): stop what still runs.
   await manager.stopAll();
-  return 0;
+  return manager.signalExitCode ?? 0;
 }
 
 async function planCommand(program: string, out: string | undefined): Promise<number> {

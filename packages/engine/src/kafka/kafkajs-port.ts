@@ -79,7 +79,7 @@ export class KafkajsPort implements KafkaPort {
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: [...options.brokers],
-      logLevel: KafkaLogLevel.WARN,
+      logLevel: KafkaLogLevel.INFO,
       logCreator: logCreator(log),
       retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5000 },
     });

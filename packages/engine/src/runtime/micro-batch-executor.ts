@@ -112,6 +112,7 @@ export class MicroBatchExecutor {
     this.consumer = await kafka.consumer({ groupId: this.topics.processorGroup });
     this.sourceTopics.forEach((_, i) => this.buffers.push(new SourceBuffer(this.committed[i] ?? {})));
     await this.consumer.start(this.sourceTopics, async (batch) => {
+      this.log.debug('fetched source records', { topic: batch.topic, partition: batch.partition, records: batch.records.length });
       const index = this.sourceTopics.indexOf(batch.topic);
       await this.buffers[index]?.add(batch);
     });
@@ -161,13 +162,24 @@ export class MicroBatchExecutor {
           await clock.sleep(next - now, signal);
         }
       } else if (!ran) {
-        await Promise.race([this.waitForAnyData(signal), clock.sleep(IDLE_RECHECK_MS, signal)]);
+        await this.waitForAnyData(IDLE_RECHECK_MS);
       }
     }
   }
 
-  private waitForAnyData(signal: AbortSignal): Promise<void> {
-    return Promise.race(this.buffers.map((b) => b.waitForData(signal)));
+  /** Waits for records on any source, at most `timeoutMs`; returns early on stop. */
+  private async waitForAnyData(timeoutMs: number): Promise<void> {
+    const signal = this.stopSignal.signal;
+    const sleep = (ms: number, s: AbortSignal): Promise<void> => this.options.clock.sleep(ms, s);
+    const done = new AbortController();
+    const onStop = (): void => done.abort();
+    signal.addEventListener('abort', onStop, { once: true });
+    try {
+      await Promise.race(this.buffers.map((b) => b.waitForData(done.signal, sleep, timeoutMs)));
+    } finally {
+      done.abort();
+      signal.removeEventListener('abort', onStop);
+    }
   }
 
   private reached(snapshot: readonly SourceOffsets[]): boolean {
@@ -263,6 +275,7 @@ export class MicroBatchExecutor {
     const entry: OffsetLogEntry = { batchWatermarkMs: this.watermarkMs, batchTimestampMs: triggerStart, offsets: latest };
     const planned: PlannedBatch = { batchId: this.nextBatchId, start: this.committed, entry };
     await this.writeOffsetLog(planned);
+    this.log.debug('batch planned', { batchId: planned.batchId, start: planned.start, end: latest });
     this.pending = planned;
     return planned;
   }
@@ -270,7 +283,7 @@ export class MicroBatchExecutor {
   private async waitForSnapshot(snapshot: readonly SourceOffsets[]): Promise<void> {
     const signal = this.stopSignal.signal;
     while (!signal.aborted && !this.buffers.every((b, i) => b.hasReached(snapshot[i] ?? {}))) {
-      await Promise.race([this.waitForAnyData(signal), this.options.clock.sleep(100, signal)]);
+      await this.waitForAnyData(100);
     }
   }
 
@@ -291,7 +304,7 @@ export class MicroBatchExecutor {
     let t = clock.now();
     while (!this.buffers.every((b, i) => b.hasReached(batch.entry.offsets[i] ?? {}))) {
       if (signal.aborted) return;
-      await Promise.race([this.waitForAnyData(signal), clock.sleep(100, signal)]);
+      await this.waitForAnyData(100);
     }
     const inputs = this.readBatch(batch);
     durations['getBatch'] = clock.now() - t;
@@ -312,6 +325,7 @@ export class MicroBatchExecutor {
     await this.commitConsumerOffsets(batch);
     await this.purgeLogs(batch.batchId);
     this.reportProgress(batch, inputs, rows.length, triggerStart, durations);
+    this.log.debug('batch committed', { batchId: batch.batchId, inputRows: this.progress?.numInputRows, outputRows: rows.length });
   }
 
   private readBatch(batch: PlannedBatch): Row[][] {

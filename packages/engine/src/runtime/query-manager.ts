@@ -14,6 +14,8 @@ export class QueryManager {
   private readonly queries = new Set<LocalStreamingQuery>();
   private stack: Promise<LocalStack> | null = null;
   private signalsInstalled = false;
+  /** Exit code owed to a SIGINT (130) or SIGTERM (143) being handled, else null. */
+  signalExitCode: number | null = null;
   private readonly log: Logger;
   private terminationWaiters: Array<() => void> = [];
   private readonly shutdownHooks: Array<() => Promise<void>> = [];
@@ -60,8 +62,17 @@ export class QueryManager {
     this.shutdownHooks.push(hook);
   }
 
-  /** Stops every query, then the local services this process started. */
-  async stopAll(): Promise<void> {
+  private stoppingAll: Promise<void> | null = null;
+
+  /** Stops every query, then the local services this process started. Callers share one run. */
+  stopAll(): Promise<void> {
+    this.stoppingAll ??= this.stopEverything().finally(() => {
+      this.stoppingAll = null;
+    });
+    return this.stoppingAll;
+  }
+
+  private async stopEverything(): Promise<void> {
     await Promise.all([...this.queries].map((q) => q.stop().catch(() => undefined)));
     await this.releaseStack();
     for (const hook of this.shutdownHooks.splice(0)) {
@@ -87,6 +98,7 @@ export class QueryManager {
     const onSignal = (signal: NodeJS.Signals): void => {
       this.log.info('stopping on signal', { signal });
       const code = signal === 'SIGINT' ? 130 : 143;
+      this.signalExitCode = code;
       void this.clock.sleep(30_000).then(() => process.exit(code));
       void this.stopAll().finally(() => process.exit(code));
     };

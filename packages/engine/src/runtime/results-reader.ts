@@ -45,6 +45,7 @@ export class ResultsReader {
     }
     this.consumer = await this.options.kafka.consumer({ groupId: topics.sinkGroup });
     await this.consumer.start([topics.results], async (batch) => {
+      this.log.debug('fetched results records', { partition: batch.partition, records: batch.records.length });
       for (const record of batch.records) {
         // Commit only at batch boundaries: a restart must re-read a half-assembled batch.
         if (await this.accept(record.headers, record.value)) {

@@ -118,6 +118,7 @@ export class SocketIngest {
     this.pending = [];
     try {
       await this.options.producer.send(this.options.topic, records);
+      this.options.log.debug('wrote lines to the source topic', { topic: this.options.topic, lines: records.length });
     } catch (err) {
       this.failure = err;
       this.options.log.error('socket source cannot write to the source topic', { err, topic: this.options.topic, lost: records.length });

@@ -68,16 +68,21 @@ export class SourceBuffer {
     return out;
   }
 
-  /** Resolves at the next arrival of records, or when `signal` aborts. */
-  waitForData(signal: AbortSignal): Promise<void> {
+  /** Resolves at the next arrival of records, after `timeoutMs`, or when `signal` aborts. */
+  waitForData(signal: AbortSignal, sleep: (ms: number, signal: AbortSignal) => Promise<void>, timeoutMs: number): Promise<void> {
     if (signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      this.waiters.push(done);
-      signal.addEventListener('abort', done, { once: true });
+    const stopTimer = new AbortController();
+    const onAbort = (): void => stopTimer.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    let waiter: () => void = () => undefined;
+    const arrived = new Promise<void>((resolve) => {
+      waiter = resolve;
+      this.waiters.push(resolve);
+    });
+    return Promise.race([arrived, sleep(timeoutMs, stopTimer.signal)]).finally(() => {
+      stopTimer.abort();
+      signal.removeEventListener('abort', onAbort);
+      this.waiters = this.waiters.filter((w) => w !== waiter);
     });
   }
 
