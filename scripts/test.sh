@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/setup.sh
+npx eslint . --max-warnings 0
 mkdir -p .local
 report=.local/jest-report.json
 rm -f "$report"

@@ -95,7 +95,7 @@ export async function startTestStack(): Promise<TestStack> {
 }
 
 declare global {
-  // eslint-disable-next-line no-var
+   
   var sluiceTestStack: TestStack | undefined;
 }
 

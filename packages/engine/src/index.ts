@@ -31,4 +31,7 @@ export { LocalStackError } from './errors/local-stack-error.js';
 // For the services: configuration blocks, logging and the role runner.
 export { commonSchema, loadConfig, type CommonConfig } from './config/config.js';
 export { createLogger, setLogLevel, type Logger, type LogLevel } from './internal/logger.js';
-export { runRoleService, readPlanFile, type RoleName, type RoleServiceOptions } from './runtime/role-service.js';
+export {
+  runRoleService, readPlanFile, serviceMain, serviceSchema,
+  type RoleName, type RoleServiceOptions, type ServiceConfig,
+} from './runtime/role-service.js';

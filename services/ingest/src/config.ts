@@ -1,21 +1,9 @@
-import { commonSchema, loadConfig, type CommonConfig } from 'sluice';
+import { loadConfig, serviceSchema, type ServiceConfig } from 'sluice';
 
-/** The ingest service's configuration: the shared blocks plus the query it serves. */
-const schema = {
-  ...commonSchema,
-  query: {
-    plan: {
-      doc: 'Path of the query plan document (JSON, as `sluice plan` writes it).',
-      format: String,
-      default: '',
-      env: 'SLUICE_QUERY_PLAN',
-    },
-  },
-};
+/** The ingest service's configuration schema: the shared service blocks (kafka, redis, metrics, log, query). */
+export const schema = { ...serviceSchema };
 
-export interface IngestConfig extends CommonConfig {
-  readonly query: { readonly plan: string };
-}
+export type IngestConfig = ServiceConfig;
 
 export function loadIngestConfig(): IngestConfig {
   return loadConfig<IngestConfig>(schema);

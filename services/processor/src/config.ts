@@ -1,21 +1,9 @@
-import { commonSchema, loadConfig, type CommonConfig } from 'sluice';
+import { loadConfig, serviceSchema, type ServiceConfig } from 'sluice';
 
-/** The processor service's configuration: the shared blocks plus the query it serves. */
-const schema = {
-  ...commonSchema,
-  query: {
-    plan: {
-      doc: 'Path of the query plan document (JSON, as `sluice plan` writes it).',
-      format: String,
-      default: '',
-      env: 'SLUICE_QUERY_PLAN',
-    },
-  },
-};
+/** The processor service's configuration schema: the shared service blocks (kafka, redis, metrics, log, query). */
+export const schema = { ...serviceSchema };
 
-export interface ProcessorConfig extends CommonConfig {
-  readonly query: { readonly plan: string };
-}
+export type ProcessorConfig = ServiceConfig;
 
 export function loadProcessorConfig(): ProcessorConfig {
   return loadConfig<ProcessorConfig>(schema);

@@ -1,34 +1,6 @@
 #!/usr/bin/env node
-import { ConfigError, createLogger, runRoleService, setLogLevel, StreamError } from 'sluice';
+/** The processor service: wiring only; configuration in config.ts, the work in the engine. */
+import { serviceMain } from 'sluice';
 import { loadProcessorConfig } from './config.js';
 
-/** The processor service: wiring only. Configuration from config.ts, the work in the engine. */
-const log = createLogger({ service: 'processor' });
-
-async function main(): Promise<number> {
-  const config = loadProcessorConfig();
-  setLogLevel(config.log.level);
-  if (config.query.plan === '') {
-    throw new ConfigError('query.plan (env SLUICE_QUERY_PLAN)', '', 'the path of a query plan file (sluice plan <program> -o <file>)');
-  }
-  if (config.kafka.brokers === '') {
-    throw new ConfigError('kafka.brokers (env KAFKA_BROKERS)', '', 'a comma-separated list of host:port of a running broker');
-  }
-  return runRoleService({
-    role: 'processor',
-    planFile: config.query.plan,
-    brokers: config.kafka.brokers,
-    redisUrl: config.redis.url === '' ? 'redis://127.0.0.1:6379' : config.redis.url,
-    clientId: config.kafka.clientId,
-    log,
-  });
-}
-
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof StreamError) process.stderr.write(`${err.name}: ${err.message}\n`);
-    log.error('processor service failed', { err });
-    process.exit(1);
-  },
-);
+serviceMain('processor', loadProcessorConfig);

@@ -24,7 +24,7 @@ const CONTROL_ESCAPES: Readonly<Record<string, string>> = {
 };
 
 function escapeControl(text: string): string {
-  // eslint-disable-next-line no-control-regex
+   
   return text.replace(/[\u0000-\u001f]/g, (ch) => CONTROL_ESCAPES[ch] ?? ch);
 }
 

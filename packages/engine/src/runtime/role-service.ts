@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { commonSchema, type CommonConfig } from '../config/config.js';
+import { ConfigError } from '../errors/config-error.js';
 import { PlanError } from '../errors/plan-error.js';
+import { StreamError } from '../errors/stream-error.js';
 import { systemClock } from '../execution/clock.js';
-import type { Logger } from '../internal/logger.js';
+import { createLogger, setLogLevel, type Logger } from '../internal/logger.js';
 import { KafkajsPort } from '../kafka/kafkajs-port.js';
 import { parsePlan } from '../plan/plan-json.js';
 import type { QueryPlan } from '../plan/query-plan.js';
@@ -79,4 +82,56 @@ export async function runRoleService(options: RoleServiceOptions): Promise<numbe
   await running.stop();
   await redis.quit().catch(() => undefined);
   return reason === 'SIGINT' ? 130 : reason === 'SIGTERM' ? 143 : 0;
+}
+
+/** The configuration every role service shares: the common blocks plus the query it serves. */
+export interface ServiceConfig extends CommonConfig {
+  readonly query: { readonly plan: string };
+}
+
+export const serviceSchema = {
+  ...commonSchema,
+  query: {
+    plan: {
+      doc: 'Path of the query plan document (JSON, as `sluice plan` writes it).',
+      format: String,
+      default: '',
+      env: 'SLUICE_QUERY_PLAN',
+    },
+  },
+};
+
+/**
+ * A role service's whole life: load and check its configuration (a bad value ends the
+ * process with code 1 and a line naming the key, the value and what is allowed), run the role,
+ * exit with 0, 130 (SIGINT) or 143 (SIGTERM).
+ */
+export function serviceMain<C extends ServiceConfig>(role: RoleName, loadServiceConfig: () => C): void {
+  const log = createLogger({ service: role });
+  const main = async (): Promise<number> => {
+    const config = loadServiceConfig();
+    setLogLevel(config.log.level);
+    if (config.query.plan === '') {
+      throw new ConfigError('query.plan (env SLUICE_QUERY_PLAN)', '', 'the path of a query plan file (sluice plan <program> -o <file>)');
+    }
+    if (config.kafka.brokers === '') {
+      throw new ConfigError('kafka.brokers (env KAFKA_BROKERS)', '', 'a comma-separated list of host:port of a running broker');
+    }
+    return runRoleService({
+      role,
+      planFile: config.query.plan,
+      brokers: config.kafka.brokers,
+      redisUrl: config.redis.url === '' ? 'redis://127.0.0.1:6379' : config.redis.url,
+      clientId: config.kafka.clientId,
+      log,
+    });
+  };
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      if (err instanceof StreamError) process.stderr.write(`${err.name}: ${err.message}\n`);
+      log.error(`${role} service failed`, { err });
+      process.exit(1);
+    },
+  );
 }
