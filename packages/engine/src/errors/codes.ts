@@ -1,6 +1,7 @@
 /** Every error code Sluice raises. Codes are stable: users and tests match on them. */
 export const ERROR_CODES = [
   'ANALYSIS_ERROR',
+  'PARSE_ERROR',
   'INVALID_CONFIG',
   'INVALID_OPTION',
   'INVALID_PLAN',

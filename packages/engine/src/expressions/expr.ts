@@ -1,0 +1,46 @@
+import type { DataType, Value } from '../api/types.js';
+
+/**
+ * Unresolved expression trees, as the DataFrame API and the SQL expression parser build them.
+ * Plain data: they serialise to JSON inside plan documents. The analyzer resolves them against
+ * a schema (types, nullability, Spark's output names) and compiles them to functions.
+ */
+export type BinaryOp =
+  | '+' | '-' | '*' | '/' | '%' | 'div'
+  | '=' | '!=' | '<' | '<=' | '>' | '>=' | '<=>'
+  | 'and' | 'or' | '||';
+
+export type UnaryOp = 'not' | 'negate' | 'isnull' | 'isnotnull';
+
+export type Expr =
+  /** A column by name; `qualifier` from `t.col` or a DataFrame alias. */
+  | { readonly kind: 'column'; readonly name: string; readonly qualifier?: string }
+  /** `*` or `t.*` (and the argument of `count(*)`). */
+  | { readonly kind: 'star'; readonly qualifier?: string }
+  /** A literal; `type` is the literal's Spark type (`void` for NULL). */
+  | { readonly kind: 'literal'; readonly value: Value; readonly type: DataType }
+  | { readonly kind: 'alias'; readonly child: Expr; readonly name: string }
+  | { readonly kind: 'unary'; readonly op: UnaryOp; readonly child: Expr }
+  | { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr }
+  /** A function or aggregate call; `name` is lower case; `distinct` for `count(DISTINCT x)`. */
+  | { readonly kind: 'call'; readonly name: string; readonly args: readonly Expr[]; readonly distinct?: boolean }
+  | { readonly kind: 'cast'; readonly child: Expr; readonly type: DataType }
+  /** `CASE [subject] WHEN .. THEN .. [ELSE ..] END` and `when(...).otherwise(...)`. */
+  | {
+      readonly kind: 'case';
+      readonly subject?: Expr;
+      readonly branches: ReadonlyArray<{ readonly when: Expr; readonly then: Expr }>;
+      readonly otherwise?: Expr;
+    }
+  | { readonly kind: 'like'; readonly child: Expr; readonly pattern: Expr; readonly negated: boolean }
+  | { readonly kind: 'in'; readonly child: Expr; readonly list: readonly Expr[]; readonly negated: boolean }
+  | { readonly kind: 'between'; readonly child: Expr; readonly low: Expr; readonly high: Expr; readonly negated: boolean }
+  /** `x.field` on a struct, or `x[i]` / `x['k']` (extraction). */
+  | { readonly kind: 'extract'; readonly child: Expr; readonly field: Expr }
+  /** A sort key: `col("a").desc()`, `a DESC NULLS LAST`. */
+  | {
+      readonly kind: 'sortOrder';
+      readonly child: Expr;
+      readonly direction: 'asc' | 'desc';
+      readonly nulls: 'first' | 'last';
+    };
