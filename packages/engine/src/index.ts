@@ -5,12 +5,24 @@
 export { SparkSession, SparkSessionBuilder, RuntimeConfig, SparkContext, StreamingQueryManager } from './api/spark-session.js';
 export { DataStreamReader } from './api/data-stream-reader.js';
 export { DataFrame } from './api/data-frame.js';
+export { GroupedData } from './api/grouped-data.js';
+export { Column, type ColumnOrValue } from './api/column.js';
+export {
+  col, column, lit, expr, length, upper, lower, trim, ltrim, rtrim, reverse, concat, concat_ws, split, substring,
+  explode, explode_outer, coalesce, abs, isnull, isnotnull, not, current_timestamp, to_timestamp, when, asc, desc,
+  count, sum, avg, mean, min, max, first, last, countDistinct, count_distinct, type ColumnOrName,
+} from './api/functions.js';
+export * as functions from './api/functions.js';
+export { parseDataType, parseSchemaDdl } from './api/ddl-parser.js';
+export { parseExpression } from './expressions/sql-parser.js';
+export type { Expr } from './expressions/expr.js';
 export { DataStreamWriter } from './api/data-stream-writer.js';
 export type { StreamingQuery, StreamingQueryStatus } from './api/streaming-query.js';
 export type { StreamingQueryProgress, SourceProgress, SinkProgress } from './api/streaming-query-progress.js';
 export type { TriggerOptions, TriggerSpec } from './api/trigger.js';
 export type { OptionValue } from './api/options.js';
-export type { DataType, Row, Schema, StructField, Value } from './api/types.js';
+export { typeName } from './api/types.js';
+export type { AtomicType, ArrayType, StructType as StructDataType, DataType, Row, Schema, StructField, Value } from './api/types.js';
 export type { QueryPlan, OutputMode, SinkSpec } from './plan/query-plan.js';
 export type { LogicalPlan, StreamingSourceNode } from './plan/logical-plan.js';
 export { parsePlan, serializePlan } from './plan/plan-json.js';
@@ -19,6 +31,8 @@ export { showString, consoleBatch, type ShowOptions } from './console/show-strin
 export { ERROR_CODES, type ErrorCode } from './errors/codes.js';
 export { StreamError, type StreamErrorContext } from './errors/stream-error.js';
 export { AnalysisException } from './errors/analysis-exception.js';
+export { ParseException } from './errors/parse-exception.js';
+export { RuntimeError } from './errors/runtime-error.js';
 export { ConfigError } from './errors/config-error.js';
 export { OptionError } from './errors/option-error.js';
 export { PlanError } from './errors/plan-error.js';

@@ -1,25 +1,154 @@
 import { AnalysisException } from '../errors/analysis-exception.js';
-import { outputSchema, type LogicalPlan } from '../plan/logical-plan.js';
+import { containsAggregate, type ScopeField } from '../expressions/binder.js';
+import type { Expr } from '../expressions/expr.js';
+import { parseExpression } from '../expressions/sql-parser.js';
+import { compilePlan } from '../operators/compile-plan.js';
+import type { LogicalPlan } from '../plan/logical-plan.js';
+import { Column } from './column.js';
 import { DataStreamWriter } from './data-stream-writer.js';
+import { colExpr, type ColumnOrName } from './functions.js';
+import { GroupedData } from './grouped-data.js';
 import type { SparkSession } from './spark-session.js';
-import type { Schema } from './types.js';
+import { typeName, type Schema } from './types.js';
 
 const BATCH_ON_STREAM = 'Queries with streaming sources must be executed with writeStream.start()';
 
-/** A streaming DataFrame: a logical plan plus the session it belongs to. */
+function toExprs(cols: ReadonlyArray<ColumnOrName | readonly ColumnOrName[]>): Expr[] {
+  return cols.flat().map((x) => (typeof x === 'string' ? colExpr(x) : x.expr));
+}
+
+/**
+ * A streaming DataFrame: a logical plan plus the session it belongs to. As in Spark, every
+ * transformation is analysed at once: an unknown column fails where it is written.
+ */
 export class DataFrame {
-  constructor(readonly sparkSession: SparkSession, readonly plan: LogicalPlan) {}
+  private readonly fields: readonly ScopeField[];
+
+  constructor(readonly sparkSession: SparkSession, readonly plan: LogicalPlan) {
+    this.fields = compilePlan(plan, sparkSession.timeZone).output;
+  }
+
+  private derive(plan: LogicalPlan): DataFrame {
+    return new DataFrame(this.sparkSession, plan);
+  }
 
   get isStreaming(): boolean {
     return true;
   }
 
   get schema(): Schema {
-    return outputSchema(this.plan);
+    return this.fields.map((f) => ({ name: f.name, type: f.type, nullable: f.nullable }));
   }
 
   get columns(): string[] {
-    return this.schema.map((f) => f.name);
+    return this.fields.map((f) => f.name);
+  }
+
+  /** Spark's `printSchema()` tree, on stdout. */
+  printSchema(): void {
+    const lines = ['root', ...this.fields.map((f) => ` |-- ${f.name}: ${typeName(f.type)} (nullable = ${String(f.nullable)})`)];
+    process.stdout.write(`${lines.join('\n')}\n\n`);
+  }
+
+  select(...cols: Array<ColumnOrName | readonly ColumnOrName[]>): DataFrame {
+    const exprs = toExprs(cols);
+    if (exprs.some(containsAggregate)) return this.derive({ node: 'Aggregate', child: this.plan, grouping: [], aggregates: exprs });
+    return this.derive({ node: 'Project', child: this.plan, exprs });
+  }
+
+  selectExpr(...exprs: Array<string | readonly string[]>): DataFrame {
+    return this.select(...exprs.flat().map((e) => new Column(parseExpression(e))));
+  }
+
+  filter(condition: Column | string): DataFrame {
+    const c = typeof condition === 'string' ? parseExpression(condition) : condition.expr;
+    return this.derive({ node: 'Filter', child: this.plan, condition: c });
+  }
+
+  where(condition: Column | string): DataFrame {
+    return this.filter(condition);
+  }
+
+  withColumn(name: string, col: Column): DataFrame {
+    const lower = name.toLowerCase();
+    const exists = this.fields.some((f) => f.name.toLowerCase() === lower);
+    const exprs: Expr[] = this.fields.map((f) =>
+      f.name.toLowerCase() === lower ? { kind: 'alias', child: col.expr, name } : { kind: 'column', name: f.name, ...(f.qualifier === undefined ? {} : { qualifier: f.qualifier }) });
+    if (!exists) exprs.push({ kind: 'alias', child: col.expr, name });
+    return this.derive({ node: 'Project', child: this.plan, exprs });
+  }
+
+  withColumnRenamed(existing: string, newName: string): DataFrame {
+    const lower = existing.toLowerCase();
+    if (!this.fields.some((f) => f.name.toLowerCase() === lower)) return this;
+    const exprs: Expr[] = this.fields.map((f) => {
+      const ref: Expr = { kind: 'column', name: f.name, ...(f.qualifier === undefined ? {} : { qualifier: f.qualifier }) };
+      return f.name.toLowerCase() === lower ? { kind: 'alias', child: ref, name: newName } : ref;
+    });
+    return this.derive({ node: 'Project', child: this.plan, exprs });
+  }
+
+  drop(...names: string[]): DataFrame {
+    const drop = new Set(names.map((n) => n.toLowerCase()));
+    const kept = this.fields.filter((f) => !drop.has(f.name.toLowerCase()));
+    if (kept.length === this.fields.length) return this;
+    return this.derive({
+      node: 'Project', child: this.plan,
+      exprs: kept.map((f) => ({ kind: 'column', name: f.name, ...(f.qualifier === undefined ? {} : { qualifier: f.qualifier }) })),
+    });
+  }
+
+  /** Qualifies the columns (`t.value`) without renaming them, as Dataset.as / alias. */
+  alias(name: string): DataFrame {
+    return this.derive({ node: 'SubqueryAlias', child: this.plan, alias: name });
+  }
+
+  as(name: string): DataFrame {
+    return this.alias(name);
+  }
+
+  groupBy(...cols: Array<ColumnOrName | readonly ColumnOrName[]>): GroupedData {
+    return new GroupedData(this, toExprs(cols));
+  }
+
+  groupby(...cols: Array<ColumnOrName | readonly ColumnOrName[]>): GroupedData {
+    return this.groupBy(...cols);
+  }
+
+  /** The whole DataFrame as one group: `df.agg(count("*"))`. */
+  agg(...cols: Column[]): DataFrame {
+    return new GroupedData(this, []).agg(...cols);
+  }
+
+  orderBy(...cols: Array<ColumnOrName | readonly ColumnOrName[]>): DataFrame {
+    return this.derive({ node: 'Sort', child: this.plan, orders: toExprs(cols) });
+  }
+
+  sort(...cols: Array<ColumnOrName | readonly ColumnOrName[]>): DataFrame {
+    return this.orderBy(...cols);
+  }
+
+  limit(n: number): DataFrame {
+    if (!Number.isInteger(n) || n < 0) {
+      throw new AnalysisException(`[INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE] The limit like expression "${n}" is invalid. The limit expression must be equal to or greater than 0, but got ${n}. SQLSTATE: 42K0E`);
+    }
+    return this.derive({ node: 'Limit', child: this.plan, limit: n });
+  }
+
+  union(other: DataFrame): DataFrame {
+    return this.derive({ node: 'Union', children: [this.plan, other.plan] });
+  }
+
+  unionAll(other: DataFrame): DataFrame {
+    return this.union(other);
+  }
+
+  dropDuplicates(subset: readonly string[] = []): DataFrame {
+    return this.derive({ node: 'Deduplicate', child: this.plan, keys: subset });
+  }
+
+  drop_duplicates(subset: readonly string[] = []): DataFrame {
+    return this.dropDuplicates(subset);
   }
 
   get writeStream(): DataStreamWriter {
@@ -36,6 +165,22 @@ export class DataFrame {
   }
 
   collect(): never {
+    throw new AnalysisException(BATCH_ON_STREAM);
+  }
+
+  head(): never {
+    throw new AnalysisException(BATCH_ON_STREAM);
+  }
+
+  take(): never {
+    throw new AnalysisException(BATCH_ON_STREAM);
+  }
+
+  first(): never {
+    throw new AnalysisException(BATCH_ON_STREAM);
+  }
+
+  toPandas(): never {
     throw new AnalysisException(BATCH_ON_STREAM);
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { OptionError } from '../errors/option-error.js';
+import { numberSources } from '../plan/logical-plan.js';
 import { validatePlan } from '../plan/plan-validator.js';
 import { OUTPUT_MODES, type OutputMode, type QueryPlan } from '../plan/query-plan.js';
 import type { DataFrame } from './data-frame.js';
@@ -74,7 +75,7 @@ export class DataStreamWriter {
       sessionTimeZone: session.conf.get('spark.sql.session.timeZone') ?? 'UTC',
       trigger: this.triggerSpec,
       sink: { format: 'console', options: sinkOptions.toRecord() },
-      root: this.df.plan,
+      root: numberSources(this.df.plan),
     };
     validatePlan(plan);
     return plan;

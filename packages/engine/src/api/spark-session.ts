@@ -83,6 +83,11 @@ export class SparkSession {
     this.conf.set('spark.sql.session.timeZone', Intl.DateTimeFormat().resolvedOptions().timeZone);
   }
 
+  /** `spark.sql.session.timeZone`: how timestamps are read and printed. */
+  get timeZone(): string {
+    return this.conf.get('spark.sql.session.timeZone') ?? 'UTC';
+  }
+
   static get builder(): SparkSessionBuilder {
     return new SparkSessionBuilder();
   }

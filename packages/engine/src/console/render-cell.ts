@@ -7,16 +7,31 @@ import type { DataType, Value } from '../api/types.js';
  */
 export function renderCell(value: Value, type: DataType, timeZone: string): string {
   if (value === null) return 'NULL';
+  if (typeof type !== 'string') {
+    const items = Array.isArray(value) ? (value as readonly Value[]) : [];
+    if (type.kind === 'array') return `[${items.map((v) => renderCell(v, type.elementType, timeZone)).join(', ')}]`;
+    return `{${items.map((v, i) => renderCell(v, type.fields[i]?.type ?? 'string', timeZone)).join(', ')}}`;
+  }
   switch (type) {
     case 'string':
       return escapeControl(String(value));
     case 'timestamp':
       return typeof value === 'number' ? formatTimestampMicros(value, timeZone) : String(value);
+    case 'date':
+      return typeof value === 'number' ? formatDateDays(value) : String(value);
     case 'double':
+    case 'float':
       return typeof value === 'number' ? formatJavaDouble(value) : String(value);
+    case 'binary':
+      return `[${(String(value).match(/../g) ?? []).map((b) => b.toUpperCase()).join(' ')}]`;
     default:
       return String(value);
   }
+}
+
+/** `yyyy-MM-dd` of a date held as days since the epoch. */
+export function formatDateDays(days: number): string {
+  return new Date(days * 86_400_000).toISOString().slice(0, 10);
 }
 
 const CONTROL_ESCAPES: Readonly<Record<string, string>> = {

@@ -1,8 +1,10 @@
 import type { Schema } from '../api/types.js';
+import type { Expr } from '../expressions/expr.js';
 
 /**
  * Logical plan nodes. A plan is plain data so it serialises to JSON without loss: that JSON is
- * what the services exchange and run.
+ * what the services exchange and run. Expressions stay unresolved here; the analyzer
+ * (analyzer.ts) resolves them against the child's output, the same way on every process.
  */
 
 /** A streaming source: rows arrive through the source topic `index` of the query. */
@@ -16,20 +18,99 @@ export interface StreamingSourceNode {
   readonly schema: Schema;
 }
 
-export type LogicalPlan = StreamingSourceNode;
+export interface ProjectNode {
+  readonly node: 'Project';
+  readonly child: LogicalPlan;
+  /** Output expressions; at most one may be a generator (`explode`). */
+  readonly exprs: readonly Expr[];
+}
 
-/** Output schema of a plan node. */
-export function outputSchema(plan: LogicalPlan): Schema {
+export interface FilterNode {
+  readonly node: 'Filter';
+  readonly child: LogicalPlan;
+  readonly condition: Expr;
+}
+
+export interface AggregateNode {
+  readonly node: 'Aggregate';
+  readonly child: LogicalPlan;
+  readonly grouping: readonly Expr[];
+  /** Result expressions after the grouping columns (each contains aggregate calls). */
+  readonly aggregates: readonly Expr[];
+}
+
+export interface SortNode {
+  readonly node: 'Sort';
+  readonly child: LogicalPlan;
+  /** `sortOrder` expressions. */
+  readonly orders: readonly Expr[];
+}
+
+export interface LimitNode {
+  readonly node: 'Limit';
+  readonly child: LogicalPlan;
+  readonly limit: number;
+}
+
+export interface UnionNode {
+  readonly node: 'Union';
+  readonly children: readonly LogicalPlan[];
+}
+
+export interface DeduplicateNode {
+  readonly node: 'Deduplicate';
+  readonly child: LogicalPlan;
+  /** Column names the rows are compared on (all columns when empty). */
+  readonly keys: readonly string[];
+}
+
+/** `df.alias("t")`: qualifies the columns as `t.col` without renaming them. */
+export interface SubqueryAliasNode {
+  readonly node: 'SubqueryAlias';
+  readonly child: LogicalPlan;
+  readonly alias: string;
+}
+
+export type LogicalPlan =
+  | StreamingSourceNode
+  | ProjectNode
+  | FilterNode
+  | AggregateNode
+  | SortNode
+  | LimitNode
+  | UnionNode
+  | DeduplicateNode
+  | SubqueryAliasNode;
+
+export function planChildren(plan: LogicalPlan): readonly LogicalPlan[] {
   switch (plan.node) {
     case 'StreamingSource':
-      return plan.schema;
+      return [];
+    case 'Union':
+      return plan.children;
+    default:
+      return [plan.child];
   }
 }
 
 /** All streaming sources in a plan, in index order. */
 export function streamingSources(plan: LogicalPlan): StreamingSourceNode[] {
-  switch (plan.node) {
-    case 'StreamingSource':
-      return [plan];
-  }
+  if (plan.node === 'StreamingSource') return [plan];
+  return planChildren(plan).flatMap(streamingSources).sort((a, b) => a.index - b.index);
+}
+
+/** Numbers the sources of a plan 0, 1, … in tree order (left to right). */
+export function numberSources(plan: LogicalPlan): LogicalPlan {
+  let next = 0;
+  const visit = (p: LogicalPlan): LogicalPlan => {
+    switch (p.node) {
+      case 'StreamingSource':
+        return { ...p, index: next++ };
+      case 'Union':
+        return { ...p, children: p.children.map(visit) };
+      default:
+        return { ...p, child: visit(p.child) } as LogicalPlan;
+    }
+  };
+  return visit(plan);
 }

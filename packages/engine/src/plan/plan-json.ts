@@ -1,4 +1,5 @@
 import { isDataType, type StructField } from '../api/types.js';
+import type { Expr } from '../expressions/expr.js';
 import type { TriggerSpec } from '../api/trigger.js';
 import { PlanError } from '../errors/plan-error.js';
 import type { LogicalPlan } from './logical-plan.js';
@@ -47,9 +48,38 @@ function parseField(value: unknown, where: string): StructField {
   return { name: str(o, 'name', where), type, nullable: o['nullable'] !== false };
 }
 
+const EXPR_KINDS = new Set(['column', 'star', 'literal', 'alias', 'unary', 'binary', 'call', 'cast', 'case', 'like', 'in', 'between', 'extract', 'sortOrder']);
+
+/** Checks an expression tree's shape (every node a known kind, children where they belong). */
+function parseExpr(value: unknown, where: string): Expr {
+  const o = obj(value, where);
+  const kind = o['kind'];
+  if (typeof kind !== 'string' || !EXPR_KINDS.has(kind)) throw new PlanError(`plan: ${where}.kind is not a known expression: ${JSON.stringify(kind)}`);
+  for (const key of ['child', 'left', 'right', 'pattern', 'low', 'high', 'field', 'subject', 'otherwise']) {
+    if (o[key] !== undefined) parseExpr(o[key], `${where}.${key}`);
+  }
+  for (const key of ['args', 'list']) {
+    const list = o[key];
+    if (list !== undefined) {
+      if (!Array.isArray(list)) throw new PlanError(`plan: ${where}.${key} must be an array`);
+      list.forEach((e, i) => parseExpr(e, `${where}.${key}[${i}]`));
+    }
+  }
+  if (kind === 'literal' && !isDataType(o['type'])) throw new PlanError(`plan: ${where}.type is not a known data type`);
+  if (kind === 'cast' && !isDataType(o['type'])) throw new PlanError(`plan: ${where}.type is not a known data type`);
+  return o as unknown as Expr;
+}
+
+function exprList(o: Obj, key: string, where: string): Expr[] {
+  const list = o[key];
+  if (!Array.isArray(list)) throw new PlanError(`plan: ${where}.${key} must be an array`);
+  return list.map((e, i) => parseExpr(e, `${where}.${key}[${i}]`));
+}
+
 function parseNode(value: unknown, where: string): LogicalPlan {
   const o = obj(value, where);
   const node = o['node'];
+  const child = (): LogicalPlan => parseNode(o['child'], `${where}.child`);
   switch (node) {
     case 'StreamingSource': {
       const schema = o['schema'];
@@ -62,6 +92,28 @@ function parseNode(value: unknown, where: string): LogicalPlan {
         schema: schema.map((f, i) => parseField(f, `${where}.schema[${i}]`)),
       };
     }
+    case 'Project':
+      return { node, child: child(), exprs: exprList(o, 'exprs', where) };
+    case 'Filter':
+      return { node, child: child(), condition: parseExpr(o['condition'], `${where}.condition`) };
+    case 'Aggregate':
+      return { node, child: child(), grouping: exprList(o, 'grouping', where), aggregates: exprList(o, 'aggregates', where) };
+    case 'Sort':
+      return { node, child: child(), orders: exprList(o, 'orders', where) };
+    case 'Limit':
+      return { node, child: child(), limit: num(o, 'limit', where) };
+    case 'Union': {
+      const children = o['children'];
+      if (!Array.isArray(children)) throw new PlanError(`plan: ${where}.children must be an array`);
+      return { node, children: children.map((c, i) => parseNode(c, `${where}.children[${i}]`)) };
+    }
+    case 'Deduplicate': {
+      const keys = o['keys'];
+      if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) throw new PlanError(`plan: ${where}.keys must be an array of strings`);
+      return { node, child: child(), keys };
+    }
+    case 'SubqueryAlias':
+      return { node, child: child(), alias: str(o, 'alias', where) };
     default:
       throw new PlanError(`plan: ${where}.node is not a known plan node: ${JSON.stringify(node)}`);
   }

@@ -1,20 +1,39 @@
 import { AnalysisException } from '../errors/analysis-exception.js';
-import type { LogicalPlan } from './logical-plan.js';
+import { childrenOf } from '../expressions/binder.js';
+import type { Expr } from '../expressions/expr.js';
+import { planChildren, type LogicalPlan } from './logical-plan.js';
 import type { QueryPlan } from './query-plan.js';
 
-/** One line per node, indented as Spark's `treeString`. */
-export function treeString(plan: LogicalPlan): string {
-  switch (plan.node) {
-    case 'StreamingSource':
-      return `StreamingRelation ${plan.format}, [${plan.schema.map((f) => f.name).join(', ')}]`;
+function exprText(e: Expr): string {
+  switch (e.kind) {
+    case 'column': return e.qualifier === undefined ? e.name : `${e.qualifier}.${e.name}`;
+    case 'literal': return String(e.value);
+    case 'alias': return `${exprText(e.child)} AS ${e.name}`;
+    case 'call': return `${e.name}(${e.args.map(exprText).join(', ')})`;
+    case 'star': return '*';
+    default: return childrenOf(e).map(exprText).join(` ${e.kind} `);
   }
 }
 
-function hasAggregation(plan: LogicalPlan): boolean {
+function nodeLine(plan: LogicalPlan): string {
   switch (plan.node) {
-    case 'StreamingSource':
-      return false;
+    case 'StreamingSource': return `StreamingRelation ${plan.format}, [${plan.schema.map((f) => f.name).join(', ')}]`;
+    case 'Project': return `Project [${plan.exprs.map(exprText).join(', ')}]`;
+    case 'Filter': return `Filter ${exprText(plan.condition)}`;
+    case 'Aggregate': return `Aggregate [${plan.grouping.map(exprText).join(', ')}], [${[...plan.grouping, ...plan.aggregates].map(exprText).join(', ')}]`;
+    case 'Sort': return `Sort [${plan.orders.map(exprText).join(', ')}], true`;
+    case 'Limit': return `GlobalLimit ${plan.limit}`;
+    case 'Union': return 'Union false, false';
+    case 'Deduplicate': return `Deduplicate [${plan.keys.join(', ')}]`;
+    case 'SubqueryAlias': return `SubqueryAlias ${plan.alias}`;
   }
+}
+
+/** The plan as Spark's `treeString` draws it (after the message of an AnalysisException). */
+export function treeString(plan: LogicalPlan, depth = 0): string {
+  const lines = [`${depth === 0 ? '' : `${'   '.repeat(depth - 1)}+- `}${nodeLine(plan)}`];
+  for (const child of planChildren(plan)) lines.push(treeString(child, depth + 1));
+  return lines.join('\n');
 }
 
 function fail(message: string, plan: LogicalPlan): never {
@@ -22,13 +41,59 @@ function fail(message: string, plan: LogicalPlan): never {
   throw new AnalysisException(`${message};\n${treeString(plan)}`);
 }
 
+function collect(plan: LogicalPlan, pick: (p: LogicalPlan) => boolean): LogicalPlan[] {
+  return [...(pick(plan) ? [plan] : []), ...planChildren(plan).flatMap((c) => collect(c, pick))];
+}
+
+function exprsOf(plan: LogicalPlan): readonly Expr[] {
+  switch (plan.node) {
+    case 'Project': return plan.exprs;
+    case 'Filter': return [plan.condition];
+    case 'Aggregate': return [...plan.grouping, ...plan.aggregates];
+    case 'Sort': return plan.orders;
+    default: return [];
+  }
+}
+
+function anyExpr(e: Expr, test: (e: Expr) => boolean): boolean {
+  return test(e) || childrenOf(e).some((c) => anyExpr(c, test));
+}
+
 /**
- * Spark's UnsupportedOperationChecker.checkForStreaming: rejects, before the first batch,
- * what a streaming query cannot do in its output mode, with Spark's message text.
+ * Spark's UnsupportedOperationChecker.checkForStreaming: rejects, at start(), what a streaming
+ * query cannot do in its output mode, with Spark's message text.
  */
 export function validatePlan(query: QueryPlan): void {
   const root = query.root;
-  if (query.outputMode === 'complete' && !hasAggregation(root)) {
+  const mode = query.outputMode;
+  const modeName = mode === 'append' ? 'Append' : mode === 'update' ? 'Update' : 'Complete';
+  const aggregates = collect(root, (p) => p.node === 'Aggregate');
+
+  if (aggregates.length > 1 && mode !== 'append') {
+    fail(
+      "Detected pattern of possible 'correctness' issue due to global watermark. The query contains stateful operation which can emit rows older than the current watermark plus allowed late record delay, which are \"late rows\" in downstream stateful operations and these rows can be discarded. Please refer the programming guide doc for more details. If you understand the possible risk of correctness issue and still need to run the query, you can disable this check by setting the config `spark.sql.streaming.statefulOperator.checkCorrectness.enabled` to false.",
+      root,
+    );
+  }
+  if (mode === 'complete' && aggregates.length === 0) {
     fail('Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets', root);
+  }
+  if (mode === 'append' && aggregates.length > 0) {
+    // Event-time watermarks arrive with the stateful operators; until then no aggregate has one.
+    fail('Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets without watermark', root);
+  }
+  for (const p of collect(root, () => true)) {
+    if (exprsOf(p).some((e) => anyExpr(e, (x) => x.kind === 'call' && x.distinct === true))) {
+      fail('Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider using approx_count_distinct() instead.', root);
+    }
+  }
+  for (const sort of collect(root, (p) => p.node === 'Sort')) {
+    const afterAggregate = collect(sort, (p) => p.node === 'Aggregate').length > 0;
+    if (!(afterAggregate && mode === 'complete')) {
+      fail('Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode', root);
+    }
+  }
+  if (mode === 'update' && collect(root, (p) => p.node === 'Limit').length > 0) {
+    fail(`Limits are not supported on streaming DataFrames/Datasets in ${modeName} output mode`, root);
   }
 }

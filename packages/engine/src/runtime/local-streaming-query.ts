@@ -119,13 +119,19 @@ export class LocalStreamingQuery implements StreamingQuery {
     this.log.info('starting query', { queryId: this.id, name: this.plan.name, checkpointLocation: this.plan.checkpointLocation });
     this.sink = new SinkRole(ctx);
     await this.sink.start();
+    this.ingest = new IngestRole(ctx);
+    if (this.plan.trigger.kind !== 'processingTime') {
+      // once / availableNow take what the sources hold at start: let the sockets deliver
+      // what their servers send on connect before the processor takes its snapshot.
+      await this.ingest.start();
+      await this.ingest.awaitSettled();
+    }
     this.processor = new ProcessorRole(ctx, (p) => {
       this.progress.push(p);
       if (this.progress.length > MAX_RECENT_PROGRESS) this.progress.shift();
     });
     await this.processor.start();
-    this.ingest = new IngestRole(ctx);
-    await this.ingest.start();
+    if (this.plan.trigger.kind === 'processingTime') await this.ingest.start();
     this.log.info('query started', { queryId: this.id, name: this.plan.name });
   }
 

@@ -6,7 +6,7 @@
  *   (b) append offset-log entry N (the WAL)       – writeOffsetLog()
  *   (c) run the plan                              – runPlanOnBatch()
  *   (d) the sink writes batch N idempotently      – writeResults() (one Kafka transaction)
- *   (e) commit state version N                    – (no state yet: stateless plans)
+ *   (e) commit state version N                    – commitState()
  *   (f) append commit-log entry N                 – writeCommitLog()
  *   (g) purge old entries                         – purgeLogs()
  * Recovery (populateStartOffsets) compares the latest offset-log and commit-log entries: a
@@ -16,6 +16,7 @@
  * Batch ids are dense from 0 and only advance when a batch runs. Source offsets are per
  * source-topic partition; an offset-log entry holds the exclusive end offsets of the batch.
  */
+import { availableParallelism } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Row } from '../api/types.js';
 import type { StreamingQueryProgress } from '../api/streaming-query-progress.js';
@@ -25,11 +26,14 @@ import { CheckpointError } from '../errors/checkpoint-error.js';
 import type { Clock } from '../execution/clock.js';
 import type { Logger } from '../internal/logger.js';
 import type { KafkaAdmin, KafkaConsumer, KafkaPort, KafkaProducer } from '../kafka/kafka-port.js';
-import { outputSchema, streamingSources } from '../plan/logical-plan.js';
+import { compilePlan } from '../operators/compile-plan.js';
+import type { PhysicalOperator } from '../operators/operator.js';
+import { streamingSources } from '../plan/logical-plan.js';
+import { InMemoryStateStore } from '../state/in-memory-state-store.js';
+import type { StateStore } from '../state/state-store.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import { queryTopics, type QueryTopics } from './query-topics.js';
 import { encodeBatch } from './result-records.js';
-import { runPlan } from './run-plan.js';
 import { SourceBuffer } from './source-buffer.js';
 import { decodeSourceRow } from './source-records.js';
 
@@ -58,6 +62,24 @@ interface PlannedBatch {
   readonly entry: OffsetLogEntry;
 }
 
+/**
+ * Spark's socket source deals a batch's lines round-robin over `numPartitions` partitions and
+ * the result lists partition 0's rows, then partition 1's… (lines a..e over 2 partitions print
+ * a, c, e, b, d). The default is Spark's local default parallelism: the number of cores.
+ */
+export function dealRoundRobin<T>(rows: readonly T[], partitions: number): T[] {
+  if (partitions <= 1 || rows.length <= partitions) return [...rows];
+  const out: T[] = [];
+  for (let p = 0; p < partitions; p++) for (let i = p; i < rows.length; i += partitions) out.push(rows[i] as T);
+  return out;
+}
+
+function socketPartitions(options: Readonly<Record<string, string>>): number {
+  const raw = Object.entries(options).find(([k]) => k.toLowerCase() === 'numpartitions')?.[1];
+  const n = raw === undefined ? availableParallelism() : Number(raw);
+  return Number.isInteger(n) && n > 0 ? n : 1;
+}
+
 export class MicroBatchExecutor {
   private readonly topics: QueryTopics;
   private readonly offsetLog: OffsetLog;
@@ -66,6 +88,8 @@ export class MicroBatchExecutor {
   private readonly buffers: SourceBuffer[] = [];
   private readonly stopSignal = new AbortController();
   private readonly log: Logger;
+  private readonly operator: PhysicalOperator;
+  private readonly stores = new Map<string, StateStore>();
   private admin: KafkaAdmin | null = null;
   private consumer: KafkaConsumer | null = null;
   private producer: KafkaProducer | null = null;
@@ -88,6 +112,24 @@ export class MicroBatchExecutor {
     this.commitLog = new CommitLog(options.redis, options.plan.checkpointLocation);
     this.sourceTopics = streamingSources(options.plan.root).map((s) => this.topics.source(s.index));
     this.log = options.log.child({ role: 'processor', queryId: options.queryId });
+    this.operator = compilePlan(options.plan.root, options.plan.sessionTimeZone);
+  }
+
+  /** The state store of a stateful operator (kept in process memory). */
+  private store(operatorId: string): StateStore {
+    let store = this.stores.get(operatorId);
+    if (store === undefined) {
+      store = new InMemoryStateStore();
+      this.stores.set(operatorId, store);
+    }
+    return store;
+  }
+
+  /** Rows held in state, over all stateful operators. */
+  get stateRows(): number {
+    let n = 0;
+    for (const s of this.stores.values()) n += s.size;
+    return n;
   }
 
   get lastProgress(): StreamingQueryProgress | null {
@@ -310,13 +352,18 @@ export class MicroBatchExecutor {
     durations['getBatch'] = clock.now() - t;
 
     t = clock.now();
-    const rows = this.runPlanOnBatch(inputs);
-    durations['queryPlanning'] = clock.now() - t;
-    t = clock.now();
-    await this.writeResults(batch.batchId, rows);
+    let rows: Row[];
+    try {
+      rows = this.runPlanOnBatch(batch, inputs);
+      await this.writeResults(batch.batchId, rows);
+    } catch (err) {
+      for (const store of this.stores.values()) store.abort();
+      throw err;
+    }
     durations['addBatch'] = clock.now() - t;
 
     t = clock.now();
+    await this.commitState();
     await this.writeCommitLog(batch.batchId);
     durations['commitOffsets'] = clock.now() - t;
     this.committed = [...batch.entry.offsets];
@@ -343,13 +390,23 @@ export class MicroBatchExecutor {
           });
         }
       }
-      return rows;
+      return source.format === 'socket' ? dealRoundRobin(rows, socketPartitions(source.options)) : rows;
     });
   }
 
   /** (c) */
-  private runPlanOnBatch(inputs: ReadonlyArray<readonly Row[]>): Row[] {
-    return runPlan(this.options.plan.root, inputs);
+  private runPlanOnBatch(batch: PlannedBatch, inputs: ReadonlyArray<readonly Row[]>): Row[] {
+    return this.operator.execute(inputs, {
+      batchId: batch.batchId,
+      batchTimestampMs: batch.entry.batchTimestampMs,
+      outputMode: this.options.plan.outputMode,
+      stores: (id) => this.store(id),
+    });
+  }
+
+  /** (e) */
+  private async commitState(): Promise<void> {
+    for (const store of this.stores.values()) await store.commit();
   }
 
   /** (d) Batch N's rows and its end marker, in one transaction on the results topic. */
@@ -357,7 +414,8 @@ export class MicroBatchExecutor {
     const producer = this.producer;
     if (producer === null) return;
     const { plan, queryId } = this.options;
-    const records = encodeBatch(queryId, batchId, plan.outputMode, outputSchema(plan.root), rows);
+    const schema = this.operator.output.map((f) => ({ name: f.name, type: f.type, nullable: f.nullable }));
+    const records = encodeBatch(queryId, batchId, plan.outputMode, schema, rows);
     const txn = await producer.transaction();
     try {
       await txn.send(this.topics.results, records);

@@ -71,6 +71,11 @@ export class IngestRole implements RunningRole {
     }
   }
 
+  /** Waits until every socket has delivered what its server sent on connect (bounded triggers). */
+  async awaitSettled(): Promise<void> {
+    await Promise.all(this.ingests.map((i) => i.awaitSettled()));
+  }
+
   get stats(): { lines: number; bytes: number; connections: number } {
     const total = { lines: 0, bytes: 0, connections: 0 };
     for (const i of this.ingests) {

@@ -38,6 +38,7 @@ export class SocketIngest {
   private readonly abort = new AbortController();
   private loop: Promise<void> = Promise.resolve();
   private failure: unknown = null;
+  private lastDataAt = 0;
 
   constructor(private readonly options: SocketIngestOptions) {}
 
@@ -80,6 +81,7 @@ export class SocketIngest {
         log.info('socket source connected', { host, port });
       });
       socket.on('data', (chunk: string) => {
+        this.lastDataAt = this.options.clock.now();
         this.stats.bytes += Buffer.byteLength(chunk, 'utf8');
         const text = partial + chunk;
         const lines = text.split('\n');
@@ -123,6 +125,22 @@ export class SocketIngest {
       this.failure = err;
       this.options.log.error('socket source cannot write to the source topic', { err, topic: this.options.topic, lost: records.length });
     }
+  }
+
+  /**
+   * For bounded triggers (once, availableNow): resolves once the server is connected, has
+   * been quiet for `quietMs` (what it had to send on connect has arrived), and those lines are
+   * in the source topic; at most `maxMs` after the call.
+   */
+  async awaitSettled(quietMs = 250, maxMs = 5000): Promise<void> {
+    const { clock } = this.options;
+    const deadline = clock.now() + maxMs;
+    while (clock.now() < deadline) {
+      const quiet = clock.now() - Math.max(this.lastDataAt, 0) >= quietMs;
+      if (this.stats.connections > 0 && quiet && this.pending.length === 0) break;
+      await clock.sleep(25, this.abort.signal);
+    }
+    await this.flushing;
   }
 
   /** Stops reading, writes what was already read, and closes the connection. */

@@ -9,3 +9,4 @@ export { connectRedis } from '../state/redis-connection.js';
 export { OffsetLog, type OffsetLogEntry } from '../checkpoint/offset-log.js';
 export { CommitLog, type CommitLogEntry } from '../checkpoint/commit-log.js';
 export type { MetadataLog } from '../checkpoint/metadata-log.js';
+export { PlanRunner } from './plan-runner.js';

@@ -1,0 +1,26 @@
+// Segment 2 of the tutorial: output modes, append (each line is output once, in the batch it arrives in).
+// Start a line server first:  nc -lk 12345
+// Then run:                   npx sluice run examples/stream_output_modes.ts
+import { SparkSession } from "sluice";
+
+const spark = SparkSession
+  .builder
+  .appName("StructuredSocketRead")
+  .getOrCreate();
+
+spark.sparkContext.setLogLevel("WARN");
+
+const lines = spark
+  .readStream
+  .format("socket")
+  .option("host", "localhost")
+  .option("port", 12345)
+  .load();
+
+const query = lines
+  .writeStream
+  .outputMode("append")
+  .format("console")
+  .start();
+
+await query.awaitTermination();

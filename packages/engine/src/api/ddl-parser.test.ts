@@ -1,0 +1,83 @@
+import { parseDataType, parseSchemaDdl } from './ddl-parser.js';
+import type { DataType } from './types.js';
+
+const array = (elementType: DataType): DataType => ({ kind: 'array', elementType, containsNull: true });
+
+describe('parseDataType', () => {
+  it('reads every atomic type name and alias, in any case', () => {
+    const cases: Array<[string, DataType]> = [
+      ['string', 'string'], ['VARCHAR(10)', 'string'], ['char(3)', 'string'], ['character(3)', 'string'],
+      ['boolean', 'boolean'], ['tinyint', 'tinyint'], ['BYTE', 'tinyint'], ['smallint', 'smallint'], ['short', 'smallint'],
+      ['int', 'int'], ['Integer', 'int'], ['bigint', 'bigint'], ['long', 'bigint'], ['float', 'float'], ['real', 'float'],
+      ['double', 'double'], ['timestamp', 'timestamp'], ['timestamp_ntz', 'timestamp'], ['TIMESTAMP_LTZ', 'timestamp'],
+      ['date', 'date'], ['binary', 'binary'], ['void', 'void'],
+    ];
+    for (const [text, type] of cases) expect(parseDataType(text)).toEqual(type);
+  });
+
+  it('reads arrays and structs, nested, with `a:T` and `a T` fields', () => {
+    expect(parseDataType('array<string>')).toEqual(array('string'));
+    expect(parseDataType('ARRAY<ARRAY<INT>>')).toEqual(array(array('int')));
+    expect(parseDataType('struct<a:int, b string NOT NULL COMMENT \'x\', `c d`: array<struct<e:date>>>')).toEqual({
+      kind: 'struct',
+      fields: [
+        { name: 'a', type: 'int', nullable: true },
+        { name: 'b', type: 'string', nullable: false },
+        { name: 'c d', type: array({ kind: 'struct', fields: [{ name: 'e', type: 'date', nullable: true }] }), nullable: true },
+      ],
+    });
+    expect(parseDataType('struct<>')).toEqual({ kind: 'struct', fields: [] });
+    expect(parseDataType('STRUCT< >')).toEqual({ kind: 'struct', fields: [] });
+  });
+
+  it('rejects an unknown type with Spark\'s UNSUPPORTED_DATATYPE message', () => {
+    expect(() => parseDataType('XYZ')).toThrow(expect.objectContaining({
+      code: 'PARSE_ERROR',
+      message: '[UNSUPPORTED_DATATYPE] Unsupported data type "XYZ". SQLSTATE: 0A000 (line 1, pos 0)\n\n== SQL ==\nXYZ\n^^^\n',
+    }));
+    expect(() => parseDataType('array<foo(1, 2)>')).toThrow('[UNSUPPORTED_DATATYPE] Unsupported data type "FOO(1,2)". SQLSTATE: 0A000 (line 1, pos 6)');
+    expect(() => parseDataType('int(5)')).toThrow('Unsupported data type "INT(5)".');
+    expect(() => parseDataType('decimal(10,2)')).toThrow('Unsupported data type "DECIMAL(10,2)".');
+    expect(() => parseDataType('map<string, int>')).toThrow('Unsupported data type "MAP<STRING, INT>".');
+  });
+
+  it('reports CHAR/VARCHAR without a length and ARRAY/STRUCT without element types', () => {
+    expect(() => parseDataType('varchar')).toThrow(
+      '[DATATYPE_MISSING_SIZE] DataType "VARCHAR" requires a length parameter, for example "VARCHAR"(10). Please specify the length. SQLSTATE: 42K01');
+    expect(() => parseDataType('array')).toThrow(
+      '[INCOMPLETE_TYPE_DEFINITION.ARRAY] Incomplete complex type: The definition of "ARRAY" type is incomplete. ' +
+      'You must provide an element type. For example: "ARRAY<elementType>". SQLSTATE: 42K01 (line 1, pos 0)');
+  });
+
+  it('reports syntax errors at the failing token', () => {
+    expect(() => parseDataType('array<int')).toThrow(
+      '[PARSE_SYNTAX_ERROR] Syntax error at or near end of input. SQLSTATE: 42601 (line 1, pos 9)\n\n== SQL ==\narray<int\n---------^^^\n');
+    expect(() => parseDataType('int int')).toThrow("Syntax error at or near 'int': extra input 'int'.");
+    expect(() => parseDataType('')).toThrow('[PARSE_EMPTY_STATEMENT]');
+  });
+});
+
+describe('parseSchemaDdl', () => {
+  it('reads a column list: nullable unless NOT NULL, comments ignored', () => {
+    expect(parseSchemaDdl("a STRING, b INT NOT NULL, c ARRAY<STRING> COMMENT 'tags', `d e` timestamp")).toEqual([
+      { name: 'a', type: 'string', nullable: true },
+      { name: 'b', type: 'int', nullable: false },
+      { name: 'c', type: array('string'), nullable: true },
+      { name: 'd e', type: 'timestamp', nullable: true },
+    ]);
+  });
+
+  it('keeps column-name case and accepts keywords as names', () => {
+    expect(parseSchemaDdl('Value string, timestamp TIMESTAMP')).toEqual([
+      { name: 'Value', type: 'string', nullable: true },
+      { name: 'timestamp', type: 'timestamp', nullable: true },
+    ]);
+  });
+
+  it('rejects a missing type, a trailing comma and a colon at the top level', () => {
+    expect(() => parseSchemaDdl('a')).toThrow('Syntax error at or near end of input.');
+    expect(() => parseSchemaDdl('a int,')).toThrow('Syntax error at or near end of input.');
+    expect(() => parseSchemaDdl('a: int')).toThrow("Syntax error at or near ':'.");
+    expect(() => parseSchemaDdl('a int, b xyz')).toThrow('[UNSUPPORTED_DATATYPE] Unsupported data type "XYZ". SQLSTATE: 0A000 (line 1, pos 9)');
+  });
+});

@@ -1,0 +1,94 @@
+import { isIntegral, type DataType, type Row, type Value } from '../api/types.js';
+import { AnalysisException } from '../errors/analysis-exception.js';
+import type { Bound, EvalContext } from './bound.js';
+import { compareValues } from './compare.js';
+
+/**
+ * Spark's declarative aggregates over a serialisable buffer (so buffers can live in a state
+ * store): the buffer starts at `init`, takes rows with `update`, and `result` gives the value.
+ */
+export interface BoundAggregate {
+  readonly sql: string;
+  readonly type: DataType;
+  readonly nullable: boolean;
+  init(): Value;
+  update(buffer: Value, row: Row, ctx: EvalContext): Value;
+  result(buffer: Value): Value;
+}
+
+export const AGGREGATE_NAMES = new Set(['count', 'sum', 'avg', 'mean', 'min', 'max', 'first', 'last']);
+
+function sumType(t: DataType): DataType {
+  return isIntegral(t) ? 'bigint' : 'double';
+}
+
+/** Binds an aggregate call; DISTINCT is rejected at start() by the plan validator, as in Spark. */
+export function bindAggregate(name: string, args: readonly Bound[], star: boolean): BoundAggregate {
+  const arg = args[0];
+  const argSql = star ? '1' : args.map((a) => a.sql).join(', ');
+  switch (name) {
+    case 'count':
+      return {
+        sql: `count(${argSql})`,
+        type: 'bigint',
+        nullable: false,
+        init: () => 0,
+        update: (buf, row, ctx) => (star || args.every((a) => a.eval(row, ctx) !== null) ? Number(buf) + 1 : buf),
+        result: (buf) => buf,
+      };
+    case 'sum':
+      if (arg === undefined) break;
+      return {
+        sql: `sum(${argSql})`,
+        type: sumType(arg.type),
+        nullable: true,
+        init: () => null,
+        update: (buf, row, ctx) => {
+          const v = arg.eval(row, ctx);
+          return v === null ? buf : (buf === null ? 0 : Number(buf)) + Number(v);
+        },
+        result: (buf) => buf,
+      };
+    case 'avg':
+    case 'mean':
+      if (arg === undefined) break;
+      return {
+        sql: `avg(${argSql})`,
+        type: 'double',
+        nullable: true,
+        init: () => [0, 0],
+        update: (buf, row, ctx) => {
+          const v = arg.eval(row, ctx);
+          const [s, c] = buf as readonly number[];
+          return v === null ? buf : [Number(s) + Number(v), Number(c) + 1];
+        },
+        result: (buf) => {
+          const [s, c] = buf as readonly number[];
+          return c === 0 ? null : Number(s) / Number(c);
+        },
+      };
+    case 'min':
+    case 'max':
+    case 'first':
+    case 'last':
+      if (arg === undefined) break;
+      return {
+        sql: `${name}(${argSql})`,
+        type: arg.type,
+        nullable: true,
+        init: () => null,
+        update: (buf, row, ctx) => {
+          const v = arg.eval(row, ctx);
+          if (v === null) return buf;
+          if (buf === null || name === 'last') return v;
+          if (name === 'first') return buf;
+          const c = compareValues(v, buf);
+          return (name === 'min' ? c < 0 : c > 0) ? v : buf;
+        },
+        result: (buf) => buf,
+      };
+    default:
+      break;
+  }
+  throw new AnalysisException(`[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The \`${name}\` requires 1 parameters but the actual number is ${args.length}. SQLSTATE: 42605`);
+}

@@ -1,0 +1,85 @@
+import type { Row } from '../api/types.js';
+import { col, concat, count, lit, length, split, substring, sum, upper, when, coalesce, explode } from '../api/functions.js';
+import type { Column } from '../api/column.js';
+import { bindExpr, type Scope } from './binder.js';
+
+const scope: Scope = {
+  fields: [
+    { name: 'value', type: 'string', nullable: true },
+    { name: 'n', type: 'int', nullable: true },
+    { name: 'd', type: 'double', nullable: true },
+    { name: 'b', type: 'boolean', nullable: true },
+  ],
+  timeZone: 'UTC',
+};
+const ctx = { batchTimestampMs: 1_600_000_000_000 };
+const bind = (c: Column) => bindExpr(c.expr, scope);
+const run = (c: Column, row: Row) => bind(c).eval(row, ctx);
+
+describe('column names (Spark toPrettySQL, SEMANTICS 6)', () => {
+  it.each<[Column, string]>([
+    [col('value'), 'value'],
+    [col('VALUE'), 'value'],
+    [length(col('value')), 'length(value)'],
+    [col('n').plus(col('d')), '(n + d)'],
+    [length(col('value')).gt(4), '(length(value) > 4)'],
+    [col('n').ne(1), '(NOT (n = 1))'],
+    [upper(col('value')).alias('up'), 'up'],
+    [lit('x'), 'x'],
+    [lit(null), 'NULL'],
+    [col('value').isNull(), '(value IS NULL)'],
+    [col('n').cast('string'), 'CAST(n AS STRING)'],
+    [split(col('value'), ' '), 'split(value,  , -1)'],
+    [substring(col('value'), 1, 3), 'substring(value, 1, 3)'],
+    [concat(col('value'), lit('!')), 'concat(value, !)'],
+    [when(col('n').gt(1), 'big').otherwise('small'), 'CASE WHEN (n > 1) THEN big ELSE small END'],
+    [coalesce(col('value'), lit('-')), 'coalesce(value, -)'],
+    [col('value').isin('a', 'b'), '(value IN (a, b))'],
+    [col('value').like('a%'), 'value LIKE a%'],
+    [col('b').and(col('n').lt(3)), '(b AND (n < 3))'],
+    [explode(split(col('value'), ' ')), 'col'],
+  ])('%# names %s', (c, name) => {
+    expect(bind(c).name).toBe(name);
+  });
+});
+
+describe('evaluation', () => {
+  it('follows three-valued logic for AND / OR / NOT and comparisons with NULL', () => {
+    expect(run(col('b').and(lit(false)), ['', 1, 1, null])).toBe(false);
+    expect(run(col('b').and(lit(true)), ['', 1, 1, null])).toBeNull();
+    expect(run(col('b').or(lit(true)), ['', 1, 1, null])).toBe(true);
+    expect(run(col('n').gt(1), [null, null, null, null])).toBeNull();
+    expect(run(col('n').eqNullSafe(lit(null)), [null, null, null, null])).toBe(true);
+  });
+
+  it('computes string functions as Spark does', () => {
+    expect(run(length(col('value')), ['héllo', 0, 0, true])).toBe(5);
+    expect(run(substring(col('value'), -3, 2), ['streaming', 0, 0, true])).toBe('in');
+    expect(run(split(col('value'), ' '), ['a b  c', 0, 0, true])).toEqual(['a', 'b', '', 'c']);
+    expect(run(concat(col('value'), lit(null)), ['a', 0, 0, true])).toBeNull();
+  });
+
+  it('divides to double and fails on division by zero (ANSI)', () => {
+    expect(bind(col('n').divide(2)).type).toBe('double');
+    expect(run(col('n').divide(2), ['', 3, 0, true])).toBe(1.5);
+    expect(() => run(col('n').divide(0), ['', 3, 0, true])).toThrow(expect.objectContaining({ code: 'RUNTIME_ERROR' }));
+  });
+
+  it('casts strings to numbers, failing on malformed input with CAST_INVALID_INPUT', () => {
+    expect(run(col('value').cast('int'), ['42', 0, 0, true])).toBe(42);
+    expect(() => run(col('value').cast('int'), ['4x', 0, 0, true])).toThrow(/CAST_INVALID_INPUT/);
+  });
+});
+
+describe('analysis errors (Spark 4 error classes)', () => {
+  it('an unknown column suggests the closest ones', () => {
+    expect(() => bind(col('valu'))).toThrow(
+      '[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column, variable, or function parameter with name `valu` cannot be resolved. Did you mean one of the following? [`value`, `n`, `d`, `b`]. SQLSTATE: 42703',
+    );
+  });
+
+  it('an aggregate outside an aggregation is rejected', () => {
+    expect(() => bind(sum(col('n')))).toThrow(/UNSUPPORTED_EXPR_FOR_OPERATOR/);
+    expect(() => bind(count('*'))).toThrow(expect.objectContaining({ code: 'ANALYSIS_ERROR' }));
+  });
+});

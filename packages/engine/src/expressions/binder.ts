@@ -1,0 +1,483 @@
+/**
+ * Resolves unresolved expressions against an input schema and compiles them: Spark's
+ * analyzer for expressions (column resolution, implicit casts, result types, the names
+ * columns get) and its evaluation rules (three-valued logic, ANSI arithmetic). Large because
+ * it is one switch over every expression kind; functions live in scalar-functions.ts and
+ * aggregate-functions.ts.
+ */
+import { isIntegral, isNumeric, NUMERIC_TYPES, typeSql, type AtomicType, type DataType, type Row, type StructField, type Value } from '../api/types.js';
+import { AnalysisException } from '../errors/analysis-exception.js';
+import { RuntimeError } from '../errors/runtime-error.js';
+import type { Bound, EvalContext, Evaluator } from './bound.js';
+import { canCast, castValue } from './cast.js';
+import { compareValues, valuesEqual } from './compare.js';
+import type { Expr } from './expr.js';
+import { AGGREGATE_NAMES } from './aggregate-functions.js';
+import { checkArity, SCALAR_FUNCTIONS } from './scalar-functions.js';
+
+/** A field of the input, with the qualifier (DataFrame alias) it may be referred to by. */
+export interface ScopeField extends StructField {
+  readonly qualifier?: string;
+}
+
+export interface Scope {
+  readonly fields: readonly ScopeField[];
+  readonly timeZone: string;
+  /** In an aggregate's result expressions: aggregate calls by SQL text → input ordinal. */
+  readonly aggregateSlots?: ReadonlyMap<string, number>;
+  /** Whether aggregate calls are allowed (they are bound by the Aggregate operator). */
+  readonly allowAggregates?: boolean;
+}
+
+export function quoteId(name: string): string {
+  return `\`${name.replace(/`/g, '``')}\``;
+}
+
+function levenshtein(a: string, b: string): number {
+  const d: number[] = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0] ?? 0;
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = d[j] ?? 0;
+      d[j] = Math.min((d[j] ?? 0) + 1, (d[j - 1] ?? 0) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return d[b.length] ?? 0;
+}
+
+function unresolvedColumn(name: string, scope: Scope): AnalysisException {
+  const candidates = scope.fields
+    .map((f) => (f.qualifier === undefined ? quoteId(f.name) : `${quoteId(f.qualifier)}.${quoteId(f.name)}`))
+    .map((c) => ({ c, d: levenshtein(c.toLowerCase(), quoteId(name).toLowerCase()) }))
+    .sort((x, y) => x.d - y.d)
+    .slice(0, 5)
+    .map((x) => x.c);
+  return new AnalysisException(
+    `[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column, variable, or function parameter with name ${quoteId(name)} cannot be resolved. ` +
+      `Did you mean one of the following? [${candidates.join(', ')}]. SQLSTATE: 42703`,
+  );
+}
+
+/** Finds a column by (case-insensitive) name and optional qualifier. */
+export function resolveColumn(name: string, qualifier: string | undefined, scope: Scope): number {
+  const lower = name.toLowerCase();
+  const matches: number[] = [];
+  scope.fields.forEach((f, i) => {
+    if (f.name.toLowerCase() !== lower) return;
+    if (qualifier !== undefined && f.qualifier?.toLowerCase() !== qualifier.toLowerCase()) return;
+    matches.push(i);
+  });
+  if (matches.length === 0) throw unresolvedColumn(qualifier === undefined ? name : `${qualifier}.${name}`, scope);
+  if (matches.length > 1) {
+    const refs = matches.map((i) => {
+      const f = scope.fields[i];
+      return f?.qualifier === undefined ? quoteId(f?.name ?? name) : `${quoteId(f.qualifier)}.${quoteId(f.name)}`;
+    });
+    throw new AnalysisException(`[AMBIGUOUS_REFERENCE] Reference ${quoteId(name)} is ambiguous, could be: [${refs.join(', ')}]. SQLSTATE: 42704`);
+  }
+  return matches[0] ?? 0;
+}
+
+/** The SQL text Spark names a literal column by (`toPrettySQL`: the literal's toString). */
+function literalSql(value: Value): string {
+  if (value === null) return 'NULL';
+  if (Array.isArray(value)) return `[${value.map((v) => literalSql(v)).join(', ')}]`;
+  return String(value);
+}
+
+const NUMERIC_RANK: readonly AtomicType[] = NUMERIC_TYPES;
+
+/** The wider of two numeric types (Spark's findTightestCommonType over numerics). */
+export function widerNumeric(a: DataType, b: DataType): DataType {
+  const ra = NUMERIC_RANK.indexOf(a as AtomicType);
+  const rb = NUMERIC_RANK.indexOf(b as AtomicType);
+  return (NUMERIC_RANK[Math.max(ra, rb)] ?? 'double') as DataType;
+}
+
+function castTo(b: Bound, to: DataType, scope: Scope): Bound {
+  if (b.type === to) return b;
+  const from = b.type;
+  const inner = b.eval;
+  return { ...b, type: to, eval: (row, ctx) => castValue(inner(row, ctx), from, to, scope.timeZone) };
+}
+
+function mismatch(sql: string, left: DataType, right: DataType): AnalysisException {
+  return new AnalysisException(
+    `[DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES] Cannot resolve "${sql}" due to data type mismatch: the left and right operands of the binary operator have incompatible types ("${typeSql(left)}" and "${typeSql(right)}"). SQLSTATE: 42K09`,
+  );
+}
+
+/** Brings both sides of a comparison or arithmetic to one type (Spark's implicit casts). */
+function coercePair(l: Bound, r: Bound, sql: string, scope: Scope, numericOnly: boolean): [Bound, Bound] {
+  if (l.type === r.type && (!numericOnly || isNumeric(l.type))) return [l, r];
+  if (l.type === 'void') return [castTo(l, r.type, scope), r];
+  if (r.type === 'void') return [l, castTo(r, l.type, scope)];
+  if (isNumeric(l.type) && isNumeric(r.type)) {
+    const t = widerNumeric(l.type, r.type);
+    return [castTo(l, t, scope), castTo(r, t, scope)];
+  }
+  if (l.type === 'string' && (isNumeric(r.type) || numericOnly)) {
+    const t = numericOnly && !isNumeric(r.type) ? 'double' : widerNumeric('bigint', r.type);
+    return [castTo(l, t, scope), castTo(r, t === 'double' && !isNumeric(r.type) ? 'double' : t, scope)];
+  }
+  if (r.type === 'string' && isNumeric(l.type)) {
+    const t = widerNumeric('bigint', l.type);
+    return [castTo(l, t, scope), castTo(r, t, scope)];
+  }
+  if (!numericOnly && (l.type === 'timestamp' || l.type === 'date') && r.type === 'string') return [l, castTo(r, l.type, scope)];
+  if (!numericOnly && (r.type === 'timestamp' || r.type === 'date') && l.type === 'string') return [castTo(l, r.type, scope), r];
+  if (!numericOnly && l.type === 'timestamp' && r.type === 'date') return [l, castTo(r, 'timestamp', scope)];
+  if (!numericOnly && l.type === 'date' && r.type === 'timestamp') return [castTo(l, 'timestamp', scope), r];
+  throw mismatch(sql, l.type, r.type);
+}
+
+const INT_RANGE: Readonly<Record<string, readonly [number, number]>> = {
+  tinyint: [-128, 127], smallint: [-32768, 32767], int: [-2147483648, 2147483647], bigint: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+};
+
+function checkOverflow(v: number, type: DataType): number {
+  const range = INT_RANGE[type as string];
+  if (range !== undefined && (v < range[0] || v > range[1])) {
+    throw new RuntimeError(`[ARITHMETIC_OVERFLOW] ${type === 'bigint' ? 'long' : 'integer'} overflow. Use 'try_add' to tolerate overflow and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error. SQLSTATE: 22003`);
+  }
+  return v;
+}
+
+const DIVIDE_BY_ZERO = '[DIVIDE_BY_ZERO] Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error. SQLSTATE: 22012';
+
+function arithmetic(op: string, l: Bound, r: Bound, sql: string, scope: Scope): Bound {
+  let [cl, cr] = coercePair(l, r, sql, scope, true);
+  if (op === '/' && cl.type !== 'double' && cl.type !== 'float') {
+    cl = castTo(cl, 'double', scope);
+    cr = castTo(cr, 'double', scope);
+  }
+  const type = op === 'div' ? 'bigint' : cl.type;
+  const le = cl.eval;
+  const re = cr.eval;
+  const integral = isIntegral(type);
+  const apply = (a: number, b: number): number | null => {
+    switch (op) {
+      case '+': return integral ? checkOverflow(a + b, type) : a + b;
+      case '-': return integral ? checkOverflow(a - b, type) : a - b;
+      case '*': return integral ? checkOverflow(a * b, type) : a * b;
+      case '/': if (b === 0) throw new RuntimeError(DIVIDE_BY_ZERO); return a / b;
+      case 'div': if (b === 0) throw new RuntimeError(DIVIDE_BY_ZERO); return Math.trunc(a / b);
+      default: if (b === 0) throw new RuntimeError(DIVIDE_BY_ZERO); return a % b;
+    }
+  };
+  return {
+    type,
+    nullable: l.nullable || r.nullable || op === '/' || op === '%',
+    sql,
+    name: sql,
+    eval: (row, ctx) => {
+      const a = le(row, ctx);
+      if (a === null) return null;
+      const b = re(row, ctx);
+      if (b === null) return null;
+      return apply(Number(a), Number(b));
+    },
+  };
+}
+
+function comparison(op: string, l: Bound, r: Bound, sql: string, scope: Scope): Bound {
+  const [cl, cr] = coercePair(l, r, sql, scope, false);
+  const le = cl.eval;
+  const re = cr.eval;
+  const test = (c: number): boolean =>
+    op === '=' ? c === 0 : op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
+  if (op === '<=>') {
+    return { type: 'boolean', nullable: false, sql, name: sql, eval: (row, ctx) => {
+      const a = le(row, ctx);
+      const b = re(row, ctx);
+      return a === null || b === null ? a === b : valuesEqual(a, b);
+    } };
+  }
+  return {
+    type: 'boolean', nullable: l.nullable || r.nullable, sql, name: sql,
+    eval: (row, ctx) => {
+      const a = le(row, ctx);
+      if (a === null) return null;
+      const b = re(row, ctx);
+      if (b === null) return null;
+      return test(compareValues(a, b));
+    },
+  };
+}
+
+function requireBoolean(b: Bound, scope: Scope, sql: string): Bound {
+  if (b.type === 'boolean') return b;
+  if (b.type === 'void') return castTo(b, 'boolean', scope);
+  throw new AnalysisException(
+    `[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "${sql}" due to data type mismatch: the input should have been "BOOLEAN" but it has type "${typeSql(b.type)}". SQLSTATE: 42K09`,
+  );
+}
+
+function logical(op: 'and' | 'or', l: Bound, r: Bound, sql: string, scope: Scope): Bound {
+  const le = requireBoolean(l, scope, sql).eval;
+  const re = requireBoolean(r, scope, sql).eval;
+  const isAnd = op === 'and';
+  return {
+    type: 'boolean', nullable: l.nullable || r.nullable, sql, name: sql,
+    eval: (row, ctx) => {
+      const a = le(row, ctx);
+      if (a === !isAnd) return a;
+      const b = re(row, ctx);
+      if (b === !isAnd) return b;
+      return a === null || b === null ? null : isAnd;
+    },
+  };
+}
+
+function likeToRegex(pattern: string): RegExp {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i] ?? '';
+    if (ch === '\\' && i + 1 < pattern.length) out += (pattern[++i] ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    else if (ch === '%') out += '[\\s\\S]*';
+    else if (ch === '_') out += '[\\s\\S]';
+    else out += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`, 'u');
+}
+
+function stringArg(b: Bound, scope: Scope): Bound {
+  return b.type === 'string' || !canCast(b.type, 'string') ? b : castTo(b, 'string', scope);
+}
+
+const STRING_INPUT_FUNCTIONS = new Set(['length', 'char_length', 'character_length', 'upper', 'ucase', 'lower', 'lcase', 'trim', 'ltrim', 'rtrim', 'reverse', 'concat', 'concat_ws', 'substring', 'split']);
+
+export function isAggregateCall(expr: Expr): boolean {
+  return expr.kind === 'call' && AGGREGATE_NAMES.has(expr.name);
+}
+
+/** True when an expression contains an aggregate call anywhere. */
+export function containsAggregate(expr: Expr): boolean {
+  if (isAggregateCall(expr)) return true;
+  return childrenOf(expr).some(containsAggregate);
+}
+
+export function childrenOf(expr: Expr): readonly Expr[] {
+  switch (expr.kind) {
+    case 'column': case 'star': case 'literal': return [];
+    case 'alias': case 'unary': case 'cast': case 'sortOrder': return [expr.child];
+    case 'binary': return [expr.left, expr.right];
+    case 'call': return expr.args;
+    case 'case': return [...(expr.subject === undefined ? [] : [expr.subject]), ...expr.branches.flatMap((b) => [b.when, b.then]), ...(expr.otherwise === undefined ? [] : [expr.otherwise])];
+    case 'like': return [expr.child, expr.pattern];
+    case 'in': return [expr.child, ...expr.list];
+    case 'between': return [expr.child, expr.low, expr.high];
+    case 'extract': return [expr.child, expr.field];
+  }
+}
+
+function named(b: Omit<Bound, 'name'>): Bound {
+  return { ...b, name: b.sql };
+}
+
+/** Resolves and compiles `expr` against `scope`. */
+export function bindExpr(expr: Expr, scope: Scope): Bound {
+  switch (expr.kind) {
+    case 'column': {
+      const i = resolveColumn(expr.name, expr.qualifier, scope);
+      const f = scope.fields[i] as ScopeField;
+      return { type: f.type, nullable: f.nullable, sql: f.name, name: f.name, ordinal: i, eval: (row) => row[i] ?? null };
+    }
+    case 'star':
+      throw new AnalysisException(`[INVALID_USAGE_OF_STAR_OR_REGEX] Invalid usage of '*' in expression. SQLSTATE: 42000`);
+    case 'literal': {
+      const v = expr.value;
+      return { type: expr.type, nullable: v === null, sql: literalSql(v), name: literalSql(v), eval: () => v };
+    }
+    case 'alias': {
+      const child = bindExpr(expr.child, scope);
+      return { ...child, name: expr.name, sql: child.sql };
+    }
+    case 'sortOrder': {
+      const child = bindExpr(expr.child, scope);
+      return { ...child, sortOrder: { direction: expr.direction, nulls: expr.nulls } };
+    }
+    case 'unary': return bindUnary(expr.op, bindExpr(expr.child, scope), scope);
+    case 'binary': {
+      const l = bindExpr(expr.left, scope);
+      const r = bindExpr(expr.right, scope);
+      if (expr.op === '||') return bindCall({ kind: 'call', name: 'concat', args: [expr.left, expr.right] }, scope);
+      if (expr.op === '!=') {
+        const eq = comparison('=', l, r, `(${l.sql} = ${r.sql})`, scope);
+        return bindUnary('not', eq, scope);
+      }
+      const opSql = expr.op === 'and' ? 'AND' : expr.op === 'or' ? 'OR' : expr.op;
+      const sql = `(${l.sql} ${opSql} ${r.sql})`;
+      if (expr.op === 'and' || expr.op === 'or') return logical(expr.op, l, r, sql, scope);
+      if (['=', '<', '<=', '>', '>=', '<=>'].includes(expr.op)) return comparison(expr.op, l, r, sql, scope);
+      return arithmetic(expr.op, l, r, sql, scope);
+    }
+    case 'cast': {
+      const child = bindExpr(expr.child, scope);
+      if (!canCast(child.type, expr.type)) {
+        throw new AnalysisException(
+          `[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] Cannot resolve "CAST(${child.sql} AS ${typeSql(expr.type)})" due to data type mismatch: cannot cast "${typeSql(child.type)}" to "${typeSql(expr.type)}". SQLSTATE: 42K09`,
+        );
+      }
+      const cast = castTo(child, expr.type, scope);
+      return named({ ...cast, sql: `CAST(${child.sql} AS ${typeSql(expr.type)})` });
+    }
+    case 'case': return bindCase(expr, scope);
+    case 'like': {
+      const child = stringArg(bindExpr(expr.child, scope), scope);
+      const pattern = bindExpr(expr.pattern, scope);
+      const sql = `${child.sql} LIKE ${pattern.sql}`;
+      const ce = child.eval;
+      const pe = pattern.eval;
+      const cache = new Map<string, RegExp>();
+      const like: Bound = named({
+        type: 'boolean', nullable: child.nullable || pattern.nullable, sql,
+        eval: (row, ctx) => {
+          const v = ce(row, ctx);
+          const p = pe(row, ctx);
+          if (v === null || p === null) return null;
+          let re = cache.get(String(p));
+          if (re === undefined) cache.set(String(p), (re = likeToRegex(String(p))));
+          return re.test(String(v));
+        },
+      });
+      return expr.negated ? bindUnary('not', like, scope) : like;
+    }
+    case 'in': {
+      const child = bindExpr(expr.child, scope);
+      const list = expr.list.map((e) => bindExpr(e, scope));
+      const sql = `(${child.sql} IN (${list.map((b) => b.sql).join(', ')}))`;
+      const pairs = list.map((item) => coercePair(child, item, sql, scope, false));
+      const inBound: Bound = named({
+        type: 'boolean', nullable: child.nullable || list.some((b) => b.nullable), sql,
+        eval: (row, ctx) => {
+          let sawNull = false;
+          for (const [c, item] of pairs) {
+            const a = c.eval(row, ctx);
+            if (a === null) return null;
+            const b = item.eval(row, ctx);
+            if (b === null) sawNull = true;
+            else if (valuesEqual(a, b)) return true;
+          }
+          return sawNull ? null : false;
+        },
+      });
+      return expr.negated ? bindUnary('not', inBound, scope) : inBound;
+    }
+    case 'between': {
+      const both: Expr = { kind: 'binary', op: 'and', left: { kind: 'binary', op: '>=', left: expr.child, right: expr.low }, right: { kind: 'binary', op: '<=', left: expr.child, right: expr.high } };
+      const bound = bindExpr(both, scope);
+      return expr.negated ? bindUnary('not', bound, scope) : bound;
+    }
+    case 'extract': return bindExtract(bindExpr(expr.child, scope), expr.field, scope);
+    case 'call': return bindCall(expr, scope);
+  }
+}
+
+function bindUnary(op: 'not' | 'negate' | 'isnull' | 'isnotnull', child: Bound, scope: Scope): Bound {
+  const ce = child.eval;
+  switch (op) {
+    case 'not': {
+      const sql = `(NOT ${child.sql})`;
+      const b = requireBoolean(child, scope, sql).eval;
+      return named({ type: 'boolean', nullable: child.nullable, sql, eval: (row, ctx) => { const v = b(row, ctx); return v === null ? null : !v; } });
+    }
+    case 'negate': {
+      const c = child.type === 'string' ? castTo(child, 'double', scope) : child;
+      return named({ type: c.type, nullable: child.nullable, sql: `(- ${child.sql})`, eval: (row, ctx) => { const v = c.eval(row, ctx); return v === null ? null : -Number(v); } });
+    }
+    case 'isnull':
+      return named({ type: 'boolean', nullable: false, sql: `(${child.sql} IS NULL)`, eval: (row, ctx) => ce(row, ctx) === null });
+    case 'isnotnull':
+      return named({ type: 'boolean', nullable: false, sql: `(${child.sql} IS NOT NULL)`, eval: (row, ctx) => ce(row, ctx) !== null });
+  }
+}
+
+function bindCase(expr: Extract<Expr, { kind: 'case' }>, scope: Scope): Bound {
+  const branches = expr.branches.map((b) => {
+    const when = expr.subject === undefined ? b.when : ({ kind: 'binary', op: '=', left: expr.subject, right: b.when } as const);
+    return { when: bindExpr(when, scope), then: bindExpr(b.then, scope) };
+  });
+  const otherwise = expr.otherwise === undefined ? undefined : bindExpr(expr.otherwise, scope);
+  const values = [...branches.map((b) => b.then), ...(otherwise === undefined ? [] : [otherwise])];
+  let type: DataType = values.find((v) => v.type !== 'void')?.type ?? 'void';
+  for (const v of values) if (isNumeric(v.type) && isNumeric(type)) type = widerNumeric(type, v.type);
+  const thens = branches.map((b) => castTo(b.then, type, scope));
+  const other = otherwise === undefined ? undefined : castTo(otherwise, type, scope);
+  const sql = `CASE ${branches.map((b) => `WHEN ${b.when.sql} THEN ${b.then.sql}`).join(' ')}${otherwise === undefined ? '' : ` ELSE ${otherwise.sql}`} END`;
+  const conds = branches.map((b) => requireBoolean(b.when, scope, sql).eval);
+  return named({
+    type, nullable: otherwise === undefined || values.some((v) => v.nullable), sql,
+    eval: (row, ctx) => {
+      for (let i = 0; i < conds.length; i++) if (conds[i]?.(row, ctx) === true) return thens[i]?.eval(row, ctx) ?? null;
+      return other === undefined ? null : other.eval(row, ctx);
+    },
+  });
+}
+
+function bindExtract(child: Bound, field: Expr, scope: Scope): Bound {
+  const ce = child.eval;
+  if (typeof child.type !== 'string' && child.type.kind === 'struct' && field.kind === 'literal') {
+    const fields = child.type.fields;
+    const i = fields.findIndex((f) => f.name.toLowerCase() === String(field.value).toLowerCase());
+    const f = fields[i];
+    if (f === undefined) throw new AnalysisException(`[FIELD_NOT_FOUND] No such struct field ${quoteId(String(field.value))} in ${fields.map((x) => quoteId(x.name)).join(', ')}. SQLSTATE: 42704`);
+    return { type: f.type, nullable: true, sql: `${child.sql}.${f.name}`, name: f.name, eval: (row, ctx) => { const v = ce(row, ctx); return Array.isArray(v) ? (v[i] ?? null) : null; } };
+  }
+  if (typeof child.type !== 'string' && child.type.kind === 'array') {
+    const index = bindExpr(field, scope);
+    const ie = index.eval;
+    return named({
+      type: child.type.elementType, nullable: true, sql: `${child.sql}[${index.sql}]`,
+      eval: (row, ctx) => { const v = ce(row, ctx); const i = ie(row, ctx); return Array.isArray(v) && i !== null ? (v[Number(i)] ?? null) : null; },
+    });
+  }
+  throw new AnalysisException(`[INVALID_EXTRACT_BASE_FIELD_TYPE] Can't extract a value from "${child.sql}". Need a complex type [STRUCT, ARRAY, MAP] but got "${typeSql(child.type)}". SQLSTATE: 42000`);
+}
+
+function bindCall(expr: Extract<Expr, { kind: 'call' }>, scope: Scope): Bound {
+  const name = expr.name;
+  if (AGGREGATE_NAMES.has(name)) return bindAggregateRef(expr, scope);
+  if (name === 'explode' || name === 'explode_outer') {
+    const arg = bindExpr(expr.args[0] ?? { kind: 'literal', value: null, type: 'void' }, scope);
+    if (typeof arg.type === 'string' || arg.type.kind !== 'array') {
+      throw new AnalysisException(`[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "${name}(${arg.sql})" due to data type mismatch: the first parameter requires the ("ARRAY" or "MAP") type, however "${arg.sql}" has the type "${typeSql(arg.type)}". SQLSTATE: 42K09`);
+    }
+    return { type: arg.type.elementType, nullable: true, sql: `${name}(${arg.sql})`, name: 'col', eval: arg.eval, generator: { outer: name === 'explode_outer' } };
+  }
+  if (name === 'isnull' || name === 'isnotnull' || name === 'not') {
+    return bindUnary(name, bindExpr(expr.args[0] ?? { kind: 'literal', value: null, type: 'void' }, scope), scope);
+  }
+  const spec = SCALAR_FUNCTIONS[name];
+  if (spec === undefined) {
+    throw new AnalysisException(`[UNRESOLVED_ROUTINE] Cannot resolve routine ${quoteId(name)} on search path [\`system\`.\`builtin\`, \`system\`.\`session\`, \`spark_catalog\`.\`default\`]. SQLSTATE: 42883`);
+  }
+  checkArity(name, spec, expr.args.length);
+  const raw = expr.args.map((a) => bindExpr(a, scope));
+  const args = STRING_INPUT_FUNCTIONS.has(name) ? raw.map((a, i) => (name === 'substring' && i > 0) || (name === 'split' && i === 2) ? a : stringArg(a, scope)) : raw;
+  const r = spec.resolve(args, scope.timeZone);
+  const sql = r.sql ?? `${name}(${raw.map((a) => a.sql).join(', ')})`;
+  return { type: r.type, nullable: r.nullable, eval: r.eval, sql, name: sql };
+}
+
+/** An aggregate call inside an Aggregate's result expression reads its buffer's result slot. */
+function bindAggregateRef(expr: Extract<Expr, { kind: 'call' }>, scope: Scope): Bound {
+  const slots = scope.aggregateSlots;
+  if (slots === undefined) {
+    throw new AnalysisException(`[UNSUPPORTED_EXPR_FOR_OPERATOR] A query operator contains one or more unsupported expressions. Consider to rewrite it to avoid window functions, aggregate functions, and generator functions in the WHERE clause. Invalid expressions: [${expr.name}]. SQLSTATE: 42K0E`);
+  }
+  const key = aggregateKey(expr);
+  const ordinal = slots.get(key);
+  const field = ordinal === undefined ? undefined : scope.fields[ordinal];
+  if (ordinal === undefined || field === undefined) throw new AnalysisException(`aggregate ${key} was not planned`);
+  return { type: field.type, nullable: field.nullable, sql: field.name, name: field.name, ordinal, eval: (row: Row) => row[ordinal] ?? null };
+}
+
+/** Identity of an aggregate call within one Aggregate: its JSON form. */
+export function aggregateKey(expr: Expr): string {
+  return JSON.stringify(expr);
+}
+
+export type { Bound, EvalContext, Evaluator };

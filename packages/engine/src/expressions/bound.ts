@@ -1,0 +1,27 @@
+import type { DataType, Row, Value } from '../api/types.js';
+
+/** What an expression may read besides the row: the batch it runs in. */
+export interface EvalContext {
+  /** Spark's batchTimestampMs: what `current_timestamp()` returns in the batch. */
+  readonly batchTimestampMs: number;
+}
+
+export type Evaluator = (row: Row, ctx: EvalContext) => Value;
+
+/**
+ * A resolved, compiled expression: its Spark type and nullability, the SQL text Spark derives
+ * column names from (`length(value)`, `(a + b)`), the output name (the alias if any), and the
+ * compiled function.
+ */
+export interface Bound {
+  readonly type: DataType;
+  readonly nullable: boolean;
+  readonly sql: string;
+  readonly name: string;
+  readonly eval: Evaluator;
+  /** Set for `explode(...)`: the evaluator returns the array to flatten. */
+  readonly generator?: { readonly outer: boolean };
+  /** Set for a direct column reference: its position in the input row. */
+  readonly ordinal?: number;
+  readonly sortOrder?: { readonly direction: 'asc' | 'desc'; readonly nulls: 'first' | 'last' };
+}

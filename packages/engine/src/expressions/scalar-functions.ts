@@ -1,0 +1,181 @@
+import type { DataType, Row, Value } from '../api/types.js';
+import { AnalysisException } from '../errors/analysis-exception.js';
+import type { Bound, EvalContext, Evaluator } from './bound.js';
+import { castValue, parseTimestampMicros } from './cast.js';
+
+/**
+ * Spark's scalar functions: argument checks, result types, the SQL text column names come
+ * from, and compiled evaluators. Nulls in give null out unless the function says otherwise.
+ */
+export interface FunctionSpec {
+  readonly minArgs: number;
+  readonly maxArgs: number;
+  /** Argument SQL list for the name, when it differs from `name(a, b)` (e.g. split's limit). */
+  resolve(args: readonly Bound[], timeZone: string): Omit<Bound, "name" | "sql"> & { readonly sql?: string | undefined };
+}
+
+const str = (v: Value): string => (typeof v === 'string' ? v : String(v));
+
+function nullSafe(args: readonly Bound[], fn: (values: Value[]) => Value): Evaluator {
+  return (row: Row, ctx: EvalContext) => {
+    const values: Value[] = [];
+    for (const a of args) {
+      const v = a.eval(row, ctx);
+      if (v === null) return null;
+      values.push(v);
+    }
+    return fn(values);
+  };
+}
+
+function stringFn(fn: (s: string) => Value, type: DataType = 'string'): FunctionSpec {
+  return {
+    minArgs: 1,
+    maxArgs: 1,
+    resolve: (args) => ({ type, nullable: args.some((a) => a.nullable), eval: nullSafe(args, ([s]) => fn(str(s ?? ''))) }),
+  };
+}
+
+/** Spark's `substring(str, pos, len)`: 1-based, 0 counts as 1, negative counts from the end. */
+export function sparkSubstring(s: string, pos: number, len: number): string {
+  const chars = [...s];
+  let start = pos > 0 ? pos - 1 : pos < 0 ? chars.length + pos : 0;
+  let end = len === Number.MAX_SAFE_INTEGER ? chars.length : start + len;
+  if (pos < 0 && start < 0) {
+    end = Math.max(0, start + len);
+    start = 0;
+  }
+  if (len <= 0) return '';
+  return chars.slice(Math.max(0, start), Math.max(0, end)).join('');
+}
+
+/** Java's String.split with a limit, as Spark's `split(str, regex, limit)`. */
+export function javaSplit(s: string, regex: string, limit: number): string[] {
+  const re = new RegExp(regex, 'gu');
+  const out: string[] = [];
+  let last = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(s)) !== null) {
+    if (limit > 0 && out.length === limit - 1) break;
+    if (m[0].length === 0) {
+      if (m.index >= s.length) break;
+      if (m.index === 0) {
+        re.lastIndex++;
+        continue;
+      }
+    }
+    out.push(s.slice(last, m.index));
+    last = m.index + m[0].length;
+    if (m[0].length === 0) re.lastIndex++;
+  }
+  out.push(s.slice(last));
+  if (limit === 0) while (out.length > 1 && out[out.length - 1] === '') out.pop();
+  return out;
+}
+
+const TRIM_WS = /^[ ]+|[ ]+$/g;
+
+export const SCALAR_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
+  length: stringFn((s) => [...s].length, 'int'),
+  char_length: stringFn((s) => [...s].length, 'int'),
+  character_length: stringFn((s) => [...s].length, 'int'),
+  upper: stringFn((s) => s.toUpperCase()),
+  ucase: stringFn((s) => s.toUpperCase()),
+  lower: stringFn((s) => s.toLowerCase()),
+  lcase: stringFn((s) => s.toLowerCase()),
+  trim: stringFn((s) => s.replace(TRIM_WS, '')),
+  ltrim: stringFn((s) => s.replace(/^[ ]+/, '')),
+  rtrim: stringFn((s) => s.replace(/[ ]+$/, '')),
+  reverse: stringFn((s) => [...s].reverse().join('')),
+  concat: {
+    minArgs: 0,
+    maxArgs: Infinity,
+    resolve: (args) => ({ type: 'string', nullable: args.some((a) => a.nullable), eval: nullSafe(args, (vs) => vs.map(str).join('')) }),
+  },
+  concat_ws: {
+    minArgs: 1,
+    maxArgs: Infinity,
+    resolve: (args) => {
+      const [sep, ...rest] = args;
+      return {
+        type: 'string',
+        nullable: sep?.nullable ?? false,
+        eval: (row, ctx) => {
+          const s = sep?.eval(row, ctx) ?? null;
+          if (s === null) return null;
+          return rest.map((a) => a.eval(row, ctx)).filter((v) => v !== null).map(str).join(str(s));
+        },
+      };
+    },
+  },
+  substring: {
+    minArgs: 2,
+    maxArgs: 3,
+    resolve: (args) => ({
+      type: 'string',
+      nullable: args.some((a) => a.nullable),
+      sql: args.length === 2 ? `substring(${args.map((a) => a.sql).join(', ')}, 2147483647)` : undefined,
+      eval: nullSafe(args, ([s, pos, len]) => sparkSubstring(str(s ?? ''), Number(pos), len === undefined ? Number.MAX_SAFE_INTEGER : Number(len))),
+    }),
+  },
+  split: {
+    minArgs: 2,
+    maxArgs: 3,
+    resolve: (args) => ({
+      type: { kind: 'array', elementType: 'string', containsNull: false },
+      nullable: args.some((a) => a.nullable),
+      sql: args.length === 2 ? `split(${args.map((a) => a.sql).join(', ')}, -1)` : undefined,
+      eval: nullSafe(args, ([s, re, limit]) => javaSplit(str(s ?? ''), str(re ?? ''), limit === undefined ? -1 : Number(limit))),
+    }),
+  },
+  coalesce: {
+    minArgs: 1,
+    maxArgs: Infinity,
+    resolve: (args) => ({
+      type: args.find((a) => a.type !== 'void')?.type ?? 'void',
+      nullable: args.every((a) => a.nullable),
+      eval: (row, ctx) => {
+        for (const a of args) {
+          const v = a.eval(row, ctx);
+          if (v !== null) return v;
+        }
+        return null;
+      },
+    }),
+  },
+  abs: {
+    minArgs: 1,
+    maxArgs: 1,
+    resolve: (args) => ({ type: args[0]?.type ?? 'double', nullable: args[0]?.nullable ?? true, eval: nullSafe(args, ([v]) => Math.abs(Number(v))) }),
+  },
+  current_timestamp: {
+    minArgs: 0,
+    maxArgs: 0,
+    resolve: () => ({ type: 'timestamp', nullable: false, eval: (_row, ctx) => ctx.batchTimestampMs * 1000 }),
+  },
+  now: {
+    minArgs: 0,
+    maxArgs: 0,
+    resolve: () => ({ type: 'timestamp', nullable: false, eval: (_row, ctx) => ctx.batchTimestampMs * 1000 }),
+  },
+  to_timestamp: {
+    minArgs: 1,
+    maxArgs: 2,
+    resolve: (args, timeZone) => ({
+      type: 'timestamp',
+      nullable: true,
+      eval: nullSafe(args.slice(0, 1), ([v]) =>
+        args[0]?.type === 'string' ? parseTimestampMicros(str(v ?? ''), timeZone) : castValue(v ?? null, args[0]?.type ?? 'string', 'timestamp', timeZone)),
+    }),
+  },
+};
+
+export function checkArity(name: string, spec: FunctionSpec, count: number): void {
+  if (count < spec.minArgs || count > spec.maxArgs) {
+    const expected = spec.minArgs === spec.maxArgs ? `${spec.minArgs}` : spec.maxArgs === Infinity ? `> ${spec.minArgs - 1}` : `[${spec.minArgs}, ${spec.maxArgs}]`;
+    throw new AnalysisException(
+      `[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The \`${name}\` requires ${expected} parameters but the actual number is ${count}. ` +
+        'Please, refer to \'https://spark.apache.org/docs/latest/sql-ref-functions.html\' for a fix. SQLSTATE: 42605',
+    );
+  }
+}

@@ -1,0 +1,423 @@
+import { readDataType } from '../api/ddl-parser.js';
+import type { DataType, Value } from '../api/types.js';
+import type { BinaryOp, Expr } from './expr.js';
+import { TokenStream, identifierName, isIdentifier, type Token } from './sql-lexer.js';
+
+/**
+ * Parses one Spark SQL expression, as `selectExpr`, `expr()` and `filter(String)` do: Spark's
+ * `singleExpression: namedExpression EOF` (SqlBaseParser.g4) built into unresolved trees the way
+ * AstBuilder does. Precedence, lowest first: OR; AND; NOT; predicates (IS, [NOT] BETWEEN / IN /
+ * LIKE / ILIKE / RLIKE); comparison; `|`; `^`; `&`; shifts; `+ - ||`; `* / % DIV`; unary
+ * `- + ~`; then primaries with `[i]`, `.field` and `::type`. Syntax errors are ParseExceptions
+ * with Spark's PARSE_SYNTAX_ERROR text.
+ */
+export function parseExpression(text: string): Expr {
+  const ts = new TokenStream(text);
+  const expr = new ExpressionParser(ts).namedExpression();
+  ts.expectEnd();
+  return expr;
+}
+
+type Combine = (left: Expr, right: Expr) => Expr;
+const binary = (op: BinaryOp): Combine => (left, right) => ({ kind: 'binary', op, left, right });
+const callOf = (name: string): Combine => (left, right) => ({ kind: 'call', name, args: [left, right] });
+const literal = (value: Value, type: DataType): Expr => ({ kind: 'literal', value, type });
+const not = (child: Expr): Expr => ({ kind: 'unary', op: 'not', child });
+
+const COMPARISONS: ReadonlyArray<[string, BinaryOp]> = [
+  ['=', '='], ['==', '='], ['<=>', '<=>'], ['<>', '!='], ['!=', '!='],
+  ['<', '<'], ['<=', '<='], ['!>', '<='], ['>', '>'], ['>=', '>='], ['!<', '>='],
+];
+
+/** valueExpression's binary levels, lowest first (SqlBaseParser.g4 order; all left-associative). */
+const VALUE_LEVELS: ReadonlyArray<ReadonlyMap<string, Combine>> = [
+  new Map(COMPARISONS.map(([token, op]) => [token, binary(op)])),
+  new Map([['|', callOf('|')]]),
+  new Map([['^', callOf('^')]]),
+  new Map([['&', callOf('&')]]),
+  new Map([['<<', callOf('shiftleft')], ['>>', callOf('shiftright')], ['>>>', callOf('shiftrightunsigned')]]),
+  new Map([['+', binary('+')], ['-', binary('-')], ['||', binary('||')]]),
+  new Map([['*', binary('*')], ['/', binary('/')], ['%', binary('%')], ['DIV', binary('div')]]),
+];
+
+/** Keywords that may follow `NOT` in a predicate (`a NOT IN (...)`). */
+const NEGATABLE = new Set(['BETWEEN', 'IN', 'LIKE', 'ILIKE', 'RLIKE', 'REGEXP']);
+
+/** AstBuilder.visitLogicalBinary: a chain of one operator becomes a balanced tree. */
+function balanced(items: readonly Expr[], op: 'and' | 'or', low: number, high: number): Expr {
+  if (low === high) return items[low] as Expr;
+  const mid = low + Math.floor((high - low) / 2);
+  return { kind: 'binary', op, left: balanced(items, op, low, mid), right: balanced(items, op, mid + 1, high) };
+}
+
+class ExpressionParser {
+  constructor(private readonly ts: TokenStream) {}
+
+  /** `expression [[AS] alias]`; the alias may be any identifier, keywords included. */
+  namedExpression(): Expr {
+    const expr = this.expression();
+    if (this.ts.acceptWord('AS') || isIdentifier(this.ts.peek())) {
+      return { kind: 'alias', child: expr, name: identifierName(this.ts.expectIdentifier()) };
+    }
+    return expr;
+  }
+
+  expression(): Expr {
+    return this.logical('OR', () => this.logical('AND', () => this.notExpression()));
+  }
+
+  private logical(word: 'AND' | 'OR', operand: () => Expr): Expr {
+    const items = [operand()];
+    while (this.ts.acceptWord(word)) items.push(operand());
+    return balanced(items, word === 'AND' ? 'and' : 'or', 0, items.length - 1);
+  }
+
+  private notExpression(): Expr {
+    if (this.ts.isWord('NOT') || this.ts.isOp('!')) {
+      this.ts.next();
+      return not(this.notExpression());
+    }
+    return this.predicate(this.valueExpression());
+  }
+
+  /** At most one predicate follows a value (`valueExpression predicate?`). */
+  private predicate(value: Expr): Expr {
+    const ts = this.ts;
+    const negated = (ts.isWord('NOT') || ts.isOp('!')) && ts.peek(1).kind === 'word' && NEGATABLE.has(ts.peek(1).upper);
+    if (negated) ts.next();
+    const t = ts.peek();
+    if (t.kind !== 'word') return value;
+    const maybeNot = (e: Expr): Expr => (negated ? not(e) : e);
+    switch (t.upper) {
+      case 'BETWEEN': {
+        ts.next();
+        const low = this.valueExpression();
+        ts.expectWord('AND');
+        return { kind: 'between', child: value, low, high: this.valueExpression(), negated };
+      }
+      case 'IN': {
+        ts.next();
+        ts.expectOp('(');
+        const list = [this.expression()];
+        while (ts.acceptOp(',')) list.push(this.expression());
+        ts.expectOp(')');
+        return { kind: 'in', child: value, list, negated };
+      }
+      case 'LIKE':
+        ts.next();
+        // LIKE ANY/SOME/ALL (...) is not supported.
+        if (['ANY', 'SOME', 'ALL'].includes(ts.peek().upper) && ts.isOp('(', 1)) throw ts.syntaxError();
+        return { kind: 'like', child: value, pattern: this.valueExpression(), negated };
+      case 'ILIKE':
+        ts.next();
+        return maybeNot({ kind: 'call', name: 'ilike', args: [value, this.valueExpression()] });
+      case 'RLIKE':
+      case 'REGEXP':
+        ts.next();
+        return maybeNot({ kind: 'call', name: 'rlike', args: [value, this.valueExpression()] });
+      case 'IS':
+        return this.isPredicate(value);
+      default:
+        return value;
+    }
+  }
+
+  /** IS [NOT] NULL | TRUE | FALSE | UNKNOWN | DISTINCT FROM x, as withPredicate rewrites them. */
+  private isPredicate(value: Expr): Expr {
+    const ts = this.ts;
+    ts.next();
+    const negated = ts.isWord('NOT') || ts.isOp('!');
+    if (negated) ts.next();
+    const t = ts.next();
+    switch (t.kind === 'word' ? t.upper : '') {
+      case 'NULL':
+      case 'UNKNOWN':
+        return { kind: 'unary', op: negated ? 'isnotnull' : 'isnull', child: value };
+      case 'TRUE':
+      case 'FALSE': {
+        const e = binary('<=>')(value, literal(t.upper === 'TRUE', 'boolean'));
+        return negated ? not(e) : e;
+      }
+      case 'DISTINCT': {
+        ts.expectWord('FROM');
+        const e = binary('<=>')(value, this.valueExpression());
+        return negated ? e : not(e);
+      }
+      default:
+        throw ts.syntaxError(t);
+    }
+  }
+
+  private valueExpression(level = 0): Expr {
+    const ops = VALUE_LEVELS[level];
+    if (ops === undefined) return this.unary();
+    let left = this.valueExpression(level + 1);
+    for (;;) {
+      const t = this.ts.peek();
+      const combine = t.kind === 'op' ? ops.get(t.text) : t.kind === 'word' ? ops.get(t.upper) : undefined;
+      if (combine === undefined) return left;
+      this.ts.next();
+      left = combine(left, this.valueExpression(level + 1));
+    }
+  }
+
+  /** `-1` is a negative literal (the grammar's `number: MINUS? ...`); `-x` is a negation. */
+  private unary(): Expr {
+    const ts = this.ts;
+    if (ts.isOp('-') && ts.peek(1).kind !== 'number') {
+      ts.next();
+      return { kind: 'unary', op: 'negate', child: this.unary() };
+    }
+    if (ts.acceptOp('+')) return { kind: 'call', name: 'positive', args: [this.unary()] };
+    if (ts.acceptOp('~')) return { kind: 'call', name: '~', args: [this.unary()] };
+    return this.postfix(this.primary());
+  }
+
+  private postfix(base: Expr): Expr {
+    const ts = this.ts;
+    let e = base;
+    for (;;) {
+      if (ts.acceptOp('[')) {
+        const field = this.valueExpression();
+        ts.expectOp(']');
+        e = { kind: 'extract', child: e, field };
+      } else if (ts.isOp('.') && isIdentifier(ts.peek(1))) {
+        ts.next();
+        const name = identifierName(ts.next());
+        // visitDereference: a dot on a column name extends the name; on anything else it extracts.
+        e = e.kind === 'column' && e.qualifier === undefined
+          ? { kind: 'column', qualifier: e.name, name }
+          : { kind: 'extract', child: e, field: literal(name, 'string') };
+      } else if (ts.acceptOp('::')) {
+        e = { kind: 'cast', child: e, type: readDataType(ts) };
+      } else {
+        return e;
+      }
+    }
+  }
+
+  private primary(): Expr {
+    const ts = this.ts;
+    const t = ts.peek();
+    if (t.kind === 'number') return numberLiteral(ts, ts.next(), t);
+    if (t.kind === 'string') {
+      let value = '';
+      while (ts.peek().kind === 'string') value += ts.next().value;
+      return literal(value, 'string');
+    }
+    if (t.kind === 'quoted') return this.reference();
+    if (t.kind === 'word') return this.wordPrimary(t);
+    if (ts.isOp('-')) {
+      ts.next();
+      return numberLiteral(ts, ts.next(), t);
+    }
+    if (ts.acceptOp('*')) return { kind: 'star' };
+    if (ts.isOp('(')) return this.parenthesized();
+    throw ts.syntaxError(t);
+  }
+
+  private wordPrimary(t: Token): Expr {
+    const ts = this.ts;
+    const next = ts.peek(1);
+    if (t.upper === 'NULL' || t.upper === 'TRUE' || t.upper === 'FALSE') {
+      ts.next();
+      return t.upper === 'NULL' ? literal(null, 'void') : literal(t.upper === 'TRUE', 'boolean');
+    }
+    const ends = next.kind === 'eof' || (next.kind === 'op' && [')', ',', ']'].includes(next.text));
+    if (t.upper === 'CASE' && !ends) return this.caseExpression();
+    if (next.kind === 'string') return this.typedLiteral();
+    if (t.upper === 'CAST' && ts.isOp('(', 1)) {
+      ts.next();
+      ts.next();
+      const child = this.expression();
+      ts.expectWord('AS');
+      const type = readDataType(ts);
+      ts.expectOp(')');
+      return { kind: 'cast', child, type };
+    }
+    if (t.upper === 'STRUCT' && ts.isOp('(', 1)) {
+      ts.next();
+      return { kind: 'call', name: 'struct', args: this.list(() => this.namedExpression()) };
+    }
+    if ((t.upper === 'CURRENT_DATE' || t.upper === 'CURRENT_TIMESTAMP') && !ts.isOp('(', 1)) {
+      ts.next();
+      return { kind: 'call', name: t.text.toLowerCase(), args: [] };
+    }
+    return this.reference();
+  }
+
+  /** `( [item (, item)*] )`. */
+  private list(item: () => Expr): Expr[] {
+    const items: Expr[] = [];
+    this.ts.expectOp('(');
+    if (!this.ts.isOp(')')) {
+      items.push(item());
+      while (this.ts.acceptOp(',')) items.push(item());
+    }
+    this.ts.expectOp(')');
+    return items;
+  }
+
+  /** `DATE '..'` and `TIMESTAMP '..'` become casts of the string; `X'..'` is a binary literal. */
+  private typedLiteral(): Expr {
+    const ts = this.ts;
+    const type = ts.next();
+    const value = ts.next().value;
+    switch (type.upper) {
+      case 'DATE':
+        return { kind: 'cast', child: literal(value, 'string'), type: 'date' };
+      case 'TIMESTAMP':
+      case 'TIMESTAMP_LTZ':
+      case 'TIMESTAMP_NTZ':
+        return { kind: 'cast', child: literal(value, 'string'), type: 'timestamp' };
+      case 'X':
+        if (!/^[0-9a-fA-F]*$/.test(value)) {
+          const quoted = `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+          throw ts.error(type, 'INVALID_TYPED_LITERAL', `The value of the typed literal "X" is invalid: ${quoted}.`, '42604');
+        }
+        return literal((value.length % 2 === 0 ? value : `0${value}`).toUpperCase(), 'binary');
+      default:
+        throw ts.error(type, 'UNSUPPORTED_TYPED_LITERAL', `Literals of the type "${type.text.toUpperCase()}" are not supported. ` +
+          'Supported types are "DATE", "TIMESTAMP_NTZ", "TIMESTAMP_LTZ", "TIMESTAMP", "X".', '0A000');
+    }
+  }
+
+  private caseExpression(): Expr {
+    const ts = this.ts;
+    ts.next();
+    const subject = ts.isWord('WHEN') ? undefined : this.expression();
+    const branches: Array<{ when: Expr; then: Expr }> = [];
+    while (ts.acceptWord('WHEN')) {
+      const when = this.expression();
+      ts.expectWord('THEN');
+      branches.push({ when, then: this.expression() });
+    }
+    if (branches.length === 0) throw ts.syntaxError();
+    const otherwise = ts.acceptWord('ELSE') ? this.expression() : undefined;
+    ts.expectWord('END');
+    return {
+      kind: 'case',
+      ...(subject === undefined ? {} : { subject }),
+      branches,
+      ...(otherwise === undefined ? {} : { otherwise }),
+    };
+  }
+
+  /** `(e)`, or `(a, b AS c)` which Spark reads as a struct (rowConstructor). */
+  private parenthesized(): Expr {
+    const ts = this.ts;
+    ts.next();
+    const first = this.namedExpression();
+    if (ts.isOp(',')) {
+      const args = [first];
+      while (ts.acceptOp(',')) args.push(this.namedExpression());
+      ts.expectOp(')');
+      return { kind: 'call', name: 'struct', args };
+    }
+    if (first.kind === 'alias') throw ts.syntaxError();
+    ts.expectOp(')');
+    return first;
+  }
+
+  /** A column (`a`, `t.a`, `t.a.f`), a star (`t.*`) or a call (`f(..)`, `db.f(..)`). */
+  private reference(): Expr {
+    const ts = this.ts;
+    const parts = [identifierName(ts.next())];
+    for (;;) {
+      if (ts.isOp('.') && ts.isOp('*', 1)) {
+        ts.next();
+        ts.next();
+        return { kind: 'star', qualifier: parts.join('.') };
+      }
+      if (!ts.isOp('.') || !isIdentifier(ts.peek(1))) break;
+      ts.next();
+      parts.push(identifierName(ts.next()));
+    }
+    if (ts.isOp('(')) return this.functionCall(parts);
+    const [first = '', second] = parts;
+    let e: Expr = second === undefined ? { kind: 'column', name: first } : { kind: 'column', qualifier: first, name: second };
+    for (const field of parts.slice(2)) e = { kind: 'extract', child: e, field: literal(field, 'string') };
+    return e;
+  }
+
+  /** `name([DISTINCT|ALL] args)`, plus `SUBSTRING(s FROM p [FOR l])` and `EXTRACT(f FROM x)`. */
+  private functionCall(parts: readonly string[]): Expr {
+    const ts = this.ts;
+    const name = parts.join('.').toLowerCase();
+    ts.expectOp('(');
+    if (name === 'extract' && isIdentifier(ts.peek()) && ts.isWord('FROM', 1)) {
+      const field = literal(identifierName(ts.next()), 'string');
+      ts.next();
+      const source = this.valueExpression();
+      ts.expectOp(')');
+      return { kind: 'call', name, args: [field, source] };
+    }
+    const args: Expr[] = [];
+    let distinct = false;
+    if (!ts.isOp(')')) {
+      if ((ts.isWord('DISTINCT') || ts.isWord('ALL')) && !ts.isOp(')', 1) && !ts.isOp(',', 1)) {
+        distinct = ts.next().upper === 'DISTINCT';
+      }
+      args.push(this.expression());
+      if ((name === 'substring' || name === 'substr') && !distinct && ts.acceptWord('FROM')) {
+        args.push(this.valueExpression());
+        if (ts.acceptWord('FOR')) args.push(this.valueExpression());
+      } else {
+        while (ts.acceptOp(',')) args.push(this.expression());
+      }
+    }
+    ts.expectOp(')');
+    return distinct ? { kind: 'call', name, args, distinct } : { kind: 'call', name, args };
+  }
+}
+
+const INTEGRAL_RANGES = {
+  tinyint: [-128n, 127n],
+  smallint: [-32768n, 32767n],
+  bigint: [-9223372036854775808n, 9223372036854775807n],
+} as const;
+const INT_RANGE = [-2147483648n, 2147483647n] as const;
+const FRACTIONAL_RANGES = {
+  double: [Number.MAX_VALUE, '1.7976931348623157E+308'],
+  float: [3.4028234663852886e38, '3.4028234663852886E+38'],
+} as const;
+
+/**
+ * A numeric literal, typed as AstBuilder types it: integers are int, then bigint; suffixes L, S,
+ * Y, F, D; exponents are double. Spark's decimals (`1.5`, `1.5BD`, integers beyond bigint) have
+ * no Sluice type and read as double. `start` is the `-` when the literal is negative.
+ */
+function numberLiteral(ts: TokenStream, token: Token, start: Token): Expr {
+  if (token.kind !== 'number') throw ts.syntaxError(token);
+  const raw = `${start === token ? '' : '-'}${token.value}`;
+  const outOfRange = (typeName: string, min: string, max: string) => ts.error(start, 'INVALID_NUMERIC_LITERAL_RANGE',
+    `Numeric literal ${raw} is outside the valid range for ${typeName} with minimum value of ${min} and maximum value of ${max}. ` +
+    'Please adjust the value accordingly.', '22003');
+  switch (token.numberKind) {
+    case 'integer': {
+      const v = BigInt(raw);
+      if (v >= INT_RANGE[0] && v <= INT_RANGE[1]) return literal(Number(v), 'int');
+      const [min, max] = INTEGRAL_RANGES.bigint;
+      return v >= min && v <= max ? literal(Number(v), 'bigint') : literal(Number(raw), 'double');
+    }
+    case 'bigint':
+    case 'smallint':
+    case 'tinyint': {
+      const [min, max] = INTEGRAL_RANGES[token.numberKind];
+      const v = BigInt(raw);
+      if (v < min || v > max) throw outOfRange(token.numberKind, String(min), String(max));
+      return literal(Number(v), token.numberKind);
+    }
+    case 'exponent':
+    case 'double':
+    case 'float': {
+      const type = token.numberKind === 'float' ? 'float' : 'double';
+      const [limit, text] = FRACTIONAL_RANGES[type];
+      const v = Number(raw);
+      if (!(Math.abs(v) <= limit)) throw outOfRange(type, `-${text}`, text);
+      return literal(v, type);
+    }
+    default:
+      return literal(Number(raw), 'double');
+  }
+}

@@ -1,0 +1,79 @@
+import type { Row, Value } from '../api/types.js';
+import { bindAggregate, type BoundAggregate } from '../expressions/aggregate-functions.js';
+import { aggregateKey, bindExpr, childrenOf, isAggregateCall, type Scope, type ScopeField } from '../expressions/binder.js';
+import type { Bound } from '../expressions/bound.js';
+import type { Expr } from '../expressions/expr.js';
+import type { OperatorContext, PhysicalOperator } from './operator.js';
+
+function collectAggregateCalls(expr: Expr, into: Map<string, Extract<Expr, { kind: 'call' }>>): void {
+  if (isAggregateCall(expr) && expr.kind === 'call') {
+    into.set(aggregateKey(expr), expr);
+    return;
+  }
+  for (const c of childrenOf(expr)) collectAggregateCalls(c, into);
+}
+
+/**
+ * Spark's streaming aggregation (StateStoreSave/Restore): per group a buffer of every
+ * aggregate, kept in the operator's state store across batches. Complete mode emits every
+ * group each batch; update mode the groups this batch changed.
+ */
+export class AggregateOperator implements PhysicalOperator {
+  readonly output: ScopeField[];
+  private readonly groupBound: Bound[];
+  private readonly aggs: BoundAggregate[];
+  private readonly results: Bound[];
+
+  constructor(private readonly child: PhysicalOperator, grouping: readonly Expr[], aggregates: readonly Expr[], timeZone: string, readonly operatorId: string) {
+    const input: Scope = { fields: child.output, timeZone };
+    this.groupBound = grouping.map((g) => bindExpr(g, input));
+    const calls = new Map<string, Extract<Expr, { kind: 'call' }>>();
+    for (const a of aggregates) collectAggregateCalls(a, calls);
+    this.aggs = [...calls.values()].map((call) => {
+      const star = call.args.length === 1 && call.args[0]?.kind === 'star';
+      const args = star ? [] : call.args.map((a) => bindExpr(a, input));
+      return bindAggregate(call.name === 'mean' ? 'avg' : call.name, args, star);
+    });
+    const groupFields: ScopeField[] = this.groupBound.map((g) => {
+      const q = g.ordinal === undefined ? undefined : child.output[g.ordinal]?.qualifier;
+      return { name: g.name, type: g.type, nullable: g.nullable, ...(q === undefined ? {} : { qualifier: q }) };
+    });
+    const slotFields: ScopeField[] = this.aggs.map((a) => ({ name: a.sql, type: a.type, nullable: a.nullable }));
+    const slots = new Map<string, number>([...calls.keys()].map((k, i) => [k, groupFields.length + i]));
+    const intermediate: Scope = { fields: [...groupFields, ...slotFields], timeZone, aggregateSlots: slots };
+    this.results = aggregates.map((a) => bindExpr(a, intermediate));
+    this.output = [...groupFields, ...this.results.map((r) => ({ name: r.name, type: r.type, nullable: r.nullable }))];
+  }
+
+  get statefulIds(): readonly string[] {
+    return [...this.child.statefulIds, this.operatorId];
+  }
+
+  execute(inputs: ReadonlyArray<readonly Row[]>, ctx: OperatorContext): Row[] {
+    const rows = this.child.execute(inputs, ctx);
+    const store = ctx.stores(this.operatorId);
+    const changed = new Map<string, Value[]>();
+    for (const row of rows) {
+      const groupValues = this.groupBound.map((g) => g.eval(row, ctx));
+      const key = JSON.stringify(groupValues);
+      let state = changed.get(key);
+      if (state === undefined) {
+        const stored = store.get(key);
+        state = Array.isArray(stored) ? [...(stored as readonly Value[])] : [groupValues, ...this.aggs.map((a) => a.init())];
+        changed.set(key, state);
+      }
+      for (let i = 0; i < this.aggs.length; i++) state[i + 1] = this.aggs[i]?.update(state[i + 1] ?? null, row, ctx) ?? null;
+    }
+    for (const [key, state] of changed) store.put(key, state);
+    const emit = ctx.outputMode === 'complete' ? store.entries() : changed.entries();
+    const out: Row[] = [];
+    for (const [, state] of emit) out.push(this.finish(state as readonly Value[], ctx));
+    return out;
+  }
+
+  private finish(state: readonly Value[], ctx: OperatorContext): Row {
+    const groupValues = (state[0] ?? []) as readonly Value[];
+    const intermediate: Value[] = [...groupValues, ...this.aggs.map((a, i) => a.result(state[i + 1] ?? null))];
+    return [...groupValues, ...this.results.map((r) => r.eval(intermediate, ctx))];
+  }
+}

@@ -1,0 +1,56 @@
+import type { ScopeField } from '../expressions/binder.js';
+import type { LogicalPlan } from '../plan/logical-plan.js';
+import { AggregateOperator } from './aggregate.js';
+import { DeduplicateOperator } from './deduplicate.js';
+import { FilterOperator } from './filter.js';
+import { LimitOperator } from './limit.js';
+import type { OperatorContext, PhysicalOperator } from './operator.js';
+import { ProjectOperator } from './project.js';
+import { SortOperator } from './sort.js';
+import { SourceScanOperator } from './source-scan.js';
+import { UnionOperator } from './union.js';
+
+/**
+ * Turns a logical plan into operators: every expression resolved and compiled once. The same
+ * call is the analyzer: it throws Spark's AnalysisException for what cannot resolve.
+ * Stateful operators are numbered in tree order (their state-store ids).
+ */
+export function compilePlan(plan: LogicalPlan, timeZone: string): PhysicalOperator {
+  let nextId = 0;
+  const visit = (p: LogicalPlan): PhysicalOperator => {
+    switch (p.node) {
+      case 'StreamingSource':
+        return new SourceScanOperator(p);
+      case 'Project':
+        return new ProjectOperator(visit(p.child), p.exprs, timeZone);
+      case 'Filter':
+        return new FilterOperator(visit(p.child), p.condition, timeZone);
+      case 'Aggregate': {
+        const child = visit(p.child);
+        return new AggregateOperator(child, p.grouping, p.aggregates, timeZone, String(nextId++));
+      }
+      case 'Sort':
+        return new SortOperator(visit(p.child), p.orders, timeZone);
+      case 'Limit': {
+        const child = visit(p.child);
+        return new LimitOperator(child, p.limit, String(nextId++));
+      }
+      case 'Union':
+        return new UnionOperator(p.children.map(visit));
+      case 'Deduplicate': {
+        const child = visit(p.child);
+        return new DeduplicateOperator(child, p.keys, timeZone, String(nextId++));
+      }
+      case 'SubqueryAlias': {
+        const child = visit(p.child);
+        const output: ScopeField[] = child.output.map((f) => ({ name: f.name, type: f.type, nullable: f.nullable, qualifier: p.alias }));
+        return {
+          output,
+          statefulIds: child.statefulIds,
+          execute: (inputs, ctx: OperatorContext) => child.execute(inputs, ctx),
+        };
+      }
+    }
+  };
+  return visit(plan);
+}

@@ -1,0 +1,93 @@
+import { SparkSession } from '../api/spark-session.js';
+import { col, count, desc, explode, length, split, sum } from '../api/functions.js';
+import type { DataFrame } from '../api/data-frame.js';
+import type { Row } from '../api/types.js';
+import { PlanRunner } from '../testing/plan-runner.js';
+import { QueryManager } from '../runtime/query-manager.js';
+
+const spark = new SparkSession('test', new QueryManager());
+spark.conf.set('spark.sql.session.timeZone', 'UTC');
+const lines = (): DataFrame => spark.readStream.format('socket').option('host', 'localhost').option('port', 1).load();
+const runner = (df: DataFrame, mode: string): PlanRunner => new PlanRunner(df.writeStream.outputMode(mode).toPlan());
+const v = (...values: string[]): Row[] => values.map((x) => [x]);
+
+describe('stateless operators (append)', () => {
+  it('filters on length(value) > 4 (tutorial Segment 4)', () => {
+    const r = runner(lines().filter(length(col('value')).gt(4)), 'append');
+    expect(r.schema.map((f) => f.name)).toEqual(['value']);
+    expect(r.runBatch(v('hello', '1', 'streaming'))).toEqual(v('hello', 'streaming'));
+    expect(r.runBatch(v('1', '2', '3'))).toEqual([]);
+  });
+
+  it('selectExpr renames and explode flattens (word split)', () => {
+    const r = runner(lines().select(explode(split(col('value'), ' ')).alias('word')), 'append');
+    expect(r.schema).toEqual([{ name: 'word', type: 'string', nullable: true }]);
+    expect(r.runBatch(v('a b', 'c'))).toEqual(v('a', 'b', 'c'));
+  });
+
+  it('withColumn, withColumnRenamed and drop keep Spark column order', () => {
+    const df = lines().withColumn('len', length(col('value'))).withColumnRenamed('value', 'text');
+    expect(df.columns).toEqual(['text', 'len']);
+    expect(df.drop('text').columns).toEqual(['len']);
+  });
+});
+
+describe('streaming aggregation', () => {
+  const words = (): DataFrame => lines().select(explode(split(col('value'), ' ')).alias('word'));
+
+  it('complete mode emits the whole table every batch, counts named `count`', () => {
+    const r = runner(words().groupBy('word').count(), 'complete');
+    expect(r.schema.map((f) => [f.name, f.type])).toEqual([['word', 'string'], ['count', 'bigint']]);
+    expect(r.runBatch(v('a b a'))).toEqual([['a', 2], ['b', 1]]);
+    expect(r.runBatch(v('b c'))).toEqual([['a', 2], ['b', 2], ['c', 1]]);
+  });
+
+  it('update mode emits only the groups the batch changed', () => {
+    const r = runner(words().groupBy('word').count(), 'update');
+    r.runBatch(v('a b a'));
+    expect(r.runBatch(v('b c'))).toEqual([['b', 2], ['c', 1]]);
+  });
+
+  it('agg(sum) names sum(x) and sums integral types to bigint; orderBy desc in complete mode', () => {
+    const df = words().withColumn('len', length(col('word'))).groupBy('word').agg(sum('len'), count('*'));
+    expect(df.columns).toEqual(['word', 'sum(len)', 'count(1)']);
+    const r = runner(df.orderBy(desc('sum(len)')), 'complete');
+    expect(r.runBatch(v('aa b aa'))).toEqual([['aa', 4, 2], ['b', 1, 1]]);
+  });
+
+  it('a global limit in append mode counts across batches', () => {
+    const r = runner(lines().limit(3), 'append');
+    expect(r.runBatch(v('a', 'b'))).toEqual(v('a', 'b'));
+    expect(r.runBatch(v('c', 'd'))).toEqual(v('c'));
+    expect(r.runBatch(v('e'))).toEqual([]);
+  });
+
+  it('dropDuplicates keeps the first row of each key across batches', () => {
+    const r = runner(lines().dropDuplicates(['value']), 'append');
+    expect(r.runBatch(v('a', 'b', 'a'))).toEqual(v('a', 'b'));
+    expect(r.runBatch(v('b', 'c'))).toEqual(v('c'));
+  });
+});
+
+describe('analysis at start() (UnsupportedOperationChecker)', () => {
+  const words = (): DataFrame => lines().groupBy('value').count();
+
+  it.each([
+    [() => lines().writeStream.outputMode('complete').toPlan(), 'Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets;\n'],
+    [() => words().writeStream.outputMode('append').toPlan(), 'Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets without watermark;\n'],
+    [() => lines().orderBy('value').writeStream.outputMode('append').toPlan(), 'Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode;\n'],
+    [() => words().orderBy('value').writeStream.outputMode('update').toPlan(), 'Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode;\n'],
+    [() => lines().limit(2).writeStream.outputMode('update').toPlan(), 'Limits are not supported on streaming DataFrames/Datasets in Update output mode;\n'],
+  ])('%# rejects with Spark message', (start, message) => {
+    expect(start).toThrow(expect.objectContaining({ code: 'ANALYSIS_ERROR' }));
+    try {
+      start();
+    } catch (err) {
+      expect((err as Error).message.startsWith(message)).toBe(true);
+    }
+  });
+
+  it('batch actions on a streaming DataFrame fail as in Spark', () => {
+    expect(() => lines().show()).toThrow('Queries with streaming sources must be executed with writeStream.start()');
+  });
+});

@@ -1,0 +1,61 @@
+import type { Row, Value } from '../api/types.js';
+import { AnalysisException } from '../errors/analysis-exception.js';
+import { bindExpr, resolveColumn, type Scope, type ScopeField } from '../expressions/binder.js';
+import type { Bound } from '../expressions/bound.js';
+import type { Expr } from '../expressions/expr.js';
+import type { PhysicalOperator } from './operator.js';
+
+/** Expands `*` and `t.*` into the input's columns. */
+export function expandStars(exprs: readonly Expr[], input: readonly ScopeField[]): Expr[] {
+  return exprs.flatMap((e): Expr[] => {
+    if (e.kind !== 'star') return [e];
+    const fields = e.qualifier === undefined ? input : input.filter((f) => f.qualifier?.toLowerCase() === e.qualifier?.toLowerCase());
+    if (e.qualifier !== undefined && fields.length === 0) {
+      throw new AnalysisException(`[CANNOT_RESOLVE_STAR_EXPAND] Cannot resolve \`${e.qualifier}\`.* given input columns ${input.map((f) => `\`${f.name}\``).join(', ')}. SQLSTATE: 42704`);
+    }
+    return fields.map((f) => ({ kind: 'column', name: f.name, ...(f.qualifier === undefined ? {} : { qualifier: f.qualifier }) }));
+  });
+}
+
+/** Spark's Project (and Generate, for one `explode` among the expressions). */
+export class ProjectOperator implements PhysicalOperator {
+  readonly output: ScopeField[];
+  private readonly bound: Bound[];
+  private readonly generatorAt: number;
+
+  constructor(private readonly child: PhysicalOperator, exprs: readonly Expr[], timeZone: string) {
+    const scope: Scope = { fields: child.output, timeZone };
+    this.bound = expandStars(exprs, child.output).map((e) => bindExpr(e, scope));
+    const generators = this.bound.filter((b) => b.generator !== undefined);
+    if (generators.length > 1) {
+      throw new AnalysisException(`[UNSUPPORTED_GENERATOR.MULTI_GENERATOR] The generator is not supported: only one generator allowed per SELECT clause but found ${generators.length}: ${generators.map((g) => `"${g.sql}"`).join(', ')}. SQLSTATE: 42K0E`);
+    }
+    this.generatorAt = this.bound.findIndex((b) => b.generator !== undefined);
+    this.output = this.bound.map((b) => {
+      const keep = b.ordinal !== undefined && b.name === child.output[b.ordinal]?.name ? child.output[b.ordinal]?.qualifier : undefined;
+      return { name: b.name, type: b.type, nullable: b.nullable, ...(keep === undefined ? {} : { qualifier: keep }) };
+    });
+  }
+
+  get statefulIds(): readonly string[] {
+    return this.child.statefulIds;
+  }
+
+  execute(inputs: ReadonlyArray<readonly Row[]>, ctx: Parameters<PhysicalOperator['execute']>[1]): Row[] {
+    const rows = this.child.execute(inputs, ctx);
+    const bound = this.bound;
+    const g = this.generatorAt;
+    if (g < 0) return rows.map((row) => bound.map((b) => b.eval(row, ctx)));
+    const out: Row[] = [];
+    for (const row of rows) {
+      const values = bound.map((b, i) => (i === g ? null : b.eval(row, ctx)));
+      const items = bound[g]?.eval(row, ctx) ?? null;
+      const list = Array.isArray(items) ? (items as readonly Value[]) : [];
+      if (list.length === 0 && bound[g]?.generator?.outer === true) out.push(values);
+      for (const item of list) out.push(values.map((v, i) => (i === g ? item : v)));
+    }
+    return out;
+  }
+}
+
+export { resolveColumn };
