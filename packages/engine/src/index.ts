@@ -14,6 +14,10 @@ export {
 } from './api/functions.js';
 export * as functions from './api/functions.js';
 export { parseDataType, parseSchemaDdl } from './api/ddl-parser.js';
+export {
+  StructType, StructField, StringType, BooleanType, ByteType, ShortType, IntegerType, LongType, FloatType, DoubleType,
+  TimestampType, DateType, BinaryType, ArrayType,
+} from './api/struct-type.js';
 export { parseExpression } from './expressions/sql-parser.js';
 export type { Expr } from './expressions/expr.js';
 export { DataStreamWriter } from './api/data-stream-writer.js';
@@ -22,7 +26,7 @@ export type { StreamingQueryProgress, SourceProgress, SinkProgress } from './api
 export type { TriggerOptions, TriggerSpec } from './api/trigger.js';
 export type { OptionValue } from './api/options.js';
 export { typeName } from './api/types.js';
-export type { AtomicType, ArrayType, StructType as StructDataType, DataType, Row, Schema, StructField, Value } from './api/types.js';
+export type { AtomicType, ArrayType as ArrayDataType, StructType as StructDataType, DataType, Row, Schema, StructField as StructFieldShape, Value } from './api/types.js';
 export type { QueryPlan, OutputMode, SinkSpec } from './plan/query-plan.js';
 export type { LogicalPlan, StreamingSourceNode } from './plan/logical-plan.js';
 export { parsePlan, serializePlan } from './plan/plan-json.js';

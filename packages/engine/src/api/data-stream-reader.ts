@@ -4,6 +4,8 @@ import type { StreamingSourceNode } from '../plan/logical-plan.js';
 import { DataFrame } from './data-frame.js';
 import { CaseInsensitiveOptions, type OptionValue } from './options.js';
 import type { SparkSession } from './spark-session.js';
+import { parseSchemaDdl } from './ddl-parser.js';
+import type { StructType } from './struct-type.js';
 import type { Schema } from './types.js';
 
 const SUPPORTED_FORMATS = ['socket'] as const;
@@ -12,6 +14,7 @@ const SUPPORTED_FORMATS = ['socket'] as const;
 export class DataStreamReader {
   private sourceFormat = '';
   private readonly opts = new CaseInsensitiveOptions();
+  private userSchema: Schema | null = null;
 
   constructor(private readonly session: SparkSession) {}
 
@@ -30,12 +33,21 @@ export class DataStreamReader {
     return this;
   }
 
+  /** A schema as a StructType or a DDL string (`"a STRING, b INT"`). */
+  schema(schema: StructType | string): this {
+    this.userSchema = typeof schema === 'string' ? parseSchemaDdl(schema) : schema.fields;
+    return this;
+  }
+
   load(): DataFrame {
     const format = this.sourceFormat.toLowerCase();
     if (!(SUPPORTED_FORMATS as readonly string[]).includes(format)) {
       throw new OptionError(`unsupported streaming source format '${this.sourceFormat}'; supported: ${SUPPORTED_FORMATS.join(', ')}`);
     }
     const host = this.opts.get('host');
+    if (this.userSchema !== null) {
+      throw new AnalysisException('The socket source does not support a user-specified schema.');
+    }
     // TextSocketSourceProvider.checkParameters
     if (host === undefined) throw new AnalysisException('Set a host to read from with option("host", ...).');
     if (this.opts.get('port') === undefined) throw new AnalysisException('Set a port to read from with option("port", ...).');

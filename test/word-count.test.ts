@@ -1,0 +1,24 @@
+import { ProgramRun } from './support/run-program.js';
+
+const batch = (id: number, table: string): string =>
+  `-------------------------------------------\nBatch: ${id}\n-------------------------------------------\n${table}\n`;
+
+/** A stateful aggregation through the whole stack: complete mode re-emits the table each batch. */
+describe('word count in complete mode', () => {
+  let run: ProgramRun | null = null;
+  afterEach(async () => {
+    await run?.stop();
+    run = null;
+  });
+
+  it('keeps counts across batches and prints the sorted table every batch', async () => {
+    run = await ProgramRun.start('word_count.ts');
+    await run.started();
+    run.nc.send('apache spark apache');
+    const b0 = batch(0, '+------+-----+\n|  word|count|\n+------+-----+\n|apache|    2|\n| spark|    1|\n+------+-----+\n');
+    await run.stdoutIs(b0, 'batch 0');
+    run.nc.send('kafka spark spark');
+    const b1 = batch(1, '+------+-----+\n|  word|count|\n+------+-----+\n| spark|    3|\n|apache|    2|\n| kafka|    1|\n+------+-----+\n');
+    await run.stdoutIs(b0 + b1, 'batch 1');
+  });
+});
