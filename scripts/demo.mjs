@@ -20,6 +20,36 @@ const DEMOS = [
     program: 'read_from_socket.ts',
     lines: ['First Message', 'Second Message'],
   },
+  {
+    title: 'Segment 2: output modes — update (a query without aggregation updates like it appends)',
+    program: 'stream_output_modes_update.ts',
+    lines: ['new msg', 'second msg'],
+  },
+  {
+    title: 'Segment 2: output modes — complete without an aggregation fails at start()',
+    program: 'stream_output_modes_complete.ts',
+    fails: true,
+  },
+  {
+    title: 'Segment 3: a 2-second trigger (lines typed within one interval land in one batch)',
+    program: 'triggers.ts',
+    lines: [['1', '2', '3'], 'first msg'],
+  },
+  {
+    title: 'Segment 3: the once trigger (one batch of what is there, then the program ends)',
+    program: 'triggers_once.ts',
+    preload: ['message once'],
+  },
+  {
+    title: 'Segment 4: keep lines longer than 4 characters',
+    program: 'basic_transform.ts',
+    lines: ['hello', '1', 'streaming'],
+  },
+  {
+    title: 'A stateful word count in complete mode',
+    program: 'word_count.ts',
+    lines: ['apache spark apache', 'kafka spark spark'],
+  },
 ];
 
 function freePort(preferred) {
@@ -63,6 +93,10 @@ async function runDemo(demo, env) {
   writeFileSync(file, readFileSync(join(root, 'examples', demo.program), 'utf8').replaceAll('"port", 12345', `"port", ${port}`));
   process.stderr.write(`$ nc -lk ${port}\n$ sluice run examples/${demo.program}\n`);
   const nc = spawn('nc', ['-lk', '127.0.0.1', String(port)], { stdio: ['pipe', 'ignore', 'inherit'] });
+  for (const line of demo.preload ?? []) {
+    process.stderr.write(`nc> ${line}\n`);
+    nc.stdin.write(`${line}\n`);
+  }
   const run = spawn('node', [cli, 'run', file], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -70,11 +104,20 @@ async function runDemo(demo, env) {
   run.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
   const exited = new Promise((resolve) => run.on('exit', (code) => resolve(code)));
   try {
+    if (demo.fails || demo.preload) {
+      const code = await exited;
+      const error = stderr.split('\n').find((l) => /^[A-Za-z]+(Exception|Error): /.test(l));
+      if (error !== undefined) process.stderr.write(`${error}\n`);
+      process.stderr.write(`(exit code ${code})\n`);
+      return;
+    }
     await waitFor(() => stderr.includes('"msg":"query started"') || run.exitCode !== null, 'the query to start');
     if (run.exitCode !== null) throw new Error(`demo: the program ended early:\n${stderr}`);
-    for (const [i, line] of demo.lines.entries()) {
-      process.stderr.write(`nc> ${line}\n`);
-      nc.stdin.write(`${line}\n`);
+    for (const [i, entry] of demo.lines.entries()) {
+      for (const line of [entry].flat()) {
+        process.stderr.write(`nc> ${line}\n`);
+        nc.stdin.write(`${line}\n`);
+      }
       await waitFor(() => stdout.includes(`Batch: ${i}\n`) && stdout.trimEnd().endsWith('+'), `batch ${i}`);
     }
     process.stderr.write('^C\n');

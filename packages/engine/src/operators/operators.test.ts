@@ -91,3 +91,22 @@ describe('analysis at start() (UnsupportedOperationChecker)', () => {
     expect(() => lines().show()).toThrow('Queries with streaming sources must be executed with writeStream.start()');
   });
 });
+
+describe('SQL expression strings (parsed as Spark parses them)', () => {
+  it('filter("length(value) > 4") equals the Column form', () => {
+    const r = runner(lines().filter('length(value) > 4'), 'append');
+    expect(r.runBatch(v('hello', '1', 'streaming'))).toEqual(v('hello', 'streaming'));
+  });
+
+  it('selectExpr("value as player") renames; expressions get Spark names', () => {
+    const df = lines().selectExpr('value as player', 'length(value)', 'upper(value) AS up', 'CAST(length(value) AS STRING)', 'length(value) + 1');
+    expect(df.columns).toEqual(['player', 'length(value)', 'up', 'CAST(length(value) AS STRING)', '(length(value) + 1)']);
+    expect(runner(df, 'append').runBatch(v('abc'))).toEqual([['abc', 3, 'ABC', '3', 4]]);
+  });
+
+  it('count(*) is named count(1); where() with AND/OR and IN', () => {
+    const df = lines().where("value IN ('a', 'b') OR value LIKE 'c%'").groupBy('value').agg(count('*'));
+    expect(df.columns).toEqual(['value', 'count(1)']);
+    expect(runner(df, 'complete').runBatch(v('a', 'x', 'cat', 'a'))).toEqual([['a', 2], ['cat', 1]]);
+  });
+});
