@@ -22,3 +22,18 @@ describe('word count in complete mode', () => {
     await run.stdoutIs(b0 + b1, 'batch 1');
   });
 });
+
+describe('foreachBatch', () => {
+  let run: ProgramRun | null = null;
+  afterEach(async () => {
+    await run?.stop();
+    run = null;
+  });
+
+  it("calls the program's function with each batch and its id", async () => {
+    run = await ProgramRun.start('foreach_batch.ts');
+    await run.started();
+    run.nc.send('hello');
+    await run.stdoutIs('batch 0: 1 rows\n+-----+\n|shout|\n+-----+\n|HELLO|\n+-----+\n', 'batch 0');
+  });
+});

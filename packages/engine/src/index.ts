@@ -21,6 +21,8 @@ export {
 export { parseExpression } from './expressions/sql-parser.js';
 export type { Expr } from './expressions/expr.js';
 export { DataStreamWriter } from './api/data-stream-writer.js';
+export { BatchDataFrame } from './api/batch-data-frame.js';
+export type { ForeachBatchFunction } from './sinks/foreach-batch-sink.js';
 export type { StreamingQuery, StreamingQueryStatus } from './api/streaming-query.js';
 export type { StreamingQueryProgress, SourceProgress, SinkProgress } from './api/streaming-query-progress.js';
 export type { TriggerOptions, TriggerSpec } from './api/trigger.js';

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { OptionError } from '../errors/option-error.js';
 import { numberSources } from '../plan/logical-plan.js';
 import { validatePlan } from '../plan/plan-validator.js';
-import { OUTPUT_MODES, type OutputMode, type QueryPlan } from '../plan/query-plan.js';
+import { OUTPUT_MODES, type OutputMode, type QueryPlan, type SinkFormat } from '../plan/query-plan.js';
+import { registerForeachBatch, type ForeachBatchFunction } from '../sinks/foreach-batch-sink.js';
 import type { DataFrame } from './data-frame.js';
 import { CaseInsensitiveOptions, type OptionValue } from './options.js';
 import type { StreamingQuery } from './streaming-query.js';
 import { DEFAULT_TRIGGER, toTriggerSpec, type TriggerOptions, type TriggerSpec } from './trigger.js';
 
-const SUPPORTED_SINKS = ['console'] as const;
+const SUPPORTED_SINKS = ['console', 'foreachBatch'] as const;
 
 /** `df.writeStream`: where and how results go, as PySpark's DataStreamWriter. */
 export class DataStreamWriter {
@@ -31,7 +32,7 @@ export class DataStreamWriter {
   }
 
   format(sink: string): this {
-    this.sinkFormat = sink.toLowerCase();
+    this.sinkFormat = sink.toLowerCase() === 'foreachbatch' ? 'foreachBatch' : sink.toLowerCase();
     return this;
   }
 
@@ -47,6 +48,13 @@ export class DataStreamWriter {
 
   trigger(options: TriggerOptions): this {
     this.triggerSpec = toTriggerSpec(options);
+    return this;
+  }
+
+  /** Hands each batch's result to `fn` (in this process), as PySpark's foreachBatch. */
+  foreachBatch(fn: ForeachBatchFunction): this {
+    this.sinkFormat = 'foreachBatch';
+    this.opts.set('function', registerForeachBatch(fn));
     return this;
   }
 
@@ -74,7 +82,7 @@ export class DataStreamWriter {
       outputMode: this.mode,
       sessionTimeZone: session.conf.get('spark.sql.session.timeZone') ?? 'UTC',
       trigger: this.triggerSpec,
-      sink: { format: 'console', options: sinkOptions.toRecord() },
+      sink: { format: this.sinkFormat as SinkFormat, options: sinkOptions.toRecord() },
       root: numberSources(this.df.plan),
     };
     validatePlan(plan);

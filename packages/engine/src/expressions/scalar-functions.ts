@@ -148,6 +148,12 @@ export const SCALAR_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     maxArgs: 1,
     resolve: (args) => ({ type: args[0]?.type ?? 'double', nullable: args[0]?.nullable ?? true, eval: nullSafe(args, ([v]) => Math.abs(Number(v))) }),
   },
+  /** Resolves so that the streaming check can reject it with Spark's message. */
+  monotonically_increasing_id: {
+    minArgs: 0,
+    maxArgs: 0,
+    resolve: () => ({ type: 'bigint', nullable: false, eval: () => 0 }),
+  },
   current_timestamp: {
     minArgs: 0,
     maxArgs: 0,

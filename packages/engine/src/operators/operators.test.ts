@@ -1,5 +1,5 @@
 import { SparkSession } from '../api/spark-session.js';
-import { col, count, desc, explode, length, split, sum } from '../api/functions.js';
+import { col, count, countDistinct, desc, explode, length, split, sum } from '../api/functions.js';
 import type { DataFrame } from '../api/data-frame.js';
 import type { Row } from '../api/types.js';
 import { PlanRunner } from '../testing/plan-runner.js';
@@ -78,6 +78,8 @@ describe('analysis at start() (UnsupportedOperationChecker)', () => {
     [() => lines().orderBy('value').writeStream.outputMode('append').toPlan(), 'Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode;\n'],
     [() => words().orderBy('value').writeStream.outputMode('update').toPlan(), 'Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode;\n'],
     [() => lines().limit(2).writeStream.outputMode('update').toPlan(), 'Limits are not supported on streaming DataFrames/Datasets in Update output mode;\n'],
+    [() => lines().selectExpr('monotonically_increasing_id()').writeStream.toPlan(), 'Expression(s): monotonically_increasing_id() is not supported with streaming DataFrames/Datasets;\n'],
+    [() => lines().groupBy('value').agg(countDistinct('value')).writeStream.outputMode('complete').toPlan(), 'Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider using approx_count_distinct() instead.;\n'],
   ])('%# rejects with Spark message', (start, message) => {
     expect(start).toThrow(expect.objectContaining({ code: 'ANALYSIS_ERROR' }));
     try {

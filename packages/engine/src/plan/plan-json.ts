@@ -3,7 +3,7 @@ import type { Expr } from '../expressions/expr.js';
 import type { TriggerSpec } from '../api/trigger.js';
 import { PlanError } from '../errors/plan-error.js';
 import type { LogicalPlan } from './logical-plan.js';
-import { OUTPUT_MODES, type OutputMode, type QueryPlan, type SinkSpec } from './query-plan.js';
+import { OUTPUT_MODES, SINK_FORMATS, type OutputMode, type QueryPlan, type SinkFormat, type SinkSpec } from './query-plan.js';
 
 /** Serialises a plan document; `parsePlan(serializePlan(p))` deep-equals `p`. */
 export function serializePlan(plan: QueryPlan): string {
@@ -135,8 +135,9 @@ function parseTrigger(value: unknown): TriggerSpec {
 
 function parseSink(value: unknown): SinkSpec {
   const o = obj(value, 'sink');
-  if (o['format'] !== 'console') throw new PlanError(`plan: sink.format must be 'console'`);
-  return { format: 'console', options: stringMap(o['options'], 'sink.options') };
+  const format = o['format'];
+  if (!(SINK_FORMATS as readonly unknown[]).includes(format)) throw new PlanError(`plan: sink.format must be one of ${SINK_FORMATS.join(', ')}`);
+  return { format: format as SinkFormat, options: stringMap(o['options'], 'sink.options') };
 }
 
 /** Reads a plan document, checking every field; a bad document gives a PlanError naming the field. */

@@ -87,6 +87,11 @@ export function validatePlan(query: QueryPlan): void {
       fail('Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider using approx_count_distinct() instead.', root);
     }
   }
+  for (const p of collect(root, () => true)) {
+    if (exprsOf(p).some((e) => anyExpr(e, (x) => x.kind === 'call' && x.name === 'monotonically_increasing_id'))) {
+      fail('Expression(s): monotonically_increasing_id() is not supported with streaming DataFrames/Datasets', root);
+    }
+  }
   for (const sort of collect(root, (p) => p.node === 'Sort')) {
     const afterAggregate = collect(sort, (p) => p.node === 'Aggregate').length > 0;
     if (!(afterAggregate && mode === 'complete')) {

@@ -4,9 +4,15 @@ import type { LogicalPlan } from './logical-plan.js';
 export const OUTPUT_MODES = ['append', 'update', 'complete'] as const;
 export type OutputMode = (typeof OUTPUT_MODES)[number];
 
-/** Where results go: the console (Spark's format) for now; Kafka and files later. */
+export const SINK_FORMATS = ['console', 'foreachBatch'] as const;
+export type SinkFormat = (typeof SINK_FORMATS)[number];
+
+/**
+ * Where results go: the console (Spark's format), or the program's own function
+ * (`foreachBatch`, options.function names it in the program's process).
+ */
 export interface SinkSpec {
-  readonly format: 'console';
+  readonly format: SinkFormat;
   readonly options: Readonly<Record<string, string>>;
 }
 

@@ -7,7 +7,9 @@ import type { Logger } from '../internal/logger.js';
 import type { KafkaPort, KafkaProducer } from '../kafka/kafka-port.js';
 import { streamingSources } from '../plan/logical-plan.js';
 import type { QueryPlan } from '../plan/query-plan.js';
-import { ConsoleSink, consoleShowOptions, writeStdout } from './console-sink.js';
+import { IdempotentSink, type BatchWriter } from '../sinks/batch-sink.js';
+import { consoleShowOptions, consoleWriter, writeStdout } from '../sinks/console-sink.js';
+import { foreachBatchWriter } from '../sinks/foreach-batch-sink.js';
 import { MicroBatchExecutor } from './micro-batch-executor.js';
 import { queryTopics } from './query-topics.js';
 import { ResultsReader } from './results-reader.js';
@@ -113,8 +115,11 @@ export class SinkRole implements RunningRole {
   readonly reader: ResultsReader;
 
   constructor(ctx: RoleContext, write: (text: string) => Promise<void> = writeStdout) {
-    const show = consoleShowOptions(new CaseInsensitiveOptions(ctx.plan.sink.options), ctx.plan.sessionTimeZone);
-    const sink = new ConsoleSink(ctx.redis, ctx.plan.checkpointLocation, show, write);
+    const { sink: spec, sessionTimeZone } = ctx.plan;
+    const writer: BatchWriter = spec.format === 'foreachBatch'
+      ? foreachBatchWriter(spec.options['function'] ?? '', sessionTimeZone)
+      : consoleWriter(consoleShowOptions(new CaseInsensitiveOptions(spec.options), sessionTimeZone), write);
+    const sink = new IdempotentSink(ctx.redis, ctx.plan.checkpointLocation, spec.format, writer);
     this.reader = new ResultsReader({ queryId: ctx.queryId, kafka: ctx.kafka, sink, log: ctx.log });
   }
 

@@ -1,7 +1,7 @@
 import type { Row, Schema } from '../api/types.js';
 import type { Logger } from '../internal/logger.js';
 import type { KafkaConsumer, KafkaPort } from '../kafka/kafka-port.js';
-import type { BatchSink } from './console-sink.js';
+import type { BatchSink } from '../sinks/batch-sink.js';
 import { queryTopics } from './query-topics.js';
 import { decodeResult } from './result-records.js';
 
