@@ -5,20 +5,20 @@ import { waitFor } from './wait-for.js';
 
 /** An example program run with `sluice run` against a real `nc -lk`, as a user runs it. */
 export class ProgramRun {
-  private constructor(readonly nc: NetcatServer, readonly proc: Proc, private readonly dir: string) {}
+  private constructor(readonly nc: NetcatServer, readonly proc: Proc, readonly dir: string) {}
 
   /** Starts nc, then the program; `preload` lines are typed into nc before the program connects. */
-  static async start(example: string, preload: readonly string[] = []): Promise<ProgramRun> {
+  static async start(example: string, preload: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ProgramRun> {
     const nc = await NetcatServer.start();
     for (const line of preload) nc.send(line);
     const program = exampleIn(example, { 12345: nc.port });
-    const proc = startProcess('node', [cliPath, 'run', program.file], { cwd: program.dir });
+    const proc = startProcess('node', [cliPath, 'run', program.file], { cwd: program.dir, env: { ...process.env, ...env } });
     return new ProgramRun(nc, proc, program.dir);
   }
 
-  async started(): Promise<void> {
+  async started(socket = true): Promise<void> {
     await waitFor(() => this.proc.stderr.includes('"msg":"query started"') || this.proc.child.exitCode !== null, 'query started', 90_000);
-    await waitFor(async () => (await establishedConnectionsTo(this.nc.port)) > 0, 'the socket source to connect');
+    if (socket) await waitFor(async () => (await establishedConnectionsTo(this.nc.port)) > 0, 'the socket source to connect');
   }
 
   /** Waits until stdout holds exactly `expected`, or fails showing what it holds. */

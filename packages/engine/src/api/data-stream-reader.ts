@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from 'node:path';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { OptionError } from '../errors/option-error.js';
 import type { StreamingSourceNode } from '../plan/logical-plan.js';
@@ -8,7 +9,8 @@ import { parseSchemaDdl } from './ddl-parser.js';
 import type { StructType } from './struct-type.js';
 import type { Schema } from './types.js';
 
-const SUPPORTED_FORMATS = ['socket'] as const;
+const SUPPORTED_FORMATS = ['socket', 'json', 'csv', 'text'] as const;
+const FILE_FORMATS = new Set(['json', 'csv', 'text']);
 
 /** `spark.readStream`: describes a streaming source, as PySpark's DataStreamReader. */
 export class DataStreamReader {
@@ -39,11 +41,25 @@ export class DataStreamReader {
     return this;
   }
 
-  load(): DataFrame {
+  /** A directory of JSON-lines files: `readStream.schema(s).json("data/")`. */
+  json(path: string): DataFrame {
+    return this.format('json').load(path);
+  }
+
+  csv(path: string): DataFrame {
+    return this.format('csv').load(path);
+  }
+
+  text(path: string): DataFrame {
+    return this.format('text').load(path);
+  }
+
+  load(path?: string): DataFrame {
     const format = this.sourceFormat.toLowerCase();
     if (!(SUPPORTED_FORMATS as readonly string[]).includes(format)) {
       throw new OptionError(`unsupported streaming source format '${this.sourceFormat}'; supported: ${SUPPORTED_FORMATS.join(', ')}`);
     }
+    if (FILE_FORMATS.has(format)) return this.loadFiles(format, path ?? this.opts.get('path'));
     const host = this.opts.get('host');
     if (this.userSchema !== null) {
       throw new AnalysisException('The socket source does not support a user-specified schema.');
@@ -56,6 +72,23 @@ export class DataStreamReader {
     const schema: Schema = this.opts.getBoolean('includeTimestamp', false)
       ? [{ name: 'value', type: 'string', nullable: true }, { name: 'timestamp', type: 'timestamp', nullable: true }]
       : [{ name: 'value', type: 'string', nullable: true }];
+    const node: StreamingSourceNode = { node: 'StreamingSource', index: 0, format, options: this.opts.toRecord(), schema };
+    return new DataFrame(this.session, node);
+  }
+
+  /** The file source: a directory watched for new files (Spark's FileStreamSource). */
+  private loadFiles(format: string, path: string | undefined): DataFrame {
+    if (path === undefined || path === '') throw new OptionError(`the ${format} source needs a directory: ${format}("dir/") or option("path", ...)`);
+    let schema: Schema;
+    if (format === 'text') schema = [{ name: 'value', type: 'string', nullable: true }];
+    else if (this.userSchema === null) {
+      throw new OptionError(
+        "Schema must be specified when creating a streaming source DataFrame. If some files already exist in the directory, then depending on the file format you may be able to create a static DataFrame on that directory with 'spark.read.load(directory)' and infer schema from it.",
+      );
+    } else schema = this.userSchema;
+    // Files are read relative to where the program runs; the plan keeps the absolute path.
+    this.opts.set('path', resolvePath(path));
+    this.opts.getInt('maxFilesPerTrigger', 1, 1);
     const node: StreamingSourceNode = { node: 'StreamingSource', index: 0, format, options: this.opts.toRecord(), schema };
     return new DataFrame(this.session, node);
   }

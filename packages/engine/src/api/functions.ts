@@ -58,6 +58,11 @@ export const to_timestamp = (x: ColumnOrName, format?: string): Column =>
 export const when = (condition: Column, value: ColumnOrValue): Column =>
   new Column({ kind: 'case', branches: [{ when: condition.expr, then: toExpr(value) }] });
 
+/** `window(timeColumn, "1 day", "1 hour")`: event-time windows (tumbling without a slide). */
+export const window = (timeColumn: ColumnOrName, windowDuration: string, slideDuration?: string, startTime?: string): Column =>
+  call('window', c(timeColumn), literalExpr(windowDuration), ...(slideDuration === undefined ? [] : [literalExpr(slideDuration)]),
+    ...(startTime === undefined ? [] : [literalExpr(startTime)]));
+
 export const asc = (x: ColumnOrName): Column => new Column(c(x)).asc();
 export const desc = (x: ColumnOrName): Column => new Column(c(x)).desc();
 

@@ -14,6 +14,7 @@ import { compareValues, valuesEqual } from './compare.js';
 import type { Expr } from './expr.js';
 import { AGGREGATE_NAMES } from './aggregate-functions.js';
 import { checkArity, SCALAR_FUNCTIONS } from './scalar-functions.js';
+import { bindWindow } from './time-window.js';
 
 /** A field of the input, with the qualifier (DataFrame alias) it may be referred to by. */
 export interface ScopeField extends StructField {
@@ -447,6 +448,7 @@ function bindCall(expr: Extract<Expr, { kind: 'call' }>, scope: Scope): Bound {
     }
     return { type: arg.type.elementType, nullable: true, sql: `${name}(${arg.sql})`, name: 'col', eval: arg.eval, generator: { outer: name === 'explode_outer' } };
   }
+  if (name === 'window') return bindWindow(expr.args.map((a) => bindExpr(a, scope)), scope);
   if (name === 'isnull' || name === 'isnotnull' || name === 'not') {
     return bindUnary(name, bindExpr(expr.args[0] ?? { kind: 'literal', value: null, type: 'void' }, scope), scope);
   }

@@ -1,4 +1,5 @@
 import type { Row, Value } from '../api/types.js';
+import { AnalysisException } from '../errors/analysis-exception.js';
 import { bindAggregate, type BoundAggregate } from '../expressions/aggregate-functions.js';
 import { aggregateKey, bindExpr, childrenOf, isAggregateCall, type Scope, type ScopeField } from '../expressions/binder.js';
 import type { Bound } from '../expressions/bound.js';
@@ -23,10 +24,16 @@ export class AggregateOperator implements PhysicalOperator {
   private readonly groupBound: Bound[];
   private readonly aggs: BoundAggregate[];
   private readonly results: Bound[];
+  private readonly generatorAt: number;
 
   constructor(private readonly child: PhysicalOperator, grouping: readonly Expr[], aggregates: readonly Expr[], timeZone: string, readonly operatorId: string) {
     const input: Scope = { fields: child.output, timeZone };
     this.groupBound = grouping.map((g) => bindExpr(g, input));
+    const generators = this.groupBound.filter((b) => b.generator !== undefined);
+    if (generators.length > 1) {
+      throw new AnalysisException('Multiple time/session window expressions would result in a cartesian product of rows, therefore they are currently not supported.');
+    }
+    this.generatorAt = this.groupBound.findIndex((b) => b.generator !== undefined);
     const calls = new Map<string, Extract<Expr, { kind: 'call' }>>();
     for (const a of aggregates) collectAggregateCalls(a, calls);
     this.aggs = [...calls.values()].map((call) => {
@@ -53,16 +60,21 @@ export class AggregateOperator implements PhysicalOperator {
     const rows = this.child.execute(inputs, ctx);
     const store = ctx.stores(this.operatorId);
     const changed = new Map<string, Value[]>();
+    const g = this.generatorAt;
     for (const row of rows) {
-      const groupValues = this.groupBound.map((g) => g.eval(row, ctx));
-      const key = JSON.stringify(groupValues);
-      let state = changed.get(key);
-      if (state === undefined) {
-        const stored = store.get(key);
-        state = Array.isArray(stored) ? [...(stored as readonly Value[])] : [groupValues, ...this.aggs.map((a) => a.init())];
-        changed.set(key, state);
+      const base = this.groupBound.map((b, i) => (i === g ? null : b.eval(row, ctx)));
+      // A window() key puts the row in every window it falls in (Spark's Expand).
+      const keys = g < 0 ? [base] : ((this.groupBound[g]?.eval(row, ctx) ?? []) as readonly Value[]).map((w) => base.map((v, i) => (i === g ? w : v)));
+      for (const groupValues of keys) {
+        const key = JSON.stringify(groupValues);
+        let state = changed.get(key);
+        if (state === undefined) {
+          const stored = store.get(key);
+          state = Array.isArray(stored) ? [...(stored as readonly Value[])] : [groupValues, ...this.aggs.map((a) => a.init())];
+          changed.set(key, state);
+        }
+        for (let i = 0; i < this.aggs.length; i++) state[i + 1] = this.aggs[i]?.update(state[i + 1] ?? null, row, ctx) ?? null;
       }
-      for (let i = 0; i < this.aggs.length; i++) state[i + 1] = this.aggs[i]?.update(state[i + 1] ?? null, row, ctx) ?? null;
     }
     for (const [key, state] of changed) store.put(key, state);
     const emit = ctx.outputMode === 'complete' ? store.entries() : changed.entries();

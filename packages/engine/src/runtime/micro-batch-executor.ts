@@ -33,6 +33,7 @@ import { InMemoryStateStore } from '../state/in-memory-state-store.js';
 import type { StateStore } from '../state/state-store.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import { queryTopics, type QueryTopics } from './query-topics.js';
+import { HEADER_FILE } from './file-drop-ingest.js';
 import { encodeBatch } from './result-records.js';
 import { SourceBuffer } from './source-buffer.js';
 import { decodeSourceRow } from './source-records.js';
@@ -298,8 +299,12 @@ export class MicroBatchExecutor {
 
   /** (a) The latest offsets every source can offer now (or the run's snapshot, if bounded). */
   private latestOffsets(snapshot: readonly SourceOffsets[] | null): SourceOffsets[] {
+    const sources = streamingSources(this.options.plan.root);
     return this.buffers.map((buffer, i) => {
-      const available = buffer.available();
+      const maxFiles = Object.entries(sources[i]?.options ?? {}).find(([k]) => k.toLowerCase() === 'maxfilespertrigger')?.[1];
+      const available = maxFiles === undefined
+        ? buffer.available()
+        : buffer.capByFiles(this.committed[i] ?? {}, buffer.available(), Number(maxFiles), HEADER_FILE);
       const bound = snapshot?.[i];
       if (bound === undefined) return available;
       const out: Record<string, number> = {};

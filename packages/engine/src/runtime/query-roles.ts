@@ -13,6 +13,8 @@ import { foreachBatchWriter } from '../sinks/foreach-batch-sink.js';
 import { MicroBatchExecutor } from './micro-batch-executor.js';
 import { queryTopics } from './query-topics.js';
 import { ResultsReader } from './results-reader.js';
+import { checkpointKeys } from '../state/keys.js';
+import { FileDropIngest } from './file-drop-ingest.js';
 import { SocketIngest } from './socket-ingest.js';
 
 /**
@@ -33,8 +35,15 @@ export interface RunningRole {
   stop(): Promise<void>;
 }
 
+/** What the ingest role runs per source. */
+interface SourceIngest {
+  awaitSettled(): Promise<void>;
+  stop(): Promise<void>;
+  readonly stats: { readonly records?: number; readonly lines?: number; readonly bytes: number };
+}
+
 export class IngestRole implements RunningRole {
-  private readonly ingests: SocketIngest[] = [];
+  private readonly ingests: SourceIngest[] = [];
   private producer: KafkaProducer | null = null;
 
   constructor(private readonly ctx: RoleContext) {}
@@ -51,8 +60,26 @@ export class IngestRole implements RunningRole {
     }
     this.producer = await kafka.producer();
     for (const source of streamingSources(plan.root)) {
-      if (source.format !== 'socket') continue;
       const options = new CaseInsensitiveOptions(source.options);
+      if (source.format === 'json' || source.format === 'csv' || source.format === 'text') {
+        const ingest = new FileDropIngest({
+          directory: options.get('path') ?? '.',
+          format: source.format,
+          options,
+          schema: source.schema,
+          timeZone: plan.sessionTimeZone,
+          topic: topics.source(source.index),
+          takenKey: checkpointKeys(plan.checkpointLocation).sourceFiles(source.index),
+          producer: this.producer,
+          redis: this.ctx.redis,
+          clock,
+          log,
+        });
+        ingest.start();
+        this.ingests.push(ingest);
+        continue;
+      }
+      if (source.format !== 'socket') continue;
       const host = options.get('host');
       const port = options.getInt('port', -1);
       if (host === undefined || port < 0 || port > 65535) {
@@ -78,12 +105,11 @@ export class IngestRole implements RunningRole {
     await Promise.all(this.ingests.map((i) => i.awaitSettled()));
   }
 
-  get stats(): { lines: number; bytes: number; connections: number } {
-    const total = { lines: 0, bytes: 0, connections: 0 };
+  get stats(): { records: number; bytes: number } {
+    const total = { records: 0, bytes: 0 };
     for (const i of this.ingests) {
-      total.lines += i.stats.lines;
+      total.records += i.stats.records ?? i.stats.lines ?? 0;
       total.bytes += i.stats.bytes;
-      total.connections += i.stats.connections;
     }
     return total;
   }

@@ -40,6 +40,30 @@ export class SourceBuffer {
     return out;
   }
 
+  /**
+   * Caps `available` so that a batch starting at `from` takes at most `maxFiles` files
+   * (records carry their file in the `header` header; a file's records are contiguous).
+   */
+  capByFiles(from: SourceOffsets, available: SourceOffsets, maxFiles: number, header: string): SourceOffsets {
+    const out: Record<string, number> = { ...available };
+    for (const [p, part] of this.partitions) {
+      const start = from[String(p)] ?? 0;
+      const files = new Set<string>();
+      for (const r of part.records) {
+        if (r.offset < start) continue;
+        const file = r.headers[header] ?? '';
+        if (!files.has(file)) {
+          if (files.size === maxFiles) {
+            out[String(p)] = Math.min(out[String(p)] ?? r.offset, r.offset);
+            break;
+          }
+          files.add(file);
+        }
+      }
+    }
+    return out;
+  }
+
   /** True when every partition in `end` has received records up to that offset. */
   hasReached(end: SourceOffsets): boolean {
     for (const [p, offset] of Object.entries(end)) {

@@ -20,6 +20,8 @@ export interface CheckpointKeys {
   readonly all: string;
   /** String: last batch id a sink wrote, for idempotent re-delivery. */
   sinkLastBatch(sinkId: string): string;
+  /** Set: the files a file source has taken (Spark's `sources/<i>/`). */
+  sourceFiles(sourceIndex: number): string;
 }
 
 export function checkpointKeys(location: string): CheckpointKeys {
@@ -30,5 +32,6 @@ export function checkpointKeys(location: string): CheckpointKeys {
     commits: `${p}:commits`,
     all: `${p}:*`,
     sinkLastBatch: (sinkId) => `${p}:sinks:${sinkId}:last-batch`,
+    sourceFiles: (sourceIndex) => `${p}:sources:${sourceIndex}:files`,
   };
 }

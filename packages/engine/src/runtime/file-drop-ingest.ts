@@ -1,0 +1,171 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Redis } from 'ioredis';
+import type { CaseInsensitiveOptions } from '../api/options.js';
+import type { Schema } from '../api/types.js';
+import type { Clock } from '../execution/clock.js';
+import type { Logger } from '../internal/logger.js';
+import type { KafkaProducer, OutgoingRecord } from '../kafka/kafka-port.js';
+import { parseCsvLine } from '../sources/csv-lines.js';
+import { parseJsonLine } from '../sources/json-lines.js';
+import type { ParsedRecord, ParseMode, RecordOptions } from '../sources/record-parser.js';
+import { encodeSourceRow } from './source-records.js';
+
+export const HEADER_FILE = 'sluice-file';
+
+export interface FileDropIngestOptions {
+  readonly directory: string;
+  readonly format: 'json' | 'csv' | 'text';
+  readonly options: CaseInsensitiveOptions;
+  readonly schema: Schema;
+  readonly timeZone: string;
+  readonly topic: string;
+  readonly takenKey: string;
+  readonly producer: KafkaProducer;
+  readonly redis: Redis;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly pollMs?: number;
+}
+
+export interface FileDropStats {
+  files: number;
+  records: number;
+  malformed: number;
+  bytes: number;
+}
+
+/** Names of files still being written (HDFS `._COPYING_`, hidden and `_` files): not taken yet. */
+export function isInProgressName(name: string): boolean {
+  return name.startsWith('.') || name.startsWith('_') || name.endsWith('._COPYING_');
+}
+
+const RECORDS_PER_SEND = 1000;
+
+/**
+ * The file source as Spark's: a watched directory whose every complete new file is read once
+ * (in modification-time order, newest first with `latestFirst`), whatever its extension. The
+ * set of taken files lives in Redis under the checkpoint, so a restart never re-reads one.
+ * Each file's rows go to the source topic with the file name in a header.
+ */
+export class FileDropIngest {
+  readonly stats: FileDropStats = { files: 0, records: 0, malformed: 0, bytes: 0 };
+  private stopped = false;
+  private readonly abort = new AbortController();
+  private loop: Promise<void> = Promise.resolve();
+  private scans = 0;
+  private readonly recordOptions: RecordOptions;
+
+  constructor(private readonly o: FileDropIngestOptions) {
+    const mode = (o.options.get('mode') ?? 'PERMISSIVE').toUpperCase();
+    this.recordOptions = {
+      schema: o.schema,
+      timeZone: o.timeZone,
+      mode: (['PERMISSIVE', 'DROPMALFORMED', 'FAILFAST'].includes(mode) ? mode : 'PERMISSIVE') as ParseMode,
+      corruptColumn: o.options.get('columnNameOfCorruptRecord') ?? '_corrupt_record',
+    };
+  }
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.scan();
+      } catch (err) {
+        this.o.log.error('file source scan failed', { err, directory: this.o.directory });
+      }
+      this.scans += 1;
+      await this.o.clock.sleep(this.o.pollMs ?? 200, this.abort.signal);
+    }
+  }
+
+  /** Resolves after a full scan of the directory has completed (bounded triggers). */
+  async awaitSettled(): Promise<void> {
+    const target = this.scans + 1;
+    while (this.scans < target && !this.stopped) await this.o.clock.sleep(20, this.abort.signal);
+  }
+
+  private async scan(): Promise<void> {
+    const dir = resolve(this.o.directory);
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    const files: Array<{ path: string; mtime: number }> = [];
+    for (const name of names) {
+      if (isInProgressName(name)) continue;
+      const path = join(dir, name);
+      const s = await stat(path).catch(() => null);
+      if (s?.isFile() === true) files.push({ path, mtime: s.mtimeMs });
+    }
+    files.sort((a, b) => a.mtime - b.mtime || a.path.localeCompare(b.path));
+    if (this.o.options.getBoolean('latestFirst', false)) files.reverse();
+    const fileNameOnly = this.o.options.getBoolean('fileNameOnly', false);
+    for (const file of files) {
+      if (this.stopped) return;
+      const id = fileNameOnly ? file.path.slice(dir.length + 1) : file.path;
+      if ((await this.o.redis.sismember(this.o.takenKey, id)) === 1) continue;
+      await this.take(file.path, id);
+    }
+  }
+
+  private parse(line: string): ParsedRecord {
+    switch (this.o.format) {
+      case 'json':
+        return parseJsonLine(line, this.recordOptions);
+      case 'csv':
+        return parseCsvLine(line, this.o.options.get('sep') ?? this.o.options.get('delimiter') ?? ',', this.recordOptions);
+      default:
+        return { kind: 'row', row: [line] };
+    }
+  }
+
+  /** Reads one file, writes its rows, then records it as taken. */
+  private async take(path: string, id: string): Promise<void> {
+    const text = await readFile(path, 'utf8');
+    const lines = text.split(/\r?\n/);
+    if (lines[lines.length - 1] === '') lines.pop();
+    const skipHeader = this.o.format === 'csv' && this.o.options.getBoolean('header', false);
+    const records: OutgoingRecord[] = [];
+    let malformed = 0;
+    lines.forEach((line, i) => {
+      if (skipHeader && i === 0) return;
+      const parsed = this.parse(line);
+      if (parsed.kind === 'skip') return;
+      if (parsed.kind === 'malformed') {
+        malformed += 1;
+        this.o.log.warn('malformed record', { file: path, line: i + 1, reason: parsed.reason, mode: this.recordOptions.mode });
+        if (parsed.row === null) return;
+      }
+      const row = parsed.row ?? [];
+      records.push({ value: encodeSourceRow(this.o.schema, row), headers: { [HEADER_FILE]: id } });
+    });
+    if (malformed > 0 && this.recordOptions.mode === 'FAILFAST') {
+      this.o.log.error('malformed records in FAILFAST mode: the file is skipped', { file: path, malformed });
+      this.stats.malformed += malformed;
+      await this.o.redis.sadd(this.o.takenKey, id);
+      return;
+    }
+    for (let i = 0; i < records.length; i += RECORDS_PER_SEND) {
+      await this.o.producer.send(this.o.topic, records.slice(i, i + RECORDS_PER_SEND));
+    }
+    await this.o.redis.sadd(this.o.takenKey, id);
+    this.stats.files += 1;
+    this.stats.records += records.length;
+    this.stats.malformed += malformed;
+    this.stats.bytes += Buffer.byteLength(text, 'utf8');
+    this.o.log.info('took file', { file: id, records: records.length, malformed });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.abort.abort();
+    await this.loop;
+  }
+}

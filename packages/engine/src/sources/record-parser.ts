@@ -1,0 +1,63 @@
+import type { DataType, Row, Schema, Value } from '../api/types.js';
+import { isIntegral } from '../api/types.js';
+import { parseTimestampMicros } from '../expressions/cast.js';
+
+/**
+ * Reading text records into rows of a user schema, as Spark's file sources do in PERMISSIVE
+ * mode: a value that does not fit its field's type makes the whole record malformed (all data
+ * fields NULL, the raw text in `columnNameOfCorruptRecord` when the schema has that column).
+ */
+export type ParseMode = 'PERMISSIVE' | 'DROPMALFORMED' | 'FAILFAST';
+
+export interface RecordOptions {
+  readonly schema: Schema;
+  readonly timeZone: string;
+  readonly mode: ParseMode;
+  readonly corruptColumn: string;
+}
+
+export type ParsedRecord =
+  | { readonly kind: 'row'; readonly row: Row }
+  | { readonly kind: 'malformed'; readonly row: Row | null; readonly reason: string }
+  | { readonly kind: 'skip' };
+
+export class FieldTypeMismatch {
+  constructor(readonly reason: string) {}
+}
+
+/** Converts one JSON or text value to a field type; throws FieldTypeMismatch when it cannot. */
+export function convertValue(raw: unknown, type: DataType, timeZone: string, fromText: boolean): Value {
+  if (raw === null || raw === undefined) return null;
+  if (type === 'string') return typeof raw === 'string' ? raw : JSON.stringify(raw);
+  if (isIntegral(type) || type === 'double' || type === 'float') {
+    const n = typeof raw === 'number' ? raw : fromText && typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+    if (Number.isNaN(n) || (isIntegral(type) && !Number.isInteger(n))) throw new FieldTypeMismatch(`${JSON.stringify(raw)} is not a ${type}`);
+    return n;
+  }
+  if (type === 'boolean') {
+    if (typeof raw === 'boolean') return raw;
+    if (fromText && typeof raw === 'string' && /^(true|false)$/i.test(raw.trim())) return raw.trim().toLowerCase() === 'true';
+    throw new FieldTypeMismatch(`${JSON.stringify(raw)} is not a boolean`);
+  }
+  if (type === 'timestamp' || type === 'date') {
+    if (typeof raw !== 'string') throw new FieldTypeMismatch(`${JSON.stringify(raw)} is not a ${type}`);
+    const micros = parseTimestampMicros(raw, timeZone);
+    if (micros === null) throw new FieldTypeMismatch(`'${raw}' is not a ${type}`);
+    return type === 'date' ? Math.floor(micros / 86_400_000_000) : micros;
+  }
+  if (typeof type !== 'string' && type.kind === 'array' && Array.isArray(raw)) {
+    return raw.map((item) => convertValue(item, type.elementType, timeZone, fromText));
+  }
+  if (typeof type !== 'string' && type.kind === 'struct' && typeof raw === 'object' && !Array.isArray(raw)) {
+    const o = raw as Record<string, unknown>;
+    return type.fields.map((f) => convertValue(o[f.name], f.type, timeZone, fromText));
+  }
+  throw new FieldTypeMismatch(`${JSON.stringify(raw)} does not fit ${JSON.stringify(type)}`);
+}
+
+/** Builds the PERMISSIVE result for a malformed record. */
+export function malformed(options: RecordOptions, text: string, reason: string): ParsedRecord {
+  if (options.mode === 'DROPMALFORMED') return { kind: 'malformed', row: null, reason };
+  const row = options.schema.map((f) => (f.name === options.corruptColumn ? text : null));
+  return { kind: 'malformed', row, reason };
+}

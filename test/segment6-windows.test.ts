@@ -1,0 +1,76 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './support/programs.js';
+import { ProgramRun } from './support/run-program.js';
+import { waitFor } from './support/wait-for.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** Independent reference: every 1-day window sliding by 1 hour that holds each event, summed. */
+function expectedWindows(files: readonly string[]): Array<[number, number]> {
+  const sums = new Map<number, number>();
+  for (const file of files) {
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      const m = /"activity_time":"([^"]+)","activity_count":(\d+)/.exec(line);
+      if (m === null) continue;
+      const t = Date.parse(`${m[1]}Z`);
+      for (let start = Math.floor(t / HOUR) * HOUR; start > t - DAY; start -= HOUR) {
+        sums.set(start, (sums.get(start) ?? 0) + Number(m[2]));
+      }
+    }
+  }
+  return [...sums.entries()].sort((a, b) => a[0] - b[0]);
+}
+
+const ts = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+
+function table(rows: Array<[number, number]>): string {
+  const cells = rows.map(([start, sum]) => [`{${ts(start)}, ${ts(start + DAY)}}`, String(sum)] as const);
+  const w0 = Math.max(6, ...cells.map((c) => c[0].length));
+  const w1 = Math.max('sum(activity_count)'.length, ...cells.map((c) => c[1].length));
+  const sep = `+${'-'.repeat(w0)}+${'-'.repeat(w1)}+\n`;
+  const line = (a: string, b: string): string => `|${a.padEnd(w0)}|${b.padEnd(w1)}|\n`;
+  return sep + line('window', 'sum(activity_count)') + sep + cells.map(([a, b]) => line(a, b)).join('') + sep;
+}
+
+const batch = (id: number, body: string): string =>
+  `-------------------------------------------\nBatch: ${id}\n-------------------------------------------\n${body}\n`;
+
+/**
+ * The tutorial's Segment 6: `readStream.schema(...).json("data/")`, a 1-day window sliding by
+ * 1 hour, complete mode, truncate false, numRows 200 — files dropped the way HDFS puts them.
+ */
+describe('Segment 6: sliding windows over dropped JSON files', () => {
+  let run: ProgramRun | null = null;
+  afterEach(async () => {
+    await run?.stop();
+    run = null;
+  });
+
+  it('prints the 24 windows of the three-record file, then the totals after the full log', async () => {
+    run = await ProgramRun.start('window_functions.ts', [], { TZ: 'UTC' });
+    const dataDir = join(run.dir, 'data');
+    mkdirSync(dataDir, { recursive: true });
+    await run.started(false);
+    const drop = (name: string): void => {
+      // Written under a temporary name, then renamed: how HDFS `put` makes a file appear.
+      const tmp = join(dataDir, `${name}._COPYING_`);
+      writeFileSync(tmp, readFileSync(join(repoRoot, 'examples', 'data', name)));
+      renameSync(tmp, join(dataDir, name));
+    };
+    drop('input1.csv');
+    const first = expectedWindows([join(repoRoot, 'examples', 'data', 'input1.csv')]);
+    expect(first).toHaveLength(24);
+    expect(first.every(([, sum]) => sum === 15)).toBe(true);
+    expect(ts(first[0]?.[0] ?? 0)).toBe('2020-08-14 06:00:00');
+    const b0 = batch(0, table(first));
+    await run.stdoutIs(b0, 'batch 0: 24 windows of 15');
+
+    drop('log.json');
+    const all = expectedWindows(['input1.csv', 'log.json'].map((f) => join(repoRoot, 'examples', 'data', f)));
+    expect(all.length).toBeLessThanOrEqual(200);
+    await waitFor(() => run !== null && run.proc.stdout.includes('Batch: 1\n'), 'batch 1');
+    await run.stdoutIs(b0 + batch(1, table(all)), 'batch 1: every window of both files');
+  });
+});
