@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,6 +15,8 @@ export function exampleIn(name: string, ports: Readonly<Record<number, number>>)
   let text = readFileSync(join(repoRoot, 'examples', name), 'utf8');
   for (const [from, to] of Object.entries(ports)) text = text.replaceAll(`"port", ${from}`, `"port", ${to}`);
   const dir = mkdtempSync(join(tmpdir(), 'sluice-program-'));
+  // The static tables programs read (Segment 5's testdir/players.csv) come along.
+  cpSync(join(repoRoot, 'examples', 'testdir'), join(dir, 'testdir'), { recursive: true });
   const file = join(dir, name);
   writeFileSync(file, text);
   return { dir, file };
@@ -26,4 +28,12 @@ export function consoleText(batchId: number, column: string, values: readonly st
   const sep = `+${'-'.repeat(width)}+\n`;
   const pad = (s: string): string => `|${' '.repeat(width - s.length)}${s}|\n`;
   return `-------------------------------------------\nBatch: ${batchId}\n-------------------------------------------\n${sep}${pad(column)}${sep}${values.map(pad).join('')}${sep}\n`;
+}
+
+/** Spark's console table of string cells (right-aligned, as with truncate on). */
+export function consoleTable(batchId: number, columns: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const widths = columns.map((c, i) => Math.max(3, c.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const sep = `+${widths.map((w) => '-'.repeat(w)).join('+')}+\n`;
+  const line = (cells: readonly string[]): string => `|${cells.map((c, i) => c.padStart(widths[i] ?? 3)).join('|')}|\n`;
+  return `-------------------------------------------\nBatch: ${batchId}\n-------------------------------------------\n${sep}${line(columns)}${sep}${rows.map(line).join('')}${sep}\n`;
 }

@@ -5,6 +5,7 @@
 export { SparkSession, SparkSessionBuilder, RuntimeConfig, SparkContext, StreamingQueryManager } from './api/spark-session.js';
 export { DataStreamReader } from './api/data-stream-reader.js';
 export { DataFrame } from './api/data-frame.js';
+export { DataFrameReader } from './api/data-frame-reader.js';
 export { GroupedData } from './api/grouped-data.js';
 export { Column, type ColumnOrValue } from './api/column.js';
 export {

@@ -3,7 +3,7 @@ import { containsAggregate, type ScopeField } from '../expressions/binder.js';
 import type { Expr } from '../expressions/expr.js';
 import { parseExpression } from '../expressions/sql-parser.js';
 import { compilePlan } from '../operators/compile-plan.js';
-import type { LogicalPlan } from '../plan/logical-plan.js';
+import { isStreamingPlan, type JoinType, type LogicalPlan } from '../plan/logical-plan.js';
 import { Column } from './column.js';
 import { DataStreamWriter } from './data-stream-writer.js';
 import { colExpr, type ColumnOrName } from './functions.js';
@@ -33,7 +33,7 @@ export class DataFrame {
   }
 
   get isStreaming(): boolean {
-    return true;
+    return isStreamingPlan(this.plan);
   }
 
   get schema(): Schema {
@@ -143,6 +143,22 @@ export class DataFrame {
     return this.union(other);
   }
 
+  /**
+   * `join(other, expr("player = name"), "left_outer")`, `join(other, "key")`,
+   * `join(other, ["k1", "k2"], "inner")`. Join types as Spark spells them.
+   */
+  join(other: DataFrame, on?: Column | string | readonly string[], how = 'inner'): DataFrame {
+    const joinType = normalizeJoinType(how);
+    const base = { node: 'Join' as const, left: this.plan, right: other.plan, joinType };
+    if (on === undefined) return this.derive(base);
+    if (on instanceof Column) return this.derive({ ...base, condition: on.expr });
+    return this.derive({ ...base, using: typeof on === 'string' ? [on] : [...on] });
+  }
+
+  crossJoin(other: DataFrame): DataFrame {
+    return this.derive({ node: 'Join', left: this.plan, right: other.plan, joinType: 'cross' });
+  }
+
   dropDuplicates(subset: readonly string[] = []): DataFrame {
     return this.derive({ node: 'Deduplicate', child: this.plan, keys: subset });
   }
@@ -183,4 +199,21 @@ export class DataFrame {
   toPandas(): never {
     throw new AnalysisException(BATCH_ON_STREAM);
   }
+}
+
+const JOIN_ALIASES: Readonly<Record<string, JoinType>> = {
+  inner: 'inner', cross: 'cross', outer: 'full_outer', full: 'full_outer', fullouter: 'full_outer',
+  left: 'left_outer', leftouter: 'left_outer', right: 'right_outer', rightouter: 'right_outer',
+  semi: 'left_semi', leftsemi: 'left_semi', anti: 'left_anti', leftanti: 'left_anti',
+};
+
+/** Spark's JoinType.apply: case-insensitive, underscores optional. */
+export function normalizeJoinType(how: string): JoinType {
+  const t = JOIN_ALIASES[how.toLowerCase().replace(/_/g, '')];
+  if (t === undefined) {
+    throw new AnalysisException(
+      `[UNSUPPORTED_JOIN_TYPE] Unsupported join type '${how}'. Supported join types include: 'inner', 'outer', 'full', 'fullouter', 'full_outer', 'leftouter', 'left', 'left_outer', 'rightouter', 'right', 'right_outer', 'leftsemi', 'left_semi', 'semi', 'leftanti', 'left_anti', 'anti', 'cross'. SQLSTATE: 42000`,
+    );
+  }
+  return t;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AnalysisException } from '../errors/analysis-exception.js';
 import { OptionError } from '../errors/option-error.js';
 import { numberSources } from '../plan/logical-plan.js';
 import { validatePlan } from '../plan/plan-validator.js';
@@ -65,6 +66,9 @@ export class DataStreamWriter {
 
   /** The plan document `start()` runs; what `sluice plan` prints and the services take. */
   toPlan(): QueryPlan {
+    if (!this.df.isStreaming) {
+      throw new AnalysisException('Queries without streaming sources cannot be executed with writeStream.start()');
+    }
     if (!(SUPPORTED_SINKS as readonly string[]).includes(this.sinkFormat)) {
       throw new OptionError(`unsupported sink format '${this.sinkFormat}'; supported: ${SUPPORTED_SINKS.join(', ')}`);
     }

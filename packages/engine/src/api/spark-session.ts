@@ -1,5 +1,6 @@
 import { isLogLevel, setLogLevel } from '../internal/logger.js';
 import { queryManager, type QueryManager } from '../runtime/query-manager.js';
+import { DataFrameReader } from './data-frame-reader.js';
 import { DataStreamReader } from './data-stream-reader.js';
 import type { OptionValue } from './options.js';
 import type { StreamingQuery } from './streaming-query.js';
@@ -94,6 +95,11 @@ export class SparkSession {
 
   get readStream(): DataStreamReader {
     return new DataStreamReader(this);
+  }
+
+  /** Static DataFrames from files (for stream-static joins). */
+  get read(): DataFrameReader {
+    return new DataFrameReader(this);
   }
 
   /** Stops every query of the session. */

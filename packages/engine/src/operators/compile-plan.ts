@@ -1,5 +1,6 @@
 import type { ScopeField } from '../expressions/binder.js';
-import type { LogicalPlan } from '../plan/logical-plan.js';
+import { isStreamingPlan, type LogicalPlan } from '../plan/logical-plan.js';
+import { JoinOperator } from './join.js';
 import { AggregateOperator } from './aggregate.js';
 import { DeduplicateOperator } from './deduplicate.js';
 import { FilterOperator } from './filter.js';
@@ -21,6 +22,16 @@ export function compilePlan(plan: LogicalPlan, timeZone: string): PhysicalOperat
     switch (p.node) {
       case 'StreamingSource':
         return new SourceScanOperator(p);
+      case 'LocalRelation':
+        return { output: p.schema, statefulIds: [], execute: () => [...p.rows] };
+      case 'Join': {
+        const left = visit(p.left);
+        const right = visit(p.right);
+        return new JoinOperator(left, right, {
+          joinType: p.joinType, condition: p.condition, using: p.using,
+          leftStreaming: isStreamingPlan(p.left), rightStreaming: isStreamingPlan(p.right),
+        }, timeZone, String(nextId++));
+      }
       case 'Project':
         return new ProjectOperator(visit(p.child), p.exprs, timeZone);
       case 'Filter':

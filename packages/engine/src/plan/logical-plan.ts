@@ -1,4 +1,4 @@
-import type { Schema } from '../api/types.js';
+import type { Row, Schema } from '../api/types.js';
 import type { Expr } from '../expressions/expr.js';
 
 /**
@@ -71,8 +71,33 @@ export interface SubqueryAliasNode {
   readonly alias: string;
 }
 
+/** A static table, read when the DataFrame was made (Spark's LocalRelation): rows in the plan. */
+export interface LocalRelationNode {
+  readonly node: 'LocalRelation';
+  readonly schema: Schema;
+  readonly rows: readonly Row[];
+  /** Where the rows came from, for plan dumps. */
+  readonly description: string;
+}
+
+export const JOIN_TYPES = ['inner', 'cross', 'left_outer', 'right_outer', 'full_outer', 'left_semi', 'left_anti'] as const;
+export type JoinType = (typeof JOIN_TYPES)[number];
+
+export interface JoinNode {
+  readonly node: 'Join';
+  readonly left: LogicalPlan;
+  readonly right: LogicalPlan;
+  readonly joinType: JoinType;
+  /** The join condition; absent for a cross join or a using-join. */
+  readonly condition?: Expr;
+  /** `df.join(other, "key")`: the columns joined on, output once. */
+  readonly using?: readonly string[];
+}
+
 export type LogicalPlan =
   | StreamingSourceNode
+  | LocalRelationNode
+  | JoinNode
   | ProjectNode
   | FilterNode
   | AggregateNode
@@ -85,12 +110,20 @@ export type LogicalPlan =
 export function planChildren(plan: LogicalPlan): readonly LogicalPlan[] {
   switch (plan.node) {
     case 'StreamingSource':
+    case 'LocalRelation':
       return [];
+    case 'Join':
+      return [plan.left, plan.right];
     case 'Union':
       return plan.children;
     default:
       return [plan.child];
   }
+}
+
+/** True when a plan reads a streaming source. */
+export function isStreamingPlan(plan: LogicalPlan): boolean {
+  return plan.node === 'StreamingSource' || planChildren(plan).some(isStreamingPlan);
 }
 
 /** All streaming sources in a plan, in index order. */
@@ -106,6 +139,10 @@ export function numberSources(plan: LogicalPlan): LogicalPlan {
     switch (p.node) {
       case 'StreamingSource':
         return { ...p, index: next++ };
+      case 'LocalRelation':
+        return p;
+      case 'Join':
+        return { ...p, left: visit(p.left), right: visit(p.right) };
       case 'Union':
         return { ...p, children: p.children.map(visit) };
       default:

@@ -1,8 +1,8 @@
-import { isDataType, type StructField } from '../api/types.js';
+import { isDataType, type Row, type StructField } from '../api/types.js';
 import type { Expr } from '../expressions/expr.js';
 import type { TriggerSpec } from '../api/trigger.js';
 import { PlanError } from '../errors/plan-error.js';
-import type { LogicalPlan } from './logical-plan.js';
+import { JOIN_TYPES, type JoinType, type LogicalPlan } from './logical-plan.js';
 import { OUTPUT_MODES, SINK_FORMATS, type OutputMode, type QueryPlan, type SinkFormat, type SinkSpec } from './query-plan.js';
 
 /** Serialises a plan document; `parsePlan(serializePlan(p))` deep-equals `p`. */
@@ -114,6 +114,24 @@ function parseNode(value: unknown, where: string): LogicalPlan {
     }
     case 'SubqueryAlias':
       return { node, child: child(), alias: str(o, 'alias', where) };
+    case 'LocalRelation': {
+      const schema = o['schema'];
+      const rows = o['rows'];
+      if (!Array.isArray(schema) || !Array.isArray(rows)) throw new PlanError(`plan: ${where} needs schema and rows arrays`);
+      return { node, schema: schema.map((f, i) => parseField(f, `${where}.schema[${i}]`)), rows: rows as Row[], description: str(o, 'description', where) };
+    }
+    case 'Join': {
+      const joinType = o['joinType'];
+      if (!(JOIN_TYPES as readonly unknown[]).includes(joinType)) throw new PlanError(`plan: ${where}.joinType must be one of ${JOIN_TYPES.join(', ')}`);
+      const using = o['using'];
+      return {
+        node, joinType: joinType as JoinType,
+        left: parseNode(o['left'], `${where}.left`),
+        right: parseNode(o['right'], `${where}.right`),
+        ...(o['condition'] === undefined ? {} : { condition: parseExpr(o['condition'], `${where}.condition`) }),
+        ...(Array.isArray(using) ? { using: using.map(String) } : {}),
+      };
+    }
     default:
       throw new PlanError(`plan: ${where}.node is not a known plan node: ${JSON.stringify(node)}`);
   }

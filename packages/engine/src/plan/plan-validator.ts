@@ -1,7 +1,7 @@
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { childrenOf } from '../expressions/binder.js';
 import type { Expr } from '../expressions/expr.js';
-import { planChildren, type LogicalPlan } from './logical-plan.js';
+import { isStreamingPlan, planChildren, type JoinNode, type JoinType, type LogicalPlan } from './logical-plan.js';
 import type { QueryPlan } from './query-plan.js';
 
 function exprText(e: Expr): string {
@@ -26,6 +26,8 @@ function nodeLine(plan: LogicalPlan): string {
     case 'Union': return 'Union false, false';
     case 'Deduplicate': return `Deduplicate [${plan.keys.join(', ')}]`;
     case 'SubqueryAlias': return `SubqueryAlias ${plan.alias}`;
+    case 'LocalRelation': return `Relation [${plan.schema.map((f) => f.name).join(',')}] ${plan.description}`;
+    case 'Join': return `Join ${JOIN_NAMES[plan.joinType]}${plan.condition === undefined ? '' : `, ${exprText(plan.condition)}`}`;
   }
 }
 
@@ -35,6 +37,10 @@ export function treeString(plan: LogicalPlan, depth = 0): string {
   for (const child of planChildren(plan)) lines.push(treeString(child, depth + 1));
   return lines.join('\n');
 }
+
+const JOIN_NAMES: Readonly<Record<JoinType, string>> = {
+  inner: 'Inner', cross: 'Cross', left_outer: 'LeftOuter', right_outer: 'RightOuter', full_outer: 'FullOuter', left_semi: 'LeftSemi', left_anti: 'LeftAnti',
+};
 
 function fail(message: string, plan: LogicalPlan): never {
   // Spark's AnalysisException.getMessage: the message, ';', newline, the plan tree.
@@ -98,7 +104,36 @@ export function validatePlan(query: QueryPlan): void {
       fail('Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode', root);
     }
   }
+  for (const join of collect(root, (p) => p.node === 'Join') as JoinNode[]) checkJoin(join, modeName, root);
   if (mode === 'update' && collect(root, (p) => p.node === 'Limit').length > 0) {
     fail(`Limits are not supported on streaming DataFrames/Datasets in ${modeName} output mode`, root);
+  }
+}
+
+/** The join rows of Spark's support matrix (SEMANTICS 4.1) with its messages. */
+function checkJoin(join: JoinNode, modeName: string, root: LogicalPlan): void {
+  const ls = isStreamingPlan(join.left);
+  const rs = isStreamingPlan(join.right);
+  const t = join.joinType;
+  const name = JOIN_NAMES[t];
+  if (ls && rs) {
+    if (modeName !== 'Append') {
+      fail(`Join between two streaming DataFrames/Datasets is not supported in ${modeName} output mode, only in Append output mode`, root);
+    }
+    if (t === 'left_anti') fail(`Join type ${name} is not supported with streaming DataFrame/Dataset`, root);
+    if (t !== 'inner' && t !== 'cross') {
+      // Event-time watermarks are not available yet, so no outer/semi join can be bounded.
+      fail(`Stream-stream ${name} join between two streaming DataFrame/Datasets is not supported without a watermark in the join keys, or a watermark on the nullable side and an appropriate range condition`, root);
+    }
+    return;
+  }
+  if (ls && !rs) {
+    if (t === 'right_outer') fail('RightOuter join with a streaming DataFrame/Dataset on the left and a static DataFrame/DataSet on the right not supported', root);
+    if (t === 'full_outer') fail('FullOuter joins with streaming DataFrames/Datasets on the left and a static DataFrame/Dataset on the right is not supported', root);
+  }
+  if (!ls && rs) {
+    if (t === 'full_outer') fail('FullOuter joins with streaming DataFrames/Datasets on the right and a static DataFrame/Dataset on the left is not supported', root);
+    if (t === 'left_outer' || t === 'left_semi') fail(`${name} join with a streaming DataFrame/Dataset on the right and a static DataFrame/Dataset on the left is not supported`, root);
+    if (t === 'left_anti') fail('LeftAnti joins with a streaming DataFrame/Dataset on the right are not supported', root);
   }
 }
