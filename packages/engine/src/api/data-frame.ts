@@ -5,6 +5,7 @@ import { parseExpression } from '../expressions/sql-parser.js';
 import { compilePlan } from '../operators/compile-plan.js';
 import { isStreamingPlan, type JoinType, type LogicalPlan } from '../plan/logical-plan.js';
 import { Column } from './column.js';
+import { parseIntervalMs } from './trigger.js';
 import { DataStreamWriter } from './data-stream-writer.js';
 import { colExpr, type ColumnOrName } from './functions.js';
 import { GroupedData } from './grouped-data.js';
@@ -96,6 +97,16 @@ export class DataFrame {
       node: 'Project', child: this.plan,
       exprs: kept.map((f) => ({ kind: 'column', name: f.name, ...(f.qualifier === undefined ? {} : { qualifier: f.qualifier }) })),
     });
+  }
+
+  /**
+   * `withWatermark("eventTime", "10 minutes")`: declares event time and how late data may
+   * arrive; bounds the state of aggregations and dropDuplicates keyed on it.
+   */
+  withWatermark(eventTime: string, delayThreshold: string): DataFrame {
+    const delayMs = parseIntervalMs(delayThreshold);
+    if (/month|year/i.test(delayThreshold)) throw new AnalysisException(`Intervals greater than a month is not supported (${delayThreshold}).`);
+    return this.derive({ node: 'EventTimeWatermark', child: this.plan, column: eventTime, delay: delayThreshold, delayMs });
   }
 
   /** Qualifies the columns (`t.value`) without renaming them, as Dataset.as / alias. */

@@ -19,6 +19,8 @@ import { bindWindow } from './time-window.js';
 /** A field of the input, with the qualifier (DataFrame alias) it may be referred to by. */
 export interface ScopeField extends StructField {
   readonly qualifier?: string;
+  /** Set on an event-time column declared with `withWatermark` (Spark's watermark metadata). */
+  readonly eventTimeDelayMs?: number;
 }
 
 export interface Scope {
@@ -284,7 +286,10 @@ export function bindExpr(expr: Expr, scope: Scope): Bound {
     case 'column': {
       const i = resolveColumn(expr.name, expr.qualifier, scope);
       const f = scope.fields[i] as ScopeField;
-      return { type: f.type, nullable: f.nullable, sql: f.name, name: f.name, ordinal: i, eval: (row) => row[i] ?? null };
+      return {
+        type: f.type, nullable: f.nullable, sql: f.name, name: f.name, ordinal: i, eval: (row) => row[i] ?? null,
+        ...(f.eventTimeDelayMs === undefined ? {} : { eventTime: 'timestamp' as const }),
+      };
     }
     case 'star':
       throw new AnalysisException(`[INVALID_USAGE_OF_STAR_OR_REGEX] Invalid usage of '*' in expression. SQLSTATE: 42000`);
@@ -448,7 +453,11 @@ function bindCall(expr: Extract<Expr, { kind: 'call' }>, scope: Scope): Bound {
     }
     return { type: arg.type.elementType, nullable: true, sql: `${name}(${arg.sql})`, name: 'col', eval: arg.eval, generator: { outer: name === 'explode_outer' } };
   }
-  if (name === 'window') return bindWindow(expr.args.map((a) => bindExpr(a, scope)), scope);
+  if (name === 'window') {
+    const args = expr.args.map((a) => bindExpr(a, scope));
+    const w = bindWindow(args, scope);
+    return args[0]?.eventTime === undefined ? w : { ...w, eventTime: 'window' };
+  }
   if (name === 'isnull' || name === 'isnotnull' || name === 'not') {
     return bindUnary(name, bindExpr(expr.args[0] ?? { kind: 'literal', value: null, type: 'void' }, scope), scope);
   }

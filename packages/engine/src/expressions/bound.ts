@@ -24,4 +24,9 @@ export interface Bound {
   /** Set for a direct column reference: its position in the input row. */
   readonly ordinal?: number;
   readonly sortOrder?: { readonly direction: 'asc' | 'desc'; readonly nulls: 'first' | 'last' };
+  /**
+   * Set when the value is watermarked event time: a timestamp column declared with
+   * `withWatermark`, or a `window` over one (then its end is what the watermark passes).
+   */
+  readonly eventTime?: 'timestamp' | 'window';
 }

@@ -25,6 +25,8 @@ export class AggregateOperator implements PhysicalOperator {
   private readonly aggs: BoundAggregate[];
   private readonly results: Bound[];
   private readonly generatorAt: number;
+  /** The grouping key holding watermarked event time (or -1), and how to read its time. */
+  private readonly eventKey: number;
 
   constructor(private readonly child: PhysicalOperator, grouping: readonly Expr[], aggregates: readonly Expr[], timeZone: string, readonly operatorId: string) {
     const input: Scope = { fields: child.output, timeZone };
@@ -34,6 +36,7 @@ export class AggregateOperator implements PhysicalOperator {
       throw new AnalysisException('Multiple time/session window expressions would result in a cartesian product of rows, therefore they are currently not supported.');
     }
     this.generatorAt = this.groupBound.findIndex((b) => b.generator !== undefined);
+    this.eventKey = this.groupBound.findIndex((b) => b.eventTime !== undefined);
     const calls = new Map<string, Extract<Expr, { kind: 'call' }>>();
     for (const a of aggregates) collectAggregateCalls(a, calls);
     this.aggs = [...calls.values()].map((call) => {
@@ -66,6 +69,10 @@ export class AggregateOperator implements PhysicalOperator {
       // A window() key puts the row in every window it falls in (Spark's Expand).
       const keys = g < 0 ? [base] : ((this.groupBound[g]?.eval(row, ctx) ?? []) as readonly Value[]).map((w) => base.map((v, i) => (i === g ? w : v)));
       for (const groupValues of keys) {
+        if (ctx.outputMode !== 'complete' && this.isLate(groupValues, ctx.lateEventsWatermarkMs)) {
+          ctx.metrics.droppedByWatermark += 1;
+          continue;
+        }
         const key = JSON.stringify(groupValues);
         let state = changed.get(key);
         if (state === undefined) {
@@ -77,10 +84,35 @@ export class AggregateOperator implements PhysicalOperator {
       }
     }
     for (const [key, state] of changed) store.put(key, state);
-    const emit = ctx.outputMode === 'complete' ? store.entries() : changed.entries();
+    ctx.metrics.updated += changed.size;
     const out: Row[] = [];
-    for (const [, state] of emit) out.push(this.finish(state as readonly Value[], ctx));
+    if (ctx.outputMode === 'complete') {
+      for (const [, state] of store.entries()) out.push(this.finish(state as readonly Value[], ctx));
+      return out;
+    }
+    if (ctx.outputMode === 'update') for (const [, state] of changed) out.push(this.finish(state, ctx));
+    // Past the watermark a group can no longer change: append emits it once; both drop it.
+    if (this.eventKey >= 0) {
+      const done: Array<[string, readonly Value[]]> = [];
+      for (const [key, state] of store.entries()) {
+        const s = state as readonly Value[];
+        if (this.isLate((s[0] ?? []) as readonly Value[], ctx.watermarkMs)) done.push([key, s]);
+      }
+      for (const [key, state] of done) {
+        if (ctx.outputMode === 'append') out.push(this.finish(state, ctx));
+        store.delete(key);
+        ctx.metrics.evicted += 1;
+      }
+    }
     return out;
+  }
+
+  /** Spark's rule: a group is final once its event time (a window's end) <= the watermark. */
+  private isLate(groupValues: readonly Value[], watermarkMs: number): boolean {
+    if (this.eventKey < 0 || watermarkMs <= 0) return false;
+    const v = groupValues[this.eventKey];
+    const micros = Array.isArray(v) ? v[1] : v;
+    return typeof micros === 'number' && micros / 1000 <= watermarkMs;
   }
 
   private finish(state: readonly Value[], ctx: OperatorContext): Row {

@@ -3,6 +3,7 @@ import { isStreamingPlan, type LogicalPlan } from '../plan/logical-plan.js';
 import { JoinOperator } from './join.js';
 import { AggregateOperator } from './aggregate.js';
 import { DeduplicateOperator } from './deduplicate.js';
+import { EventTimeWatermarkOperator } from './event-time-watermark.js';
 import { FilterOperator } from './filter.js';
 import { LimitOperator } from './limit.js';
 import type { OperatorContext, PhysicalOperator } from './operator.js';
@@ -52,6 +53,8 @@ export function compilePlan(plan: LogicalPlan, timeZone: string): PhysicalOperat
         const child = visit(p.child);
         return new DeduplicateOperator(child, p.keys, timeZone, String(nextId++));
       }
+      case 'EventTimeWatermark':
+        return new EventTimeWatermarkOperator(visit(p.child), p.column, p.delayMs, timeZone, `watermark-${nextId++}`);
       case 'SubqueryAlias': {
         const child = visit(p.child);
         const output: ScopeField[] = child.output.map((f) => ({ name: f.name, type: f.type, nullable: f.nullable, qualifier: p.alias }));

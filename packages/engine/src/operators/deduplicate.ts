@@ -5,11 +5,14 @@ import type { OperatorContext, PhysicalOperator } from './operator.js';
 /** Spark's streaming dropDuplicates: the first row of each key ever seen, keys kept in state. */
 export class DeduplicateOperator implements PhysicalOperator {
   private readonly ordinals: number[];
+  /** A watermarked key column: bounds the state (Spark's dropDuplicates with watermark). */
+  private readonly eventTimeOrdinal: number;
 
   constructor(private readonly child: PhysicalOperator, keys: readonly string[], timeZone: string, readonly operatorId: string) {
     this.ordinals = keys.length === 0
       ? child.output.map((_, i) => i)
       : keys.map((k) => resolveColumn(k, undefined, { fields: child.output, timeZone }));
+    this.eventTimeOrdinal = this.ordinals.find((i) => child.output[i]?.eventTimeDelayMs !== undefined) ?? -1;
   }
 
   get output(): readonly ScopeField[] {
@@ -23,11 +26,24 @@ export class DeduplicateOperator implements PhysicalOperator {
   execute(inputs: ReadonlyArray<readonly Row[]>, ctx: OperatorContext): Row[] {
     const store = ctx.stores(this.operatorId);
     const out: Row[] = [];
+    const t = this.eventTimeOrdinal;
     for (const row of this.child.execute(inputs, ctx)) {
+      const time = t < 0 ? null : row[t];
+      // With a watermark on a key column, rows at or before it are late and dropped.
+      if (typeof time === 'number' && ctx.watermarkMs > 0 && time / 1000 <= ctx.lateEventsWatermarkMs) {
+        ctx.metrics.droppedByWatermark += 1;
+        continue;
+      }
       const key = JSON.stringify(this.ordinals.map((i) => row[i] ?? null));
       if (store.get(key) !== undefined) continue;
-      store.put(key, true);
+      store.put(key, typeof time === 'number' ? time : true);
+      ctx.metrics.updated += 1;
       out.push(row);
+    }
+    if (t >= 0 && ctx.watermarkMs > 0) {
+      const expired = [...store.entries()].filter(([, v]) => typeof v === 'number' && v / 1000 <= ctx.watermarkMs).map(([k]) => k);
+      for (const k of expired) store.delete(k);
+      ctx.metrics.evicted += expired.length;
     }
     return out;
   }

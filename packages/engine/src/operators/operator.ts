@@ -4,11 +4,29 @@ import type { EvalContext } from '../expressions/bound.js';
 import type { OutputMode } from '../plan/query-plan.js';
 import type { StateStoreProvider } from '../state/state-store.js';
 
-/** What a batch gives every operator: its time, the output mode, and the state stores. */
+/** Where watermark operators report `max event time − delay` of the batch (ms), by operator id. */
+export interface EventTimeStats {
+  observe(operatorId: string, candidateWatermarkMs: number): void;
+}
+
+/** Counts stateful operators report for the batch's progress record. */
+export interface StateMetrics {
+  droppedByWatermark: number;
+  evicted: number;
+  updated: number;
+}
+
+/** What a batch gives every operator: its time, watermark, output mode and state stores. */
 export interface OperatorContext extends EvalContext {
   readonly batchId: number;
   readonly outputMode: OutputMode;
   readonly stores: StateStoreProvider;
+  /** The global watermark this batch runs at (ms); rows at or before it may be evicted. */
+  readonly watermarkMs: number;
+  /** The previous batch's watermark: rows at or before it are late and dropped (Spark 3.4+). */
+  readonly lateEventsWatermarkMs: number;
+  readonly eventTime: EventTimeStats;
+  readonly metrics: StateMetrics;
 }
 
 /**

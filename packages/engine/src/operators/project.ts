@@ -17,6 +17,25 @@ export function expandStars(exprs: readonly Expr[], input: readonly ScopeField[]
   });
 }
 
+/**
+ * The output field of a bound expression: a direct column reference keeps its qualifier and
+ * its watermark mark (Spark keeps the attribute's metadata); a window over event time too.
+ */
+export function outputField(b: Bound, input: readonly ScopeField[]): ScopeField {
+  const source = b.ordinal === undefined ? undefined : input[b.ordinal];
+  const qualifier = source !== undefined && b.name === source.name ? source.qualifier : undefined;
+  const delay = source?.eventTimeDelayMs ?? (b.eventTime === 'window' ? windowDelay(input) : undefined);
+  return {
+    name: b.name, type: b.type, nullable: b.nullable,
+    ...(qualifier === undefined ? {} : { qualifier }),
+    ...(delay === undefined ? {} : { eventTimeDelayMs: delay }),
+  };
+}
+
+function windowDelay(input: readonly ScopeField[]): number | undefined {
+  return input.find((f) => f.eventTimeDelayMs !== undefined)?.eventTimeDelayMs;
+}
+
 /** Spark's Project (and Generate, for one `explode` among the expressions). */
 export class ProjectOperator implements PhysicalOperator {
   readonly output: ScopeField[];
@@ -31,10 +50,7 @@ export class ProjectOperator implements PhysicalOperator {
       throw new AnalysisException(`[UNSUPPORTED_GENERATOR.MULTI_GENERATOR] The generator is not supported: only one generator allowed per SELECT clause but found ${generators.length}: ${generators.map((g) => `"${g.sql}"`).join(', ')}. SQLSTATE: 42K0E`);
     }
     this.generatorAt = this.bound.findIndex((b) => b.generator !== undefined);
-    this.output = this.bound.map((b) => {
-      const keep = b.ordinal !== undefined && b.name === child.output[b.ordinal]?.name ? child.output[b.ordinal]?.qualifier : undefined;
-      return { name: b.name, type: b.type, nullable: b.nullable, ...(keep === undefined ? {} : { qualifier: keep }) };
-    });
+    this.output = this.bound.map((b) => outputField(b, child.output));
   }
 
   get statefulIds(): readonly string[] {

@@ -64,6 +64,16 @@ export interface DeduplicateNode {
   readonly keys: readonly string[];
 }
 
+/** `df.withWatermark("eventTime", "10 minutes")`. */
+export interface EventTimeWatermarkNode {
+  readonly node: 'EventTimeWatermark';
+  readonly child: LogicalPlan;
+  readonly column: string;
+  /** The delay as the user wrote it, and in milliseconds. */
+  readonly delay: string;
+  readonly delayMs: number;
+}
+
 /** `df.alias("t")`: qualifies the columns as `t.col` without renaming them. */
 export interface SubqueryAliasNode {
   readonly node: 'SubqueryAlias';
@@ -105,7 +115,8 @@ export type LogicalPlan =
   | LimitNode
   | UnionNode
   | DeduplicateNode
-  | SubqueryAliasNode;
+  | SubqueryAliasNode
+  | EventTimeWatermarkNode;
 
 export function planChildren(plan: LogicalPlan): readonly LogicalPlan[] {
   switch (plan.node) {

@@ -114,6 +114,8 @@ function parseNode(value: unknown, where: string): LogicalPlan {
     }
     case 'SubqueryAlias':
       return { node, child: child(), alias: str(o, 'alias', where) };
+    case 'EventTimeWatermark':
+      return { node, child: child(), column: str(o, 'column', where), delay: str(o, 'delay', where), delayMs: num(o, 'delayMs', where) };
     case 'LocalRelation': {
       const schema = o['schema'];
       const rows = o['rows'];

@@ -1,7 +1,8 @@
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { childrenOf } from '../expressions/binder.js';
 import type { Expr } from '../expressions/expr.js';
-import { isStreamingPlan, planChildren, type JoinNode, type JoinType, type LogicalPlan } from './logical-plan.js';
+import { compilePlan } from '../operators/compile-plan.js';
+import { isStreamingPlan, planChildren, type AggregateNode, type JoinNode, type JoinType, type LogicalPlan } from './logical-plan.js';
 import type { QueryPlan } from './query-plan.js';
 
 function exprText(e: Expr): string {
@@ -26,6 +27,7 @@ function nodeLine(plan: LogicalPlan): string {
     case 'Union': return 'Union false, false';
     case 'Deduplicate': return `Deduplicate [${plan.keys.join(', ')}]`;
     case 'SubqueryAlias': return `SubqueryAlias ${plan.alias}`;
+    case 'EventTimeWatermark': return `EventTimeWatermark ${plan.column}, ${plan.delay}`;
     case 'LocalRelation': return `Relation [${plan.schema.map((f) => f.name).join(',')}] ${plan.description}`;
     case 'Join': return `Join ${JOIN_NAMES[plan.joinType]}${plan.condition === undefined ? '' : `, ${exprText(plan.condition)}`}`;
   }
@@ -84,8 +86,7 @@ export function validatePlan(query: QueryPlan): void {
   if (mode === 'complete' && aggregates.length === 0) {
     fail('Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets', root);
   }
-  if (mode === 'append' && aggregates.length > 0) {
-    // Event-time watermarks arrive with the stateful operators; until then no aggregate has one.
+  if (mode === 'append' && aggregates.some((a) => !hasEventTimeKey(a as AggregateNode, query.sessionTimeZone))) {
     fail('Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets without watermark', root);
   }
   for (const p of collect(root, () => true)) {
@@ -136,4 +137,16 @@ function checkJoin(join: JoinNode, modeName: string, root: LogicalPlan): void {
     if (t === 'left_outer' || t === 'left_semi') fail(`${name} join with a streaming DataFrame/Dataset on the right and a static DataFrame/Dataset on the left is not supported`, root);
     if (t === 'left_anti') fail('LeftAnti joins with a streaming DataFrame/Dataset on the right are not supported', root);
   }
+}
+
+/** True when an aggregation groups on a watermarked event-time column or a window of one. */
+function hasEventTimeKey(agg: AggregateNode, timeZone: string): boolean {
+  const fields = compilePlan(agg.child, timeZone).output;
+  const marked = (e: Expr): boolean => {
+    if (e.kind === 'column') return fields.some((f) => f.name.toLowerCase() === e.name.toLowerCase() && f.eventTimeDelayMs !== undefined);
+    if (e.kind === 'alias') return marked(e.child);
+    if (e.kind === 'call' && e.name === 'window') return e.args[0] !== undefined && marked(e.args[0]);
+    return false;
+  };
+  return agg.grouping.some(marked);
 }

@@ -26,11 +26,10 @@ import { CheckpointError } from '../errors/checkpoint-error.js';
 import type { Clock } from '../execution/clock.js';
 import type { Logger } from '../internal/logger.js';
 import type { KafkaAdmin, KafkaConsumer, KafkaPort, KafkaProducer } from '../kafka/kafka-port.js';
-import { compilePlan } from '../operators/compile-plan.js';
-import type { PhysicalOperator } from '../operators/operator.js';
+import { QueryExecution } from '../execution/query-execution.js';
+import type { StateMetrics } from '../operators/operator.js';
 import { streamingSources } from '../plan/logical-plan.js';
 import { InMemoryStateStore } from '../state/in-memory-state-store.js';
-import type { StateStore } from '../state/state-store.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import { queryTopics, type QueryTopics } from './query-topics.js';
 import { HEADER_FILE } from './file-drop-ingest.js';
@@ -89,8 +88,7 @@ export class MicroBatchExecutor {
   private readonly buffers: SourceBuffer[] = [];
   private readonly stopSignal = new AbortController();
   private readonly log: Logger;
-  private readonly operator: PhysicalOperator;
-  private readonly stores = new Map<string, StateStore>();
+  private readonly execution: QueryExecution;
   private admin: KafkaAdmin | null = null;
   private consumer: KafkaConsumer | null = null;
   private producer: KafkaProducer | null = null;
@@ -101,7 +99,7 @@ export class MicroBatchExecutor {
   /** Batch constructed but not committed: re-run after recovery. */
   private pending: PlannedBatch | null = null;
   private nextBatchId = 0;
-  private watermarkMs = 0;
+  private lastStateMetrics: StateMetrics | null = null;
   private lastTriggerStart: number | null = null;
   private progress: StreamingQueryProgress | null = null;
   /** Input rows that failed to decode and were skipped. */
@@ -113,24 +111,12 @@ export class MicroBatchExecutor {
     this.commitLog = new CommitLog(options.redis, options.plan.checkpointLocation);
     this.sourceTopics = streamingSources(options.plan.root).map((s) => this.topics.source(s.index));
     this.log = options.log.child({ role: 'processor', queryId: options.queryId });
-    this.operator = compilePlan(options.plan.root, options.plan.sessionTimeZone);
-  }
-
-  /** The state store of a stateful operator (kept in process memory). */
-  private store(operatorId: string): StateStore {
-    let store = this.stores.get(operatorId);
-    if (store === undefined) {
-      store = new InMemoryStateStore();
-      this.stores.set(operatorId, store);
-    }
-    return store;
+    this.execution = new QueryExecution(options.plan, () => new InMemoryStateStore());
   }
 
   /** Rows held in state, over all stateful operators. */
   get stateRows(): number {
-    let n = 0;
-    for (const s of this.stores.values()) n += s.size;
-    return n;
+    return this.execution.stateRows;
   }
 
   get lastProgress(): StreamingQueryProgress | null {
@@ -251,7 +237,7 @@ export class MicroBatchExecutor {
     }
     const n = latestOffsets.batchId;
     const committedId = latestCommit?.batchId ?? -1;
-    this.watermarkMs = latestCommit?.entry.nextBatchWatermarkMs ?? 0;
+    this.execution.restoreWatermark(latestCommit?.entry.nextBatchWatermarkMs ?? 0);
     if (committedId === n) {
       this.committed = [...latestOffsets.entry.offsets];
       this.nextBatchId = n + 1;
@@ -318,8 +304,8 @@ export class MicroBatchExecutor {
     const latest = this.latestOffsets(snapshot);
     const hasNewData = latest.some((end, i) =>
       Object.entries(end).some(([p, offset]) => offset > (this.committed[i]?.[p] ?? 0)));
-    if (!hasNewData) return null;
-    const entry: OffsetLogEntry = { batchWatermarkMs: this.watermarkMs, batchTimestampMs: triggerStart, offsets: latest };
+    if (!hasNewData && !this.execution.needsNoDataBatch()) return null;
+    const entry: OffsetLogEntry = { batchWatermarkMs: this.execution.watermarkMs, batchTimestampMs: triggerStart, offsets: latest };
     const planned: PlannedBatch = { batchId: this.nextBatchId, start: this.committed, entry };
     await this.writeOffsetLog(planned);
     this.log.debug('batch planned', { batchId: planned.batchId, start: planned.start, end: latest });
@@ -362,7 +348,7 @@ export class MicroBatchExecutor {
       rows = this.runPlanOnBatch(batch, inputs);
       await this.writeResults(batch.batchId, rows);
     } catch (err) {
-      for (const store of this.stores.values()) store.abort();
+      this.execution.abortState();
       throw err;
     }
     durations['addBatch'] = clock.now() - t;
@@ -401,17 +387,15 @@ export class MicroBatchExecutor {
 
   /** (c) */
   private runPlanOnBatch(batch: PlannedBatch, inputs: ReadonlyArray<readonly Row[]>): Row[] {
-    return this.operator.execute(inputs, {
-      batchId: batch.batchId,
-      batchTimestampMs: batch.entry.batchTimestampMs,
-      outputMode: this.options.plan.outputMode,
-      stores: (id) => this.store(id),
-    });
+    const { entry } = batch;
+    const { rows, metrics } = this.execution.runBatch(batch.batchId, entry.batchTimestampMs, entry.batchWatermarkMs, inputs);
+    this.lastStateMetrics = metrics;
+    return rows;
   }
 
   /** (e) */
   private async commitState(): Promise<void> {
-    for (const store of this.stores.values()) await store.commit();
+    await this.execution.commitState();
   }
 
   /** (d) Batch N's rows and its end marker, in one transaction on the results topic. */
@@ -419,7 +403,7 @@ export class MicroBatchExecutor {
     const producer = this.producer;
     if (producer === null) return;
     const { plan, queryId } = this.options;
-    const schema = this.operator.output.map((f) => ({ name: f.name, type: f.type, nullable: f.nullable }));
+    const schema = this.execution.operator.output.map((f) => ({ name: f.name, type: f.type, nullable: f.nullable }));
     const records = encodeBatch(queryId, batchId, plan.outputMode, schema, rows);
     const txn = await producer.transaction();
     try {
@@ -433,7 +417,7 @@ export class MicroBatchExecutor {
 
   /** (f) */
   private async writeCommitLog(batchId: number): Promise<void> {
-    await this.commitLog.add(batchId, { nextBatchWatermarkMs: this.watermarkMs });
+    await this.commitLog.add(batchId, { nextBatchWatermarkMs: this.execution.watermarkMs });
   }
 
   /** Group offsets follow the commit log, so lag tools see the processor's real position. */
@@ -490,8 +474,13 @@ export class MicroBatchExecutor {
       inputRowsPerSecond: inputRate,
       processedRowsPerSecond: processedRate,
       durationMs: { ...durations, triggerExecution },
-      eventTime: {},
-      stateOperators: [],
+      eventTime: this.execution.watermarkMs > 0 ? { watermark: new Date(batch.entry.batchWatermarkMs).toISOString() } : {},
+      stateOperators: this.lastStateMetrics === null || this.execution.operator.statefulIds.length === 0 ? [] : [{
+        numRowsTotal: this.execution.stateRows,
+        numRowsUpdated: this.lastStateMetrics.updated,
+        numRowsDroppedByWatermark: this.lastStateMetrics.droppedByWatermark,
+        numRowsRemoved: this.lastStateMetrics.evicted,
+      }],
       sources,
       sink: { description: `${plan.sink.format}[${this.topics.results}]`, numOutputRows: outputRows },
     };

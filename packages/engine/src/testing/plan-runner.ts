@@ -1,40 +1,46 @@
 import type { Row, Schema } from '../api/types.js';
-import { compilePlan } from '../operators/compile-plan.js';
-import type { PhysicalOperator } from '../operators/operator.js';
+import { QueryExecution } from '../execution/query-execution.js';
+import type { StateMetrics } from '../operators/operator.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import { InMemoryStateStore } from '../state/in-memory-state-store.js';
 
 /**
- * Runs a query plan batch by batch in memory — the operators, output mode and state exactly
- * as the processor runs them, without Kafka or Redis. For tests of query behaviour.
+ * Runs a query plan batch by batch in memory — the operators, output mode, state and
+ * watermarks exactly as the processor runs them, without Kafka or Redis. For tests of query
+ * behaviour.
  */
 export class PlanRunner {
-  private readonly operator: PhysicalOperator;
-  private readonly stores = new Map<string, InMemoryStateStore>();
+  private readonly execution: QueryExecution;
   private batchId = 0;
+  lastMetrics: StateMetrics | null = null;
 
-  constructor(private readonly plan: QueryPlan, private readonly clock: () => number = () => 0) {
-    this.operator = compilePlan(plan.root, plan.sessionTimeZone);
+  constructor(plan: QueryPlan, private readonly clock: () => number = () => 0) {
+    this.execution = new QueryExecution(plan, () => new InMemoryStateStore());
   }
 
   get schema(): Schema {
-    return this.operator.output.map((f) => ({ name: f.name, type: f.type, nullable: f.nullable }));
+    return this.execution.operator.output.map((f) => ({ name: f.name, type: f.type, nullable: f.nullable }));
+  }
+
+  get watermarkMs(): number {
+    return this.execution.watermarkMs;
+  }
+
+  get stateRows(): number {
+    return this.execution.stateRows;
+  }
+
+  /** True when the processor would now run a batch with no new data (watermark advanced). */
+  get needsNoDataBatch(): boolean {
+    return this.execution.needsNoDataBatch();
   }
 
   /** Runs one batch; `inputs` is the rows of source 0, or one array per source. */
   runBatch(inputs: readonly Row[] | ReadonlyArray<readonly Row[]>, perSource = false): Row[] {
     const bySource = perSource ? (inputs as ReadonlyArray<readonly Row[]>) : [inputs as readonly Row[]];
-    const rows = this.operator.execute(bySource, {
-      batchId: this.batchId,
-      batchTimestampMs: this.clock(),
-      outputMode: this.plan.outputMode,
-      stores: (id) => {
-        let s = this.stores.get(id);
-        if (s === undefined) this.stores.set(id, (s = new InMemoryStateStore()));
-        return s;
-      },
-    });
-    for (const s of this.stores.values()) void s.commit();
+    const { rows, metrics } = this.execution.runBatch(this.batchId, this.clock(), this.execution.watermarkMs, bySource);
+    void this.execution.commitState();
+    this.lastMetrics = metrics;
     this.batchId += 1;
     return rows;
   }

@@ -1,0 +1,41 @@
+import type { Row } from '../api/types.js';
+import { AnalysisException } from '../errors/analysis-exception.js';
+import { resolveColumn, type ScopeField } from '../expressions/binder.js';
+import type { OperatorContext, PhysicalOperator } from './operator.js';
+
+/**
+ * Spark's EventTimeWatermark: passes rows through, marks the column as event time, and
+ * reports the batch's maximum event time so the watermark can advance after the batch.
+ */
+export class EventTimeWatermarkOperator implements PhysicalOperator {
+  readonly output: ScopeField[];
+  private readonly ordinal: number;
+
+  constructor(private readonly child: PhysicalOperator, column: string, private readonly delayMs: number, timeZone: string, readonly operatorId: string) {
+    this.ordinal = resolveColumn(column, undefined, { fields: child.output, timeZone });
+    const field = child.output[this.ordinal];
+    if (field === undefined || (field.type !== 'timestamp' && !(typeof field.type !== 'string' && field.type.kind === 'struct'))) {
+      throw new AnalysisException(
+        `[EVENT_TIME_IS_NOT_ON_TIMESTAMP_TYPE] The event time \`${column}\` has the invalid type "${typeof field?.type === 'string' ? field.type.toUpperCase() : 'STRUCT'}", but expected "TIMESTAMP". SQLSTATE: 42K09`,
+      );
+    }
+    if (delayMs < 0) throw new AnalysisException(`delay threshold (${delayMs} ms) should not be negative.`);
+    this.output = child.output.map((f, i) => (i === this.ordinal ? { ...f, eventTimeDelayMs: delayMs } : f));
+  }
+
+  get statefulIds(): readonly string[] {
+    return this.child.statefulIds;
+  }
+
+  execute(inputs: ReadonlyArray<readonly Row[]>, ctx: OperatorContext): Row[] {
+    const rows = this.child.execute(inputs, ctx);
+    let max = Number.NEGATIVE_INFINITY;
+    for (const row of rows) {
+      const v = row[this.ordinal];
+      const t = typeof v === 'number' ? v : Array.isArray(v) && typeof v[1] === 'number' ? v[1] - 1 : null;
+      if (t !== null && t > max) max = t;
+    }
+    if (max > Number.NEGATIVE_INFINITY) ctx.eventTime.observe(this.operatorId, Math.floor(max / 1000) - this.delayMs);
+    return rows;
+  }
+}

@@ -1,0 +1,63 @@
+import { SparkSession } from '../api/spark-session.js';
+import { window } from '../api/functions.js';
+import type { DataFrame } from '../api/data-frame.js';
+import type { Row } from '../api/types.js';
+import { QueryManager } from '../runtime/query-manager.js';
+import { PlanRunner } from '../testing/plan-runner.js';
+
+const spark = new SparkSession('test', new QueryManager());
+spark.conf.set('spark.sql.session.timeZone', 'UTC');
+const events = (): DataFrame =>
+  spark.readStream.format('socket').option('host', 'localhost').option('port', 1).option('includeTimestamp', true).load();
+const at = (hh: number, mm: number): number => Date.UTC(2024, 0, 1, hh, mm) * 1000;
+const rows = (...times: number[]): Row[] => times.map((t) => ['e', t]);
+const w = (h1: number, m1: number, h2: number, m2: number): Row => [[at(h1, m1), at(h2, m2)], 1];
+
+describe('watermarks (SEMANTICS 7.7 worked timeline: append, 10-minute windows, 10-minute delay)', () => {
+  const counts = (mode: string): PlanRunner =>
+    new PlanRunner(events().withWatermark('timestamp', '10 minutes').groupBy(window('timestamp', '10 minutes')).count().writeStream.outputMode(mode).toPlan());
+
+  it('append emits a window once, after the watermark passes its end, in the no-data batch', () => {
+    const r = counts('append');
+    expect(r.runBatch(rows(at(12, 7), at(12, 14)))).toEqual([]);
+    expect(r.watermarkMs).toBe(at(12, 4) / 1000);
+    expect(r.needsNoDataBatch).toBe(true);
+    expect(r.runBatch([])).toEqual([]);
+    expect(r.needsNoDataBatch).toBe(false);
+    expect(r.runBatch(rows(at(12, 21)))).toEqual([]);
+    expect(r.watermarkMs).toBe(at(12, 11) / 1000);
+    expect(r.runBatch([])).toEqual([w(12, 0, 12, 10)]);
+    expect(r.stateRows).toBe(2);
+  });
+
+  it('drops late rows (window end <= watermark) and counts them', () => {
+    const r = counts('update');
+    r.runBatch(rows(at(12, 30)));
+    r.runBatch([]);
+    expect(r.runBatch(rows(at(12, 4)))).toEqual([]);
+    expect(r.lastMetrics?.droppedByWatermark).toBe(1);
+  });
+
+  it('keeps state bounded while event time advances (update mode evicts silently)', () => {
+    const r = counts('update');
+    let max = 0;
+    for (let minute = 0; minute < 24 * 60; minute += 7) {
+      r.runBatch(rows(Date.UTC(2024, 0, 1, 0, minute) * 1000));
+      max = Math.max(max, r.stateRows);
+    }
+    expect(max).toBeLessThanOrEqual(3);
+  });
+
+  it('append without a watermark on the grouping key is rejected', () => {
+    expect(() => events().groupBy(window('timestamp', '10 minutes')).count().writeStream.outputMode('append').toPlan())
+      .toThrow(/^Append output mode not supported when there are streaming aggregations on streaming DataFrames\/DataSets without watermark;/);
+  });
+
+  it('dropDuplicates on a watermarked column forgets keys past the watermark', () => {
+    const r = new PlanRunner(events().withWatermark('timestamp', '10 minutes').dropDuplicates(['value', 'timestamp']).writeStream.toPlan());
+    expect(r.runBatch(rows(at(12, 0), at(12, 0)))).toEqual(rows(at(12, 0)));
+    r.runBatch(rows(at(13, 0)));
+    r.runBatch([]);
+    expect(r.stateRows).toBe(1);
+  });
+});
