@@ -31,6 +31,7 @@ fi
 
 log "building"
 npx tsc -b
+node scripts/copy-assets.mjs
 
 log "fetching the Kafka broker's jars (cached)"
 bash scripts/local/kafka.sh fetch >&2

@@ -16,7 +16,8 @@ export abstract class RedisMetadataLog<T> implements MetadataLog<T> {
   protected abstract serialize(entry: T): string;
   protected abstract deserialize(body: string): T;
 
-  private encode(entry: T): string {
+  /** The stored form of an entry: version tag line, then the body. */
+  encode(entry: T): string {
     return `${this.version}\n${this.serialize(entry)}`;
   }
 

@@ -172,3 +172,14 @@ export function exportConnections(brokers: string, redisUrl: string): void {
   process.env['KAFKA_BROKERS'] = brokers;
   process.env['REDIS_URL'] = redisUrl;
 }
+
+/**
+ * Fault injection for crash tests: `SLUICE_TEST_CRASH_AT=<step>:<batchId>` makes the processor
+ * kill itself (SIGKILL) right after that step of that batch. Unset in normal runs.
+ */
+export function crashPointFromEnv(): { step: string; batchId: number } | null {
+  const raw = process.env['SLUICE_TEST_CRASH_AT'];
+  if (raw === undefined || raw === '') return null;
+  const [step = '', batch = ''] = raw.split(':');
+  return { step, batchId: Number(batch) };
+}

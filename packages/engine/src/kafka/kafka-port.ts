@@ -27,6 +27,10 @@ export interface PartitionOffset {
   readonly offset: number;
 }
 
+export interface TopicPartitionOffset extends PartitionOffset {
+  readonly topic: string;
+}
+
 export interface KafkaAdmin {
   /** Creates the topic when missing; true if this call created it. */
   ensureTopic(topic: string, partitions: number): Promise<boolean>;
@@ -66,7 +70,7 @@ export interface KafkaConsumer {
    * Subscribes and starts fetching; `onBatch` is awaited before the next fetch of that
    * partition. Offsets are never committed automatically.
    */
-  start(topics: readonly string[], onBatch: (batch: ConsumedBatch) => Promise<void>): Promise<void>;
+  start(topics: readonly string[], onBatch: (batch: ConsumedBatch) => Promise<void>, seekTo?: readonly TopicPartitionOffset[]): Promise<void>;
   commit(topic: string, offsets: readonly PartitionOffset[]): Promise<void>;
   pause(topic: string): void;
   resume(topic: string): void;

@@ -153,13 +153,13 @@ export class KafkajsPort implements KafkaPort {
     const consumer: Consumer = this.kafka.consumer({
       groupId: options.groupId,
       maxWaitTimeInMs: 100,
-      sessionTimeout: 30000,
-      heartbeatInterval: 3000,
+      sessionTimeout: 10000,
+      heartbeatInterval: 1000,
     });
     await consumer.connect();
     const fromBeginning = options.fromBeginning ?? true;
     return {
-      async start(topics, onBatch) {
+      async start(topics, onBatch, seekTo = []) {
         for (const topic of topics) await consumer.subscribe({ topic, fromBeginning });
         // Resolve once the group is joined and partitions are assigned, so a started
         // consumer is really consuming.
@@ -186,6 +186,8 @@ export class KafkajsPort implements KafkaPort {
             await heartbeat();
           },
         });
+        // Positions come from the checkpoint: seek before the first fetch is used.
+        for (const s of seekTo) consumer.seek({ topic: s.topic, partition: s.partition, offset: String(s.offset) });
         await joined;
       },
       async commit(topic, offsets: readonly PartitionOffset[]) {

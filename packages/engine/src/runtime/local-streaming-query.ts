@@ -175,7 +175,6 @@ export class LocalStreamingQuery implements StreamingQuery {
     if (this.kafka === null) return;
     const admin = await this.kafka.admin();
     try {
-      await admin.deleteGroups([topics.processorGroup, topics.sinkGroup]).catch(() => undefined);
       await admin.deleteTopics([...streamingSources(this.plan.root).map((s) => topics.source(s.index)), topics.results]);
     } catch (err) {
       this.log.warn('cannot remove the temporary topics', { err });

@@ -6,8 +6,8 @@
  *   (b) append offset-log entry N (the WAL)       – writeOffsetLog()
  *   (c) run the plan                              – runPlanOnBatch()
  *   (d) the sink writes batch N idempotently      – writeResults() (one Kafka transaction)
- *   (e) commit state version N                    – commitState()
- *   (f) append commit-log entry N                 – writeCommitLog()
+ *   (e) commit state version N                    – commitBatch(): (e) and (f) are one
+ *   (f) append commit-log entry N                   atomic Lua step in Redis
  *   (g) purge old entries                         – purgeLogs()
  * Recovery (populateStartOffsets) compares the latest offset-log and commit-log entries: a
  * batch in the offset log but not in the commit log is re-run with the same offsets, and the
@@ -22,14 +22,17 @@ import type { Row } from '../api/types.js';
 import type { StreamingQueryProgress } from '../api/streaming-query-progress.js';
 import { CommitLog } from '../checkpoint/commit-log.js';
 import { OffsetLog, type OffsetLogEntry, type SourceOffsets } from '../checkpoint/offset-log.js';
+import { crashPointFromEnv } from '../config/config.js';
 import { CheckpointError } from '../errors/checkpoint-error.js';
 import type { Clock } from '../execution/clock.js';
 import type { Logger } from '../internal/logger.js';
-import type { KafkaAdmin, KafkaConsumer, KafkaPort, KafkaProducer } from '../kafka/kafka-port.js';
+import type { KafkaAdmin, KafkaConsumer, KafkaPort, KafkaProducer, TopicPartitionOffset } from '../kafka/kafka-port.js';
 import { QueryExecution } from '../execution/query-execution.js';
 import type { StateMetrics } from '../operators/operator.js';
 import { streamingSources } from '../plan/logical-plan.js';
-import { InMemoryStateStore } from '../state/in-memory-state-store.js';
+import { BatchCommitter } from '../state/batch-committer.js';
+import { checkpointKeys } from '../state/keys.js';
+import { RedisStateStore } from '../state/redis-state-store.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import { queryTopics, type QueryTopics } from './query-topics.js';
 import { HEADER_FILE } from './file-drop-ingest.js';
@@ -80,6 +83,13 @@ function socketPartitions(options: Readonly<Record<string, string>>): number {
   return Number.isInteger(n) && n > 0 ? n : 1;
 }
 
+const crashPoint = crashPointFromEnv();
+
+/** Crash tests: dies here, as a kill -9 would, when SLUICE_TEST_CRASH_AT names this point. */
+function maybeCrash(step: string, batchId: number): void {
+  if (crashPoint !== null && crashPoint.step === step && crashPoint.batchId === batchId) process.kill(process.pid, 'SIGKILL');
+}
+
 export class MicroBatchExecutor {
   private readonly topics: QueryTopics;
   private readonly offsetLog: OffsetLog;
@@ -89,6 +99,8 @@ export class MicroBatchExecutor {
   private readonly stopSignal = new AbortController();
   private readonly log: Logger;
   private readonly execution: QueryExecution;
+  private readonly committer: BatchCommitter;
+  private readonly stateStores: RedisStateStore[] = [];
   private admin: KafkaAdmin | null = null;
   private consumer: KafkaConsumer | null = null;
   private producer: KafkaProducer | null = null;
@@ -111,7 +123,13 @@ export class MicroBatchExecutor {
     this.commitLog = new CommitLog(options.redis, options.plan.checkpointLocation);
     this.sourceTopics = streamingSources(options.plan.root).map((s) => this.topics.source(s.index));
     this.log = options.log.child({ role: 'processor', queryId: options.queryId });
-    this.execution = new QueryExecution(options.plan, () => new InMemoryStateStore());
+    const keys = checkpointKeys(options.plan.checkpointLocation);
+    this.committer = new BatchCommitter(options.redis, options.plan.checkpointLocation);
+    this.execution = new QueryExecution(options.plan, (operatorId) => {
+      const store = new RedisStateStore(options.redis, keys.state(operatorId, 0));
+      this.stateStores.push(store);
+      return store;
+    });
   }
 
   /** Rows held in state, over all stateful operators. */
@@ -135,16 +153,17 @@ export class MicroBatchExecutor {
     for (const topic of this.sourceTopics) await this.admin.ensureTopic(topic, 1);
     await this.admin.ensureTopic(this.topics.results, 1);
     await this.populateStartOffsets();
-    await this.positionConsumerGroup();
+    await this.loadState();
+    const positions = await this.startPositions();
 
     this.producer = await kafka.producer({ transactionalId: this.topics.processorTransactionalId });
-    this.consumer = await kafka.consumer({ groupId: this.topics.processorGroup });
+    this.consumer = await kafka.consumer({ groupId: this.topics.processorGroup(this.options.runId) });
     this.sourceTopics.forEach((_, i) => this.buffers.push(new SourceBuffer(this.committed[i] ?? {})));
     await this.consumer.start(this.sourceTopics, async (batch) => {
       this.log.debug('fetched source records', { topic: batch.topic, partition: batch.partition, records: batch.records.length });
       const index = this.sourceTopics.indexOf(batch.topic);
       await this.buffers[index]?.add(batch);
-    });
+    }, positions);
     this.loop = this.runActivatedStream();
   }
 
@@ -160,6 +179,7 @@ export class MicroBatchExecutor {
       await this.loop;
     } finally {
       await this.consumer?.close();
+      await this.admin?.deleteGroups([this.topics.processorGroup(this.options.runId)]).catch(() => undefined);
       await this.producer?.close();
       await this.admin?.close();
       this.consumer = null;
@@ -226,6 +246,12 @@ export class MicroBatchExecutor {
     return true;
   }
 
+  /** Loads every stateful operator's committed state from Redis (state of the last commit). */
+  private async loadState(): Promise<void> {
+    for (const id of this.execution.operator.statefulIds) this.execution.store(id);
+    for (const store of this.stateStores) await store.load();
+  }
+
   /** Recovery: where the last run stopped, and which batch (if any) must be re-run. */
   private async populateStartOffsets(): Promise<void> {
     const latestOffsets = await this.offsetLog.getLatest();
@@ -257,19 +283,16 @@ export class MicroBatchExecutor {
     this.log.info('re-running the uncommitted batch from the checkpoint', { batchId: n });
   }
 
-  /** Points the processor's consumer group at the end of the last committed batch. */
-  private async positionConsumerGroup(): Promise<void> {
+  /** Where the consumer starts: the end of the last committed batch, per source partition. */
+  private async startPositions(): Promise<TopicPartitionOffset[]> {
     const admin = this.admin;
-    if (admin === null) return;
+    if (admin === null) return [];
+    const out: TopicPartitionOffset[] = [];
     for (const [i, topic] of this.sourceTopics.entries()) {
-      const partitions = await admin.endOffsets(topic);
       const committed = this.committed[i] ?? {};
-      await admin.setGroupOffsets(
-        this.topics.processorGroup,
-        topic,
-        partitions.map((p) => ({ partition: p.partition, offset: committed[String(p.partition)] ?? 0 })),
-      );
+      for (const p of await admin.endOffsets(topic)) out.push({ topic, partition: p.partition, offset: committed[String(p.partition)] ?? 0 });
     }
+    return out;
   }
 
   private async snapshotLatestOffsets(): Promise<SourceOffsets[]> {
@@ -308,6 +331,7 @@ export class MicroBatchExecutor {
     const entry: OffsetLogEntry = { batchWatermarkMs: this.execution.watermarkMs, batchTimestampMs: triggerStart, offsets: latest };
     const planned: PlannedBatch = { batchId: this.nextBatchId, start: this.committed, entry };
     await this.writeOffsetLog(planned);
+    maybeCrash('offset-log', planned.batchId);
     this.log.debug('batch planned', { batchId: planned.batchId, start: planned.start, end: latest });
     this.pending = planned;
     return planned;
@@ -347,6 +371,7 @@ export class MicroBatchExecutor {
     try {
       rows = this.runPlanOnBatch(batch, inputs);
       await this.writeResults(batch.batchId, rows);
+      maybeCrash('results', batch.batchId);
     } catch (err) {
       this.execution.abortState();
       throw err;
@@ -354,8 +379,8 @@ export class MicroBatchExecutor {
     durations['addBatch'] = clock.now() - t;
 
     t = clock.now();
-    await this.commitState();
-    await this.writeCommitLog(batch.batchId);
+    await this.commitBatch(batch.batchId);
+    maybeCrash('commit', batch.batchId);
     durations['commitOffsets'] = clock.now() - t;
     this.committed = [...batch.entry.offsets];
     this.pending = null;
@@ -393,9 +418,16 @@ export class MicroBatchExecutor {
     return rows;
   }
 
-  /** (e) */
-  private async commitState(): Promise<void> {
-    await this.execution.commitState();
+  /** (e) + (f): the state changes and the commit-log entry, in one atomic Redis step. */
+  private async commitBatch(batchId: number): Promise<void> {
+    const entry = this.commitLog.encode({ nextBatchWatermarkMs: this.execution.watermarkMs });
+    const committed = await this.committer.commit(batchId, entry, this.stateStores);
+    if (!committed) {
+      throw new CheckpointError(
+        `batch ${batchId} is already in the commit log of ${this.options.plan.checkpointLocation}: another run of this query is active`,
+        { batchId },
+      );
+    }
   }
 
   /** (d) Batch N's rows and its end marker, in one transaction on the results topic. */
@@ -413,11 +445,6 @@ export class MicroBatchExecutor {
       await txn.abort().catch(() => undefined);
       throw err;
     }
-  }
-
-  /** (f) */
-  private async writeCommitLog(batchId: number): Promise<void> {
-    await this.commitLog.add(batchId, { nextBatchWatermarkMs: this.execution.watermarkMs });
   }
 
   /** Group offsets follow the commit log, so lag tools see the processor's real position. */

@@ -146,7 +146,10 @@ export class SinkRole implements RunningRole {
       ? foreachBatchWriter(spec.options['function'] ?? '', sessionTimeZone)
       : consoleWriter(consoleShowOptions(new CaseInsensitiveOptions(spec.options), sessionTimeZone), write);
     const sink = new IdempotentSink(ctx.redis, ctx.plan.checkpointLocation, spec.format, writer);
-    this.reader = new ResultsReader({ queryId: ctx.queryId, kafka: ctx.kafka, sink, log: ctx.log });
+    this.reader = new ResultsReader({
+      queryId: ctx.queryId, runId: ctx.runId, redis: ctx.redis, kafka: ctx.kafka, sink, log: ctx.log,
+      offsetKey: checkpointKeys(ctx.plan.checkpointLocation).sinkOffset(spec.format),
+    });
   }
 
   start(): Promise<void> {

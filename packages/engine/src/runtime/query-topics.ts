@@ -2,8 +2,13 @@
 export interface QueryTopics {
   source(index: number): string;
   readonly results: string;
-  readonly processorGroup: string;
-  readonly sinkGroup: string;
+  /**
+   * Consumer groups are per run (as Spark's Kafka source makes one per query run): positions
+   * come from the checkpoint, never from the group, so a killed run's lingering member never
+   * delays a restart.
+   */
+  processorGroup(runId: string): string;
+  sinkGroup(runId: string): string;
   readonly processorTransactionalId: string;
 }
 
@@ -11,8 +16,8 @@ export function queryTopics(queryId: string): QueryTopics {
   return {
     source: (index) => `sluice.${queryId}.source-${index}`,
     results: `sluice.${queryId}.results`,
-    processorGroup: `sluice.${queryId}.processor`,
-    sinkGroup: `sluice.${queryId}.sink`,
+    processorGroup: (runId) => `sluice.${queryId}.processor.${runId}`,
+    sinkGroup: (runId) => `sluice.${queryId}.sink.${runId}`,
     processorTransactionalId: `sluice.${queryId}.processor`,
   };
 }

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Row, Schema } from '../api/types.js';
 import type { Logger } from '../internal/logger.js';
 import type { KafkaConsumer, KafkaPort } from '../kafka/kafka-port.js';
@@ -7,6 +8,10 @@ import { decodeResult } from './result-records.js';
 
 export interface ResultsReaderOptions {
   readonly queryId: string;
+  readonly runId: string;
+  readonly redis: Redis;
+  /** Redis key holding the results-topic offset to resume from. */
+  readonly offsetKey: string;
   readonly kafka: KafkaPort;
   readonly sink: BatchSink;
   readonly log: Logger;
@@ -22,11 +27,13 @@ export interface ResultsReaderStats {
 
 /**
  * The sink side: reads the results topic (committed transactions only), reassembles each
- * batch from its row records and end marker, hands it to the sink, then commits the offset.
+ * batch from its row records and end marker, hands it to the sink, then records in Redis the
+ * offset to resume from (only at batch boundaries).
  */
 export class ResultsReader {
   readonly stats: ResultsReaderStats = { batches: 0, rows: 0, duplicatesDropped: 0, invalidRecords: 0, lastBatchId: -1 };
   private consumer: KafkaConsumer | null = null;
+  private groupId: string | null = null;
   private readonly assembling = new Map<number, Row[]>();
   private readonly log: Logger;
   private waiters: Array<() => void> = [];
@@ -37,22 +44,26 @@ export class ResultsReader {
 
   async start(): Promise<void> {
     const topics = queryTopics(this.options.queryId);
+    const groupId = topics.sinkGroup(this.options.runId);
+    this.groupId = groupId;
     const admin = await this.options.kafka.admin();
     try {
       await admin.ensureTopic(topics.results, 1);
     } finally {
       await admin.close();
     }
-    this.consumer = await this.options.kafka.consumer({ groupId: topics.sinkGroup });
+    const resume = Number((await this.options.redis.get(this.options.offsetKey)) ?? 0);
+    this.consumer = await this.options.kafka.consumer({ groupId });
     await this.consumer.start([topics.results], async (batch) => {
       this.log.debug('fetched results records', { partition: batch.partition, records: batch.records.length });
       for (const record of batch.records) {
+        if (record.offset < resume) continue;
         // Commit only at batch boundaries: a restart must re-read a half-assembled batch.
         if (await this.accept(record.headers, record.value)) {
-          await this.consumer?.commit(batch.topic, [{ partition: batch.partition, offset: record.offset + 1 }]);
+          await this.options.redis.set(this.options.offsetKey, String(record.offset + 1));
         }
       }
-    });
+    }, [{ topic: topics.results, partition: 0, offset: resume }]);
   }
 
   /** Takes one results record; true when it closed a batch (a safe point to commit). */
@@ -111,5 +122,10 @@ export class ResultsReader {
   async stop(): Promise<void> {
     await this.consumer?.close();
     this.consumer = null;
+    if (this.groupId !== null) {
+      const admin = await this.options.kafka.admin();
+      await admin.deleteGroups([this.groupId]).catch(() => undefined);
+      await admin.close();
+    }
   }
 }

@@ -16,10 +16,16 @@ export interface CheckpointKeys {
   readonly offsets: string;
   /** Hash batchId → commit-log entry (Spark's `commits/`). */
   readonly commits: string;
+  /** String: the last batch id whose state is stored. */
+  readonly stateVersion: string;
+  /** Hash: one stateful operator's state for one partition (Spark's `state/<op>/<partition>`). */
+  state(operatorId: string, partition: number): string;
   /** Pattern matching every key of the checkpoint, for removal of temporary ones. */
   readonly all: string;
   /** String: last batch id a sink wrote, for idempotent re-delivery. */
   sinkLastBatch(sinkId: string): string;
+  /** String: the results-topic offset a sink resumes from (after the last batch it handled). */
+  sinkOffset(sinkId: string): string;
   /** Set: the files a file source has taken (Spark's `sources/<i>/`). */
   sourceFiles(sourceIndex: number): string;
 }
@@ -31,7 +37,10 @@ export function checkpointKeys(location: string): CheckpointKeys {
     offsets: `${p}:offsets`,
     commits: `${p}:commits`,
     all: `${p}:*`,
+    stateVersion: `${p}:state:version`,
+    state: (operatorId, partition) => `${p}:state:${operatorId}:${partition}`,
     sinkLastBatch: (sinkId) => `${p}:sinks:${sinkId}:last-batch`,
+    sinkOffset: (sinkId) => `${p}:sinks:${sinkId}:offset`,
     sourceFiles: (sourceIndex) => `${p}:sources:${sourceIndex}:files`,
   };
 }
