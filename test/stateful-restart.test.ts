@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { cliPath, consoleTable, exampleIn } from './support/programs.js';
 import { NetcatServer, establishedConnectionsTo, startProcess, stopProcess, type Proc } from './support/processes.js';
 import { waitFor } from './support/wait-for.js';
