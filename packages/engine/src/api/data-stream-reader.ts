@@ -5,11 +5,12 @@ import type { StreamingSourceNode } from '../plan/logical-plan.js';
 import { DataFrame } from './data-frame.js';
 import { CaseInsensitiveOptions, type OptionValue } from './options.js';
 import type { SparkSession } from './spark-session.js';
+import { KAFKA_SOURCE_SCHEMA } from '../sources/kafka-records.js';
 import { parseSchemaDdl } from './ddl-parser.js';
 import type { StructType } from './struct-type.js';
 import type { Schema } from './types.js';
 
-const SUPPORTED_FORMATS = ['socket', 'json', 'csv', 'text'] as const;
+const SUPPORTED_FORMATS = ['socket', 'json', 'csv', 'text', 'kafka'] as const;
 const FILE_FORMATS = new Set(['json', 'csv', 'text']);
 
 /** `spark.readStream`: describes a streaming source, as PySpark's DataStreamReader. */
@@ -60,6 +61,7 @@ export class DataStreamReader {
       throw new OptionError(`unsupported streaming source format '${this.sourceFormat}'; supported: ${SUPPORTED_FORMATS.join(', ')}`);
     }
     if (FILE_FORMATS.has(format)) return this.loadFiles(format, path ?? this.opts.get('path'));
+    if (format === 'kafka') return this.loadKafka();
     const host = this.opts.get('host');
     if (this.userSchema !== null) {
       throw new AnalysisException('The socket source does not support a user-specified schema.');
@@ -73,6 +75,19 @@ export class DataStreamReader {
       ? [{ name: 'value', type: 'string', nullable: true }, { name: 'timestamp', type: 'timestamp', nullable: true }]
       : [{ name: 'value', type: 'string', nullable: true }];
     const node: StreamingSourceNode = { node: 'StreamingSource', index: 0, format, options: this.opts.toRecord(), schema };
+    return new DataFrame(this.session, node);
+  }
+
+  /** Spark's Kafka source: key, value (binary), topic, partition, offset, timestamp, timestampType. */
+  private loadKafka(): DataFrame {
+    if (this.userSchema !== null) throw new AnalysisException('Kafka source has a fixed schema and cannot be set with a custom one');
+    const subscribe = this.opts.get('subscribe');
+    if (subscribe === undefined || subscribe.trim() === '') {
+      throw new OptionError("One of the following options must be specified for Kafka source: subscribe, subscribePattern, assign. (Sluice supports subscribe.)");
+    }
+    if (this.opts.get('kafka.bootstrap.servers') === undefined) throw new OptionError("Option 'kafka.bootstrap.servers' must be specified for configuring Kafka consumer");
+    this.opts.getInt('maxOffsetsPerTrigger', 1, 1);
+    const node: StreamingSourceNode = { node: 'StreamingSource', index: 0, format: 'kafka', options: this.opts.toRecord(), schema: KAFKA_SOURCE_SCHEMA };
     return new DataFrame(this.session, node);
   }
 

@@ -5,12 +5,13 @@ import { numberSources } from '../plan/logical-plan.js';
 import { validatePlan } from '../plan/plan-validator.js';
 import { OUTPUT_MODES, type OutputMode, type QueryPlan, type SinkFormat } from '../plan/query-plan.js';
 import { registerForeachBatch, type ForeachBatchFunction } from '../sinks/foreach-batch-sink.js';
+import { checkKafkaSinkSchema } from '../sinks/kafka-sink.js';
 import type { DataFrame } from './data-frame.js';
 import { CaseInsensitiveOptions, type OptionValue } from './options.js';
 import type { StreamingQuery } from './streaming-query.js';
 import { DEFAULT_TRIGGER, toTriggerSpec, type TriggerOptions, type TriggerSpec } from './trigger.js';
 
-const SUPPORTED_SINKS = ['console', 'foreachBatch'] as const;
+const SUPPORTED_SINKS = ['console', 'foreachBatch', 'kafka'] as const;
 
 /** `df.writeStream`: where and how results go, as PySpark's DataStreamWriter. */
 export class DataStreamWriter {
@@ -74,6 +75,14 @@ export class DataStreamWriter {
     }
     const session = this.df.sparkSession;
     const location = this.opts.get('checkpointLocation') ?? session.conf.get('spark.sql.streaming.checkpointLocation');
+    if (this.sinkFormat === 'kafka') {
+      if (location === undefined) {
+        throw new AnalysisException(
+          'checkpointLocation must be specified either through option("checkpointLocation", ...) or SparkSession.conf.set("spark.sql.streaming.checkpointLocation", ...)',
+        );
+      }
+      checkKafkaSinkSchema(this.df.schema, this.opts.get('topic'));
+    }
     const sinkOptions = new CaseInsensitiveOptions(this.opts.toRecord());
     // Validate console options now, so a bad value fails at start().
     sinkOptions.getInt('numRows', 20, 0);

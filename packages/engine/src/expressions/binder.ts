@@ -284,6 +284,8 @@ function named(b: Omit<Bound, 'name'>): Bound {
 export function bindExpr(expr: Expr, scope: Scope): Bound {
   switch (expr.kind) {
     case 'column': {
+      const nested = expr.qualifier === undefined ? null : structFieldRef(expr.qualifier, expr.name, scope);
+      if (nested !== null) return nested;
       const i = resolveColumn(expr.name, expr.qualifier, scope);
       const f = scope.fields[i] as ScopeField;
       return {
@@ -328,7 +330,10 @@ export function bindExpr(expr: Expr, scope: Scope): Bound {
         );
       }
       const cast = castTo(child, expr.type, scope);
-      return named({ ...cast, sql: `CAST(${child.sql} AS ${typeSql(expr.type)})` });
+      const sql = `CAST(${child.sql} AS ${typeSql(expr.type)})`;
+      // Spark's ResolveAliases: a cast of a column keeps the column's name.
+      const { ordinal: _ordinal, eventTime: _eventTime, ...value } = cast;
+      return { ...value, sql, name: child.ordinal !== undefined ? child.name : sql };
     }
     case 'case': return bindCase(expr, scope);
     case 'like': {
@@ -380,6 +385,19 @@ export function bindExpr(expr: Expr, scope: Scope): Bound {
     case 'extract': return bindExtract(bindExpr(expr.child, scope), expr.field, scope);
     case 'call': return bindCall(expr, scope);
   }
+}
+
+/**
+ * `col("window.start")` where no table is called `window` but a struct column is: the field,
+ * named by the field (Spark resolves a dotted name to a nested field when no qualifier fits).
+ */
+function structFieldRef(qualifier: string, field: string, scope: Scope): Bound | null {
+  if (scope.fields.some((f) => f.qualifier?.toLowerCase() === qualifier.toLowerCase())) return null;
+  const i = scope.fields.findIndex((f) => f.name.toLowerCase() === qualifier.toLowerCase());
+  const base = scope.fields[i];
+  if (base === undefined || typeof base.type === 'string' || base.type.kind !== 'struct') return null;
+  const child: Bound = { type: base.type, nullable: base.nullable, sql: base.name, name: base.name, ordinal: i, eval: (row) => row[i] ?? null };
+  return bindExtract(child, { kind: 'literal', value: field, type: 'string' }, scope);
 }
 
 function bindUnary(op: 'not' | 'negate' | 'isnull' | 'isnotnull', child: Bound, scope: Scope): Bound {

@@ -4,12 +4,13 @@ import type { LogicalPlan } from './logical-plan.js';
 export const OUTPUT_MODES = ['append', 'update', 'complete'] as const;
 export type OutputMode = (typeof OUTPUT_MODES)[number];
 
-export const SINK_FORMATS = ['console', 'foreachBatch'] as const;
+export const SINK_FORMATS = ['console', 'foreachBatch', 'kafka'] as const;
 export type SinkFormat = (typeof SINK_FORMATS)[number];
 
 /**
- * Where results go: the console (Spark's format), or the program's own function
- * (`foreachBatch`, options.function names it in the program's process).
+ * Where results go: the console (Spark's format), the program's own function
+ * (`foreachBatch`, options.function names it in the program's process), or a Kafka topic
+ * (written by the processor, transactionally).
  */
 export interface SinkSpec {
   readonly format: SinkFormat;

@@ -151,7 +151,7 @@ export class LocalStreamingQuery implements StreamingQuery {
     await this.ingest?.stop();
     await this.processor?.stop();
     const lastBatch = this.processor?.executor.lastCommittedBatchId ?? -1;
-    if (this.sink !== null && lastBatch >= 0 && this.failure === null) {
+    if (this.sink?.reader != null && lastBatch >= 0 && this.failure === null) {
       const drained = await this.sink.reader.waitForBatch(lastBatch, SINK_DRAIN_TIMEOUT_MS, (ms) => this.clock.sleep(ms));
       if (!drained) this.log.warn('sink did not catch up before stop', { lastBatch });
     }
@@ -175,7 +175,8 @@ export class LocalStreamingQuery implements StreamingQuery {
     if (this.kafka === null) return;
     const admin = await this.kafka.admin();
     try {
-      await admin.deleteTopics([...streamingSources(this.plan.root).map((s) => topics.source(s.index)), topics.results]);
+      const own = streamingSources(this.plan.root).filter((s) => s.format !== 'kafka').map((s) => topics.source(s.index));
+      await admin.deleteTopics([...own, topics.results]);
     } catch (err) {
       this.log.warn('cannot remove the temporary topics', { err });
     } finally {

@@ -35,6 +35,11 @@ import { checkpointKeys } from '../state/keys.js';
 import { RedisStateStore } from '../state/redis-state-store.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import { queryTopics, type QueryTopics } from './query-topics.js';
+import { SourceError } from '../errors/source-error.js';
+import type { OutgoingRecord } from '../kafka/kafka-port.js';
+import type { StreamingSourceNode } from '../plan/logical-plan.js';
+import { kafkaSinkRecords, lastCommittedSinkBatch } from '../sinks/kafka-sink.js';
+import { kafkaRecordRow } from '../sources/kafka-records.js';
 import { HEADER_FILE } from './file-drop-ingest.js';
 import { encodeBatch } from './result-records.js';
 import { SourceBuffer } from './source-buffer.js';
@@ -77,6 +82,31 @@ export function dealRoundRobin<T>(rows: readonly T[], partitions: number): T[] {
   return out;
 }
 
+/** The topic of a Kafka source (`subscribe`; one topic per source). */
+function kafkaTopicOf(options: Readonly<Record<string, string>>): string {
+  const topics = (Object.entries(options).find(([k]) => k.toLowerCase() === 'subscribe')?.[1] ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+  if (topics.length !== 1) {
+    throw new SourceError(`the kafka source reads one topic per source: option("subscribe", "<topic>") (got '${topics.join(',')}'); union several sources for several topics`);
+  }
+  return topics[0] ?? '';
+}
+
+/** Spark's maxOffsetsPerTrigger: at most `max` new offsets per batch, shared over partitions. */
+function capByOffsets(from: SourceOffsets, available: SourceOffsets, max: number): SourceOffsets {
+  const parts = Object.keys(available).sort((a, b) => Number(a) - Number(b));
+  const pending = parts.map((p) => Math.max(0, (available[p] ?? 0) - (from[p] ?? 0)));
+  const total = pending.reduce((a, b) => a + b, 0);
+  if (total <= max) return available;
+  const out: Record<string, number> = {};
+  let left = max;
+  parts.forEach((p, i) => {
+    const share = i === parts.length - 1 ? left : Math.min(pending[i] ?? 0, Math.floor(((pending[i] ?? 0) * max) / total));
+    out[p] = (from[p] ?? 0) + share;
+    left -= share;
+  });
+  return out;
+}
+
 function socketPartitions(options: Readonly<Record<string, string>>): number {
   const raw = Object.entries(options).find(([k]) => k.toLowerCase() === 'numpartitions')?.[1];
   const n = raw === undefined ? availableParallelism() : Number(raw);
@@ -95,6 +125,9 @@ export class MicroBatchExecutor {
   private readonly offsetLog: OffsetLog;
   private readonly commitLog: CommitLog;
   private readonly sourceTopics: string[];
+  private readonly sources: StreamingSourceNode[];
+  /** Kafka sink: the last batch id whose output transaction committed (-1 for none). */
+  private lastSinkBatch = -1;
   private readonly buffers: SourceBuffer[] = [];
   private readonly stopSignal = new AbortController();
   private readonly log: Logger;
@@ -121,7 +154,8 @@ export class MicroBatchExecutor {
     this.topics = queryTopics(options.queryId);
     this.offsetLog = new OffsetLog(options.redis, options.plan.checkpointLocation);
     this.commitLog = new CommitLog(options.redis, options.plan.checkpointLocation);
-    this.sourceTopics = streamingSources(options.plan.root).map((s) => this.topics.source(s.index));
+    this.sources = streamingSources(options.plan.root);
+    this.sourceTopics = this.sources.map((s) => (s.format === 'kafka' ? kafkaTopicOf(s.options) : this.topics.source(s.index)));
     this.log = options.log.child({ role: 'processor', queryId: options.queryId });
     const keys = checkpointKeys(options.plan.checkpointLocation);
     this.committer = new BatchCommitter(options.redis, options.plan.checkpointLocation);
@@ -151,9 +185,16 @@ export class MicroBatchExecutor {
     const { kafka } = this.options;
     this.admin = await kafka.admin();
     for (const topic of this.sourceTopics) await this.admin.ensureTopic(topic, 1);
+    if (this.options.plan.sink.format === 'kafka' && this.options.plan.sink.options['topic'] !== undefined) {
+      await this.admin.ensureTopic(this.options.plan.sink.options['topic'], 1);
+    }
     await this.admin.ensureTopic(this.topics.results, 1);
     await this.populateStartOffsets();
+    await this.applyStartingOffsets();
     await this.loadState();
+    if (this.options.plan.sink.format === 'kafka') {
+      this.lastSinkBatch = await lastCommittedSinkBatch(kafka, this.topics.sinkCommits, `${this.topics.processorGroup(this.options.runId)}.marker`, this.options.clock);
+    }
     const positions = await this.startPositions();
 
     this.producer = await kafka.producer({ transactionalId: this.topics.processorTransactionalId });
@@ -246,6 +287,19 @@ export class MicroBatchExecutor {
     return true;
   }
 
+  /** Kafka sources of a new query start at `startingOffsets`: latest (Spark's default) or earliest. */
+  private async applyStartingOffsets(): Promise<void> {
+    const admin = this.admin;
+    if (admin === null) return;
+    for (const [i, source] of this.sources.entries()) {
+      if (source.format !== 'kafka' || Object.keys(this.committed[i] ?? {}).length > 0) continue;
+      const starting = Object.entries(source.options).find(([k]) => k.toLowerCase() === 'startingoffsets')?.[1] ?? 'latest';
+      if (starting.trim().toLowerCase() !== 'latest') continue;
+      const ends = await admin.endOffsets(this.sourceTopics[i] ?? '');
+      this.committed[i] = Object.fromEntries(ends.map((e) => [String(e.partition), e.offset]));
+    }
+  }
+
   /** Loads every stateful operator's committed state from Redis (state of the last commit). */
   private async loadState(): Promise<void> {
     for (const id of this.execution.operator.statefulIds) this.execution.store(id);
@@ -311,9 +365,11 @@ export class MicroBatchExecutor {
     const sources = streamingSources(this.options.plan.root);
     return this.buffers.map((buffer, i) => {
       const maxFiles = Object.entries(sources[i]?.options ?? {}).find(([k]) => k.toLowerCase() === 'maxfilespertrigger')?.[1];
-      const available = maxFiles === undefined
+      const maxOffsets = Object.entries(sources[i]?.options ?? {}).find(([k]) => k.toLowerCase() === 'maxoffsetspertrigger')?.[1];
+      let available = maxFiles === undefined
         ? buffer.available()
         : buffer.capByFiles(this.committed[i] ?? {}, buffer.available(), Number(maxFiles), HEADER_FILE);
+      if (maxOffsets !== undefined) available = capByOffsets(this.committed[i] ?? {}, available, Number(maxOffsets));
       const bound = snapshot?.[i];
       if (bound === undefined) return available;
       const out: Record<string, number> = {};
@@ -397,6 +453,10 @@ export class MicroBatchExecutor {
       const records = this.buffers[i]?.take(batch.start[i] ?? {}, batch.entry.offsets[i] ?? {}) ?? [];
       const rows: Row[] = [];
       for (const record of records) {
+        if (source.format === 'kafka') {
+          rows.push(kafkaRecordRow(record));
+          continue;
+        }
         const decoded = decodeSourceRow(source.schema, record.value);
         if (decoded.ok) rows.push(decoded.row);
         else {
@@ -436,11 +496,25 @@ export class MicroBatchExecutor {
     if (producer === null) return;
     const { plan, queryId } = this.options;
     const schema = this.execution.operator.output.map((f) => ({ name: f.name, type: f.type, nullable: f.nullable }));
-    const records = encodeBatch(queryId, batchId, plan.outputMode, schema, rows);
+    if (plan.sink.format === 'kafka' && batchId <= this.lastSinkBatch) {
+      this.log.info('batch output already committed to Kafka; not written again', { batchId });
+      return;
+    }
     const txn = await producer.transaction();
     try {
-      await txn.send(this.topics.results, records);
+      if (plan.sink.format === 'kafka') {
+        // The user's topic and the batch marker in one transaction: exactly once, by batch id.
+        const byTopic = new Map<string, OutgoingRecord[]>();
+        for (const { topic, record } of kafkaSinkRecords(schema, rows, plan.sink.options['topic'])) {
+          byTopic.set(topic, [...(byTopic.get(topic) ?? []), record]);
+        }
+        for (const [topic, records] of byTopic) await txn.send(topic, records);
+        await txn.send(this.topics.sinkCommits, [{ key: queryId, value: String(batchId) }]);
+      } else {
+        await txn.send(this.topics.results, encodeBatch(queryId, batchId, plan.outputMode, schema, rows));
+      }
       await txn.commit();
+      if (plan.sink.format === 'kafka') this.lastSinkBatch = batchId;
     } catch (err) {
       await txn.abort().catch(() => undefined);
       throw err;

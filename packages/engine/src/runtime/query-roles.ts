@@ -138,10 +138,15 @@ export class ProcessorRole implements RunningRole {
 }
 
 export class SinkRole implements RunningRole {
-  readonly reader: ResultsReader;
+  /** Null for a Kafka sink: the processor writes the topic itself, in its transaction. */
+  readonly reader: ResultsReader | null;
 
   constructor(ctx: RoleContext, write: (text: string) => Promise<void> = writeStdout) {
     const { sink: spec, sessionTimeZone } = ctx.plan;
+    if (spec.format === 'kafka') {
+      this.reader = null;
+      return;
+    }
     const writer: BatchWriter = spec.format === 'foreachBatch'
       ? foreachBatchWriter(spec.options['function'] ?? '', sessionTimeZone)
       : consoleWriter(consoleShowOptions(new CaseInsensitiveOptions(spec.options), sessionTimeZone), write);
@@ -152,11 +157,11 @@ export class SinkRole implements RunningRole {
     });
   }
 
-  start(): Promise<void> {
-    return this.reader.start();
+  async start(): Promise<void> {
+    await this.reader?.start();
   }
 
-  stop(): Promise<void> {
-    return this.reader.stop();
+  async stop(): Promise<void> {
+    await this.reader?.stop();
   }
 }

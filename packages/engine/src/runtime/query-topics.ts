@@ -10,6 +10,8 @@ export interface QueryTopics {
   processorGroup(runId: string): string;
   sinkGroup(runId: string): string;
   readonly processorTransactionalId: string;
+  /** Kafka sink: one record per committed batch, written in the batch's transaction. */
+  readonly sinkCommits: string;
 }
 
 export function queryTopics(queryId: string): QueryTopics {
@@ -19,5 +21,6 @@ export function queryTopics(queryId: string): QueryTopics {
     processorGroup: (runId) => `sluice.${queryId}.processor.${runId}`,
     sinkGroup: (runId) => `sluice.${queryId}.sink.${runId}`,
     processorTransactionalId: `sluice.${queryId}.processor`,
+    sinkCommits: `sluice.${queryId}.sink-commits`,
   };
 }

@@ -1,0 +1,72 @@
+import type { DataType, Row, Schema, Value } from '../api/types.js';
+import { AnalysisException } from '../errors/analysis-exception.js';
+import { SinkError } from '../errors/sink-error.js';
+import type { Clock } from '../execution/clock.js';
+import type { KafkaPort, OutgoingRecord } from '../kafka/kafka-port.js';
+
+/**
+ * Spark's Kafka sink: each row becomes a record of its `value` (string or binary), optional
+ * `key`, and topic (the `topic` option, else a `topic` column).
+ */
+export function checkKafkaSinkSchema(schema: Schema, topicOption: string | undefined): void {
+  const has = (name: string): boolean => schema.some((f) => f.name.toLowerCase() === name);
+  if (!has('value')) throw new AnalysisException("Required attribute 'value' not found");
+  if (topicOption === undefined && !has('topic')) {
+    throw new AnalysisException("topic option required when no 'topic' attribute is present. Use the topic option for setting a topic.");
+  }
+}
+
+function bytes(v: Value, type: DataType): string | Buffer | null {
+  if (v === null) return null;
+  return type === 'binary' ? Buffer.from(String(v), 'hex') : String(v);
+}
+
+export function kafkaSinkRecords(schema: Schema, rows: readonly Row[], topicOption: string | undefined): Array<{ topic: string; record: OutgoingRecord }> {
+  const at = (name: string): number => schema.findIndex((f) => f.name.toLowerCase() === name);
+  const vi = at('value');
+  const ki = at('key');
+  const ti = at('topic');
+  return rows.map((row) => {
+    const topic = topicOption ?? String(row[ti] ?? '');
+    if (topic === '') throw new SinkError('a row has no topic: set the topic option or a non-null topic column');
+    const value = bytes(row[vi] ?? null, schema[vi]?.type ?? 'string');
+    const key = ki < 0 ? null : bytes(row[ki] ?? null, schema[ki]?.type ?? 'string');
+    return { topic, record: { key: key === null ? null : key.toString(), value: value ?? '' } };
+  });
+}
+
+/**
+ * The last batch id a query's Kafka sink committed: read from the marker topic, whose records
+ * are written in the same transaction as each batch's output. read_committed, so a batch whose
+ * transaction aborted does not count.
+ */
+export async function lastCommittedSinkBatch(kafka: KafkaPort, markerTopic: string, groupId: string, clock: Clock): Promise<number> {
+  const admin = await kafka.admin();
+  let end = 0;
+  try {
+    await admin.ensureTopic(markerTopic, 1);
+    end = (await admin.endOffsets(markerTopic)).find((p) => p.partition === 0)?.offset ?? 0;
+  } finally {
+    await admin.close();
+  }
+  if (end === 0) return -1;
+  const consumer = await kafka.consumer({ groupId });
+  let last = -1;
+  let seenUpTo = -1;
+  await consumer.start([markerTopic], async (batch) => {
+    for (const r of batch.records) {
+      last = Math.max(last, Number(r.value?.toString() ?? -1));
+      seenUpTo = r.offset;
+    }
+    seenUpTo = Math.max(seenUpTo, batch.highWatermark - 1);
+  }, [{ topic: markerTopic, partition: 0, offset: Math.max(0, end - 20) }]);
+  const deadline = clock.now() + 10_000;
+  while (seenUpTo < end - 1 && clock.now() < deadline) await clock.sleep(20);
+  await consumer.close();
+  await (async () => {
+    const a = await kafka.admin();
+    await a.deleteGroups([groupId]).catch(() => undefined);
+    await a.close();
+  })();
+  return last;
+}
