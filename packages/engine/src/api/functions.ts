@@ -63,6 +63,10 @@ export const window = (timeColumn: ColumnOrName, windowDuration: string, slideDu
   call('window', c(timeColumn), literalExpr(windowDuration), ...(slideDuration === undefined ? [] : [literalExpr(slideDuration)]),
     ...(startTime === undefined ? [] : [literalExpr(startTime)]));
 
+/** `session_window(timeColumn, "5 minutes")`: sessions closed after a gap of inactivity. */
+export const session_window = (timeColumn: ColumnOrName, gapDuration: string): Column =>
+  call('session_window', c(timeColumn), literalExpr(gapDuration));
+
 export const asc = (x: ColumnOrName): Column => new Column(c(x)).asc();
 export const desc = (x: ColumnOrName): Column => new Column(c(x)).desc();
 

@@ -13,6 +13,8 @@ export interface BoundAggregate {
   readonly nullable: boolean;
   init(): Value;
   update(buffer: Value, row: Row, ctx: EvalContext): Value;
+  /** Combines two buffers (session windows merge their sessions' buffers). */
+  merge(a: Value, b: Value): Value;
   result(buffer: Value): Value;
 }
 
@@ -34,6 +36,7 @@ export function bindAggregate(name: string, args: readonly Bound[], star: boolea
         nullable: false,
         init: () => 0,
         update: (buf, row, ctx) => (star || args.every((a) => a.eval(row, ctx) !== null) ? Number(buf) + 1 : buf),
+        merge: (a, b) => Number(a) + Number(b),
         result: (buf) => buf,
       };
     case 'sum':
@@ -47,6 +50,7 @@ export function bindAggregate(name: string, args: readonly Bound[], star: boolea
           const v = arg.eval(row, ctx);
           return v === null ? buf : (buf === null ? 0 : Number(buf)) + Number(v);
         },
+        merge: (a, b) => (a === null ? b : b === null ? a : Number(a) + Number(b)),
         result: (buf) => buf,
       };
     case 'avg':
@@ -61,6 +65,11 @@ export function bindAggregate(name: string, args: readonly Bound[], star: boolea
           const v = arg.eval(row, ctx);
           const [s, c] = buf as readonly number[];
           return v === null ? buf : [Number(s) + Number(v), Number(c) + 1];
+        },
+        merge: (a, b) => {
+          const [s1, c1] = a as readonly number[];
+          const [s2, c2] = b as readonly number[];
+          return [Number(s1) + Number(s2), Number(c1) + Number(c2)];
         },
         result: (buf) => {
           const [s, c] = buf as readonly number[];
@@ -84,6 +93,13 @@ export function bindAggregate(name: string, args: readonly Bound[], star: boolea
           if (name === 'first') return buf;
           const c = compareValues(v, buf);
           return (name === 'min' ? c < 0 : c > 0) ? v : buf;
+        },
+        merge: (a, b) => {
+          if (a === null) return b;
+          if (b === null || name === 'first') return a;
+          if (name === 'last') return b;
+          const c = compareValues(b, a);
+          return (name === 'min' ? c < 0 : c > 0) ? b : a;
         },
         result: (buf) => buf,
       };

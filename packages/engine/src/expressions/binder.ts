@@ -14,7 +14,7 @@ import { compareValues, valuesEqual } from './compare.js';
 import type { Expr } from './expr.js';
 import { AGGREGATE_NAMES } from './aggregate-functions.js';
 import { checkArity, SCALAR_FUNCTIONS } from './scalar-functions.js';
-import { bindWindow } from './time-window.js';
+import { bindSessionWindow, bindWindow } from './time-window.js';
 
 /** A field of the input, with the qualifier (DataFrame alias) it may be referred to by. */
 export interface ScopeField extends StructField {
@@ -474,6 +474,11 @@ function bindCall(expr: Extract<Expr, { kind: 'call' }>, scope: Scope): Bound {
   if (name === 'window') {
     const args = expr.args.map((a) => bindExpr(a, scope));
     const w = bindWindow(args, scope);
+    return args[0]?.eventTime === undefined ? w : { ...w, eventTime: 'window' };
+  }
+  if (name === 'session_window') {
+    const args = expr.args.map((a) => bindExpr(a, scope));
+    const w = bindSessionWindow(args, scope);
     return args[0]?.eventTime === undefined ? w : { ...w, eventTime: 'window' };
   }
   if (name === 'isnull' || name === 'isnotnull' || name === 'not') {

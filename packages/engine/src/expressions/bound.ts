@@ -29,4 +29,6 @@ export interface Bound {
    * `withWatermark`, or a `window` over one (then its end is what the watermark passes).
    */
   readonly eventTime?: 'timestamp' | 'window';
+  /** Set for `session_window(...)`: sessions of a key merge when they overlap. */
+  readonly session?: { readonly gapUs: number };
 }

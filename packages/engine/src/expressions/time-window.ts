@@ -76,3 +76,30 @@ export function bindWindow(args: readonly Bound[], scope: { readonly timeZone: s
     },
   };
 }
+
+/**
+ * `session_window(timeColumn, gapDuration)`: each event opens the session [t, t + gap);
+ * the aggregation merges overlapping sessions of a key (Spark's MergingSessionsExec).
+ */
+export function bindSessionWindow(args: readonly Bound[], scope: { readonly timeZone: string }): Bound {
+  const [time, gapArg] = args;
+  if (time === undefined || gapArg === undefined) {
+    throw new AnalysisException(`[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The \`session_window\` requires 2 parameters but the actual number is ${args.length}. SQLSTATE: 42605`);
+  }
+  const gapUs = durationMicros(gapArg, 'gap duration');
+  if (gapUs <= 0) throw new AnalysisException('The gap duration of session_window must be positive');
+  const te = time.eval;
+  const from = time.type;
+  return {
+    type: WINDOW_TYPE,
+    nullable: false,
+    sql: 'session_window',
+    name: 'session_window',
+    session: { gapUs },
+    eval: (row, ctx) => {
+      const raw = te(row, ctx);
+      const t = from === 'timestamp' ? raw : castValue(raw, from, 'timestamp', scope.timeZone);
+      return typeof t === 'number' ? [t, t + gapUs] : null;
+    },
+  };
+}

@@ -27,6 +27,8 @@ export class AggregateOperator implements PhysicalOperator {
   private readonly generatorAt: number;
   /** The grouping key holding watermarked event time (or -1), and how to read its time. */
   private readonly eventKey: number;
+  /** The `session_window` key (or -1). */
+  private readonly sessionAt: number;
 
   constructor(private readonly child: PhysicalOperator, grouping: readonly Expr[], aggregates: readonly Expr[], timeZone: string, readonly operatorId: string) {
     const input: Scope = { fields: child.output, timeZone };
@@ -37,6 +39,10 @@ export class AggregateOperator implements PhysicalOperator {
     }
     this.generatorAt = this.groupBound.findIndex((b) => b.generator !== undefined);
     this.eventKey = this.groupBound.findIndex((b) => b.eventTime !== undefined);
+    this.sessionAt = this.groupBound.findIndex((b) => b.session !== undefined);
+    if (this.sessionAt >= 0 && this.generatorAt >= 0) {
+      throw new AnalysisException('Multiple time/session window expressions would result in a cartesian product of rows, therefore they are currently not supported.');
+    }
     const calls = new Map<string, Extract<Expr, { kind: 'call' }>>();
     for (const a of aggregates) collectAggregateCalls(a, calls);
     this.aggs = [...calls.values()].map((call) => {
@@ -61,6 +67,7 @@ export class AggregateOperator implements PhysicalOperator {
 
   execute(inputs: ReadonlyArray<readonly Row[]>, ctx: OperatorContext): Row[] {
     const rows = this.child.execute(inputs, ctx);
+    if (this.sessionAt >= 0) return this.executeSessions(rows, ctx);
     const store = ctx.stores(this.operatorId);
     const changed = new Map<string, Value[]>();
     const g = this.generatorAt;
@@ -103,6 +110,64 @@ export class AggregateOperator implements PhysicalOperator {
         store.delete(key);
         ctx.metrics.evicted += 1;
       }
+    }
+    return out;
+  }
+
+  /**
+   * Session windows: per key (the other grouping values) a sorted list of sessions
+   * [start, end, ...buffers]; an event's session [t, t + gap) merges with every session it
+   * overlaps. Append emits a session once the watermark passes its end; complete emits all.
+   */
+  private executeSessions(rows: readonly Row[], ctx: OperatorContext): Row[] {
+    const store = ctx.stores(this.operatorId);
+    const at = this.sessionAt;
+    const touched = new Set<string>();
+    for (const row of rows) {
+      const session = this.groupBound[at]?.eval(row, ctx);
+      if (!Array.isArray(session)) continue;
+      const [start, end] = session as readonly number[];
+      if (ctx.outputMode !== 'complete' && this.eventKey >= 0 && ctx.lateEventsWatermarkMs > 0 && Number(end) / 1000 <= ctx.lateEventsWatermarkMs) {
+        ctx.metrics.droppedByWatermark += 1;
+        continue;
+      }
+      const others = this.groupBound.map((b, i) => (i === at ? null : b.eval(row, ctx)));
+      const key = JSON.stringify(others);
+      const sessions = ((store.get(key) as Value[][] | undefined) ?? []).map((x) => [...x]);
+      let merged: Value[] = [start ?? 0, end ?? 0, ...this.aggs.map((a) => a.update(a.init(), row, ctx))];
+      const kept: Value[][] = [];
+      for (const s of sessions) {
+        if (Number(s[0]) <= Number(merged[1]) && Number(merged[0]) <= Number(s[1])) {
+          merged = [Math.min(Number(s[0]), Number(merged[0])), Math.max(Number(s[1]), Number(merged[1])),
+            ...this.aggs.map((a, i) => a.merge(s[i + 2] ?? null, merged[i + 2] ?? null))];
+        } else kept.push(s);
+      }
+      kept.push(merged);
+      kept.sort((x, y) => Number(x[0]) - Number(y[0]));
+      store.put(key, kept);
+      touched.add(key);
+    }
+    ctx.metrics.updated += touched.size;
+    const out: Row[] = [];
+    const finish = (key: string, s: readonly Value[]): Row => {
+      const others = JSON.parse(key) as Value[];
+      const groupValues = others.map((v, i) => (i === at ? [s[0] ?? null, s[1] ?? null] : v));
+      const intermediate: Value[] = [...groupValues, ...this.aggs.map((a, i) => a.result(s[i + 2] ?? null))];
+      return [...groupValues, ...this.results.map((r) => r.eval(intermediate, ctx))];
+    };
+    for (const [key, value] of [...store.entries()]) {
+      const sessions = value as Value[][];
+      if (ctx.outputMode === 'complete') {
+        for (const s of sessions) out.push(finish(key, s));
+        continue;
+      }
+      const closed = sessions.filter((s) => ctx.watermarkMs > 0 && Number(s[1]) / 1000 <= ctx.watermarkMs);
+      if (closed.length === 0) continue;
+      for (const s of closed) out.push(finish(key, s));
+      const open = sessions.filter((s) => !closed.includes(s));
+      if (open.length === 0) store.delete(key);
+      else store.put(key, open);
+      ctx.metrics.evicted += closed.length;
     }
     return out;
   }

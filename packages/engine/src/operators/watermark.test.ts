@@ -1,5 +1,5 @@
 import { SparkSession } from '../api/spark-session.js';
-import { window } from '../api/functions.js';
+import { session_window, window } from '../api/functions.js';
 import type { DataFrame } from '../api/data-frame.js';
 import type { Row } from '../api/types.js';
 import { QueryManager } from '../runtime/query-manager.js';
@@ -59,5 +59,30 @@ describe('watermarks (SEMANTICS 7.7 worked timeline: append, 10-minute windows, 
     r.runBatch(rows(at(13, 0)));
     r.runBatch([]);
     expect(r.stateRows).toBe(1);
+  });
+});
+
+describe('session windows (session_window, append with watermark)', () => {
+  const sessions = (mode: string): PlanRunner =>
+    new PlanRunner(events().withWatermark('timestamp', '10 minutes').groupBy(session_window('timestamp', '5 minutes'), 'value').count()
+      .writeStream.outputMode(mode).toPlan());
+
+  it('merges events closer than the gap into one session, emitted once the watermark passes its end', () => {
+    const r = sessions('append');
+    expect(r.schema.map((f) => f.name)).toEqual(['session_window', 'value', 'count']);
+    expect(r.runBatch(rows(at(12, 0), at(12, 3), at(12, 20)))).toEqual([]);
+    // watermark 12:10: the session [12:00, 12:08) is closed; [12:20, 12:25) is not.
+    expect(r.runBatch([])).toEqual([[[at(12, 0), at(12, 8)], 'e', 2]]);
+    expect(r.stateRows).toBe(1);
+  });
+
+  it('merges sessions bridged by a later event', () => {
+    const r = sessions('complete');
+    r.runBatch(rows(at(12, 0), at(12, 8)));
+    expect(r.runBatch(rows(at(12, 4)))).toEqual([[[at(12, 0), at(12, 13)], 'e', 3]]);
+  });
+
+  it('rejects update mode as Spark does', () => {
+    expect(() => sessions('update')).toThrow(/^Update output mode not supported for session window on streaming DataFrames\/DataSets;/);
   });
 });

@@ -83,6 +83,8 @@ export function validatePlan(query: QueryPlan): void {
       root,
     );
   }
+  const sessions = aggregates.some((a) => (a as AggregateNode).grouping.some((g) => anyExpr(g, (x) => x.kind === 'call' && x.name === 'session_window')));
+  if (mode === 'update' && sessions) fail('Update output mode not supported for session window on streaming DataFrames/DataSets', root);
   if (mode === 'complete' && aggregates.length === 0) {
     fail('Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets', root);
   }
@@ -145,7 +147,7 @@ function hasEventTimeKey(agg: AggregateNode, timeZone: string): boolean {
   const marked = (e: Expr): boolean => {
     if (e.kind === 'column') return fields.some((f) => f.name.toLowerCase() === e.name.toLowerCase() && f.eventTimeDelayMs !== undefined);
     if (e.kind === 'alias') return marked(e.child);
-    if (e.kind === 'call' && e.name === 'window') return e.args[0] !== undefined && marked(e.args[0]);
+    if (e.kind === 'call' && (e.name === 'window' || e.name === 'session_window')) return e.args[0] !== undefined && marked(e.args[0]);
     return false;
   };
   return agg.grouping.some(marked);
