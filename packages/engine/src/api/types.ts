@@ -4,7 +4,7 @@
  */
 export const ATOMIC_TYPES = [
   'string', 'boolean', 'tinyint', 'smallint', 'int', 'bigint', 'float', 'double',
-  'timestamp', 'date', 'binary', 'void',
+  'timestamp', 'date', 'binary', 'void', 'interval',
 ] as const;
 export type AtomicType = (typeof ATOMIC_TYPES)[number];
 
@@ -68,7 +68,7 @@ export function typeName(type: DataType): string {
 
 /** Spark's `sql` form of a type, as error messages quote it: `"INT"`, `"ARRAY<STRING>"`. */
 export function typeSql(type: DataType): string {
-  if (typeof type === 'string') return type === 'void' ? 'VOID' : type.toUpperCase();
+  if (typeof type === 'string') return type === 'void' ? 'VOID' : type === 'interval' ? 'INTERVAL DAY TO SECOND' : type.toUpperCase();
   if (type.kind === 'array') return `ARRAY<${typeSql(type.elementType)}>`;
   return `STRUCT<${type.fields.map((f) => `${f.name}: ${typeSql(f.type)}`).join(', ')}>`;
 }

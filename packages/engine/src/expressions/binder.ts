@@ -84,8 +84,20 @@ export function resolveColumn(name: string, qualifier: string | undefined, scope
 }
 
 /** The SQL text Spark names a literal column by (`toPrettySQL`: the literal's toString). */
-function literalSql(value: Value): string {
+function literalSql(value: Value, type?: DataType): string {
   if (value === null) return 'NULL';
+  if (type === 'interval') {
+    const us = Number(value);
+    const sign = us < 0 ? '-' : '';
+    const abs = Math.abs(us);
+    const days = Math.floor(abs / 86_400_000_000);
+    const rest = abs - days * 86_400_000_000;
+    const hh = String(Math.floor(rest / 3_600_000_000)).padStart(2, '0');
+    const mm = String(Math.floor((rest % 3_600_000_000) / 60_000_000)).padStart(2, '0');
+    const ss = String(Math.floor((rest % 60_000_000) / 1_000_000)).padStart(2, '0');
+    const frac = rest % 1_000_000 === 0 ? '' : `.${String(rest % 1_000_000).padStart(6, '0')}`;
+    return `INTERVAL '${sign}${days} ${hh}:${mm}:${ss}${frac}' DAY TO SECOND`;
+  }
   if (Array.isArray(value)) return `[${value.map((v) => literalSql(v)).join(', ')}]`;
   return String(value);
 }
@@ -150,7 +162,26 @@ function checkOverflow(v: number, type: DataType): number {
 
 const DIVIDE_BY_ZERO = '[DIVIDE_BY_ZERO] Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error. SQLSTATE: 22012';
 
+/** timestamp ± interval (and interval + timestamp): a timestamp. */
+function timestampArithmetic(op: string, l: Bound, r: Bound, sql: string): Bound | null {
+  const tsLeft = l.type === 'timestamp' && r.type === 'interval' && (op === '+' || op === '-');
+  const tsRight = r.type === 'timestamp' && l.type === 'interval' && op === '+';
+  if (!tsLeft && !tsRight) return null;
+  const [ts, iv] = tsLeft ? [l, r] : [r, l];
+  const sign = op === '-' ? -1 : 1;
+  return {
+    type: 'timestamp', nullable: l.nullable || r.nullable, sql, name: sql,
+    eval: (row, ctx) => {
+      const t = ts.eval(row, ctx);
+      const d = iv.eval(row, ctx);
+      return t === null || d === null ? null : Number(t) + sign * Number(d);
+    },
+  };
+}
+
 function arithmetic(op: string, l: Bound, r: Bound, sql: string, scope: Scope): Bound {
+  const temporal = timestampArithmetic(op, l, r, sql);
+  if (temporal !== null) return temporal;
   let [cl, cr] = coercePair(l, r, sql, scope, true);
   if (op === '/' && cl.type !== 'double' && cl.type !== 'float') {
     cl = castTo(cl, 'double', scope);
@@ -297,7 +328,7 @@ export function bindExpr(expr: Expr, scope: Scope): Bound {
       throw new AnalysisException(`[INVALID_USAGE_OF_STAR_OR_REGEX] Invalid usage of '*' in expression. SQLSTATE: 42000`);
     case 'literal': {
       const v = expr.value;
-      return { type: expr.type, nullable: v === null, sql: literalSql(v), name: literalSql(v), eval: () => v };
+      return { type: expr.type, nullable: v === null, sql: literalSql(v, expr.type), name: literalSql(v, expr.type), eval: () => v };
     }
     case 'alias': {
       const child = bindExpr(expr.child, scope);

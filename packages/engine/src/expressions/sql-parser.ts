@@ -1,7 +1,8 @@
 import { readDataType } from '../api/ddl-parser.js';
 import type { DataType, Value } from '../api/types.js';
 import type { BinaryOp, Expr } from './expr.js';
-import { TokenStream, identifierName, isIdentifier, type Token } from './sql-lexer.js';
+import { TokenStream, identifierName, isIdentifier, tokenDisplay, type Token } from './sql-lexer.js';
+import { parseIntervalMs } from '../api/trigger.js';
 
 /**
  * Parses one Spark SQL expression, as `selectExpr`, `expr()` and `filter(String)` do: Spark's
@@ -22,6 +23,13 @@ type Combine = (left: Expr, right: Expr) => Expr;
 const binary = (op: BinaryOp): Combine => (left, right) => ({ kind: 'binary', op, left, right });
 const callOf = (name: string): Combine => (left, right) => ({ kind: 'call', name, args: [left, right] });
 const literal = (value: Value, type: DataType): Expr => ({ kind: 'literal', value, type });
+
+const SECOND = 1_000_000;
+const INTERVAL_UNITS: Readonly<Record<string, number>> = {
+  DAY: 86_400 * SECOND, DAYS: 86_400 * SECOND, HOUR: 3600 * SECOND, HOURS: 3600 * SECOND,
+  MINUTE: 60 * SECOND, MINUTES: 60 * SECOND, SECOND, SECONDS: SECOND,
+  MILLISECOND: 1000, MILLISECONDS: 1000, MICROSECOND: 1, MICROSECONDS: 1,
+};
 const not = (child: Expr): Expr => ({ kind: 'unary', op: 'not', child });
 
 const COMPARISONS: ReadonlyArray<[string, BinaryOp]> = [
@@ -225,6 +233,7 @@ class ExpressionParser {
     }
     const ends = next.kind === 'eof' || (next.kind === 'op' && [')', ',', ']'].includes(next.text));
     if (t.upper === 'CASE' && !ends) return this.caseExpression();
+    if (t.upper === 'INTERVAL' && (next.kind === 'string' || next.kind === 'number')) return this.intervalLiteral();
     if (next.kind === 'string') return this.typedLiteral();
     if (t.upper === 'CAST' && ts.isOp('(', 1)) {
       ts.next();
@@ -256,6 +265,33 @@ class ExpressionParser {
     }
     this.ts.expectOp(')');
     return items;
+  }
+
+  /**
+   * A day-time interval literal, held in microseconds: `INTERVAL 1 HOUR`, `INTERVAL '10' MINUTE`,
+   * `INTERVAL 1 HOUR 30 MINUTES`, `INTERVAL '2 seconds'`. Year-month intervals are not supported.
+   */
+  private intervalLiteral(): Expr {
+    const ts = this.ts;
+    const start = ts.next();
+    let micros = 0;
+    let parts = 0;
+    while (ts.peek().kind === 'string' || ts.peek().kind === 'number') {
+      const amount = ts.next();
+      const unit = ts.peek();
+      const factor = unit.kind === 'word' ? INTERVAL_UNITS[unit.upper] : undefined;
+      if (factor === undefined) {
+        if (amount.kind !== 'string' || parts > 0) throw ts.error(unit, 'PARSE_SYNTAX_ERROR', 'Syntax error at or near ' + tokenDisplay(unit), '42601');
+        micros += parseIntervalMs(amount.value) * 1000;
+        parts += 1;
+        break;
+      }
+      ts.next();
+      micros += Number(amount.value) * factor;
+      parts += 1;
+    }
+    if (parts === 0) throw ts.error(start, 'PARSE_SYNTAX_ERROR', "Syntax error at or near 'INTERVAL'", '42601');
+    return literal(micros, 'interval');
   }
 
   /** `DATE '..'` and `TIMESTAMP '..'` become casts of the string; `X'..'` is a binary literal. */

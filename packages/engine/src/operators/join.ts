@@ -3,6 +3,7 @@ import { bindExpr, resolveColumn, type ScopeField } from '../expressions/binder.
 import type { Evaluator } from '../expressions/bound.js';
 import type { Expr } from '../expressions/expr.js';
 import type { JoinType } from '../plan/logical-plan.js';
+import { timeBounds, type TimeBounds } from './join-time-bounds.js';
 import type { OperatorContext, PhysicalOperator } from './operator.js';
 
 export interface JoinSpec {
@@ -25,9 +26,21 @@ export class JoinOperator implements PhysicalOperator {
   private readonly leftKeys: number[] = [];
   private readonly rightKeys: number[] = [];
   private readonly project: (left: Row, right: Row) => Row;
+  readonly bounds: TimeBounds;
+  private readonly leftTime: number;
+  private readonly rightTime: number;
+  private readonly leftWatermarked: boolean;
+  private readonly rightWatermarked: boolean;
 
   constructor(private readonly left: PhysicalOperator, private readonly right: PhysicalOperator, private readonly spec: JoinSpec, timeZone: string, readonly operatorId: string) {
     const both = [...left.output, ...right.output];
+    this.bounds = timeBounds(spec.condition, left.output, right.output);
+    const named = (fields: readonly ScopeField[], name: string | null): number =>
+      name === null ? -1 : fields.findIndex((f) => f.name.toLowerCase() === name.toLowerCase());
+    this.leftTime = named(left.output, this.bounds.leftColumn);
+    this.rightTime = named(right.output, this.bounds.rightColumn);
+    this.leftWatermarked = left.output.some((f) => f.eventTimeDelayMs !== undefined);
+    this.rightWatermarked = right.output.some((f) => f.eventTimeDelayMs !== undefined);
     this.condition = spec.condition === undefined ? null : bindExpr(spec.condition, { fields: both, timeZone }).eval;
     const semi = spec.joinType === 'left_semi' || spec.joinType === 'left_anti';
     if (spec.using !== undefined && spec.using.length > 0) {
@@ -110,19 +123,71 @@ export class JoinOperator implements PhysicalOperator {
     return out;
   }
 
-  /** Inner stream-stream join over both sides' state. */
+  /**
+   * Stream-stream join over both sides' state. Each stored row carries whether it matched.
+   * With watermarks and a time range (`bounds`), rows that can no longer match are evicted;
+   * an outer join emits an evicted, never-matched row with NULLs for the other side then.
+   */
   private streamStream(leftRows: readonly Row[], rightRows: readonly Row[], ctx: OperatorContext): Row[] {
+    const t = this.spec.joinType;
+    const semi = t === 'left_semi';
     const store = ctx.stores(this.operatorId);
-    const side = (name: 'left' | 'right'): Row[] => (store.get(name) as Row[] | undefined) ?? [];
-    const leftState = side('left');
-    const rightState = side('right');
+    const side = (name: 'left' | 'right'): Array<[Row, boolean]> =>
+      ((store.get(name) as Array<[Row, boolean]> | undefined) ?? []).map(([row, m]) => [row, m]);
+    const left = side('left');
+    const right = side('right');
     const out: Row[] = [];
-    for (const l of leftRows) for (const r of rightState) if (this.matches(l, r, ctx)) out.push(this.project(l, r));
-    const newLeft = [...leftState, ...leftRows];
-    for (const r of rightRows) for (const l of newLeft) if (this.matches(l, r, ctx)) out.push(this.project(l, r));
-    if (leftRows.length > 0) store.put('left', newLeft);
-    if (rightRows.length > 0) store.put('right', [...rightState, ...rightRows]);
+    for (const l of leftRows) {
+      const entry: [Row, boolean] = [l, false];
+      for (const r of right) {
+        if (!this.matches(l, r[0], ctx)) continue;
+        r[1] = true;
+        if (semi) {
+          if (!entry[1]) out.push(l);
+        } else out.push(this.project(l, r[0]));
+        entry[1] = true;
+      }
+      left.push(entry);
+    }
+    for (const r of rightRows) {
+      const entry: [Row, boolean] = [r, false];
+      for (const l of left) {
+        if (!this.matches(l[0], r, ctx)) continue;
+        if (semi) {
+          if (!l[1]) out.push(l[0]);
+        } else out.push(this.project(l[0], r));
+        l[1] = true;
+        entry[1] = true;
+      }
+      right.push(entry);
+    }
+    const w = ctx.watermarkMs * 1000;
+    const { lower, upper } = this.bounds;
+    const keepLeft = left.filter(([row, matched]) => {
+      const lt = row[this.leftTime];
+      const gone = w > 0 && lower !== null && this.rightWatermarked && typeof lt === 'number' && lt <= w + lower;
+      if (gone && !matched && (t === 'left_outer' || t === 'full_outer')) out.push(this.project(row, this.nulls(this.right.output.length)));
+      return !gone;
+    });
+    const keepRight = right.filter(([row, matched]) => {
+      const rt = row[this.rightTime];
+      const gone = w > 0 && upper !== null && this.leftWatermarked && typeof rt === 'number' && rt + upper <= w;
+      if (gone && !matched && (t === 'right_outer' || t === 'full_outer')) out.push(this.project(this.nulls(this.left.output.length), row));
+      return !gone;
+    });
+    ctx.metrics.evicted += left.length - keepLeft.length + right.length - keepRight.length;
+    store.put('left', keepLeft);
+    store.put('right', keepRight);
     return out;
+  }
+
+  /**
+   * Whether a side's rows can ever be settled: the other side has a watermark and the
+   * condition bounds the times (Spark: a watermark on the nullable side and a range condition).
+   */
+  canEvict(sideName: 'left' | 'right'): boolean {
+    if (sideName === 'left') return this.leftTime >= 0 && this.bounds.lower !== null && this.rightWatermarked;
+    return this.rightTime >= 0 && this.bounds.upper !== null && this.leftWatermarked;
   }
 }
 

@@ -2,6 +2,7 @@ import { AnalysisException } from '../errors/analysis-exception.js';
 import { childrenOf } from '../expressions/binder.js';
 import type { Expr } from '../expressions/expr.js';
 import { compilePlan } from '../operators/compile-plan.js';
+import { JoinOperator } from '../operators/join.js';
 import { isStreamingPlan, planChildren, type AggregateNode, type JoinNode, type JoinType, type LogicalPlan } from './logical-plan.js';
 import type { QueryPlan } from './query-plan.js';
 
@@ -107,14 +108,14 @@ export function validatePlan(query: QueryPlan): void {
       fail('Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode', root);
     }
   }
-  for (const join of collect(root, (p) => p.node === 'Join') as JoinNode[]) checkJoin(join, modeName, root);
+  for (const join of collect(root, (p) => p.node === 'Join') as JoinNode[]) checkJoin(join, modeName, root, query.sessionTimeZone);
   if (mode === 'update' && collect(root, (p) => p.node === 'Limit').length > 0) {
     fail(`Limits are not supported on streaming DataFrames/Datasets in ${modeName} output mode`, root);
   }
 }
 
 /** The join rows of Spark's support matrix (SEMANTICS 4.1) with its messages. */
-function checkJoin(join: JoinNode, modeName: string, root: LogicalPlan): void {
+function checkJoin(join: JoinNode, modeName: string, root: LogicalPlan, timeZone: string): void {
   const ls = isStreamingPlan(join.left);
   const rs = isStreamingPlan(join.right);
   const t = join.joinType;
@@ -124,8 +125,10 @@ function checkJoin(join: JoinNode, modeName: string, root: LogicalPlan): void {
       fail(`Join between two streaming DataFrames/Datasets is not supported in ${modeName} output mode, only in Append output mode`, root);
     }
     if (t === 'left_anti') fail(`Join type ${name} is not supported with streaming DataFrame/Dataset`, root);
-    if (t !== 'inner' && t !== 'cross') {
-      // Event-time watermarks are not available yet, so no outer/semi join can be bounded.
+    const op = compilePlan(join, timeZone);
+    const settles = (side: 'left' | 'right'): boolean => op instanceof JoinOperator && op.canEvict(side);
+    const needs: Array<'left' | 'right'> = t === 'left_outer' || t === 'left_semi' ? ['left'] : t === 'right_outer' ? ['right'] : t === 'full_outer' ? ['left', 'right'] : [];
+    if (!needs.every(settles)) {
       fail(`Stream-stream ${name} join between two streaming DataFrame/Datasets is not supported without a watermark in the join keys, or a watermark on the nullable side and an appropriate range condition`, root);
     }
     return;
