@@ -112,6 +112,7 @@ export class LocalStreamingQuery implements StreamingQuery {
       queryId: this.id,
       runId: this.runId,
       kafka: this.kafka,
+      brokers,
       redis: this.redis,
       clock: this.clock,
       log: this.log,

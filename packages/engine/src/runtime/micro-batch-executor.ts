@@ -50,6 +50,7 @@ export interface MicroBatchExecutorOptions {
   readonly queryId: string;
   readonly runId: string;
   readonly kafka: KafkaPort;
+  readonly brokers: string;
   readonly redis: Redis;
   readonly clock: Clock;
   readonly log: Logger;
@@ -89,6 +90,20 @@ function kafkaTopicOf(options: Readonly<Record<string, string>>): string {
     throw new SourceError(`the kafka source reads one topic per source: option("subscribe", "<topic>") (got '${topics.join(',')}'); union several sources for several topics`);
   }
   return topics[0] ?? '';
+}
+
+/**
+ * Kafka sources and sinks are read and written through the stack's own cluster (one client,
+ * one transaction for output and checkpoint marker); another cluster is refused clearly.
+ */
+function checkSameCluster(options: Readonly<Record<string, string>>, brokers: string): void {
+  const wanted = Object.entries(options).find(([k]) => k.toLowerCase() === 'kafka.bootstrap.servers')?.[1];
+  if (wanted === undefined) return;
+  const norm = (list: string): string[] => list.split(',').map((b) => b.trim().replace(/^localhost:/, '127.0.0.1:')).filter(Boolean).sort();
+  const stack = norm(brokers);
+  if (!norm(wanted).some((b) => stack.includes(b))) {
+    throw new SourceError(`kafka.bootstrap.servers '${wanted}' is not the cluster this stack runs on (${brokers}): Sluice reads and writes Kafka topics of its own cluster`);
+  }
 }
 
 /** Spark's maxOffsetsPerTrigger: at most `max` new offsets per batch, shared over partitions. */
@@ -156,6 +171,8 @@ export class MicroBatchExecutor {
     this.commitLog = new CommitLog(options.redis, options.plan.checkpointLocation);
     this.sources = streamingSources(options.plan.root);
     this.sourceTopics = this.sources.map((s) => (s.format === 'kafka' ? kafkaTopicOf(s.options) : this.topics.source(s.index)));
+    for (const s of this.sources) if (s.format === 'kafka') checkSameCluster(s.options, options.brokers);
+    if (options.plan.sink.format === 'kafka') checkSameCluster(options.plan.sink.options, options.brokers);
     this.log = options.log.child({ role: 'processor', queryId: options.queryId });
     const keys = checkpointKeys(options.plan.checkpointLocation);
     this.committer = new BatchCommitter(options.redis, options.plan.checkpointLocation);

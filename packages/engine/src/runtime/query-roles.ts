@@ -26,6 +26,8 @@ export interface RoleContext {
   readonly queryId: string;
   readonly runId: string;
   readonly kafka: KafkaPort;
+  /** The stack's Kafka bootstrap servers (what `kafka` connects to). */
+  readonly brokers: string;
   readonly redis: Redis;
   readonly clock: Clock;
   readonly log: Logger;

@@ -50,6 +50,7 @@ export async function runRoleService(options: RoleServiceOptions): Promise<numbe
     queryId,
     runId: randomUUID(),
     kafka: new KafkajsPort({ brokers: options.brokers.split(','), clientId: `${options.clientId}-${role}`, logger: log }),
+    brokers: options.brokers,
     redis,
     clock: systemClock,
     log,
