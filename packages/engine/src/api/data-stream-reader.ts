@@ -81,10 +81,9 @@ export class DataStreamReader {
   /** Spark's Kafka source: key, value (binary), topic, partition, offset, timestamp, timestampType. */
   private loadKafka(): DataFrame {
     if (this.userSchema !== null) throw new AnalysisException('Kafka source has a fixed schema and cannot be set with a custom one');
-    const subscribe = this.opts.get('subscribe');
-    if (subscribe === undefined || subscribe.trim() === '') {
-      throw new OptionError("One of the following options must be specified for Kafka source: subscribe, subscribePattern, assign. (Sluice supports subscribe.)");
-    }
+    const given = ['subscribe', 'subscribePattern', 'assign'].filter((k) => (this.opts.get(k) ?? '').trim() !== '');
+    if (given.length === 0) throw new OptionError('One of the following options must be specified for Kafka source: subscribe, subscribePattern, assign. See the docs for more details.');
+    if (given.length > 1) throw new OptionError('Only one of the following options can be specified for Kafka source: subscribe, subscribePattern, assign. See the docs for more details.');
     if (this.opts.get('kafka.bootstrap.servers') === undefined) throw new OptionError("Option 'kafka.bootstrap.servers' must be specified for configuring Kafka consumer");
     this.opts.getInt('maxOffsetsPerTrigger', 1, 1);
     const node: StreamingSourceNode = { node: 'StreamingSource', index: 0, format: 'kafka', options: this.opts.toRecord(), schema: KAFKA_SOURCE_SCHEMA };

@@ -41,6 +41,7 @@ import type { StreamingSourceNode } from '../plan/logical-plan.js';
 import { kafkaSinkRecords, lastCommittedSinkBatch } from '../sinks/kafka-sink.js';
 import { kafkaRecordRow } from '../sources/kafka-records.js';
 import { HEADER_FILE } from './file-drop-ingest.js';
+import { resolveSourceTopics, type SourceTopicSet } from './source-topics.js';
 import { encodeBatch } from './result-records.js';
 import { SourceBuffer } from './source-buffer.js';
 import { decodeSourceRow } from './source-records.js';
@@ -81,15 +82,6 @@ export function dealRoundRobin<T>(rows: readonly T[], partitions: number): T[] {
   const out: T[] = [];
   for (let p = 0; p < partitions; p++) for (let i = p; i < rows.length; i += partitions) out.push(rows[i] as T);
   return out;
-}
-
-/** The topic of a Kafka source (`subscribe`; one topic per source). */
-function kafkaTopicOf(options: Readonly<Record<string, string>>): string {
-  const topics = (Object.entries(options).find(([k]) => k.toLowerCase() === 'subscribe')?.[1] ?? '').split(',').map((t) => t.trim()).filter(Boolean);
-  if (topics.length !== 1) {
-    throw new SourceError(`the kafka source reads one topic per source: option("subscribe", "<topic>") (got '${topics.join(',')}'); union several sources for several topics`);
-  }
-  return topics[0] ?? '';
 }
 
 /**
@@ -139,7 +131,8 @@ export class MicroBatchExecutor {
   private readonly topics: QueryTopics;
   private readonly offsetLog: OffsetLog;
   private readonly commitLog: CommitLog;
-  private readonly sourceTopics: string[];
+  /** The topics each source reads, resolved at start. */
+  private sourceSets: SourceTopicSet[] = [];
   private readonly sources: StreamingSourceNode[];
   /** Kafka sink: the last batch id whose output transaction committed (-1 for none). */
   private lastSinkBatch = -1;
@@ -170,7 +163,6 @@ export class MicroBatchExecutor {
     this.offsetLog = new OffsetLog(options.redis, options.plan.checkpointLocation);
     this.commitLog = new CommitLog(options.redis, options.plan.checkpointLocation);
     this.sources = streamingSources(options.plan.root);
-    this.sourceTopics = this.sources.map((s) => (s.format === 'kafka' ? kafkaTopicOf(s.options) : this.topics.source(s.index)));
     for (const s of this.sources) if (s.format === 'kafka') checkSameCluster(s.options, options.brokers);
     if (options.plan.sink.format === 'kafka') checkSameCluster(options.plan.sink.options, options.brokers);
     this.log = options.log.child({ role: 'processor', queryId: options.queryId });
@@ -201,7 +193,13 @@ export class MicroBatchExecutor {
   async start(): Promise<void> {
     const { kafka } = this.options;
     this.admin = await kafka.admin();
-    for (const topic of this.sourceTopics) await this.admin.ensureTopic(topic, 1);
+    const admin = this.admin;
+    for (const s of this.sources) {
+      if (s.format !== 'kafka') await admin.ensureTopic(this.topics.source(s.index), 1);
+      else for (const t of (Object.entries(s.options).find(([k]) => k.toLowerCase() === 'subscribe')?.[1] ?? '').split(',').filter(Boolean)) await admin.ensureTopic(t.trim(), 1);
+    }
+    this.sourceSets = [];
+    for (const s of this.sources) this.sourceSets.push(await resolveSourceTopics(s, this.topics.source(s.index), admin));
     if (this.options.plan.sink.format === 'kafka' && this.options.plan.sink.options['topic'] !== undefined) {
       await this.admin.ensureTopic(this.options.plan.sink.options['topic'], 1);
     }
@@ -216,11 +214,13 @@ export class MicroBatchExecutor {
 
     this.producer = await kafka.producer({ transactionalId: this.topics.processorTransactionalId });
     this.consumer = await kafka.consumer({ groupId: this.topics.processorGroup(this.options.runId) });
-    this.sourceTopics.forEach((_, i) => this.buffers.push(new SourceBuffer(this.committed[i] ?? {})));
-    await this.consumer.start(this.sourceTopics, async (batch) => {
+    this.sourceSets.forEach((_, i) => this.buffers.push(new SourceBuffer(this.committed[i] ?? {})));
+    const topics = [...new Set(this.sourceSets.flatMap((s) => s.topics))];
+    await this.consumer.start(topics, async (batch) => {
       this.log.debug('fetched source records', { topic: batch.topic, partition: batch.partition, records: batch.records.length });
-      const index = this.sourceTopics.indexOf(batch.topic);
-      await this.buffers[index]?.add(batch);
+      for (const [i, set] of this.sourceSets.entries()) {
+        if (set.accepts(batch.topic, batch.partition)) await this.buffers[i]?.add(batch, set.key(batch.topic, batch.partition));
+      }
     }, positions);
     this.loop = this.runActivatedStream();
   }
@@ -312,8 +312,7 @@ export class MicroBatchExecutor {
       if (source.format !== 'kafka' || Object.keys(this.committed[i] ?? {}).length > 0) continue;
       const starting = Object.entries(source.options).find(([k]) => k.toLowerCase() === 'startingoffsets')?.[1] ?? 'latest';
       if (starting.trim().toLowerCase() !== 'latest') continue;
-      const ends = await admin.endOffsets(this.sourceTopics[i] ?? '');
-      this.committed[i] = Object.fromEntries(ends.map((e) => [String(e.partition), e.offset]));
+      this.committed[i] = (await this.sourceSets[i]?.endOffsets(admin)) ?? {};
     }
   }
 
@@ -328,7 +327,7 @@ export class MicroBatchExecutor {
     const latestOffsets = await this.offsetLog.getLatest();
     const latestCommit = await this.commitLog.getLatest();
     if (latestOffsets === null) {
-      this.committed = this.sourceTopics.map(() => ({}));
+      this.committed = this.sources.map(() => ({}));
       this.nextBatchId = 0;
       return;
     }
@@ -348,7 +347,7 @@ export class MicroBatchExecutor {
       );
     }
     const previous = n > 0 ? await this.offsetLog.get(n - 1) : null;
-    this.committed = previous === null ? this.sourceTopics.map(() => ({})) : [...previous.offsets];
+    this.committed = previous === null ? this.sources.map(() => ({})) : [...previous.offsets];
     this.pending = { batchId: n, start: this.committed, entry: latestOffsets.entry };
     this.nextBatchId = n;
     this.log.info('re-running the uncommitted batch from the checkpoint', { batchId: n });
@@ -359,10 +358,7 @@ export class MicroBatchExecutor {
     const admin = this.admin;
     if (admin === null) return [];
     const out: TopicPartitionOffset[] = [];
-    for (const [i, topic] of this.sourceTopics.entries()) {
-      const committed = this.committed[i] ?? {};
-      for (const p of await admin.endOffsets(topic)) out.push({ topic, partition: p.partition, offset: committed[String(p.partition)] ?? 0 });
-    }
+    for (const [i, set] of this.sourceSets.entries()) out.push(...(await set.positions(admin, this.committed[i] ?? {})));
     return out;
   }
 
@@ -370,10 +366,7 @@ export class MicroBatchExecutor {
     const admin = this.admin;
     if (admin === null) return [];
     const out: SourceOffsets[] = [];
-    for (const topic of this.sourceTopics) {
-      const ends = await admin.endOffsets(topic);
-      out.push(Object.fromEntries(ends.map((e) => [String(e.partition), e.offset])));
-    }
+    for (const set of this.sourceSets) out.push(await set.endOffsets(admin));
     return out;
   }
 
@@ -458,7 +451,6 @@ export class MicroBatchExecutor {
     this.committed = [...batch.entry.offsets];
     this.pending = null;
     this.nextBatchId = batch.batchId + 1;
-    await this.commitConsumerOffsets(batch);
     await this.purgeLogs(batch.batchId);
     this.reportProgress(batch, inputs, rows.length, triggerStart, durations);
     this.log.debug('batch committed', { batchId: batch.batchId, inputRows: this.progress?.numInputRows, outputRows: rows.length });
@@ -538,17 +530,6 @@ export class MicroBatchExecutor {
     }
   }
 
-  /** Group offsets follow the commit log, so lag tools see the processor's real position. */
-  private async commitConsumerOffsets(batch: PlannedBatch): Promise<void> {
-    const consumer = this.consumer;
-    if (consumer === null) return;
-    for (const [i, topic] of this.sourceTopics.entries()) {
-      const end = batch.entry.offsets[i] ?? {};
-      const offsets = Object.entries(end).map(([p, offset]) => ({ partition: Number(p), offset }));
-      await consumer.commit(topic, offsets).catch((err: unknown) => this.log.warn('cannot commit consumer offsets', { err, topic }));
-    }
-  }
-
   /** (g) */
   private async purgeLogs(batchId: number): Promise<void> {
     const retain = this.options.minBatchesToRetain ?? 100;
@@ -573,7 +554,7 @@ export class MicroBatchExecutor {
     const inputRate = sincePrevious > 0 ? round1((numInputRows * 1000) / sincePrevious) : 0;
     const processedRate = triggerExecution > 0 ? round1((numInputRows * 1000) / triggerExecution) : 0;
     const sources = streamingSources(plan.root).map((source, i) => ({
-      description: `${source.format}[${this.sourceTopics[i] ?? ''}]`,
+      description: `${source.format}[${this.sourceSets[i]?.topics.join(',') ?? ''}]`,
       startOffset: batch.start[i] ?? null,
       endOffset: batch.entry.offsets[i] ?? null,
       latestOffset: batch.entry.offsets[i] ?? null,

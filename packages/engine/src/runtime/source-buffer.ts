@@ -12,18 +12,19 @@ interface PartitionBuffer {
  * The consumer fills it; the executor reads exact offset ranges out of it.
  */
 export class SourceBuffer {
-  private readonly partitions = new Map<number, PartitionBuffer>();
+  private readonly partitions = new Map<string, PartitionBuffer>();
   private waiters: Array<() => void> = [];
 
   constructor(initial: SourceOffsets = {}) {
-    for (const [p, offset] of Object.entries(initial)) this.partitions.set(Number(p), { records: [], next: offset });
+    for (const [p, offset] of Object.entries(initial)) this.partitions.set(p, { records: [], next: offset });
   }
 
-  async add(batch: ConsumedBatch): Promise<void> {
-    let part = this.partitions.get(batch.partition);
+  /** Adds fetched records of one partition, stored under `key` (see SourceTopicSet.key). */
+  async add(batch: ConsumedBatch, key: string = String(batch.partition)): Promise<void> {
+    let part = this.partitions.get(key);
     if (part === undefined) {
       part = { records: [], next: 0 };
-      this.partitions.set(batch.partition, part);
+      this.partitions.set(key, part);
     }
     for (const r of batch.records) {
       if (r.offset < part.next) continue; // already received (re-delivery after a rebalance)
@@ -36,7 +37,7 @@ export class SourceBuffer {
   /** Offsets up to which records have arrived: the latest offsets this source can offer. */
   available(): SourceOffsets {
     const out: Record<string, number> = {};
-    for (const [p, part] of this.partitions) out[String(p)] = part.next;
+    for (const [p, part] of this.partitions) out[p] = part.next;
     return out;
   }
 
@@ -47,14 +48,14 @@ export class SourceBuffer {
   capByFiles(from: SourceOffsets, available: SourceOffsets, maxFiles: number, header: string): SourceOffsets {
     const out: Record<string, number> = { ...available };
     for (const [p, part] of this.partitions) {
-      const start = from[String(p)] ?? 0;
+      const start = from[p] ?? 0;
       const files = new Set<string>();
       for (const r of part.records) {
         if (r.offset < start) continue;
         const file = r.headers[header] ?? '';
         if (!files.has(file)) {
           if (files.size === maxFiles) {
-            out[String(p)] = Math.min(out[String(p)] ?? r.offset, r.offset);
+            out[p] = Math.min(out[p] ?? r.offset, r.offset);
             break;
           }
           files.add(file);
@@ -67,7 +68,7 @@ export class SourceBuffer {
   /** True when every partition in `end` has received records up to that offset. */
   hasReached(end: SourceOffsets): boolean {
     for (const [p, offset] of Object.entries(end)) {
-      const part = this.partitions.get(Number(p));
+      const part = this.partitions.get(p);
       if (offset > 0 && (part === undefined || part.next < offset)) return false;
     }
     return true;
@@ -76,12 +77,12 @@ export class SourceBuffer {
   /** Removes and returns records with start <= offset < end, partition by partition in order. */
   take(start: SourceOffsets, end: SourceOffsets): ConsumedRecord[] {
     const out: ConsumedRecord[] = [];
-    const ids = [...this.partitions.keys()].sort((a, b) => a - b);
+    const ids = [...this.partitions.keys()].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
     for (const p of ids) {
       const part = this.partitions.get(p);
       if (part === undefined) continue;
-      const from = start[String(p)] ?? 0;
-      const to = end[String(p)] ?? from;
+      const from = start[p] ?? 0;
+      const to = end[p] ?? from;
       const keep: ConsumedRecord[] = [];
       for (const r of part.records) {
         if (r.offset >= to) keep.push(r);
