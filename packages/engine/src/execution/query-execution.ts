@@ -48,6 +48,13 @@ export class QueryExecution {
     return n;
   }
 
+  /** Approximate size of the state: its JSON, over every store. */
+  get stateBytes(): number {
+    let n = 0;
+    for (const s of this.stores.values()) for (const [k, v] of s.entries()) n += k.length + JSON.stringify(v).length;
+    return n;
+  }
+
   /** Restores the watermark of a checkpoint (commit log's nextBatchWatermarkMs). */
   restoreWatermark(watermarkMs: number): void {
     this.watermarkMs = watermarkMs;

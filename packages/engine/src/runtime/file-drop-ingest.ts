@@ -9,6 +9,7 @@ import type { KafkaProducer, OutgoingRecord } from '../kafka/kafka-port.js';
 import { parseCsvLine } from '../sources/csv-lines.js';
 import { parseJsonLine } from '../sources/json-lines.js';
 import type { ParsedRecord, ParseMode, RecordOptions } from '../sources/record-parser.js';
+import { metrics } from '../observability/metrics.js';
 import { encodeSourceRow } from './source-records.js';
 
 export const HEADER_FILE = 'sluice-file';
@@ -20,6 +21,7 @@ export interface FileDropIngestOptions {
   readonly schema: Schema;
   readonly timeZone: string;
   readonly topic: string;
+  readonly queryId: string;
   readonly takenKey: string;
   readonly producer: KafkaProducer;
   readonly redis: Redis;
@@ -149,6 +151,7 @@ export class FileDropIngest {
     if (malformed > 0 && this.recordOptions.mode === 'FAILFAST') {
       this.o.log.error('malformed records in FAILFAST mode: the file is skipped', { file: path, malformed });
       this.stats.malformed += malformed;
+      metrics().ingestMalformed.inc({ query: this.o.queryId }, malformed);
       await this.o.redis.sadd(this.o.takenKey, id);
       return;
     }
@@ -156,6 +159,12 @@ export class FileDropIngest {
       await this.o.producer.send(this.o.topic, records.slice(i, i + RECORDS_PER_SEND));
     }
     await this.o.redis.sadd(this.o.takenKey, id);
+    const m = metrics();
+    const query = this.o.queryId;
+    m.ingestFiles.inc({ query });
+    m.ingestRecords.inc({ query, format: this.o.format }, records.length);
+    m.ingestMalformed.inc({ query }, malformed);
+    m.ingestBytes.inc({ query, format: this.o.format }, Buffer.byteLength(text, 'utf8'));
     this.stats.files += 1;
     this.stats.records += records.length;
     this.stats.malformed += malformed;

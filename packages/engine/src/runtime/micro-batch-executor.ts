@@ -28,6 +28,7 @@ import type { Clock } from '../execution/clock.js';
 import type { Logger } from '../internal/logger.js';
 import type { KafkaAdmin, KafkaConsumer, KafkaPort, KafkaProducer, TopicPartitionOffset } from '../kafka/kafka-port.js';
 import { QueryExecution } from '../execution/query-execution.js';
+import { metrics } from '../observability/metrics.js';
 import type { StateMetrics } from '../operators/operator.js';
 import { streamingSources } from '../plan/logical-plan.js';
 import { BatchCommitter } from '../state/batch-committer.js';
@@ -540,6 +541,31 @@ export class MicroBatchExecutor {
     }
   }
 
+  /** The batch's numbers as Prometheus metrics (sluice_*), labelled by query id. */
+  private recordMetrics(p: StreamingQueryProgress, batch: PlannedBatch): void {
+    const m = metrics();
+    const query = this.options.queryId;
+    m.batches.inc({ query });
+    m.batchDuration.observe({ query }, p.batchDuration / 1000);
+    m.inputRows.inc({ query }, p.numInputRows);
+    m.inputRate.set({ query }, p.inputRowsPerSecond);
+    m.processedRate.set({ query }, p.processedRowsPerSecond);
+    m.stateRows.set({ query }, this.execution.stateRows);
+    m.stateBytes.set({ query }, this.execution.stateBytes);
+    m.watermark.set({ query }, this.execution.watermarkMs / 1000);
+    m.lateRows.inc({ query }, this.lastStateMetrics?.droppedByWatermark ?? 0);
+    for (const [i, buffer] of this.buffers.entries()) {
+      const end = batch.entry.offsets[i] ?? {};
+      for (const [partition, fetched] of Object.entries(buffer.available())) {
+        m.consumerLag.set({ query, source: String(i), partition }, Math.max(0, fetched - (end[partition] ?? 0)));
+      }
+    }
+    if (this.options.plan.sink.format === 'kafka') {
+      m.sinkBatches.inc({ query, sink: 'kafka' });
+      m.sinkRows.inc({ query, sink: 'kafka' }, p.sink.numOutputRows);
+    }
+  }
+
   private reportProgress(
     batch: PlannedBatch, inputs: ReadonlyArray<readonly Row[]>, outputRows: number,
     triggerStart: number, durations: Record<string, number>,
@@ -584,5 +610,6 @@ export class MicroBatchExecutor {
       sink: { description: `${plan.sink.format}[${this.topics.results}]`, numOutputRows: outputRows },
     };
     this.options.onProgress?.(this.progress);
+    this.recordMetrics(this.progress, batch);
   }
 }

@@ -2,6 +2,9 @@ import { loadEngineConfig } from '../config/config.js';
 import { systemClock, type Clock } from '../execution/clock.js';
 import { createLogger, setLogLevel, type Logger } from '../internal/logger.js';
 import type { QueryPlan } from '../plan/query-plan.js';
+import { Redis } from 'ioredis';
+import { KafkajsPort } from '../kafka/kafkajs-port.js';
+import { OpsServer } from '../observability/ops-server.js';
 import { ensureLocalStack, type LocalStack } from './local-stack.js';
 import { LocalStreamingQuery, type Connections } from './local-streaming-query.js';
 
@@ -19,6 +22,8 @@ export class QueryManager {
   private readonly log: Logger;
   private terminationWaiters: Array<() => void> = [];
   private readonly shutdownHooks: Array<() => Promise<void>> = [];
+  private ops: Promise<OpsServer | null> | null = null;
+  private opsRedis: Redis | null = null;
 
   constructor(private readonly clock: Clock = systemClock, log?: Logger) {
     this.log = log ?? createLogger({ component: 'sluice' });
@@ -40,8 +45,41 @@ export class QueryManager {
       const config = loadEngineConfig();
       setLogLevel(config.log.level);
       this.stack = ensureLocalStack({ brokers: config.kafka.brokers, redisUrl: config.redis.url }, this.log);
+      this.ops = this.stack.then((s) => this.startOps(s, config.metrics.port)).catch((err: unknown) => {
+        this.log.warn('cannot serve /metrics', { err });
+        return null;
+      });
     }
     return this.stack.then((s) => ({ brokers: s.brokers, redisUrl: s.redisUrl }));
+  }
+
+  /** /metrics, /healthz, /readyz and /progress for the queries of this process. */
+  private async startOps(stack: LocalStack, port: number): Promise<OpsServer> {
+    const redis = new Redis(stack.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    redis.on('error', () => undefined);
+    const kafka = new KafkajsPort({ brokers: stack.brokers.split(','), clientId: 'sluice-ops', logger: this.log });
+    const server = new OpsServer({
+      port,
+      log: this.log,
+      checks: {
+        redis: async () => { await redis.ping(); },
+        kafka: async () => {
+          const admin = await kafka.admin();
+          try {
+            await admin.listTopics();
+          } finally {
+            await admin.close();
+          }
+        },
+        queries: async () => {
+          if (this.active.length === 0) throw new Error('no query is running');
+        },
+      },
+      json: { '/progress': () => this.active.map((q) => ({ id: q.id, name: q.name, lastProgress: q.lastProgress })) },
+    });
+    await server.start();
+    this.opsRedis = redis;
+    return server;
   }
 
   private terminated(query: LocalStreamingQuery): void {
@@ -49,7 +87,10 @@ export class QueryManager {
     const waiters = this.terminationWaiters;
     this.terminationWaiters = [];
     for (const w of waiters) w();
-    if (this.queries.size === 0) void this.releaseStack();
+    if (this.queries.size === 0) {
+      void this.stopOps();
+      void this.releaseStack();
+    }
   }
 
   /** Resolves when any query of this process terminates. */
@@ -74,10 +115,19 @@ export class QueryManager {
 
   private async stopEverything(): Promise<void> {
     await Promise.all([...this.queries].map((q) => q.stop().catch(() => undefined)));
+    await this.stopOps();
     await this.releaseStack();
     for (const hook of this.shutdownHooks.splice(0)) {
       await hook().catch((err: unknown) => this.log.warn('shutdown hook failed', { err }));
     }
+  }
+
+  private async stopOps(): Promise<void> {
+    const ops = this.ops;
+    this.ops = null;
+    await (await ops)?.stop();
+    this.opsRedis?.disconnect();
+    this.opsRedis = null;
   }
 
   private async releaseStack(): Promise<void> {

@@ -71,6 +71,7 @@ export class IngestRole implements RunningRole {
           schema: source.schema,
           timeZone: plan.sessionTimeZone,
           topic: topics.source(source.index),
+          queryId,
           takenKey: checkpointKeys(plan.checkpointLocation).sourceFiles(source.index),
           producer: this.producer,
           redis: this.ctx.redis,
@@ -93,6 +94,7 @@ export class IngestRole implements RunningRole {
         includeTimestamp: options.getBoolean('includeTimestamp', false),
         schema: source.schema,
         topic: topics.source(source.index),
+        queryId,
         producer: this.producer,
         clock,
         log,
@@ -156,6 +158,7 @@ export class SinkRole implements RunningRole {
     this.reader = new ResultsReader({
       queryId: ctx.queryId, runId: ctx.runId, redis: ctx.redis, kafka: ctx.kafka, sink, log: ctx.log,
       offsetKey: checkpointKeys(ctx.plan.checkpointLocation).sinkOffset(spec.format),
+      sinkName: spec.format,
     });
   }
 

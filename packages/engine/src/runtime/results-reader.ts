@@ -4,6 +4,7 @@ import type { Logger } from '../internal/logger.js';
 import type { KafkaConsumer, KafkaPort } from '../kafka/kafka-port.js';
 import type { BatchSink } from '../sinks/batch-sink.js';
 import { queryTopics } from './query-topics.js';
+import { metrics } from '../observability/metrics.js';
 import { decodeResult } from './result-records.js';
 
 export interface ResultsReaderOptions {
@@ -12,6 +13,8 @@ export interface ResultsReaderOptions {
   readonly redis: Redis;
   /** Redis key holding the results-topic offset to resume from. */
   readonly offsetKey: string;
+  /** The sink's format, for metric labels. */
+  readonly sinkName: string;
   readonly kafka: KafkaPort;
   readonly sink: BatchSink;
   readonly log: Logger;
@@ -98,9 +101,12 @@ export class ResultsReader {
     const written = await this.options.sink.addBatch(batchId, schema, rows);
     if (written) {
       this.stats.batches += 1;
+      metrics().sinkBatches.inc({ query: this.options.queryId, sink: this.options.sinkName });
+      metrics().sinkRows.inc({ query: this.options.queryId, sink: this.options.sinkName }, rows.length);
       this.stats.rows += rows.length;
     } else {
       this.stats.duplicatesDropped += 1;
+      metrics().sinkDuplicates.inc({ query: this.options.queryId, sink: this.options.sinkName });
       this.log.info('dropped a batch already written', { batchId });
     }
     this.stats.lastBatchId = Math.max(this.stats.lastBatchId, batchId);

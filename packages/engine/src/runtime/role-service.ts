@@ -10,6 +10,7 @@ import { KafkajsPort } from '../kafka/kafkajs-port.js';
 import { parsePlan } from '../plan/plan-json.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import { connectRedis } from '../state/redis-connection.js';
+import { OpsServer } from '../observability/ops-server.js';
 import { resolveQueryId } from './query-identity.js';
 import { IngestRole, ProcessorRole, SinkRole, type RoleContext, type RunningRole } from './query-roles.js';
 
@@ -21,6 +22,8 @@ export interface RoleServiceOptions {
   readonly brokers: string;
   readonly redisUrl: string;
   readonly clientId: string;
+  /** Port of /metrics, /healthz and /readyz (0: a free port). */
+  readonly metricsPort: number;
   readonly log: Logger;
 }
 
@@ -77,9 +80,32 @@ export async function runRoleService(options: RoleServiceOptions): Promise<numbe
     running = sink;
     ended = new Promise(() => undefined);
   }
+  let roleAlive = true;
+  void ended.then(() => { roleAlive = false; }, () => { roleAlive = false; });
+  const ops = new OpsServer({
+    port: options.metricsPort,
+    log,
+    checks: {
+      redis: async () => { await redis.ping(); },
+      kafka: async () => {
+        const admin = await ctx.kafka.admin();
+        try {
+          await admin.listTopics();
+        } finally {
+          await admin.close();
+        }
+      },
+      [role]: async () => {
+        if (!roleAlive) throw new Error(`${role} is not running`);
+      },
+    },
+    json: role === 'processor' ? { '/progress': () => (running as ProcessorRole).executor.lastProgress } : {},
+  });
+  await ops.start();
   log.info('service started', { role, queryId, checkpointLocation: plan.checkpointLocation });
   const reason = await Promise.race([stopped, ended.then(() => 'finished' as const)]);
   log.info('service stopping', { role, reason });
+  await ops.stop();
   await running.stop();
   await redis.quit().catch(() => undefined);
   return reason === 'SIGINT' ? 130 : reason === 'SIGTERM' ? 143 : 0;
@@ -124,6 +150,7 @@ export function serviceMain<C extends ServiceConfig>(role: RoleName, loadService
       brokers: config.kafka.brokers,
       redisUrl: config.redis.url === '' ? 'redis://127.0.0.1:6379' : config.redis.url,
       clientId: config.kafka.clientId,
+      metricsPort: config.metrics.port,
       log,
     });
   };

@@ -3,6 +3,7 @@ import type { Row, Schema } from '../api/types.js';
 import type { Clock } from '../execution/clock.js';
 import type { Logger } from '../internal/logger.js';
 import type { KafkaProducer, OutgoingRecord } from '../kafka/kafka-port.js';
+import { metrics } from '../observability/metrics.js';
 import { encodeSourceRow } from './source-records.js';
 
 export interface SocketIngestOptions {
@@ -11,6 +12,7 @@ export interface SocketIngestOptions {
   readonly includeTimestamp: boolean;
   readonly schema: Schema;
   readonly topic: string;
+  readonly queryId: string;
   readonly producer: KafkaProducer;
   readonly clock: Clock;
   readonly log: Logger;
@@ -78,11 +80,13 @@ export class SocketIngest {
       socket.on('connect', () => {
         connected = true;
         this.stats.connections += 1;
+        metrics().ingestConnections.inc({ query: this.options.queryId });
         log.info('socket source connected', { host, port });
       });
       socket.on('data', (chunk: string) => {
         this.lastDataAt = this.options.clock.now();
         this.stats.bytes += Buffer.byteLength(chunk, 'utf8');
+        metrics().ingestBytes.inc({ query: this.options.queryId, format: 'socket' }, Buffer.byteLength(chunk, 'utf8'));
         const text = partial + chunk;
         const lines = text.split('\n');
         partial = lines.pop() ?? '';
@@ -103,6 +107,7 @@ export class SocketIngest {
     const { schema, includeTimestamp, clock } = this.options;
     const row: Row = includeTimestamp ? [line, clock.now() * 1000] : [line];
     this.stats.lines += 1;
+    metrics().ingestRecords.inc({ query: this.options.queryId, format: 'socket' });
     this.pending.push({ value: encodeSourceRow(schema, row) });
     if (this.pending.length === 1) {
       // Coalesce the lines of one read into one produce request, keeping their order.
