@@ -11,6 +11,10 @@ import { serializePlan } from '../plan/plan-json.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import { ensureLocalStack } from '../runtime/local-stack.js';
 import { queryManager } from '../runtime/query-manager.js';
+import type { Row, Schema } from '../api/types.js';
+import { showString } from '../console/show-string.js';
+import { queryRegistryKey } from '../state/keys.js';
+import { connectRedis } from '../state/redis-connection.js';
 
 const HELP = `Usage: sluice <command> [options]
 
@@ -21,6 +25,7 @@ Commands:
   plan <program.ts|.js> [-o <file>]
                               Print the query plan document the program's start() would
                               run, for the ingest, processor and sink services.
+  status [--json]             The queries of the stack (REDIS_URL) with their last progress.
   help                        Show this help.
 
 Environment: KAFKA_BROKERS, REDIS_URL, SLUICE_LOG_LEVEL (debug|info|warn|error).
@@ -63,8 +68,47 @@ async function planCommand(program: string, out: string | undefined): Promise<nu
   return 0;
 }
 
+/** `sluice status`: the registered queries and their last progress, as a console table. */
+async function statusCommand(asJson: boolean): Promise<number> {
+  const config = loadEngineConfig();
+  const redis = await connectRedis(config.redis.url === '' ? 'redis://127.0.0.1:6379' : config.redis.url, log);
+  try {
+    const entries = Object.values(await redis.hgetall(queryRegistryKey())).map((v) => JSON.parse(v) as QueryRecord);
+    entries.sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
+    if (asJson) {
+      process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+      return 0;
+    }
+    const schema: Schema = ['id', 'name', 'status', 'batchId', 'numInputRows', 'inputRowsPerSecond', 'processedRowsPerSecond', 'updatedAt']
+      .map((name) => ({ name, type: 'string', nullable: true }));
+    const rows: Row[] = entries.map((q) => [
+      q.id, q.name, q.status, String(q.lastProgress?.batchId ?? ''), String(q.lastProgress?.numInputRows ?? ''),
+      String(q.lastProgress?.inputRowsPerSecond ?? ''), String(q.lastProgress?.processedRowsPerSecond ?? ''), q.updatedAt,
+    ]);
+    process.stdout.write(showString(schema, rows, { numRows: 1000, truncate: 0, timeZone: 'UTC' }));
+    return 0;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+interface QueryRecord {
+  readonly id: string;
+  readonly name: string | null;
+  readonly status: string;
+  readonly updatedAt: string;
+  readonly lastProgress: { batchId: number; numInputRows: number; inputRowsPerSecond: number; processedRowsPerSecond: number } | null;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...args] = argv;
+  if (command === 'status') {
+    if (args.includes('--help') || args.includes('-h')) {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    return statusCommand(args.includes('--json'));
+  }
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(HELP);
     return command === undefined ? 2 : 0;

@@ -32,7 +32,7 @@ import { metrics } from '../observability/metrics.js';
 import type { StateMetrics } from '../operators/operator.js';
 import { streamingSources } from '../plan/logical-plan.js';
 import { BatchCommitter } from '../state/batch-committer.js';
-import { checkpointKeys } from '../state/keys.js';
+import { checkpointKeys, PROGRESS_TOPIC, queryRegistryKey } from '../state/keys.js';
 import { RedisStateStore } from '../state/redis-state-store.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import { queryTopics, type QueryTopics } from './query-topics.js';
@@ -146,6 +146,7 @@ export class MicroBatchExecutor {
   private admin: KafkaAdmin | null = null;
   private consumer: KafkaConsumer | null = null;
   private producer: KafkaProducer | null = null;
+  private progressProducer: KafkaProducer | null = null;
   private loop: Promise<void> | null = null;
 
   /** End offsets of the last committed batch, per source. */
@@ -214,6 +215,9 @@ export class MicroBatchExecutor {
     const positions = await this.startPositions();
 
     this.producer = await kafka.producer({ transactionalId: this.topics.processorTransactionalId });
+    await admin.ensureTopic(PROGRESS_TOPIC, 1);
+    this.progressProducer = await kafka.producer();
+    await this.publishProgress('ACTIVE');
     this.consumer = await kafka.consumer({ groupId: this.topics.processorGroup(this.options.runId) });
     this.sourceSets.forEach((_, i) => this.buffers.push(new SourceBuffer(this.committed[i] ?? {})));
     const topics = [...new Set(this.sourceSets.flatMap((s) => s.topics))];
@@ -237,6 +241,9 @@ export class MicroBatchExecutor {
     try {
       await this.loop;
     } finally {
+      await this.publishProgress('TERMINATED');
+      await this.progressProducer?.close();
+      this.progressProducer = null;
       await this.consumer?.close();
       await this.admin?.deleteGroups([this.topics.processorGroup(this.options.runId)]).catch(() => undefined);
       await this.producer?.close();
@@ -541,6 +548,24 @@ export class MicroBatchExecutor {
     }
   }
 
+  /**
+   * The query's registration and last progress in Redis (what `sluice status` lists) and its
+   * progress record on the progress topic. Best effort: a failure is logged, not fatal.
+   */
+  private async publishProgress(status: 'ACTIVE' | 'TERMINATED'): Promise<void> {
+    const { plan, queryId, runId, redis, clock } = this.options;
+    const record = {
+      id: queryId, runId, name: plan.name, status, checkpointLocation: plan.checkpointLocation,
+      updatedAt: new Date(clock.now()).toISOString(), lastProgress: this.progress,
+    };
+    try {
+      await redis.hset(queryRegistryKey(), queryId, JSON.stringify(record));
+      if (this.progress !== null && status === 'ACTIVE') await this.progressProducer?.send(PROGRESS_TOPIC, [{ key: queryId, value: JSON.stringify(this.progress) }]);
+    } catch (err) {
+      this.log.warn('cannot publish progress', { err });
+    }
+  }
+
   /** The batch's numbers as Prometheus metrics (sluice_*), labelled by query id. */
   private recordMetrics(p: StreamingQueryProgress, batch: PlannedBatch): void {
     const m = metrics();
@@ -611,5 +636,6 @@ export class MicroBatchExecutor {
     };
     this.options.onProgress?.(this.progress);
     this.recordMetrics(this.progress, batch);
+    void this.publishProgress('ACTIVE');
   }
 }

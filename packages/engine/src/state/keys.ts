@@ -4,6 +4,14 @@
  */
 const ROOT = 'sluice';
 
+/** Hash: query id → the query's registration and last progress, for `sluice status`. */
+export function queryRegistryKey(): string {
+  return `${ROOT}:queries`;
+}
+
+/** Kafka topic every processor writes its progress records to. */
+export const PROGRESS_TOPIC = 'sluice.progress';
+
 /** The key prefix of a checkpoint location (a user's `checkpointLocation` option). */
 export function checkpointPrefix(location: string): string {
   return `${ROOT}:cp:${location}`;
