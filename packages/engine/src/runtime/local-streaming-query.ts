@@ -8,7 +8,7 @@ import { KafkajsPort } from '../kafka/kafkajs-port.js';
 import { streamingSources } from '../plan/logical-plan.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import { connectRedis } from '../state/redis-connection.js';
-import { checkpointKeys } from '../state/keys.js';
+import { checkpointKeys, queryRegistryKey } from '../state/keys.js';
 import { resolveQueryId } from './query-identity.js';
 import { IngestRole, ProcessorRole, SinkRole, type RoleContext } from './query-roles.js';
 import { queryTopics } from './query-topics.js';
@@ -172,6 +172,7 @@ export class LocalStreamingQuery implements StreamingQuery {
     const keys = checkpointKeys(this.plan.checkpointLocation);
     const found = await redis.keys(keys.all);
     if (found.length > 0) await redis.del(...found);
+    await redis.hdel(queryRegistryKey(), this.id);
     const topics = queryTopics(this.id);
     if (this.kafka === null) return;
     const admin = await this.kafka.admin();
