@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything a fresh machine needs before Sluice runs or is tested: system packages (netcat,
-# redis-server, a JDK and Maven for the local Kafka broker), npm dependencies, the build, and
+# redis-server, a JDK and Maven for the local Kafka broker, Chromium for the browser test), npm dependencies, the build, and
 # the broker's jars from Maven Central. Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -13,6 +13,8 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v java >/dev/null 2>&1 || missing+=(default-jdk-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v ss >/dev/null 2>&1 || missing+=(iproute2)
+# Debian's Chromium, for the live page's browser test (driven by playwright-core).
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
 if ((${#missing[@]} > 0)); then
   if [[ $(id -u) -ne 0 ]] && ! command -v sudo >/dev/null 2>&1; then
     log "missing system packages: ${missing[*]} (install them, or run as root)"

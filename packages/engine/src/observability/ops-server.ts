@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../internal/logger.js';
+import { LIVE_PAGE } from './live-page.js';
 import { metrics } from './metrics.js';
 
 /** A readiness check: resolves when the dependency answers. */
@@ -20,7 +21,8 @@ function withTimeout(check: ReadinessCheck, ms: number): Promise<void> {
 
 /**
  * The endpoints every long-running part serves: `/metrics` (Prometheus), `/healthz` (the
- * process is alive), `/readyz` (every check passes: Kafka, Redis, the query running).
+ * process is alive), `/readyz` (every check passes: Kafka, Redis, the query running); where
+ * queries run, also `/` (the live query page) and its data at `/api/queries`.
  */
 export class OpsServer {
   private server: Server | null = null;
@@ -51,6 +53,7 @@ export class OpsServer {
       return { status: 200, type: registry.contentType, body: await registry.metrics() };
     }
     if (path === '/healthz') return { status: 200, type: 'text/plain', body: 'ok\n' };
+    if (path === '/' && this.options.json?.['/api/queries'] !== undefined) return { status: 200, type: 'text/html; charset=utf-8', body: LIVE_PAGE };
     if (path === '/readyz') {
       const results: Record<string, string> = {};
       let ready = true;

@@ -157,6 +157,7 @@ export class MicroBatchExecutor {
   private lastStateMetrics: StateMetrics | null = null;
   private lastTriggerStart: number | null = null;
   private progress: StreamingQueryProgress | null = null;
+  private readonly history: StreamingQueryProgress[] = [];
   /** Input rows that failed to decode and were skipped. */
   malformedRecords = 0;
 
@@ -184,6 +185,11 @@ export class MicroBatchExecutor {
 
   get lastProgress(): StreamingQueryProgress | null {
     return this.progress;
+  }
+
+  /** The last (up to 100) progress records, oldest first. */
+  get recentProgress(): readonly StreamingQueryProgress[] {
+    return [...this.history];
   }
 
   /** Id of the last batch committed, or -1. */
@@ -634,6 +640,8 @@ export class MicroBatchExecutor {
       sources,
       sink: { description: `${plan.sink.format}[${this.topics.results}]`, numOutputRows: outputRows },
     };
+    this.history.push(this.progress);
+    if (this.history.length > 100) this.history.shift();
     this.options.onProgress?.(this.progress);
     this.recordMetrics(this.progress, batch);
     void this.publishProgress('ACTIVE');

@@ -75,7 +75,10 @@ export class QueryManager {
           if (this.active.length === 0) throw new Error('no query is running');
         },
       },
-      json: { '/progress': () => this.active.map((q) => ({ id: q.id, name: q.name, lastProgress: q.lastProgress })) },
+      json: {
+        '/progress': () => this.active.map((q) => ({ id: q.id, name: q.name, lastProgress: q.lastProgress })),
+        '/api/queries': () => this.active.map((q) => ({ id: q.id, name: q.name, recentProgress: q.recentProgress })),
+      },
     });
     await server.start();
     this.opsRedis = redis;

@@ -99,7 +99,12 @@ export async function runRoleService(options: RoleServiceOptions): Promise<numbe
         if (!roleAlive) throw new Error(`${role} is not running`);
       },
     },
-    json: role === 'processor' ? { '/progress': () => (running as ProcessorRole).executor.lastProgress } : {},
+    json: role === 'processor'
+      ? {
+          '/progress': () => (running as ProcessorRole).executor.lastProgress,
+          '/api/queries': () => [{ id: queryId, name: plan.name, recentProgress: (running as ProcessorRole).executor.recentProgress }],
+        }
+      : {},
   });
   await ops.start();
   log.info('service started', { role, queryId, checkpointLocation: plan.checkpointLocation });
