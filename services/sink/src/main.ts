@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The sink service: wiring only; configuration in config.ts, the work in the engine. */
 import { serviceMain } from 'sluice';
-import { loadSinkConfig } from './config.js';
+import { loadSinkConfig, schema } from './config.js';
 
-serviceMain('sink', loadSinkConfig);
+serviceMain('sink', loadSinkConfig, schema);

@@ -54,7 +54,7 @@ convict.addFormat({
 export const commonSchema = {
   kafka: {
     brokers: {
-      doc: 'Kafka bootstrap brokers, comma-separated host:port. Empty: start the local broker.',
+      doc: 'Kafka bootstrap brokers, comma-separated host:port. Required by the services; when empty, sluice run starts the local broker.',
       format: 'broker-list',
       default: '',
       env: 'KAFKA_BROKERS',

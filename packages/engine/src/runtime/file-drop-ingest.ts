@@ -28,6 +28,8 @@ export interface FileDropIngestOptions {
   readonly clock: Clock;
   readonly log: Logger;
   readonly pollMs?: number;
+  /** Called after each file taken (live counters on a terminal). */
+  readonly onProgress?: (stats: Readonly<FileDropStats>) => void;
 }
 
 export interface FileDropStats {
@@ -170,6 +172,7 @@ export class FileDropIngest {
     this.stats.malformed += malformed;
     this.stats.bytes += Buffer.byteLength(text, 'utf8');
     this.o.log.info('took file', { file: id, records: records.length, malformed });
+    this.o.onProgress?.(this.stats);
   }
 
   async stop(): Promise<void> {

@@ -44,6 +44,13 @@ interface SourceIngest {
   readonly stats: { readonly records?: number; readonly lines?: number; readonly bytes: number };
 }
 
+/** On a terminal: one self-updating line of what a directory's ingest has taken so far. */
+function liveCounter(directory: string): (stats: Readonly<{ files: number; records: number; malformed: number }>) => void {
+  return (stats) => {
+    process.stderr.write(`\r\x1b[Kingest ${directory}: ${stats.files} files, ${stats.records} records, ${stats.malformed} malformed`);
+  };
+}
+
 export class IngestRole implements RunningRole {
   private readonly ingests: SourceIngest[] = [];
   private producer: KafkaProducer | null = null;
@@ -77,6 +84,7 @@ export class IngestRole implements RunningRole {
           redis: this.ctx.redis,
           clock,
           log,
+          ...(process.stderr.isTTY === true ? { onProgress: liveCounter(options.get('path') ?? '.') } : {}),
         });
         ingest.start();
         this.ingests.push(ingest);

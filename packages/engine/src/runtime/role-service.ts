@@ -116,6 +116,28 @@ export async function runRoleService(options: RoleServiceOptions): Promise<numbe
   return reason === 'SIGINT' ? 130 : reason === 'SIGTERM' ? 143 : 0;
 }
 
+const ROLE_DOC: Readonly<Record<RoleName, string>> = {
+  ingest: 'Bridges the query\'s sources (sockets, file drops) into its Kafka source topics.',
+  processor: 'Runs the query\'s micro-batches: offset and commit logs, state in Redis, results to Kafka.',
+  sink: 'Writes the query\'s results to the console (Spark\'s format), exactly once per batch id.',
+};
+
+/** `--help`: what the service does and every configuration key with its env var and default. */
+export function serviceHelp(role: RoleName, schema: object): string {
+  const lines: string[] = [];
+  const walk = (node: unknown, path: string): void => {
+    if (node === null || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    if ('doc' in o && 'default' in o) {
+      lines.push(`  ${path.padEnd(16)} ${String(o['env'] ?? '').padEnd(22)} default ${JSON.stringify(o['default'])}`, `      ${String(o['doc'])}`);
+      return;
+    }
+    for (const [k, v] of Object.entries(o)) walk(v, path === '' ? k : `${path}.${k}`);
+  };
+  walk(schema, '');
+  return `Usage: sluice-${role} [--help]\n\n${ROLE_DOC[role]}\n\nConfiguration (environment, or a JSON file named by SLUICE_CONFIG):\n${lines.join('\n')}\n`;
+}
+
 /** The configuration every role service shares: the common blocks plus the query it serves. */
 export interface ServiceConfig extends CommonConfig {
   readonly query: { readonly plan: string };
@@ -138,7 +160,11 @@ export const serviceSchema = {
  * process with code 1 and a line naming the key, the value and what is allowed), run the role,
  * exit with 0, 130 (SIGINT) or 143 (SIGTERM).
  */
-export function serviceMain<C extends ServiceConfig>(role: RoleName, loadServiceConfig: () => C): void {
+export function serviceMain<C extends ServiceConfig>(role: RoleName, loadServiceConfig: () => C, schema: object = serviceSchema): void {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(serviceHelp(role, schema));
+    process.exit(0);
+  }
   const log = createLogger({ service: role });
   const main = async (): Promise<number> => {
     const config = loadServiceConfig();
