@@ -4,7 +4,7 @@ import { parseAllDocuments, parse } from 'yaml';
 import { ConfigMap, Namespace, Service } from 'kubernetes-models/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
-import { serviceSchema } from 'sluice';
+import { parsePlan, serviceSchema } from 'sluice';
 import { repoRoot } from './support/programs.js';
 
 type Obj = Record<string, unknown>;
@@ -32,7 +32,7 @@ const knownEnv = schemaEnvNames(serviceSchema);
 /** The compose file and the Kubernetes manifests, checked against each other and the config schema. */
 describe('deployment files', () => {
   it('every manifest parses and passes the Kubernetes schema of its kind', () => {
-    expect(manifests.length).toBeGreaterThanOrEqual(8);
+    expect(manifests.length).toBeGreaterThanOrEqual(9);
     const models: Record<string, new (o: never) => { validate(): void }> = {
       Namespace, ConfigMap, Service, Deployment, HorizontalPodAutoscaler,
     };
@@ -66,6 +66,14 @@ describe('deployment files', () => {
     }
     expect(get(byKind('Service')[0], 'spec', 'ports', 0, 'targetPort')).toBe('metrics');
     expect(get(byKind('HorizontalPodAutoscaler')[0], 'spec', 'scaleTargetRef', 'name')).toBe('sluice-processor');
+    // The plan ConfigMap the Deployments mount holds a plan document the services accept.
+    const planMap = byKind('ConfigMap').find((c) => get(c, 'metadata', 'name') === 'sluice-plan');
+    expect(() => parsePlan(String(get(planMap, 'data', 'plan.json')))).not.toThrow();
+    const planPath = String(get(byKind('ConfigMap')[0], 'data', 'SLUICE_QUERY_PLAN'));
+    for (const d of byKind('Deployment')) {
+      expect(get(d, 'spec', 'template', 'spec', 'volumes', 0, 'configMap', 'name')).toBe('sluice-plan');
+      expect(planPath.startsWith(String(get(d, 'spec', 'template', 'spec', 'containers', 0, 'volumeMounts', 0, 'mountPath')))).toBe(true);
+    }
     const composePort = Number(get(compose, 'services', 'processor', 'environment', 'SLUICE_METRICS_PORT'));
     const targets = get(prometheus, 'scrape_configs', 0, 'static_configs', 0, 'targets') as string[];
     expect(targets.sort()).toEqual(['ingest', 'processor', 'sink'].map((s) => `${s}:${composePort}`));
