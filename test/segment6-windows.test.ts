@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from './support/programs.js';
+import { cliPath, repoRoot } from './support/programs.js';
+import { startProcess, stopProcess } from './support/processes.js';
 import { ProgramRun } from './support/run-program.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -72,5 +73,33 @@ describe('Segment 6: sliding windows over dropped JSON files', () => {
     expect(all.length).toBeLessThanOrEqual(200);
     await waitFor(() => run !== null && run.proc.stdout.includes('Batch: 1\n'), 'batch 1');
     await run.stdoutIs(b0 + batch(1, table(all)), 'batch 1: every window of both files');
+  });
+});
+
+describe('file source across kill -9', () => {
+  it('a file being taken when the program dies is finished on restart, neither lost nor doubled', async () => {
+    // A fixed checkpoint location, so the second run resumes the first.
+    const checkpoint = `test-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const first = await ProgramRun.start('window_functions.ts', [], { TZ: 'UTC', SLUICE_TEST_CRASH_AT: 'file-produced:0' },
+      (text) => text.replace('.option("numRows", 200)', `.option("numRows", 200)\n  .option("checkpointLocation", "${checkpoint}")`));
+    const dataDir = join(first.dir, 'data');
+    mkdirSync(dataDir, { recursive: true });
+    const program = join(first.dir, 'window_functions.ts');
+    expect(readFileSync(program, 'utf8')).toContain(checkpoint);
+    for (const name of ['input1.csv', 'log.json']) writeFileSync(join(dataDir, name), readFileSync(join(repoRoot, 'examples', 'data', name)));
+    const exit = await first.proc.exited;
+    expect(exit.signal).toBe('SIGKILL');
+    const second = startProcess('node', [cliPath, 'run', program], { cwd: first.dir, env: { ...process.env, TZ: 'UTC' } });
+    try {
+      const all = expectedWindows(['input1.csv', 'log.json'].map((f) => join(repoRoot, 'examples', 'data', f)));
+      const final = table(all);
+      await waitFor(() => second.stdout.endsWith(`${final}\n`), 'the complete table of both files, each once', 60_000).catch((err: unknown) => {
+        throw new Error(`${String(err)}\n${second.stdout.slice(-3000)}`);
+      });
+      expect(second.stderr).toContain('finishing a file a previous run was taking');
+    } finally {
+      await stopProcess(second, 'SIGINT');
+      await first.stop();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cliPath, exampleIn } from './programs.js';
 import { establishedConnectionsTo, NetcatServer, startProcess, stopProcess, type Proc } from './processes.js';
 import { waitFor } from './wait-for.js';
@@ -8,10 +8,11 @@ export class ProgramRun {
   private constructor(readonly nc: NetcatServer, readonly proc: Proc, readonly dir: string) {}
 
   /** Starts nc, then the program; `preload` lines are typed into nc before the program connects. */
-  static async start(example: string, preload: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ProgramRun> {
+  static async start(example: string, preload: readonly string[] = [], env: NodeJS.ProcessEnv = {}, edit?: (text: string) => string): Promise<ProgramRun> {
     const nc = await NetcatServer.start();
     for (const line of preload) nc.send(line);
     const program = exampleIn(example, { 12345: nc.port });
+    if (edit !== undefined) writeFileSync(program.file, edit(readFileSync(program.file, 'utf8')));
     const proc = startProcess('node', [cliPath, 'run', program.file], { cwd: program.dir, env: { ...process.env, ...env } });
     return new ProgramRun(nc, proc, program.dir);
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Redis } from 'ioredis';
@@ -10,6 +11,9 @@ import { parseCsvLine } from '../sources/csv-lines.js';
 import { parseJsonLine } from '../sources/json-lines.js';
 import type { ParsedRecord, ParseMode, RecordOptions } from '../sources/record-parser.js';
 import { metrics } from '../observability/metrics.js';
+import { maybeCrash } from '../internal/crash-point.js';
+import type { KafkaPort } from '../kafka/kafka-port.js';
+import { readRange } from '../kafka/read-range.js';
 import { encodeSourceRow } from './source-records.js';
 
 export const HEADER_FILE = 'sluice-file';
@@ -23,6 +27,9 @@ export interface FileDropIngestOptions {
   readonly topic: string;
   readonly queryId: string;
   readonly takenKey: string;
+  /** Hash: file being taken → where its records start in the topic and how many there are. */
+  readonly takingKey: string;
+  readonly kafka: KafkaPort;
   readonly producer: KafkaProducer;
   readonly redis: Redis;
   readonly clock: Clock;
@@ -58,6 +65,8 @@ export class FileDropIngest {
   private readonly abort = new AbortController();
   private loop: Promise<void> = Promise.resolve();
   private scans = 0;
+  /** Files taken by this run (numbers the crash points of tests). */
+  private taken = 0;
   private readonly recordOptions: RecordOptions;
 
   constructor(private readonly o: FileDropIngestOptions) {
@@ -75,6 +84,11 @@ export class FileDropIngest {
   }
 
   private async run(): Promise<void> {
+    try {
+      await this.recover();
+    } catch (err) {
+      this.o.log.error('file source recovery failed', { err, directory: this.o.directory });
+    }
     while (!this.stopped) {
       try {
         await this.scan();
@@ -119,6 +133,28 @@ export class FileDropIngest {
     }
   }
 
+  /**
+   * Finishes the files a killed run was taking: their records are counted in the source topic
+   * from where they started, and only the missing tail is written (one producer per source
+   * topic, in order), so no record of a file is lost or written twice.
+   */
+  private async recover(): Promise<void> {
+    const taking = await this.o.redis.hgetall(this.o.takingKey);
+    for (const [id, raw] of Object.entries(taking)) {
+      const { start, count, path } = JSON.parse(raw) as { start: number; count: number; path: string };
+      const present = (await readRange(this.o.kafka, this.o.topic, 0, start, `${this.o.topic}.recovery.${randomUUID()}`, this.o.clock))
+        .filter((r) => r.headers[HEADER_FILE] === id).length;
+      this.o.log.warn('finishing a file a previous run was taking', { file: id, records: count, alreadyWritten: present });
+      if (present < count) await this.take(path, id, present);
+      else await this.markTaken(id);
+    }
+  }
+
+  private async markTaken(id: string): Promise<void> {
+    await this.o.redis.sadd(this.o.takenKey, id);
+    await this.o.redis.hdel(this.o.takingKey, id);
+  }
+
   private parse(line: string): ParsedRecord {
     switch (this.o.format) {
       case 'json':
@@ -130,8 +166,12 @@ export class FileDropIngest {
     }
   }
 
-  /** Reads one file, writes its rows, then records it as taken. */
-  private async take(path: string, id: string): Promise<void> {
+  /**
+   * Reads one file, writes its rows (from record `skip` on, when finishing an interrupted
+   * take), then records it as taken. Before writing, where its records start is recorded, so a
+   * kill between the two steps is recovered exactly (see recover()).
+   */
+  private async take(path: string, id: string, skip = 0): Promise<void> {
     const text = await readFile(path, 'utf8');
     const lines = text.split(/\r?\n/);
     if (lines[lines.length - 1] === '') lines.pop();
@@ -154,13 +194,26 @@ export class FileDropIngest {
       this.o.log.error('malformed records in FAILFAST mode: the file is skipped', { file: path, malformed });
       this.stats.malformed += malformed;
       metrics().ingestMalformed.inc({ query: this.o.queryId }, malformed);
-      await this.o.redis.sadd(this.o.takenKey, id);
+      await this.markTaken(id);
       return;
     }
-    for (let i = 0; i < records.length; i += RECORDS_PER_SEND) {
-      await this.o.producer.send(this.o.topic, records.slice(i, i + RECORDS_PER_SEND));
+    if (skip === 0) {
+      const admin = await this.o.kafka.admin();
+      let start = 0;
+      try {
+        start = (await admin.endOffsets(this.o.topic)).find((p) => p.partition === 0)?.offset ?? 0;
+      } finally {
+        await admin.close();
+      }
+      await this.o.redis.hset(this.o.takingKey, id, JSON.stringify({ start, count: records.length, path }));
     }
-    await this.o.redis.sadd(this.o.takenKey, id);
+    const rest = records.slice(skip);
+    for (let i = 0; i < rest.length; i += RECORDS_PER_SEND) {
+      await this.o.producer.send(this.o.topic, rest.slice(i, i + RECORDS_PER_SEND));
+    }
+    maybeCrash('file-produced', this.taken);
+    this.taken += 1;
+    await this.markTaken(id);
     const m = metrics();
     const query = this.o.queryId;
     m.ingestFiles.inc({ query });

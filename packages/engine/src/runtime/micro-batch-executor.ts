@@ -22,7 +22,7 @@ import type { Row } from '../api/types.js';
 import type { StreamingQueryProgress } from '../api/streaming-query-progress.js';
 import { CommitLog } from '../checkpoint/commit-log.js';
 import { OffsetLog, type OffsetLogEntry, type SourceOffsets } from '../checkpoint/offset-log.js';
-import { crashPointFromEnv } from '../config/config.js';
+import { maybeCrash } from '../internal/crash-point.js';
 import { CheckpointError } from '../errors/checkpoint-error.js';
 import type { Clock } from '../execution/clock.js';
 import type { Logger } from '../internal/logger.js';
@@ -119,13 +119,6 @@ function socketPartitions(options: Readonly<Record<string, string>>): number {
   const raw = Object.entries(options).find(([k]) => k.toLowerCase() === 'numpartitions')?.[1];
   const n = raw === undefined ? availableParallelism() : Number(raw);
   return Number.isInteger(n) && n > 0 ? n : 1;
-}
-
-const crashPoint = crashPointFromEnv();
-
-/** Crash tests: dies here, as a kill -9 would, when SLUICE_TEST_CRASH_AT names this point. */
-function maybeCrash(step: string, batchId: number): void {
-  if (crashPoint !== null && crashPoint.step === step && crashPoint.batchId === batchId) process.kill(process.pid, 'SIGKILL');
 }
 
 export class MicroBatchExecutor {

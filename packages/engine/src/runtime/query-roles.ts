@@ -80,6 +80,8 @@ export class IngestRole implements RunningRole {
           topic: topics.source(source.index),
           queryId,
           takenKey: checkpointKeys(plan.checkpointLocation).sourceFiles(source.index),
+          takingKey: checkpointKeys(plan.checkpointLocation).sourceTaking(source.index),
+          kafka,
           producer: this.producer,
           redis: this.ctx.redis,
           clock,

@@ -3,6 +3,7 @@ import { AnalysisException } from '../errors/analysis-exception.js';
 import { SinkError } from '../errors/sink-error.js';
 import type { Clock } from '../execution/clock.js';
 import type { KafkaPort, OutgoingRecord } from '../kafka/kafka-port.js';
+import { readRange } from '../kafka/read-range.js';
 
 /**
  * Spark's Kafka sink: each row becomes a record of its `value` (string or binary), optional
@@ -49,24 +50,7 @@ export async function lastCommittedSinkBatch(kafka: KafkaPort, markerTopic: stri
   } finally {
     await admin.close();
   }
-  if (end === 0) return -1;
-  const consumer = await kafka.consumer({ groupId });
-  let last = -1;
-  let seenUpTo = -1;
-  await consumer.start([markerTopic], async (batch) => {
-    for (const r of batch.records) {
-      last = Math.max(last, Number(r.value?.toString() ?? -1));
-      seenUpTo = r.offset;
-    }
-    seenUpTo = Math.max(seenUpTo, batch.highWatermark - 1);
-  }, [{ topic: markerTopic, partition: 0, offset: Math.max(0, end - 20) }]);
-  const deadline = clock.now() + 10_000;
-  while (seenUpTo < end - 1 && clock.now() < deadline) await clock.sleep(20);
-  await consumer.close();
-  await (async () => {
-    const a = await kafka.admin();
-    await a.deleteGroups([groupId]).catch(() => undefined);
-    await a.close();
-  })();
-  return last;
+  // Each batch's marker and its transaction's commit marker take two offsets: the last few hold it.
+  const records = await readRange(kafka, markerTopic, 0, Math.max(0, end - 20), groupId, clock);
+  return records.reduce((last, r) => Math.max(last, Number(r.value?.toString() ?? -1)), -1);
 }

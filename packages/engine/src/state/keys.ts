@@ -36,6 +36,8 @@ export interface CheckpointKeys {
   sinkOffset(sinkId: string): string;
   /** Set: the files a file source has taken (Spark's `sources/<i>/`). */
   sourceFiles(sourceIndex: number): string;
+  /** Hash: files a file source is taking (start offset and record count), for recovery. */
+  sourceTaking(sourceIndex: number): string;
 }
 
 export function checkpointKeys(location: string): CheckpointKeys {
@@ -50,5 +52,6 @@ export function checkpointKeys(location: string): CheckpointKeys {
     sinkLastBatch: (sinkId) => `${p}:sinks:${sinkId}:last-batch`,
     sinkOffset: (sinkId) => `${p}:sinks:${sinkId}:offset`,
     sourceFiles: (sourceIndex) => `${p}:sources:${sourceIndex}:files`,
+    sourceTaking: (sourceIndex) => `${p}:sources:${sourceIndex}:taking`,
   };
 }
