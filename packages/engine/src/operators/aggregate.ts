@@ -6,6 +6,10 @@ import type { Bound } from '../expressions/bound.js';
 import type { Expr } from '../expressions/expr.js';
 import type { OperatorContext, PhysicalOperator } from './operator.js';
 
+/** Characters JSON.stringify would escape in a string. */
+// eslint-disable-next-line no-control-regex
+const NEEDS_JSON_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 function collectAggregateCalls(expr: Expr, into: Map<string, Extract<Expr, { kind: 'call' }>>): void {
   if (isAggregateCall(expr) && expr.kind === 'call') {
     into.set(aggregateKey(expr), expr);
@@ -71,7 +75,28 @@ export class AggregateOperator implements PhysicalOperator {
     const store = ctx.stores(this.operatorId);
     const changed = new Map<string, Value[]>();
     const g = this.generatorAt;
+    const aggs = this.aggs;
+    const n = aggs.length;
+    const checkLate = ctx.outputMode !== 'complete' && this.eventKey >= 0;
+    // Hot path: one plain grouping key (no window): no per-row arrays, one string key.
+    const single = g < 0 && this.groupBound.length === 1 ? this.groupBound[0] : undefined;
     for (const row of rows) {
+      if (single !== undefined) {
+        const v = single.eval(row, ctx);
+        if (checkLate && this.isLate([v], ctx.lateEventsWatermarkMs)) {
+          ctx.metrics.droppedByWatermark += 1;
+          continue;
+        }
+        const key = typeof v === 'string' && !NEEDS_JSON_ESCAPE.test(v) ? `["${v}"]` : JSON.stringify([v]);
+        let state = changed.get(key);
+        if (state === undefined) {
+          const stored = store.get(key);
+          state = Array.isArray(stored) ? [...(stored as readonly Value[])] : [[v], ...aggs.map((a) => a.init())];
+          changed.set(key, state);
+        }
+        for (let i = 0; i < n; i++) state[i + 1] = (aggs[i] as BoundAggregate).update(state[i + 1] ?? null, row, ctx);
+        continue;
+      }
       const base = this.groupBound.map((b, i) => (i === g ? null : b.eval(row, ctx)));
       // A window() key puts the row in every window it falls in (Spark's Expand).
       const keys = g < 0 ? [base] : ((this.groupBound[g]?.eval(row, ctx) ?? []) as readonly Value[]).map((w) => base.map((v, i) => (i === g ? w : v)));

@@ -63,6 +63,15 @@ export class ProjectOperator implements PhysicalOperator {
     const g = this.generatorAt;
     if (g < 0) return rows.map((row) => bound.map((b) => b.eval(row, ctx)));
     const out: Row[] = [];
+    const only = bound.length === 1 ? bound[0] : undefined;
+    if (only !== undefined && only.generator?.outer === false) {
+      // select(explode(...)) alone: one row per element, no intermediate arrays.
+      for (const row of rows) {
+        const items = only.eval(row, ctx);
+        if (Array.isArray(items)) for (const item of items as readonly Value[]) out.push([item]);
+      }
+      return out;
+    }
     for (const row of rows) {
       const values = bound.map((b, i) => (i === g ? null : b.eval(row, ctx)));
       const items = bound[g]?.eval(row, ctx) ?? null;
