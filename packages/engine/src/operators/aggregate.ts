@@ -7,7 +7,7 @@ import type { Expr } from '../expressions/expr.js';
 import type { OperatorContext, PhysicalOperator } from './operator.js';
 
 /** Characters JSON.stringify would escape in a string. */
-// eslint-disable-next-line no-control-regex
+ 
 const NEEDS_JSON_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 function collectAggregateCalls(expr: Expr, into: Map<string, Extract<Expr, { kind: 'call' }>>): void {
