@@ -32,7 +32,7 @@ const knownEnv = schemaEnvNames(serviceSchema);
 /** The compose file and the Kubernetes manifests, checked against each other and the config schema. */
 describe('deployment files', () => {
   it('every manifest parses and passes the Kubernetes schema of its kind', () => {
-    expect(manifests.length).toBeGreaterThanOrEqual(9);
+    expect(manifests.length).toBeGreaterThanOrEqual(10);
     const models: Record<string, new (o: never) => { validate(): void }> = {
       Namespace, ConfigMap, Service, Deployment, HorizontalPodAutoscaler,
     };
@@ -57,6 +57,11 @@ describe('deployment files', () => {
       const c = get(d, 'spec', 'template', 'spec', 'containers', 0) as Obj;
       const ports = c['ports'] as Obj[];
       expect(ports).toContainEqual({ name: 'metrics', containerPort: metricsPort });
+      for (const port of ports) {
+        if (port['name'] === 'metrics') continue;
+        // Every other named port is what a Service targets.
+        expect(byKind('Service').some((svc) => (get(svc, 'spec', 'ports') as Obj[]).some((sp) => sp['targetPort'] === port['name']))).toBe(true);
+      }
       expect(get(c, 'readinessProbe', 'httpGet')).toEqual({ path: '/readyz', port: 'metrics' });
       expect(get(c, 'livenessProbe', 'httpGet')).toEqual({ path: '/healthz', port: 'metrics' });
       expect(get(d, 'spec', 'template', 'metadata', 'annotations', 'prometheus.io/port')).toBe(String(metricsPort));
@@ -64,7 +69,7 @@ describe('deployment files', () => {
       expect(existsSync(join(repoRoot, main.replace('/dist/', '/src/').replace(/\.js$/, '.ts')))).toBe(true);
       expect(get(d, 'spec', 'selector', 'matchLabels')).toEqual({ 'app.kubernetes.io/name': get(d, 'metadata', 'name') });
     }
-    expect(get(byKind('Service')[0], 'spec', 'ports', 0, 'targetPort')).toBe('metrics');
+    expect(byKind('Service').find((svc) => get(svc, 'metadata', 'name') === 'sluice-metrics')).toMatchObject({ spec: { ports: [{ targetPort: 'metrics' }] } });
     expect(get(byKind('HorizontalPodAutoscaler')[0], 'spec', 'scaleTargetRef', 'name')).toBe('sluice-processor');
     // The plan ConfigMap the Deployments mount holds a plan document the services accept.
     const planMap = byKind('ConfigMap').find((c) => get(c, 'metadata', 'name') === 'sluice-plan');

@@ -102,6 +102,7 @@ export class IngestRole implements RunningRole {
       const ingest = new SocketIngest({
         host, port,
         includeTimestamp: options.getBoolean('includeTimestamp', false),
+        listen: options.getBoolean('listen', false),
         schema: source.schema,
         topic: topics.source(source.index),
         queryId,

@@ -1,4 +1,4 @@
-import { connect, type Socket } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import type { Row, Schema } from '../api/types.js';
 import type { Clock } from '../execution/clock.js';
 import type { Logger } from '../internal/logger.js';
@@ -10,6 +10,8 @@ export interface SocketIngestOptions {
   readonly host: string;
   readonly port: number;
   readonly includeTimestamp: boolean;
+  /** Listen for line clients instead of connecting to a line server. */
+  readonly listen?: boolean;
   readonly schema: Schema;
   readonly topic: string;
   readonly queryId: string;
@@ -45,7 +47,28 @@ export class SocketIngest {
   constructor(private readonly options: SocketIngestOptions) {}
 
   start(): void {
-    this.loop = this.connectLoop();
+    this.loop = this.options.listen === true ? this.listenLoop() : this.connectLoop();
+  }
+
+  /**
+   * Listen mode (a Sluice extension, `option("listen", true)`): the ingest is the line server and
+   * every client that connects (`nc <host> <port>`) sends lines, as to a deployed ingest service.
+   */
+  private async listenLoop(): Promise<void> {
+    const { host, port, log } = this.options;
+    const clients = new Set<Socket>();
+    const server = createServer((socket) => {
+      clients.add(socket);
+      void this.attach(socket).then(() => clients.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    log.info('socket source listening', { host, port });
+    await new Promise<void>((resolve) => this.abort.signal.addEventListener('abort', () => resolve(), { once: true }));
+    for (const c of clients) c.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
   /** Error that stopped the producer side, if any. */
@@ -69,20 +92,32 @@ export class SocketIngest {
   }
 
   /** Resolves when the connection ends; true if it had connected. */
-  private runConnection(): Promise<boolean> {
+  private async runConnection(): Promise<boolean> {
+    const { host, port, log } = this.options;
+    let connected = false;
+    const socket = connect({ host, port });
+    this.socket = socket;
+    socket.on('connect', () => {
+      connected = true;
+      log.info('socket source connected', { host, port });
+    });
+    await this.attach(socket, () => connected);
+    this.socket = null;
+    return connected;
+  }
+
+  /** Reads lines from one connection until it closes. */
+  private attach(socket: Socket, isConnected: () => boolean = () => true): Promise<void> {
     const { host, port, log } = this.options;
     return new Promise((resolve) => {
-      let connected = false;
       let partial = '';
-      const socket = connect({ host, port });
-      this.socket = socket;
       socket.setEncoding('utf8');
-      socket.on('connect', () => {
-        connected = true;
+      const counted = (): void => {
         this.stats.connections += 1;
         metrics().ingestConnections.inc({ query: this.options.queryId });
-        log.info('socket source connected', { host, port });
-      });
+      };
+      if (socket.connecting) socket.once('connect', counted);
+      else counted();
       socket.on('data', (chunk: string) => {
         this.lastDataAt = this.options.clock.now();
         this.stats.bytes += Buffer.byteLength(chunk, 'utf8');
@@ -93,12 +128,11 @@ export class SocketIngest {
         for (const line of lines) this.accept(line.endsWith('\r') ? line.slice(0, -1) : line);
       });
       socket.on('error', (err) => {
-        if (connected) log.warn('socket source error', { err, host, port });
+        if (isConnected()) log.warn('socket source error', { err, host, port });
       });
       socket.on('close', () => {
         if (partial.length > 0) this.accept(partial);
-        this.socket = null;
-        resolve(connected);
+        resolve();
       });
     });
   }
