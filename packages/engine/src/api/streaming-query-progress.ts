@@ -26,7 +26,7 @@ export interface StreamingQueryProgress {
   readonly processedRowsPerSecond: number;
   readonly durationMs: Readonly<Record<string, number>>;
   readonly eventTime: Readonly<Record<string, string>>;
-  readonly stateOperators: readonly unknown[];
+  readonly stateOperators: ReadonlyArray<Readonly<Record<string, unknown>>>;
   readonly sources: readonly SourceProgress[];
   readonly sink: SinkProgress;
 }

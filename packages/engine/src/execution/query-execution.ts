@@ -27,10 +27,13 @@ export class QueryExecution {
   /** The watermark the last batch ran at. */
   private lastBatchWatermarkMs = 0;
   private readonly evictsOnWatermark: boolean;
+  /** Whether the query declares an event-time watermark. */
+  readonly hasWatermark: boolean;
 
   constructor(private readonly plan: QueryPlan, private readonly newStore: (operatorId: string) => StateStore) {
     this.operator = compilePlan(plan.root, plan.sessionTimeZone);
-    this.evictsOnWatermark = hasWatermark(plan.root) && plan.outputMode !== 'complete' && this.operator.statefulIds.length > 0;
+    this.hasWatermark = hasWatermark(plan.root);
+    this.evictsOnWatermark = this.hasWatermark && plan.outputMode !== 'complete' && this.operator.statefulIds.length > 0;
   }
 
   store(operatorId: string): StateStore {

@@ -76,11 +76,8 @@ export class LocalStreamingQuery implements StreamingQuery {
   }
 
   get status(): StreamingQueryStatus {
-    return {
-      message: this.active ? 'Waiting for data to arrive' : 'Stopped',
-      isDataAvailable: false,
-      isTriggerActive: false,
-    };
+    if (!this.active) return { message: 'Stopped', isDataAvailable: false, isTriggerActive: false };
+    return this.processor?.executor.status ?? { message: 'Initializing StreamExecution', isDataAvailable: false, isTriggerActive: false };
   }
 
   exception(): Error | null {

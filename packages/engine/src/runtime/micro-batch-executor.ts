@@ -20,6 +20,7 @@ import { availableParallelism } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Row } from '../api/types.js';
 import type { StreamingQueryProgress } from '../api/streaming-query-progress.js';
+import type { StreamingQueryStatus } from '../api/streaming-query.js';
 import { CommitLog } from '../checkpoint/commit-log.js';
 import { OffsetLog, type OffsetLogEntry, type SourceOffsets } from '../checkpoint/offset-log.js';
 import { maybeCrash } from '../internal/crash-point.js';
@@ -42,6 +43,7 @@ import type { StreamingSourceNode } from '../plan/logical-plan.js';
 import { kafkaSinkRecords, lastCommittedSinkBatch } from '../sinks/kafka-sink.js';
 import { kafkaRecordRow } from '../sources/kafka-records.js';
 import { HEADER_FILE } from './file-drop-ingest.js';
+import { buildProgress } from './progress-builder.js';
 import { resolveSourceTopics, type SourceTopicSet } from './source-topics.js';
 import { encodeBatch } from './result-records.js';
 import { SourceBuffer } from './source-buffer.js';
@@ -148,6 +150,8 @@ export class MicroBatchExecutor {
   private pending: PlannedBatch | null = null;
   private nextBatchId = 0;
   private lastStateMetrics: StateMetrics | null = null;
+  private walCommitMs = 0;
+  private triggerActive = false;
   private lastTriggerStart: number | null = null;
   private progress: StreamingQueryProgress | null = null;
   private readonly history: StreamingQueryProgress[] = [];
@@ -301,14 +305,31 @@ export class MicroBatchExecutor {
       Object.entries(end).every(([p, offset]) => (this.committed[i]?.[p] ?? 0) >= offset));
   }
 
+  /** Spark's StreamingQueryStatus of this loop. */
+  get status(): StreamingQueryStatus {
+    if (this.triggerActive) return { message: 'Processing new data', isDataAvailable: true, isTriggerActive: true };
+    if (this.loop === null) return { message: 'Initializing StreamExecution', isDataAvailable: false, isTriggerActive: false };
+    return { message: 'Waiting for data to arrive', isDataAvailable: false, isTriggerActive: false };
+  }
+
   /** One trigger: construct the next batch (or take the pending one) and run it. */
   private async runTrigger(triggerStart: number, snapshot: readonly SourceOffsets[] | null): Promise<boolean> {
     const t0 = this.options.clock.now();
     const planned = this.pending ?? (await this.constructNextBatch(triggerStart, snapshot));
     if (planned === null) return false;
-    const durations: Record<string, number> = { latestOffset: this.options.clock.now() - t0 };
-    await this.runBatch(planned, triggerStart, durations);
+    this.triggerActive = true;
+    try {
+      await this.runPlannedTrigger(planned, triggerStart, t0);
+    } finally {
+      this.triggerActive = false;
+    }
     return true;
+  }
+
+  private async runPlannedTrigger(planned: PlannedBatch, triggerStart: number, t0: number): Promise<void> {
+    const durations: Record<string, number> = { latestOffset: this.options.clock.now() - t0 - this.walCommitMs, walCommit: this.walCommitMs };
+    this.walCommitMs = 0;
+    await this.runBatch(planned, triggerStart, durations);
   }
 
   /** Kafka sources of a new query start at `startingOffsets`: latest (Spark's default) or earliest. */
@@ -419,7 +440,9 @@ export class MicroBatchExecutor {
 
   /** (b) The write-ahead log entry, before the batch runs. */
   private async writeOffsetLog(batch: PlannedBatch): Promise<void> {
+    const t = this.options.clock.now();
     const added = await this.offsetLog.add(batch.batchId, batch.entry);
+    this.walCommitMs = this.options.clock.now() - t;
     if (!added) {
       throw new CheckpointError(
         `offset log entry for batch ${batch.batchId} already exists: another run of this query is writing to ${this.options.plan.checkpointLocation}`,
@@ -595,44 +618,19 @@ export class MicroBatchExecutor {
     triggerStart: number, durations: Record<string, number>,
   ): void {
     const { clock, plan, queryId, runId } = this.options;
-    const end = clock.now();
-    const triggerExecution = end - triggerStart;
-    const numInputRows = inputs.reduce((n, rows) => n + rows.length, 0);
-    const sincePrevious = this.lastTriggerStart === null ? 0 : triggerStart - this.lastTriggerStart;
+    const stateful = this.lastStateMetrics !== null && this.execution.operator.statefulIds.length > 0;
+    this.progress = buildProgress({
+      plan, queryId, runId, batchId: batch.batchId, triggerStart, triggerEnd: clock.now(),
+      previousTriggerStart: this.lastTriggerStart,
+      sources: this.sources, sourceTopics: this.sourceSets.map((s) => s.topics),
+      inputRows: inputs.map((rows) => rows.length), start: batch.start, end: batch.entry.offsets,
+      outputRows, durations,
+      watermarkMs: this.execution.hasWatermark ? batch.entry.batchWatermarkMs : null,
+      state: stateful && this.lastStateMetrics !== null
+        ? { metrics: this.lastStateMetrics, rows: this.execution.stateRows, bytes: this.execution.stateBytes, commitMs: durations['commitOffsets'] ?? 0 }
+        : null,
+    });
     this.lastTriggerStart = triggerStart;
-    const round1 = (x: number): number => Math.round(x * 10) / 10;
-    const inputRate = sincePrevious > 0 ? round1((numInputRows * 1000) / sincePrevious) : 0;
-    const processedRate = triggerExecution > 0 ? round1((numInputRows * 1000) / triggerExecution) : 0;
-    const sources = streamingSources(plan.root).map((source, i) => ({
-      description: `${source.format}[${this.sourceSets[i]?.topics.join(',') ?? ''}]`,
-      startOffset: batch.start[i] ?? null,
-      endOffset: batch.entry.offsets[i] ?? null,
-      latestOffset: batch.entry.offsets[i] ?? null,
-      numInputRows: inputs[i]?.length ?? 0,
-      inputRowsPerSecond: inputRate,
-      processedRowsPerSecond: processedRate,
-    }));
-    this.progress = {
-      id: queryId,
-      runId,
-      name: plan.name,
-      timestamp: new Date(triggerStart).toISOString(),
-      batchId: batch.batchId,
-      batchDuration: triggerExecution,
-      numInputRows,
-      inputRowsPerSecond: inputRate,
-      processedRowsPerSecond: processedRate,
-      durationMs: { ...durations, triggerExecution },
-      eventTime: this.execution.watermarkMs > 0 ? { watermark: new Date(batch.entry.batchWatermarkMs).toISOString() } : {},
-      stateOperators: this.lastStateMetrics === null || this.execution.operator.statefulIds.length === 0 ? [] : [{
-        numRowsTotal: this.execution.stateRows,
-        numRowsUpdated: this.lastStateMetrics.updated,
-        numRowsDroppedByWatermark: this.lastStateMetrics.droppedByWatermark,
-        numRowsRemoved: this.lastStateMetrics.evicted,
-      }],
-      sources,
-      sink: { description: `${plan.sink.format}[${this.topics.results}]`, numOutputRows: outputRows },
-    };
     this.history.push(this.progress);
     if (this.history.length > 100) this.history.shift();
     this.options.onProgress?.(this.progress);
