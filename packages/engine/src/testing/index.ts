@@ -10,3 +10,4 @@ export { OffsetLog, type OffsetLogEntry } from '../checkpoint/offset-log.js';
 export { CommitLog, type CommitLogEntry } from '../checkpoint/commit-log.js';
 export type { MetadataLog } from '../checkpoint/metadata-log.js';
 export { PlanRunner } from './plan-runner.js';
+export { StreamTest } from './stream-test.js';
