@@ -12,11 +12,11 @@ import { ConfigError } from '../errors/config-error.js';
 convict.addFormat({
   name: 'broker-list',
   validate(value: unknown) {
-    if (typeof value !== 'string') throw new Error('a comma-separated list of host:port');
+    if (typeof value !== 'string') throw new TypeError('a comma-separated list of host:port');
     if (value === '') return;
     for (const broker of value.split(',')) {
       if (!/^[A-Za-z0-9_.\-[\]:]+:\d{1,5}$/.test(broker.trim())) {
-        throw new Error('a comma-separated list of host:port (e.g. 127.0.0.1:9092), or empty to start a local broker');
+        throw new TypeError('a comma-separated list of host:port (e.g. 127.0.0.1:9092), or empty to start a local broker');
       }
     }
   },
@@ -25,10 +25,10 @@ convict.addFormat({
 convict.addFormat({
   name: 'redis-url',
   validate(value: unknown) {
-    if (typeof value !== 'string') throw new Error('a redis:// or rediss:// URL');
+    if (typeof value !== 'string') throw new TypeError('a redis:// or rediss:// URL');
     if (value === '') return;
     if (!/^rediss?:\/\/[^\s]+$/.test(value)) {
-      throw new Error('a redis:// or rediss:// URL (e.g. redis://127.0.0.1:6379), or empty to use or start a local Redis');
+      throw new TypeError('a redis:// or rediss:// URL (e.g. redis://127.0.0.1:6379), or empty to use or start a local Redis');
     }
   },
 });
@@ -36,7 +36,7 @@ convict.addFormat({
 convict.addFormat({
   name: 'log-level',
   validate(value: unknown) {
-    if (!['debug', 'info', 'warn', 'error'].includes(String(value))) throw new Error('one of debug, info, warn, error');
+    if (!['debug', 'info', 'warn', 'error'].includes(String(value))) throw new TypeError('one of debug, info, warn, error');
   },
 });
 
@@ -44,7 +44,7 @@ convict.addFormat({
   name: 'metrics-port',
   validate(value: unknown) {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 65535) {
-      throw new Error('an integer port 0-65535 (0 picks a free port)');
+      throw new TypeError('an integer port 0-65535 (0 picks a free port)');
     }
   },
   coerce: (value: string) => (/^\s*\d+\s*$/.test(value) ? Number(value) : value),

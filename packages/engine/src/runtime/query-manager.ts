@@ -1,3 +1,4 @@
+import { IllegalStateError } from '../errors/illegal-state-error.js';
 import { loadEngineConfig } from '../config/config.js';
 import { systemClock, type Clock } from '../execution/clock.js';
 import { createLogger, setLogLevel, type Logger } from '../internal/logger.js';
@@ -72,7 +73,7 @@ export class QueryManager {
           }
         },
         queries: async () => {
-          if (this.active.length === 0) throw new Error('no query is running');
+          if (this.active.length === 0) throw new IllegalStateError('no query is running');
         },
       },
       json: {

@@ -1,3 +1,4 @@
+import { IllegalStateError } from '../errors/illegal-state-error.js';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { commonSchema, type CommonConfig } from '../config/config.js';
@@ -96,7 +97,7 @@ export async function runRoleService(options: RoleServiceOptions): Promise<numbe
         }
       },
       [role]: async () => {
-        if (!roleAlive) throw new Error(`${role} is not running`);
+        if (!roleAlive) throw new IllegalStateError(`${role} is not running`);
       },
     },
     json: role === 'processor'
