@@ -49,6 +49,21 @@ function toMessages(records: readonly OutgoingRecord[]): Array<{
   });
 }
 
+/**
+ * kafkajs encodes one send's messages in a way whose cost grows much faster than linearly:
+ * 50,000 messages in one send take ~16 s, in sends of 1,000 ~0.4 s. Sends are split.
+ */
+const MESSAGES_PER_SEND = 1000;
+
+async function sendChunked(
+  send: (batch: { topic: string; messages: ReturnType<typeof toMessages> }) => Promise<unknown>,
+  topic: string, records: readonly OutgoingRecord[],
+): Promise<void> {
+  for (let i = 0; i < records.length; i += MESSAGES_PER_SEND) {
+    await send({ topic, messages: toMessages(records.slice(i, i + MESSAGES_PER_SEND)) });
+  }
+}
+
 function logCreator(log: Logger) {
   return () =>
     ({ level, log: entry }: LogEntry): void => {
@@ -129,15 +144,13 @@ export class KafkajsPort implements KafkaPort {
     await producer.connect();
     return {
       async send(topic, records) {
-        if (records.length === 0) return;
-        await producer.send({ topic, messages: toMessages(records) });
+        await sendChunked((b) => producer.send(b), topic, records);
       },
       async transaction(): Promise<ProducerTransaction> {
         const txn = await producer.transaction();
         return {
           async send(topic, records) {
-            if (records.length === 0) return;
-            await txn.send({ topic, messages: toMessages(records) });
+            await sendChunked((b) => txn.send(b), topic, records);
           },
           commit: () => txn.commit(),
           abort: () => txn.abort(),

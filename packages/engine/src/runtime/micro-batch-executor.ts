@@ -545,7 +545,9 @@ export class MicroBatchExecutor {
         // The user's topic and the batch marker in one transaction: exactly once, by batch id.
         const byTopic = new Map<string, OutgoingRecord[]>();
         for (const { topic, record } of kafkaSinkRecords(schema, rows, plan.sink.options['topic'])) {
-          byTopic.set(topic, [...(byTopic.get(topic) ?? []), record]);
+          const list = byTopic.get(topic);
+          if (list === undefined) byTopic.set(topic, [record]);
+          else list.push(record);
         }
         for (const [topic, records] of byTopic) await txn.send(topic, records);
         await txn.send(this.topics.sinkCommits, [{ key: queryId, value: String(batchId) }]);
