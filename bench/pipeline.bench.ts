@@ -56,6 +56,8 @@ async function baseline(input: string, output: string): Promise<number> {
   return performance.now() - t0;
 }
 
+let batchRowsPerSecond = 0;
+
 async function sluice(input: string, output: string): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
   writeFileSync(join(dir, 'upper.ts'), `
@@ -63,12 +65,18 @@ import { SparkSession } from "sluice";
 const spark = SparkSession.builder.appName("bench").getOrCreate();
 const df = spark.readStream.format("kafka").option("kafka.bootstrap.servers", "${brokers}").option("subscribe", "${input}")
   .option("startingOffsets", "earliest").load();
-await df.selectExpr("upper(CAST(value AS STRING)) AS value").writeStream.format("kafka")
+const query = df.selectExpr("upper(CAST(value AS STRING)) AS value").writeStream.format("kafka")
   .option("kafka.bootstrap.servers", "${brokers}").option("topic", "${output}")
-  .option("checkpointLocation", "bench-${randomUUID()}").trigger({ availableNow: true }).start().awaitTermination();
+  .option("checkpointLocation", "bench-${randomUUID()}").trigger({ availableNow: true }).start();
+await query.awaitTermination();
+console.log(JSON.stringify(query.recentProgress.map((p) => [p.numInputRows, p.durationMs.triggerExecution ?? 0])));
 `);
   const t0 = performance.now();
-  execFileSync('node', [cli, 'run', join(dir, 'upper.ts')], { cwd: dir, stdio: ['ignore', 'ignore', 'ignore'], env: process.env });
+  const out = execFileSync('node', [cli, 'run', join(dir, 'upper.ts')], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'], env: process.env, encoding: 'utf8' });
+  const batches = JSON.parse(out.trim().split('\n').pop() ?? '[]') as Array<[number, number]>;
+  const rows = batches.reduce((a, [n]) => a + n, 0);
+  const batchMs = batches.reduce((a, [, d]) => a + d, 0);
+  batchRowsPerSecond = Math.round((rows / Math.max(1, batchMs)) * 1000);
   await countUntil(output, N);
   const ms = performance.now() - t0;
   rmSync(dir, { recursive: true, force: true });
@@ -79,13 +87,17 @@ const id = randomUUID().slice(0, 8);
 await fill(`bench-in-${id}`);
 const base = await baseline(`bench-in-${id}`, `bench-base-out-${id}`);
 const ours = await sluice(`bench-in-${id}`, `bench-out-${id}`);
+const baseAgain = await baseline(`bench-in-${id}`, `bench-base2-out-${id}`);
 const admin = await kafka.admin();
-await admin.deleteTopics([`bench-in-${id}`, `bench-base-out-${id}`, `bench-out-${id}`]);
+await admin.deleteTopics([`bench-in-${id}`, `bench-base-out-${id}`, `bench-base2-out-${id}`, `bench-out-${id}`]);
 await admin.close();
 const rate = (ms: number): number => Math.round((N / ms) * 1000);
+const bestBase = Math.min(base, baseAgain);
 console.log(JSON.stringify({
   benchmark: 'kafka → upper → kafka (exactly once)', records: N,
-  baselineRowsPerSecond: rate(base), sluiceRowsPerSecond: rate(ours), ratioToBaseline: Number((base / ours).toFixed(3)),
-  note: 'sluice time includes process start, broker connections and the availableNow snapshot',
+  baselineRowsPerSecond: rate(bestBase),
+  sluiceRowsPerSecond: rate(ours), ratioToBaseline: Number((bestBase / ours).toFixed(3)),
+  sluiceBatchRowsPerSecond: batchRowsPerSecond, batchRatioToBaseline: Number((batchRowsPerSecond / rate(bestBase)).toFixed(3)),
+  note: 'sluiceRowsPerSecond is wall time of `sluice run` (process start, connections, snapshot); sluiceBatchRowsPerSecond is inside its batches',
 }));
 process.exit(0);
