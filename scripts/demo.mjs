@@ -3,7 +3,7 @@
 // Starts the local Kafka broker and Redis unless KAFKA_BROKERS / REDIS_URL are set, and
 // stops everything it started before it ends.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -44,6 +44,16 @@ const DEMOS = [
     title: 'Segment 4: keep lines longer than 4 characters',
     program: 'basic_transform.ts',
     lines: ['hello', '1', 'streaming'],
+  },
+  {
+    title: 'Segment 5: a stream-static left outer join with testdir/players.csv',
+    program: 'join_static_stream_left_outer.ts',
+    lines: ['virat', 'finch'],
+  },
+  {
+    title: 'Segment 6: sliding 1-day windows over JSON files dropped into data/',
+    program: 'window_functions.ts',
+    drops: ['input1.csv', 'log.json'],
   },
   {
     title: 'A stateful word count in complete mode',
@@ -90,6 +100,8 @@ async function runDemo(demo, env) {
   const port = await freePort(12345);
   const dir = mkdtempSync(join(tmpdir(), 'sluice-demo-'));
   const file = join(dir, demo.program);
+  cpSync(join(root, 'examples', 'testdir'), join(dir, 'testdir'), { recursive: true });
+  mkdirSync(join(dir, 'data'), { recursive: true });
   writeFileSync(file, readFileSync(join(root, 'examples', demo.program), 'utf8').replaceAll('"port", 12345', `"port", ${port}`));
   process.stderr.write(`$ nc -lk ${port}\n$ sluice run examples/${demo.program}\n`);
   const nc = spawn('nc', ['-lk', '127.0.0.1', String(port)], { stdio: ['pipe', 'ignore', 'inherit'] });
@@ -113,7 +125,13 @@ async function runDemo(demo, env) {
     }
     await waitFor(() => stderr.includes('"msg":"query started"') || run.exitCode !== null, 'the query to start');
     if (run.exitCode !== null) throw new Error(`demo: the program ended early:\n${stderr}`);
-    for (const [i, entry] of demo.lines.entries()) {
+    for (const [i, name] of (demo.drops ?? []).entries()) {
+      process.stderr.write(`$ cp examples/data/${name} data/   (written aside, then moved in)\n`);
+      writeFileSync(join(dir, `.${name}.tmp`), readFileSync(join(root, 'examples', 'data', name)));
+      renameSync(join(dir, `.${name}.tmp`), join(dir, 'data', name));
+      await waitFor(() => stdout.includes(`Batch: ${i}\n`) && stdout.trimEnd().endsWith('+'), `batch ${i}`);
+    }
+    for (const [i, entry] of (demo.lines ?? []).entries()) {
       for (const line of [entry].flat()) {
         process.stderr.write(`nc> ${line}\n`);
         nc.stdin.write(`${line}\n`);
