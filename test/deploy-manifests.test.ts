@@ -5,6 +5,7 @@ import { ConfigMap, Namespace, Service } from 'kubernetes-models/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { parsePlan, serviceSchema } from 'sluice';
+import { metricNames } from 'sluice/testing';
 import { repoRoot } from './support/programs.js';
 
 type Obj = Record<string, unknown>;
@@ -83,5 +84,17 @@ describe('deployment files', () => {
     const targets = get(prometheus, 'scrape_configs', 0, 'static_configs', 0, 'targets') as string[];
     expect(targets.sort()).toEqual(['ingest', 'processor', 'sink'].map((s) => `${s}:${composePort}`));
     for (const s of ['ingest', 'processor', 'sink']) expect(get(compose, 'services', s, 'command', 1)).toBe(`services/${s}/dist/main.js`);
+  });
+
+  it('the Grafana dashboard plots metrics the services export', async () => {
+    const dashboard = JSON.parse(readFileSync(join(repoRoot, 'deploy', 'grafana', 'provisioning', 'dashboards', 'sluice.json'), 'utf8')) as Obj;
+    const exported = new Set(await metricNames());
+    const used = (get(dashboard, 'panels') as Obj[]).flatMap((p) => (p['targets'] as Obj[]).map((t) => String(t['expr'])))
+      .flatMap((e) => e.match(/sluice_[a-z_]+/g) ?? []);
+    expect(used.length).toBeGreaterThanOrEqual(9);
+    for (const name of used) {
+      const base = name.replace(/_(bucket|count|sum)$/, '');
+      expect({ name, exported: exported.has(base) }).toEqual({ name, exported: true });
+    }
   });
 });

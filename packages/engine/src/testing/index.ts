@@ -11,3 +11,4 @@ export { CommitLog, type CommitLogEntry } from '../checkpoint/commit-log.js';
 export type { MetadataLog } from '../checkpoint/metadata-log.js';
 export { PlanRunner } from './plan-runner.js';
 export { StreamTest } from './stream-test.js';
+export { metricNames } from '../observability/metric-names.js';
