@@ -10,7 +10,7 @@ const program = (options: string): string => `
 import { SparkSession } from "sluice";
 const spark = SparkSession.builder.appName("KafkaTopics").getOrCreate();
 const df = spark.readStream.format("kafka").option("kafka.bootstrap.servers", process.env.KAFKA_BROKERS ?? "")
-  ${options}.option("startingOffsets", "earliest").load();
+  ${options}.load();
 const query = df.selectExpr("CAST(value AS STRING)", "topic").writeStream.trigger({ availableNow: true }).format("console").start();
 await query.awaitTermination();
 `;
@@ -40,8 +40,9 @@ describe('kafka source: subscribePattern and assign', () => {
   });
 
   it.each([
-    ['subscribePattern', `.option("subscribePattern", "pat-${'ID'}-.*")`, [['a1', 'A'], ['a2', 'A'], ['b1', 'B'], ['b2', 'B']]],
-    ['assign', `.option("assign", JSON.stringify({ "pat-${'ID'}-b": [1] }))`, [['b2', 'B']]],
+    ['subscribePattern', `.option("subscribePattern", "pat-${'ID'}-.*").option("startingOffsets", "earliest")`, [['a1', 'A'], ['a2', 'A'], ['b1', 'B'], ['b2', 'B']]],
+    ['assign', `.option("assign", JSON.stringify({ "pat-${'ID'}-b": [1] })).option("startingOffsets", "earliest")`, [['b2', 'B']]],
+    ['startingOffsets as JSON', `.option("subscribe", "pat-${'ID'}-a").option("startingOffsets", JSON.stringify({ "pat-${'ID'}-a": { "0": 1 } }))`, [['a2', 'A']]],
   ])('%s reads what it names, then availableNow ends', async (_name, options, expected) => {
     const dir = mkdtempSync(join(tmpdir(), 'sluice-kafka-'));
     try {

@@ -332,15 +332,37 @@ export class MicroBatchExecutor {
     await this.runBatch(planned, triggerStart, durations);
   }
 
-  /** Kafka sources of a new query start at `startingOffsets`: latest (Spark's default) or earliest. */
+  /**
+   * Kafka sources of a new query start at `startingOffsets`: `latest` (Spark's default),
+   * `earliest`, or JSON `{"topic":{"0":23,"1":-2}}` (-2 earliest, -1 latest).
+   */
   private async applyStartingOffsets(): Promise<void> {
     const admin = this.admin;
     if (admin === null) return;
     for (const [i, source] of this.sources.entries()) {
-      if (source.format !== 'kafka' || Object.keys(this.committed[i] ?? {}).length > 0) continue;
-      const starting = Object.entries(source.options).find(([k]) => k.toLowerCase() === 'startingoffsets')?.[1] ?? 'latest';
-      if (starting.trim().toLowerCase() !== 'latest') continue;
-      this.committed[i] = (await this.sourceSets[i]?.endOffsets(admin)) ?? {};
+      const set = this.sourceSets[i];
+      if (source.format !== 'kafka' || set === undefined || Object.keys(this.committed[i] ?? {}).length > 0) continue;
+      const starting = (Object.entries(source.options).find(([k]) => k.toLowerCase() === 'startingoffsets')?.[1] ?? 'latest').trim();
+      if (starting.toLowerCase() === 'earliest') continue;
+      const ends = await set.endOffsets(admin);
+      if (starting.toLowerCase() === 'latest') {
+        this.committed[i] = ends;
+        continue;
+      }
+      let spec: Record<string, Record<string, number>>;
+      try {
+        spec = JSON.parse(starting) as Record<string, Record<string, number>>;
+      } catch {
+        throw new SourceError(`startingOffsets must be earliest, latest or JSON such as {"topic":{"0":23}}, got '${starting}'`);
+      }
+      const chosen: Record<string, number> = {};
+      for (const [topic, partitions] of Object.entries(spec)) {
+        for (const [partition, offset] of Object.entries(partitions)) {
+          const key = set.key(topic, Number(partition));
+          chosen[key] = offset === -1 ? (ends[key] ?? 0) : offset === -2 ? 0 : offset;
+        }
+      }
+      this.committed[i] = chosen;
     }
   }
 
