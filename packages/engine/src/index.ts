@@ -10,7 +10,7 @@ export { GroupedData } from './api/grouped-data.js';
 export { Column, type ColumnOrValue } from './api/column.js';
 export {
   col, column, lit, expr, length, upper, lower, trim, ltrim, rtrim, reverse, concat, concat_ws, split, substring,
-  explode, explode_outer, window, session_window, coalesce, abs, isnull, isnotnull, not, current_timestamp, to_timestamp, when, asc, desc,
+  explode, explode_outer, window, session_window, from_json, to_json, struct, coalesce, abs, isnull, isnotnull, not, current_timestamp, to_timestamp, when, asc, desc,
   count, sum, avg, mean, min, max, first, last, countDistinct, count_distinct, type ColumnOrName,
 } from './api/functions.js';
 export * as functions from './api/functions.js';

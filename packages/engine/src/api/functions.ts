@@ -1,7 +1,8 @@
 import type { Expr } from '../expressions/expr.js';
 import { parseExpression } from '../expressions/sql-parser.js';
 import { Column, literalExpr, toExpr, type ColumnOrValue } from './column.js';
-import type { Value } from './types.js';
+import type { StructField, Value } from './types.js';
+import { schemaToDdl } from '../expressions/json-functions.js';
 
 /**
  * PySpark's `pyspark.sql.functions`, by the same names. Where PySpark takes a column name or a
@@ -66,6 +67,14 @@ export const window = (timeColumn: ColumnOrName, windowDuration: string, slideDu
 /** `session_window(timeColumn, "5 minutes")`: sessions closed after a gap of inactivity. */
 export const session_window = (timeColumn: ColumnOrName, gapDuration: string): Column =>
   call('session_window', c(timeColumn), literalExpr(gapDuration));
+
+/** `from_json(col, "a STRING, b INT")` or with a StructType: the struct the JSON text holds. */
+export const from_json = (x: ColumnOrName, schema: string | { readonly fields: readonly StructField[] }): Column =>
+  call('from_json', c(x), literalExpr(typeof schema === 'string' ? schema : schemaToDdl(schema.fields)));
+/** `to_json(struct(...))`: JSON text of a struct. */
+export const to_json = (x: ColumnOrName): Column => call('to_json', c(x));
+/** `struct("a", col("b").alias("c"))`. */
+export const struct = (...xs: ColumnOrName[]): Column => call('struct', ...xs.map(c));
 
 export const asc = (x: ColumnOrName): Column => new Column(c(x)).asc();
 export const desc = (x: ColumnOrName): Column => new Column(c(x)).desc();

@@ -14,6 +14,7 @@ import { compareValues, valuesEqual } from './compare.js';
 import type { Expr } from './expr.js';
 import { AGGREGATE_NAMES } from './aggregate-functions.js';
 import { checkArity, SCALAR_FUNCTIONS } from './scalar-functions.js';
+import { bindFromJson, bindStruct, bindToJson } from './json-functions.js';
 import { bindSessionWindow, bindWindow } from './time-window.js';
 
 /** A field of the input, with the qualifier (DataFrame alias) it may be referred to by. */
@@ -507,6 +508,9 @@ function bindCall(expr: Extract<Expr, { kind: 'call' }>, scope: Scope): Bound {
     const w = bindWindow(args, scope);
     return args[0]?.eventTime === undefined ? w : { ...w, eventTime: 'window' };
   }
+  if (name === 'from_json') return bindFromJson(expr.args.map((a) => bindExpr(a, scope)), scope.timeZone);
+  if (name === 'to_json') return bindToJson(expr.args.map((a) => bindExpr(a, scope)), scope.timeZone);
+  if (name === 'struct') return bindStruct(expr.args.map((a) => bindExpr(a, scope)));
   if (name === 'session_window') {
     const args = expr.args.map((a) => bindExpr(a, scope));
     const w = bindSessionWindow(args, scope);

@@ -1,5 +1,5 @@
 import { SparkSession } from '../api/spark-session.js';
-import { col, count, countDistinct, desc, explode, length, split, sum } from '../api/functions.js';
+import { col, count, countDistinct, desc, explode, from_json, length, split, struct, sum, to_json } from '../api/functions.js';
 import type { DataFrame } from '../api/data-frame.js';
 import type { Row } from '../api/types.js';
 import { PlanRunner } from '../testing/plan-runner.js';
@@ -110,5 +110,19 @@ describe('SQL expression strings (parsed as Spark parses them)', () => {
     const df = lines().where("value IN ('a', 'b') OR value LIKE 'c%'").groupBy('value').agg(count('*'));
     expect(df.columns).toEqual(['value', 'count(1)']);
     expect(runner(df, 'complete').runBatch(v('a', 'x', 'cat', 'a'))).toEqual([['a', 2], ['cat', 1]]);
+  });
+});
+
+describe('JSON functions (from_json, to_json, struct) — Kafka pipelines', () => {
+  it('from_json into a struct, then data.* into columns; malformed JSON gives NULL fields', () => {
+    const df = lines().select(from_json(col('value'), 'id INT, tags ARRAY<STRING>').alias('data')).select('data.*');
+    expect(df.schema.map((f) => f.name)).toEqual(['id', 'tags']);
+    expect(runner(df, 'append').runBatch(v('{"id": 7, "tags": ["a"]}', 'not json'))).toEqual([[7, ['a']], [null, null]]);
+  });
+
+  it('to_json(struct(...)) writes the row as JSON text, leaving NULLs out', () => {
+    const df = lines().select(to_json(struct(col('value'), length(col('value')).alias('n'))).alias('json'));
+    expect(runner(df, 'append').runBatch(v('abc'))).toEqual([['{"value":"abc","n":3}']]);
+    expect(lines().select(to_json(struct('value'))).columns).toEqual(['to_json(struct(value))']);
   });
 });

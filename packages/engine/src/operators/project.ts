@@ -10,6 +10,11 @@ export function expandStars(exprs: readonly Expr[], input: readonly ScopeField[]
   return exprs.flatMap((e): Expr[] => {
     if (e.kind !== 'star') return [e];
     const fields = e.qualifier === undefined ? input : input.filter((f) => f.qualifier?.toLowerCase() === e.qualifier?.toLowerCase());
+    const struct = e.qualifier === undefined || fields.length > 0 ? undefined : input.find((f) => f.name.toLowerCase() === e.qualifier?.toLowerCase());
+    if (struct !== undefined && typeof struct.type !== 'string' && struct.type.kind === 'struct') {
+      // `data.*` on a struct column: one column per field (Spark's star expansion of a struct).
+      return struct.type.fields.map((f): Expr => ({ kind: 'extract', child: { kind: 'column', name: struct.name }, field: { kind: 'literal', value: f.name, type: 'string' } }));
+    }
     if (e.qualifier !== undefined && fields.length === 0) {
       throw new AnalysisException(`[CANNOT_RESOLVE_STAR_EXPAND] Cannot resolve \`${e.qualifier}\`.* given input columns ${input.map((f) => `\`${f.name}\``).join(', ')}. SQLSTATE: 42704`);
     }

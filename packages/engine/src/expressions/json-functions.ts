@@ -1,0 +1,86 @@
+import { parseSchemaDdl } from '../api/ddl-parser.js';
+import { typeName, type DataType, type StructField, type Value } from '../api/types.js';
+import { AnalysisException } from '../errors/analysis-exception.js';
+import { formatDateDays, formatTimestampMicros } from '../console/render-cell.js';
+import { convertValue, FieldTypeMismatch } from '../sources/record-parser.js';
+import type { Bound } from './bound.js';
+import { firstJsonValueEnd } from '../sources/json-lines.js';
+
+/** A schema as DDL text (what `from_json` takes as a string and `schema_of_json` gives). */
+export function schemaToDdl(fields: readonly StructField[]): string {
+  const type = (t: DataType): string => (typeof t === 'string' ? t.toUpperCase() : t.kind === 'array' ? `ARRAY<${type(t.elementType)}>` : `STRUCT<${t.fields.map((f) => `${f.name}: ${type(f.type)}`).join(', ')}>`);
+  return fields.map((f) => `${f.name} ${type(f.type)}${f.nullable ? '' : ' NOT NULL'}`).join(', ');
+}
+
+/**
+ * `from_json(jsonStr, schema)`: the struct the JSON text holds (PERMISSIVE: NULL fields when
+ * the text does not parse or a value does not fit).
+ */
+export function bindFromJson(args: readonly Bound[], timeZone: string): Bound {
+  const [text, schemaArg] = args;
+  const ddl = schemaArg?.eval([], { batchTimestampMs: 0 });
+  if (text === undefined || typeof ddl !== 'string') throw new AnalysisException('[INVALID_SCHEMA.NON_STRING_LITERAL] The input schema of from_json must be a string literal (DDL) or a StructType. SQLSTATE: 42K07');
+  const fields = parseSchemaDdl(ddl);
+  const type: DataType = { kind: 'struct', fields };
+  const te = text.eval;
+  const nulls = fields.map(() => null);
+  return {
+    type, nullable: true, sql: `from_json(${text.sql})`, name: `from_json(${text.sql})`,
+    eval: (row, ctx) => {
+      const raw = te(row, ctx);
+      if (raw === null) return null;
+      const s = String(raw);
+      const end = firstJsonValueEnd(s);
+      try {
+        const obj = JSON.parse(end < 0 ? s : s.slice(0, end)) as unknown;
+        if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return nulls;
+        return fields.map((f) => convertValue((obj as Record<string, unknown>)[f.name], f.type, timeZone, false));
+      } catch (err) {
+        if (err instanceof SyntaxError || err instanceof FieldTypeMismatch) return nulls;
+        throw err;
+      }
+    },
+  };
+}
+
+function jsonValue(v: Value, type: DataType, timeZone: string): unknown {
+  if (v === null) return null;
+  if (typeof type !== 'string') {
+    const items = v as readonly Value[];
+    if (type.kind === 'array') return items.map((x) => jsonValue(x, type.elementType, timeZone));
+    const out: Record<string, unknown> = {};
+    type.fields.forEach((f, i) => {
+      const x = items[i] ?? null;
+      if (x !== null) out[f.name] = jsonValue(x, f.type, timeZone);
+    });
+    return out;
+  }
+  if (type === 'timestamp') return formatTimestampMicros(Number(v), timeZone).replace(' ', 'T');
+  if (type === 'date') return formatDateDays(Number(v));
+  return v;
+}
+
+/** `to_json(struct)`: the JSON text of a struct (NULL fields left out, as Spark does). */
+export function bindToJson(args: readonly Bound[], timeZone: string): Bound {
+  const [child] = args;
+  if (child === undefined || typeof child.type === 'string') {
+    throw new AnalysisException(`[DATATYPE_MISMATCH.INVALID_JSON_SCHEMA] to_json needs a struct, array or map, got ${child === undefined ? 'nothing' : typeName(child.type)}. SQLSTATE: 42K09`);
+  }
+  const type = child.type;
+  const ce = child.eval;
+  return {
+    type: 'string', nullable: child.nullable, sql: `to_json(${child.sql})`, name: `to_json(${child.sql})`,
+    eval: (row, ctx) => {
+      const v = ce(row, ctx);
+      return v === null ? null : JSON.stringify(jsonValue(v, type, timeZone));
+    },
+  };
+}
+
+/** `struct(a, b AS c)`: a struct of the arguments, fields named by their column names. */
+export function bindStruct(args: readonly Bound[]): Bound {
+  const type: DataType = { kind: 'struct', fields: args.map((a) => ({ name: a.name, type: a.type, nullable: a.nullable })) };
+  const evals = args.map((a) => a.eval);
+  const sql = `struct(${args.map((a) => a.sql).join(', ')})`;
+  return { type, nullable: false, sql, name: sql, eval: (row, ctx) => evals.map((e) => e(row, ctx)) };
+}
