@@ -2,6 +2,7 @@ import type { DataType, Row, Value } from '../api/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import type { Bound, EvalContext, Evaluator } from './bound.js';
 import { castValue, parseTimestampMicros } from './cast.js';
+import { MORE_FUNCTIONS } from './more-functions.js';
 
 /**
  * Spark's scalar functions: argument checks, result types, the SQL text column names come
@@ -75,7 +76,7 @@ export function javaSplit(s: string, regex: string, limit: number): string[] {
 
 const TRIM_WS = /^[ ]+|[ ]+$/g;
 
-export const SCALAR_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
+const BASE_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   length: stringFn((s) => [...s].length, 'int'),
   char_length: stringFn((s) => [...s].length, 'int'),
   character_length: stringFn((s) => [...s].length, 'int'),
@@ -185,3 +186,5 @@ export function checkArity(name: string, spec: FunctionSpec, count: number): voi
     );
   }
 }
+
+export const SCALAR_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = { ...BASE_FUNCTIONS, ...MORE_FUNCTIONS };
