@@ -69,6 +69,9 @@ export interface MicroBatchExecutorOptions {
  */
 const IDLE_RECHECK_MS = 1000;
 
+/** Spark's spark.sql.streaming.noDataProgressEventInterval. */
+const NO_DATA_PROGRESS_INTERVAL_MS = 10_000;
+
 interface PlannedBatch {
   readonly batchId: number;
   readonly start: readonly SourceOffsets[];
@@ -265,6 +268,7 @@ export class MicroBatchExecutor {
     while (!signal.aborted) {
       const triggerStart = clock.now();
       const ran = await this.runTrigger(triggerStart, snapshot);
+      if (!ran) this.maybeReportIdle(triggerStart);
       if (snapshot !== null) {
         // once: a single batch; availableNow: until the snapshot taken at start is processed.
         if (trigger.kind === 'once' || !ran || this.reached(snapshot)) break;
@@ -283,6 +287,30 @@ export class MicroBatchExecutor {
         await this.waitForAnyData(IDLE_RECHECK_MS);
       }
     }
+  }
+
+  /**
+   * Spark's idle progress: with no new data, a progress record at most every 10 s
+   * (noDataProgressEventInterval) repeating the last batch id with no input.
+   */
+  private maybeReportIdle(triggerStart: number): void {
+    const last = this.progress;
+    const now = this.options.clock.now();
+    if (last === null || now - Date.parse(last.timestamp) < NO_DATA_PROGRESS_INTERVAL_MS) return;
+    this.progress = {
+      ...last,
+      timestamp: new Date(triggerStart).toISOString(),
+      batchDuration: now - triggerStart,
+      numInputRows: 0,
+      inputRowsPerSecond: 0,
+      processedRowsPerSecond: 0,
+      durationMs: { latestOffset: now - triggerStart, triggerExecution: now - triggerStart },
+      sources: last.sources.map((src) => ({ ...src, startOffset: src.endOffset, numInputRows: 0, inputRowsPerSecond: 0, processedRowsPerSecond: 0 })),
+      sink: { ...last.sink, numOutputRows: 0 },
+    };
+    this.history.push(this.progress);
+    if (this.history.length > 100) this.history.shift();
+    this.options.onProgress?.(this.progress);
   }
 
   /** Waits for records on any source, at most `timeoutMs`; returns early on stop. */
