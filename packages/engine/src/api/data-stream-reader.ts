@@ -10,7 +10,7 @@ import { parseSchemaDdl } from './ddl-parser.js';
 import type { StructType } from './struct-type.js';
 import type { Schema } from './types.js';
 
-const SUPPORTED_FORMATS = ['socket', 'json', 'csv', 'text', 'kafka'] as const;
+const SUPPORTED_FORMATS = ['socket', 'json', 'csv', 'text', 'kafka', 'rate'] as const;
 const FILE_FORMATS = new Set(['json', 'csv', 'text']);
 
 /** `spark.readStream`: describes a streaming source, as PySpark's DataStreamReader. */
@@ -62,6 +62,11 @@ export class DataStreamReader {
     }
     if (FILE_FORMATS.has(format)) return this.loadFiles(format, path ?? this.opts.get('path'));
     if (format === 'kafka') return this.loadKafka();
+    if (format === 'rate') {
+      this.opts.getInt('rowsPerSecond', 1, 0);
+      const schema: Schema = [{ name: 'timestamp', type: 'timestamp', nullable: true }, { name: 'value', type: 'bigint', nullable: true }];
+      return new DataFrame(this.session, { node: 'StreamingSource', index: 0, format, options: this.opts.toRecord(), schema });
+    }
     const host = this.opts.get('host');
     if (this.userSchema !== null) {
       throw new AnalysisException('The socket source does not support a user-specified schema.');

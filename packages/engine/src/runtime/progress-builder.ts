@@ -31,6 +31,7 @@ function describe(s: StreamingSourceNode, topics: readonly string[]): string {
   switch (s.format) {
     case 'socket': return `TextSocketV2[host: ${opt(s, 'host') ?? ''}, port: ${opt(s, 'port') ?? ''}]`;
     case 'kafka': return `KafkaV2[Subscribe[${topics.join(',')}]]`;
+    case 'rate': return `RateStreamV2[rowsPerSecond=${opt(s, 'rowsPerSecond') ?? '1'}, rampUpTimeSeconds=0, numPartitions=default`;
     default: return `FileStreamSource[file:${opt(s, 'path') ?? ''}]`;
   }
 }

@@ -15,6 +15,7 @@ import { queryTopics } from './query-topics.js';
 import { ResultsReader } from './results-reader.js';
 import { checkpointKeys } from '../state/keys.js';
 import { FileDropIngest } from './file-drop-ingest.js';
+import { RateIngest } from './rate-ingest.js';
 import { SocketIngest } from './socket-ingest.js';
 
 /**
@@ -87,6 +88,23 @@ export class IngestRole implements RunningRole {
           clock,
           log,
           ...(process.stderr.isTTY === true ? { onProgress: liveCounter(options.get('path') ?? '.') } : {}),
+        });
+        ingest.start();
+        this.ingests.push(ingest);
+        continue;
+      }
+      if (source.format === 'rate') {
+        const admin = await kafka.admin();
+        let startValue = 0;
+        try {
+          // Values go on after a restart: the source topic holds one row per value so far.
+          startValue = (await admin.endOffsets(topics.source(source.index))).reduce((n, p) => n + p.offset, 0);
+        } finally {
+          await admin.close();
+        }
+        const ingest = new RateIngest({
+          rowsPerSecond: options.getInt('rowsPerSecond', 1, 0), schema: source.schema, topic: topics.source(source.index),
+          queryId, producer: this.producer, clock, log, startValue,
         });
         ingest.start();
         this.ingests.push(ingest);
