@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { resolve as resolvePath } from 'node:path';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { OptionError } from '../errors/option-error.js';
 import { numberSources } from '../plan/logical-plan.js';
@@ -11,7 +12,8 @@ import { CaseInsensitiveOptions, type OptionValue } from './options.js';
 import type { StreamingQuery } from './streaming-query.js';
 import { DEFAULT_TRIGGER, toTriggerSpec, type TriggerOptions, type TriggerSpec } from './trigger.js';
 
-const SUPPORTED_SINKS = ['console', 'foreachBatch', 'kafka'] as const;
+const SUPPORTED_SINKS = ['console', 'foreachBatch', 'kafka', 'json', 'csv', 'text'] as const;
+const FILE_SINKS = new Set(['json', 'csv', 'text']);
 
 /** `df.writeStream`: where and how results go, as PySpark's DataStreamWriter. */
 export class DataStreamWriter {
@@ -75,13 +77,22 @@ export class DataStreamWriter {
     }
     const session = this.df.sparkSession;
     const location = this.opts.get('checkpointLocation') ?? session.conf.get('spark.sql.streaming.checkpointLocation');
-    if (this.sinkFormat === 'kafka') {
+    if (FILE_SINKS.has(this.sinkFormat)) {
+      if (this.mode !== 'append') {
+        const modeName = this.mode === 'update' ? 'Update' : 'Complete';
+        throw new AnalysisException(`Data source ${this.sinkFormat} does not support ${modeName} output mode`);
+      }
+      const path = this.opts.get('path');
+      if (path === undefined) throw new OptionError("'path' is not specified");
+      this.opts.set('path', resolvePath(path));
+    }
+    if (this.sinkFormat === 'kafka' || FILE_SINKS.has(this.sinkFormat)) {
       if (location === undefined) {
         throw new AnalysisException(
           'checkpointLocation must be specified either through option("checkpointLocation", ...) or SparkSession.conf.set("spark.sql.streaming.checkpointLocation", ...)',
         );
       }
-      checkKafkaSinkSchema(this.df.schema, this.opts.get('topic'));
+      if (this.sinkFormat === 'kafka') checkKafkaSinkSchema(this.df.schema, this.opts.get('topic'));
     }
     const sinkOptions = new CaseInsensitiveOptions(this.opts.toRecord());
     // Validate console options now, so a bad value fails at start().
@@ -106,7 +117,13 @@ export class DataStreamWriter {
    * Starts the query. Analysis errors throw here, as in Spark; connection and runtime errors
    * surface through `awaitStarted()` / `awaitTermination()`.
    */
-  start(): StreamingQuery {
+  /** `writeStream.format("json").start("out/")`: the path may come with start. */
+  start(path?: string): StreamingQuery {
+    if (path !== undefined) this.opts.set('path', path);
+    return this.startQuery();
+  }
+
+  private startQuery(): StreamingQuery {
     const plan = this.toPlan();
     planRecorder?.(plan);
     if (planRecorder !== null) return new RecordedQuery(plan);

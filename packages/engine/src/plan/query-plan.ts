@@ -4,7 +4,7 @@ import type { LogicalPlan } from './logical-plan.js';
 export const OUTPUT_MODES = ['append', 'update', 'complete'] as const;
 export type OutputMode = (typeof OUTPUT_MODES)[number];
 
-export const SINK_FORMATS = ['console', 'foreachBatch', 'kafka'] as const;
+export const SINK_FORMATS = ['console', 'foreachBatch', 'kafka', 'json', 'csv', 'text'] as const;
 export type SinkFormat = (typeof SINK_FORMATS)[number];
 
 /**

@@ -97,6 +97,15 @@ export function buildProgress(p: ProgressInput): StreamingQueryProgress {
       numStateStoreInstances: 1,
     }],
     sources,
-    sink: { description: p.plan.sink.format === 'kafka' ? `KafkaTable[${p.plan.sink.options['topic'] ?? ''}]` : p.plan.sink.format === 'console' ? 'ConsoleTable' : 'ForeachBatchSink', numOutputRows: p.outputRows },
+    sink: { description: sinkDescription(p.plan), numOutputRows: p.outputRows },
   };
+}
+
+function sinkDescription(plan: QueryPlan): string {
+  switch (plan.sink.format) {
+    case 'kafka': return `KafkaTable[${plan.sink.options['topic'] ?? ''}]`;
+    case 'console': return 'ConsoleTable';
+    case 'foreachBatch': return 'ForeachBatchSink';
+    default: return `FileSink[${plan.sink.options['path'] ?? ''}]`;
+  }
 }

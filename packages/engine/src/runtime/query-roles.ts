@@ -9,6 +9,7 @@ import { streamingSources } from '../plan/logical-plan.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import { IdempotentSink, type BatchWriter } from '../sinks/batch-sink.js';
 import { consoleShowOptions, consoleWriter, writeStdout } from '../sinks/console-sink.js';
+import { fileWriter } from '../sinks/file-sink.js';
 import { foreachBatchWriter } from '../sinks/foreach-batch-sink.js';
 import { MicroBatchExecutor } from './micro-batch-executor.js';
 import { queryTopics } from './query-topics.js';
@@ -182,7 +183,9 @@ export class SinkRole implements RunningRole {
     }
     const writer: BatchWriter = spec.format === 'foreachBatch'
       ? foreachBatchWriter(spec.options['function'] ?? '', sessionTimeZone)
-      : consoleWriter(consoleShowOptions(new CaseInsensitiveOptions(spec.options), sessionTimeZone), write);
+      : spec.format === 'console'
+        ? consoleWriter(consoleShowOptions(new CaseInsensitiveOptions(spec.options), sessionTimeZone), write)
+        : fileWriter(spec.format, spec.options['path'] ?? '.', sessionTimeZone);
     const sink = new IdempotentSink(ctx.redis, ctx.plan.checkpointLocation, spec.format, writer);
     this.reader = new ResultsReader({
       queryId: ctx.queryId, runId: ctx.runId, redis: ctx.redis, kafka: ctx.kafka, sink, log: ctx.log,
