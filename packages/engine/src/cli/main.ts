@@ -13,6 +13,8 @@ import { ensureLocalStack } from '../runtime/local-stack.js';
 import { queryManager } from '../runtime/query-manager.js';
 import type { Row, Schema } from '../api/types.js';
 import { showString } from '../console/show-string.js';
+import { writeStdout } from '../sinks/console-sink.js';
+import { systemClock } from '../execution/clock.js';
 import { queryRegistryKey } from '../state/keys.js';
 import { connectRedis } from '../state/redis-connection.js';
 
@@ -25,7 +27,8 @@ Commands:
   plan <program.ts|.js> [-o <file>]
                               Print the query plan document the program's start() would
                               run, for the ingest, processor and sink services.
-  status [--json]             The queries of the stack (REDIS_URL) with their last progress.
+  status [--json] [--all]     The running queries of the stack (REDIS_URL) with their last
+                              progress; --all adds stopped ones.
   help                        Show this help.
 
 Environment: KAFKA_BROKERS, REDIS_URL, SLUICE_LOG_LEVEL (debug|info|warn|error).
@@ -63,20 +66,25 @@ async function planCommand(program: string, out: string | undefined): Promise<nu
     return 2;
   }
   const text = `${serializePlan(plans[0] as QueryPlan)}\n`;
-  if (out === undefined) process.stdout.write(text);
+  if (out === undefined) await writeStdout(text);
   else await writeFile(out, text);
   return 0;
 }
 
 /** `sluice status`: the registered queries and their last progress, as a console table. */
-async function statusCommand(asJson: boolean): Promise<number> {
+async function statusCommand(asJson: boolean, all: boolean): Promise<number> {
   const config = loadEngineConfig();
   const redis = await connectRedis(config.redis.url === '' ? 'redis://127.0.0.1:6379' : config.redis.url, log);
   try {
-    const entries = Object.values(await redis.hgetall(queryRegistryKey())).map((v) => JSON.parse(v) as QueryRecord);
+    // Like spark.streams.active: the running queries (a running query refreshes its entry at
+    // least every 10 s; one silent for 30 s died without saying so), unless --all.
+    const now = systemClock.now();
+    const entries = Object.values(await redis.hgetall(queryRegistryKey())).map((v) => JSON.parse(v) as QueryRecord)
+      .map((q) => (q.status === 'ACTIVE' && now - Date.parse(q.updatedAt) > 30_000 ? { ...q, status: 'LOST' } : q))
+      .filter((q) => all || q.status === 'ACTIVE');
     entries.sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
     if (asJson) {
-      process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+      await writeStdout(`${JSON.stringify(entries, null, 2)}\n`);
       return 0;
     }
     const schema: Schema = ['id', 'name', 'status', 'batchId', 'numInputRows', 'inputRowsPerSecond', 'processedRowsPerSecond', 'updatedAt']
@@ -85,7 +93,7 @@ async function statusCommand(asJson: boolean): Promise<number> {
       q.id, q.name, q.status, String(q.lastProgress?.batchId ?? ''), String(q.lastProgress?.numInputRows ?? ''),
       String(q.lastProgress?.inputRowsPerSecond ?? ''), String(q.lastProgress?.processedRowsPerSecond ?? ''), q.updatedAt,
     ]);
-    process.stdout.write(showString(schema, rows, { numRows: 1000, truncate: 0, timeZone: 'UTC' }));
+    await writeStdout(showString(schema, rows, { numRows: 1000, truncate: 0, timeZone: 'UTC' }));
     return 0;
   } finally {
     redis.disconnect();
@@ -104,18 +112,18 @@ async function main(argv: readonly string[]): Promise<number> {
   const [command, ...args] = argv;
   if (command === 'status') {
     if (args.includes('--help') || args.includes('-h')) {
-      process.stdout.write(HELP);
+      await writeStdout(HELP);
       return 0;
     }
-    return statusCommand(args.includes('--json'));
+    return statusCommand(args.includes('--json'), args.includes('--all'));
   }
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    process.stdout.write(HELP);
+    await writeStdout(HELP);
     return command === undefined ? 2 : 0;
   }
   const program = args.find((a) => !a.startsWith('-'));
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(HELP);
+    await writeStdout(HELP);
     return 0;
   }
   if (program === undefined) {

@@ -69,6 +69,9 @@ export interface MicroBatchExecutorOptions {
  */
 const IDLE_RECHECK_MS = 1000;
 
+/** How often a running query refreshes its registration even without batches. */
+const REGISTRY_HEARTBEAT_MS = 10_000;
+
 /** Spark's spark.sql.streaming.noDataProgressEventInterval. */
 const NO_DATA_PROGRESS_INTERVAL_MS = 10_000;
 
@@ -155,6 +158,7 @@ export class MicroBatchExecutor {
   private lastStateMetrics: StateMetrics | null = null;
   private walCommitMs = 0;
   private triggerActive = false;
+  private lastPublishedAt = 0;
   private lastTriggerStart: number | null = null;
   private progress: StreamingQueryProgress | null = null;
   private readonly history: StreamingQueryProgress[] = [];
@@ -269,6 +273,8 @@ export class MicroBatchExecutor {
       const triggerStart = clock.now();
       const ran = await this.runTrigger(triggerStart, snapshot);
       if (!ran) this.maybeReportIdle(triggerStart);
+      // The registration doubles as a heartbeat: `sluice status` trusts it for 30 s.
+      if (clock.now() - this.lastPublishedAt >= REGISTRY_HEARTBEAT_MS) void this.publishProgress('ACTIVE');
       if (snapshot !== null) {
         // once: a single batch; availableNow: until the snapshot taken at start is processed.
         if (trigger.kind === 'once' || !ran || this.reached(snapshot)) break;
@@ -628,6 +634,7 @@ export class MicroBatchExecutor {
    */
   private async publishProgress(status: 'ACTIVE' | 'TERMINATED'): Promise<void> {
     const { plan, queryId, runId, redis, clock } = this.options;
+    this.lastPublishedAt = clock.now();
     const record = {
       id: queryId, runId, name: plan.name, status, checkpointLocation: plan.checkpointLocation,
       updatedAt: new Date(clock.now()).toISOString(), lastProgress: this.progress,

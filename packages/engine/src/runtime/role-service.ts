@@ -163,8 +163,8 @@ export const serviceSchema = {
  */
 export function serviceMain<C extends ServiceConfig>(role: RoleName, loadServiceConfig: () => C, schema: object = serviceSchema): void {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
-    process.stdout.write(serviceHelp(role, schema));
-    process.exit(0);
+    process.stdout.write(serviceHelp(role, schema), () => process.exit(0));
+    return;
   }
   const log = createLogger({ service: role });
   const main = async (): Promise<number> => {
