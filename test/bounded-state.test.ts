@@ -10,7 +10,7 @@ import { waitFor } from './support/wait-for.js';
 const PROGRAM = (checkpoint: string): string => `
 import { SparkSession, window } from "sluice";
 const spark = SparkSession.builder.appName("BoundedState").getOrCreate();
-const events = spark.readStream.schema("id STRING, ts TIMESTAMP").json("events/");
+const events = spark.readStream.schema("id STRING, ts TIMESTAMP").option("maxFilesPerTrigger", 1).json("events/");
 const counts = events.withWatermark("ts", "10 minutes").groupBy(window("ts", "5 minutes")).count();
 const query = counts.writeStream.outputMode("update").format("console").option("checkpointLocation", "${checkpoint}").start();
 await query.awaitTermination();
@@ -47,7 +47,9 @@ describe('state stays bounded under a watermark', () => {
         await waitFor(() => proc.stdout.split('Batch: ').length - 1 >= f + 1, `batch for file ${f}`);
         maxState = Math.max(maxState, await stateRows());
       }
-      // 15 minutes of events per file and a 10-minute delay keep about five 5-minute windows alive.
+      // One file a batch (maxFilesPerTrigger), each 10 minutes of events in a 15-minute slot: with a
+      // 10-minute delay, a batch holds the two windows of its file and at most those of the file
+      // before, however the files and batches interleave.
       expect(maxState).toBeGreaterThan(0);
       expect(maxState).toBeLessThanOrEqual(8);
       expect(await stateRows()).toBeLessThanOrEqual(8);
