@@ -2,12 +2,14 @@
 // `sluice run <program>`, lines typed into netcat, the console output on this terminal.
 // Starts the local Kafka broker and Redis unless KAFKA_BROKERS / REDIS_URL are set, and
 // stops everything it started before it ends.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createLogger } from 'sluice';
+import { ensureLocalStack } from 'sluice/testing';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'packages', 'engine', 'dist', 'cli', 'main.js');
@@ -86,15 +88,6 @@ async function waitFor(check, what, timeoutMs = 120_000) {
   }
 }
 
-function sh(script, args) {
-  return execFileSync('bash', [join(root, 'scripts', 'local', script), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-}
-
-function lastAssignment(out, name) {
-  const line = out.trim().split('\n').reverse().find((l) => l.startsWith(`${name}=`));
-  return line.slice(name.length + 1);
-}
-
 async function runDemo(demo, env) {
   say(demo.title);
   const port = await freePort(12345);
@@ -149,25 +142,16 @@ async function runDemo(demo, env) {
 }
 
 async function main() {
-  const env = { ...process.env };
-  const started = [];
-  if (!env.KAFKA_BROKERS) {
-    say('starting the local Kafka broker (Apache Kafka jars, KRaft, loopback)');
-    let running = true;
-    try { sh('kafka.sh', ['status']); } catch { running = false; }
-    env.KAFKA_BROKERS = lastAssignment(sh('kafka.sh', ['up']), 'KAFKA_BROKERS');
-    if (!running) started.push('kafka.sh');
-  }
-  if (!env.REDIS_URL) {
-    let running = true;
-    try { sh('redis.sh', ['status']); } catch { running = false; }
-    env.REDIS_URL = lastAssignment(sh('redis.sh', ['up']), 'REDIS_URL');
-    if (!running) started.push('redis.sh');
-  }
+  say('starting the local Kafka broker and Redis unless KAFKA_BROKERS / REDIS_URL name running ones');
+  const stack = await ensureLocalStack(
+    { brokers: process.env.KAFKA_BROKERS ?? '', redisUrl: process.env.REDIS_URL ?? '' },
+    createLogger({ component: 'demo' }),
+  );
+  const env = { ...process.env, KAFKA_BROKERS: stack.brokers, REDIS_URL: stack.redisUrl };
   try {
     for (const demo of DEMOS) await runDemo(demo, env);
   } finally {
-    for (const s of started.reverse()) sh(s, ['down']);
+    await stack.stop();
   }
   say('demo finished');
 }

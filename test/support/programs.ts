@@ -24,10 +24,7 @@ export function exampleIn(name: string, ports: Readonly<Record<number, number>>)
 
 /** Exactly what Spark's console sink prints for one batch of a single string column. */
 export function consoleText(batchId: number, column: string, values: readonly string[]): string {
-  const width = Math.max(3, column.length, ...values.map((v) => v.length));
-  const sep = `+${'-'.repeat(width)}+\n`;
-  const pad = (s: string): string => `|${' '.repeat(width - s.length)}${s}|\n`;
-  return `-------------------------------------------\nBatch: ${batchId}\n-------------------------------------------\n${sep}${pad(column)}${sep}${values.map(pad).join('')}${sep}\n`;
+  return consoleTable(batchId, [column], values.map((v) => [v]));
 }
 
 /** Spark's console table of string cells (right-aligned, as with truncate on). */

@@ -6,10 +6,9 @@ import { parseCsvLine, splitCsvLine } from '../sources/csv-lines.js';
 import { parseJsonLine } from '../sources/json-lines.js';
 import type { ParseMode, RecordOptions } from '../sources/record-parser.js';
 import { DataFrame } from './data-frame.js';
-import { parseSchemaDdl } from './ddl-parser.js';
-import { CaseInsensitiveOptions, type OptionValue } from './options.js';
+import { SchemaReader } from './options-builder.js';
+import type { OptionValue } from './options.js';
 import type { SparkSession } from './spark-session.js';
-import type { StructType } from './struct-type.js';
 import type { AtomicType, Row, Schema } from './types.js';
 
 /** The files of a path: the file itself, or the visible files of a directory. */
@@ -38,30 +37,15 @@ function inferType(values: readonly string[]): AtomicType {
  * `spark.read`: a static DataFrame from files, read when it is made (the rows travel in the
  * plan, as Spark's LocalRelation), for stream-static joins.
  */
-export class DataFrameReader {
+export class DataFrameReader extends SchemaReader {
   private sourceFormat = 'parquet';
-  private readonly opts = new CaseInsensitiveOptions();
-  private userSchema: Schema | null = null;
 
-  constructor(private readonly session: SparkSession) {}
+  constructor(private readonly session: SparkSession) {
+    super();
+  }
 
   format(source: string): this {
     this.sourceFormat = source.toLowerCase();
-    return this;
-  }
-
-  option(key: string, value: OptionValue): this {
-    this.opts.set(key, value);
-    return this;
-  }
-
-  options(options: Readonly<Record<string, OptionValue>>): this {
-    for (const [k, v] of Object.entries(options)) this.opts.set(k, v);
-    return this;
-  }
-
-  schema(schema: StructType | string): this {
-    this.userSchema = typeof schema === 'string' ? parseSchemaDdl(schema) : schema.fields;
     return this;
   }
 

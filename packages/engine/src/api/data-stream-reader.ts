@@ -3,42 +3,24 @@ import { AnalysisException } from '../errors/analysis-exception.js';
 import { OptionError } from '../errors/option-error.js';
 import type { StreamingSourceNode } from '../plan/logical-plan.js';
 import { DataFrame } from './data-frame.js';
-import { CaseInsensitiveOptions, type OptionValue } from './options.js';
+import { SchemaReader } from './options-builder.js';
 import type { SparkSession } from './spark-session.js';
 import { KAFKA_SOURCE_SCHEMA } from '../sources/kafka-records.js';
-import { parseSchemaDdl } from './ddl-parser.js';
-import type { StructType } from './struct-type.js';
 import type { Schema } from './types.js';
 
 const SUPPORTED_FORMATS = ['socket', 'json', 'csv', 'text', 'kafka', 'rate'] as const;
 const FILE_FORMATS = new Set(['json', 'csv', 'text']);
 
 /** `spark.readStream`: describes a streaming source, as PySpark's DataStreamReader. */
-export class DataStreamReader {
+export class DataStreamReader extends SchemaReader {
   private sourceFormat = '';
-  private readonly opts = new CaseInsensitiveOptions();
-  private userSchema: Schema | null = null;
 
-  constructor(private readonly session: SparkSession) {}
+  constructor(private readonly session: SparkSession) {
+    super();
+  }
 
   format(source: string): this {
     this.sourceFormat = source;
-    return this;
-  }
-
-  option(key: string, value: OptionValue): this {
-    this.opts.set(key, value);
-    return this;
-  }
-
-  options(options: Readonly<Record<string, OptionValue>>): this {
-    for (const [k, v] of Object.entries(options)) this.opts.set(k, v);
-    return this;
-  }
-
-  /** A schema as a StructType or a DDL string (`"a STRING, b INT"`). */
-  schema(schema: StructType | string): this {
-    this.userSchema = typeof schema === 'string' ? parseSchemaDdl(schema) : schema.fields;
     return this;
   }
 

@@ -8,7 +8,8 @@ import { OUTPUT_MODES, type OutputMode, type QueryPlan, type SinkFormat } from '
 import { registerForeachBatch, type ForeachBatchFunction } from '../sinks/foreach-batch-sink.js';
 import { checkKafkaSinkSchema } from '../sinks/kafka-sink.js';
 import type { DataFrame } from './data-frame.js';
-import { CaseInsensitiveOptions, type OptionValue } from './options.js';
+import { OptionsBuilder } from './options-builder.js';
+import { CaseInsensitiveOptions } from './options.js';
 import type { StreamingQuery } from './streaming-query.js';
 import { DEFAULT_TRIGGER, toTriggerSpec, type TriggerOptions, type TriggerSpec } from './trigger.js';
 
@@ -16,14 +17,15 @@ const SUPPORTED_SINKS = ['console', 'foreachBatch', 'kafka', 'json', 'csv', 'tex
 const FILE_SINKS = new Set(['json', 'csv', 'text']);
 
 /** `df.writeStream`: where and how results go, as PySpark's DataStreamWriter. */
-export class DataStreamWriter {
+export class DataStreamWriter extends OptionsBuilder {
   private mode: OutputMode = 'append';
   private sinkFormat = 'console';
   private triggerSpec: TriggerSpec = DEFAULT_TRIGGER;
   private name: string | null = null;
-  private readonly opts = new CaseInsensitiveOptions();
 
-  constructor(private readonly df: DataFrame) {}
+  constructor(private readonly df: DataFrame) {
+    super();
+  }
 
   outputMode(mode: string): this {
     const m = mode.toLowerCase();
@@ -37,16 +39,6 @@ export class DataStreamWriter {
 
   format(sink: string): this {
     this.sinkFormat = sink.toLowerCase() === 'foreachbatch' ? 'foreachBatch' : sink.toLowerCase();
-    return this;
-  }
-
-  option(key: string, value: OptionValue): this {
-    this.opts.set(key, value);
-    return this;
-  }
-
-  options(options: Readonly<Record<string, OptionValue>>): this {
-    for (const [k, v] of Object.entries(options)) this.opts.set(k, v);
     return this;
   }
 

@@ -157,16 +157,6 @@ export function loadEngineConfig(): CommonConfig {
   return loadConfig<CommonConfig>(commonSchema);
 }
 
-/** True when the process runs under CI. */
-export function isCi(): boolean {
-  return process.env['CI'] === 'true';
-}
-
-/** Where the local broker and Redis keep their files; empty for the default. */
-export function localStackDir(): string {
-  return process.env['SLUICE_LOCAL_DIR'] ?? '';
-}
-
 /** Passes the chosen connections to child processes and to later loads in this process. */
 export function exportConnections(brokers: string, redisUrl: string): void {
   process.env['KAFKA_BROKERS'] = brokers;

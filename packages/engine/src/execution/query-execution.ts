@@ -54,7 +54,7 @@ export class QueryExecution {
   /** Approximate size of the state: its JSON, over every store. */
   get stateBytes(): number {
     let n = 0;
-    for (const s of this.stores.values()) for (const [k, v] of s.entries()) n += k.length + JSON.stringify(v).length;
+    for (const s of this.stores.values()) n += s.bytes;
     return n;
   }
 

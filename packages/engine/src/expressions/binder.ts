@@ -8,7 +8,7 @@
 import { isIntegral, isNumeric, NUMERIC_TYPES, typeSql, type AtomicType, type DataType, type Row, type StructField, type Value } from '../api/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { RuntimeError } from '../errors/runtime-error.js';
-import type { Bound, EvalContext, Evaluator } from './bound.js';
+import type { Bound } from './bound.js';
 import { canCast, castValue } from './cast.js';
 import { compareValues, valuesEqual } from './compare.js';
 import type { Expr } from './expr.js';
@@ -549,4 +549,3 @@ export function aggregateKey(expr: Expr): string {
   return JSON.stringify(expr);
 }
 
-export type { Bound, EvalContext, Evaluator };

@@ -32,3 +32,16 @@ export interface Bound {
   /** Set for `session_window(...)`: sessions of a key merge when they overlap. */
   readonly session?: { readonly gapUs: number };
 }
+
+/** An evaluator that is NULL when any argument is, else `fn` of the arguments' values. */
+export function nullSafe(args: readonly Bound[], fn: (values: Value[]) => Value): Evaluator {
+  return (row: Row, ctx: EvalContext) => {
+    const values: Value[] = [];
+    for (const a of args) {
+      const v = a.eval(row, ctx);
+      if (v === null) return null;
+      values.push(v);
+    }
+    return fn(values);
+  };
+}

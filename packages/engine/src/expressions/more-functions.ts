@@ -2,22 +2,9 @@ import { formatTimestampMicros } from '../console/render-cell.js';
 import type { DataType, Value } from '../api/types.js';
 import { castValue } from './cast.js';
 import type { FunctionSpec } from './scalar-functions.js';
-import type { Bound, EvalContext } from './bound.js';
-import type { Row } from '../api/types.js';
+import { nullSafe, type Bound } from './bound.js';
 
 /** More of Spark's scalar functions: math, regular expressions, arrays and date/time parts. */
-
-function nullSafe(args: readonly Bound[], fn: (values: Value[]) => Value) {
-  return (row: Row, ctx: EvalContext): Value => {
-    const values: Value[] = [];
-    for (const a of args) {
-      const v = a.eval(row, ctx);
-      if (v === null) return null;
-      values.push(v);
-    }
-    return fn(values);
-  };
-}
 
 const fixed = (min: number, max: number, type: DataType, fn: (values: Value[], timeZone: string) => Value, nullable = true): FunctionSpec => ({
   minArgs: min,

@@ -1,6 +1,6 @@
-import type { DataType, Row, Value } from '../api/types.js';
+import type { DataType, Value } from '../api/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
-import type { Bound, EvalContext, Evaluator } from './bound.js';
+import { nullSafe, type Bound } from './bound.js';
 import { castValue, parseTimestampMicros } from './cast.js';
 import { MORE_FUNCTIONS } from './more-functions.js';
 
@@ -16,18 +16,6 @@ export interface FunctionSpec {
 }
 
 const str = (v: Value): string => (typeof v === 'string' ? v : String(v));
-
-function nullSafe(args: readonly Bound[], fn: (values: Value[]) => Value): Evaluator {
-  return (row: Row, ctx: EvalContext) => {
-    const values: Value[] = [];
-    for (const a of args) {
-      const v = a.eval(row, ctx);
-      if (v === null) return null;
-      values.push(v);
-    }
-    return fn(values);
-  };
-}
 
 function stringFn(fn: (s: string) => Value, type: DataType = 'string'): FunctionSpec {
   return {

@@ -38,8 +38,6 @@ export interface KafkaAdmin {
   listTopics(): Promise<string[]>;
   /** The next offset to be written in every partition (the high watermark). */
   endOffsets(topic: string): Promise<PartitionOffset[]>;
-  /** Sets a consumer group's committed offsets; the group must have no live members. */
-  setGroupOffsets(groupId: string, topic: string, offsets: readonly PartitionOffset[]): Promise<void>;
   deleteGroups(groupIds: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
@@ -68,12 +66,10 @@ export interface ConsumedBatch {
 export interface KafkaConsumer {
   /**
    * Subscribes and starts fetching; `onBatch` is awaited before the next fetch of that
-   * partition. Offsets are never committed automatically.
+   * partition. Positions come from `seekTo` (the caller's checkpoint), never from the group:
+   * offsets are not committed, and no record below a seek position is delivered.
    */
   start(topics: readonly string[], onBatch: (batch: ConsumedBatch) => Promise<void>, seekTo?: readonly TopicPartitionOffset[]): Promise<void>;
-  commit(topic: string, offsets: readonly PartitionOffset[]): Promise<void>;
-  pause(topic: string): void;
-  resume(topic: string): void;
   close(): Promise<void>;
 }
 

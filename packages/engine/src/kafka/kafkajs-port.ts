@@ -17,7 +17,6 @@ import type {
   KafkaPort,
   KafkaProducer,
   OutgoingRecord,
-  PartitionOffset,
   ProducerOptions,
   ProducerTransaction,
 } from './kafka-port.js';
@@ -117,13 +116,6 @@ export class KafkajsPort implements KafkaPort {
         const offsets = await admin.fetchTopicOffsets(topic);
         return offsets.map((o) => ({ partition: o.partition, offset: Number(o.high) }));
       },
-      async setGroupOffsets(groupId, topic, offsets) {
-        await admin.setOffsets({
-          groupId,
-          topic,
-          partitions: offsets.map((o) => ({ partition: o.partition, offset: String(o.offset) })),
-        });
-      },
       async deleteGroups(groupIds) {
         if (groupIds.length > 0) await admin.deleteGroups([...groupIds]);
       },
@@ -173,6 +165,8 @@ export class KafkajsPort implements KafkaPort {
     const fromBeginning = options.fromBeginning ?? true;
     return {
       async start(topics, onBatch, seekTo = []) {
+        // Records below a seek position can arrive from a fetch made before the seek applied.
+        const floor = new Map(seekTo.map((p) => [`${p.topic}:${p.partition}`, p.offset]));
         for (const topic of topics) await consumer.subscribe({ topic, fromBeginning });
         // Resolve once the group is joined and partitions are assigned, so a started
         // consumer is really consuming.
@@ -186,7 +180,8 @@ export class KafkajsPort implements KafkaPort {
           autoCommit: false,
           eachBatchAutoResolve: true,
           eachBatch: async ({ batch, heartbeat }) => {
-            const records: ConsumedRecord[] = batch.messages.map((m) => ({
+            const min = floor.get(`${batch.topic}:${batch.partition}`) ?? 0;
+            const records: ConsumedRecord[] = batch.messages.filter((m) => Number(m.offset) >= min).map((m) => ({
               topic: batch.topic,
               partition: batch.partition,
               offset: Number(m.offset),
@@ -202,15 +197,6 @@ export class KafkajsPort implements KafkaPort {
         // Positions come from the checkpoint: seek before the first fetch is used.
         for (const s of seekTo) consumer.seek({ topic: s.topic, partition: s.partition, offset: String(s.offset) });
         await joined;
-      },
-      async commit(topic, offsets: readonly PartitionOffset[]) {
-        await consumer.commitOffsets(offsets.map((o) => ({ topic, partition: o.partition, offset: String(o.offset) })));
-      },
-      pause(topic) {
-        consumer.pause([{ topic }]);
-      },
-      resume(topic) {
-        consumer.resume([{ topic }]);
       },
       async close() {
         await consumer.disconnect();

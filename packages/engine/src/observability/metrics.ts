@@ -22,6 +22,11 @@ export class SluiceMetrics {
   readonly lateRows = new Counter({ name: 'sluice_late_rows_dropped_total', help: 'Rows dropped as later than the watermark.', labelNames: ['query'], registers: [this.registry] });
   readonly consumerLag = new Gauge({ name: 'sluice_consumer_lag_records', help: 'Records available in a source partition beyond the last batch.', labelNames: ['query', 'source', 'partition'], registers: [this.registry] });
 
+  readonly skippedRecords = new Counter({
+    name: 'sluice_skipped_records_total', help: 'Records that could not be read and were skipped (and logged), by where.',
+    labelNames: ['query', 'where'], registers: [this.registry],
+  });
+
   // ingest
   readonly ingestConnections = new Counter({ name: 'sluice_ingest_connections_total', help: 'Socket source connections made.', labelNames: ['query'], registers: [this.registry] });
   readonly ingestRecords = new Counter({ name: 'sluice_ingest_records_total', help: 'Lines and file records written to source topics.', labelNames: ['query', 'format'], registers: [this.registry] });

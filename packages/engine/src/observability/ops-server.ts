@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../internal/logger.js';
+import type { KafkaPort } from '../kafka/kafka-port.js';
 import { LIVE_PAGE } from './live-page.js';
 import { metrics } from './metrics.js';
 
@@ -13,6 +14,23 @@ export interface OpsServerOptions {
   readonly log: Logger;
   /** Extra JSON endpoints, e.g. `/progress`. */
   readonly json?: Readonly<Record<string, () => unknown>>;
+}
+
+/** The readiness checks of every part: Redis answers PING, Kafka lists its topics. */
+export function stackChecks(redis: { ping(): Promise<unknown> }, kafka: KafkaPort): Record<string, ReadinessCheck> {
+  return {
+    redis: async () => {
+      await redis.ping();
+    },
+    kafka: async () => {
+      const admin = await kafka.admin();
+      try {
+        await admin.listTopics();
+      } finally {
+        await admin.close();
+      }
+    },
+  };
 }
 
 function withTimeout(check: ReadinessCheck, ms: number): Promise<void> {

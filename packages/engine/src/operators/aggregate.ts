@@ -5,6 +5,7 @@ import { aggregateKey, bindExpr, childrenOf, isAggregateCall, type Scope, type S
 import type { Bound } from '../expressions/bound.js';
 import type { Expr } from '../expressions/expr.js';
 import type { OperatorContext, PhysicalOperator } from './operator.js';
+import type { StateStore } from '../state/state-store.js';
 
 /** Characters JSON.stringify would escape in a string. */
  
@@ -75,44 +76,23 @@ export class AggregateOperator implements PhysicalOperator {
     const store = ctx.stores(this.operatorId);
     const changed = new Map<string, Value[]>();
     const g = this.generatorAt;
-    const aggs = this.aggs;
-    const n = aggs.length;
-    const checkLate = ctx.outputMode !== 'complete' && this.eventKey >= 0;
+    const late = ctx.outputMode !== 'complete' && this.eventKey >= 0;
     // Hot path: one plain grouping key (no window): no per-row arrays, one string key.
     const single = g < 0 && this.groupBound.length === 1 ? this.groupBound[0] : undefined;
     for (const row of rows) {
       if (single !== undefined) {
         const v = single.eval(row, ctx);
-        if (checkLate && this.isLate([v], ctx.lateEventsWatermarkMs)) {
-          ctx.metrics.droppedByWatermark += 1;
-          continue;
-        }
+        if (late && this.dropLate([v], ctx)) continue;
         const key = typeof v === 'string' && !NEEDS_JSON_ESCAPE.test(v) ? `["${v}"]` : JSON.stringify([v]);
-        let state = changed.get(key);
-        if (state === undefined) {
-          const stored = store.get(key);
-          state = Array.isArray(stored) ? [...(stored as readonly Value[])] : [[v], ...aggs.map((a) => a.init())];
-          changed.set(key, state);
-        }
-        for (let i = 0; i < n; i++) state[i + 1] = (aggs[i] as BoundAggregate).update(state[i + 1] ?? null, row, ctx);
+        this.accumulate(changed, store, key, v, true, row, ctx);
         continue;
       }
       const base = this.groupBound.map((b, i) => (i === g ? null : b.eval(row, ctx)));
       // A window() key puts the row in every window it falls in (Spark's Expand).
       const keys = g < 0 ? [base] : ((this.groupBound[g]?.eval(row, ctx) ?? []) as readonly Value[]).map((w) => base.map((v, i) => (i === g ? w : v)));
       for (const groupValues of keys) {
-        if (ctx.outputMode !== 'complete' && this.isLate(groupValues, ctx.lateEventsWatermarkMs)) {
-          ctx.metrics.droppedByWatermark += 1;
-          continue;
-        }
-        const key = JSON.stringify(groupValues);
-        let state = changed.get(key);
-        if (state === undefined) {
-          const stored = store.get(key);
-          state = Array.isArray(stored) ? [...(stored as readonly Value[])] : [groupValues, ...this.aggs.map((a) => a.init())];
-          changed.set(key, state);
-        }
-        for (let i = 0; i < this.aggs.length; i++) state[i + 1] = this.aggs[i]?.update(state[i + 1] ?? null, row, ctx) ?? null;
+        if (late && this.dropLate(groupValues, ctx)) continue;
+        this.accumulate(changed, store, JSON.stringify(groupValues), groupValues, false, row, ctx);
       }
     }
     for (const [key, state] of changed) store.put(key, state);
@@ -195,6 +175,31 @@ export class AggregateOperator implements PhysicalOperator {
       ctx.metrics.evicted += closed.length;
     }
     return out;
+  }
+
+  /** Late rows (their group's event time at or before the previous watermark) are dropped and counted. */
+  private dropLate(groupValues: readonly Value[], ctx: OperatorContext): boolean {
+    if (!this.isLate(groupValues, ctx.lateEventsWatermarkMs)) return false;
+    ctx.metrics.droppedByWatermark += 1;
+    return true;
+  }
+
+  /**
+   * Adds a row to its group's buffers, taken from this batch's changes or the store (copied,
+   * so an aborted batch leaves the store as it was). `single` passes a one-key group as its value.
+   */
+  private accumulate(
+    changed: Map<string, Value[]>, store: StateStore, key: string, group: Value | readonly Value[], single: boolean,
+    row: Row, ctx: OperatorContext,
+  ): void {
+    let state = changed.get(key);
+    if (state === undefined) {
+      const stored = store.get(key);
+      state = Array.isArray(stored) ? [...(stored as readonly Value[])] : [single ? [group as Value] : group as Value, ...this.aggs.map((a) => a.init())];
+      changed.set(key, state);
+    }
+    const aggs = this.aggs;
+    for (let i = 0; i < aggs.length; i++) state[i + 1] = (aggs[i] as BoundAggregate).update(state[i + 1] ?? null, row, ctx);
   }
 
   /** Spark's rule: a group is final once its event time (a window's end) <= the watermark. */

@@ -1,6 +1,6 @@
 import type { Row, Value } from '../api/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
-import { bindExpr, resolveColumn, type Scope, type ScopeField } from '../expressions/binder.js';
+import { bindExpr, type Scope, type ScopeField } from '../expressions/binder.js';
 import type { Bound } from '../expressions/bound.js';
 import type { Expr } from '../expressions/expr.js';
 import type { PhysicalOperator } from './operator.js';
@@ -88,4 +88,3 @@ export class ProjectOperator implements PhysicalOperator {
   }
 }
 
-export { resolveColumn };

@@ -42,6 +42,7 @@ import type { OutgoingRecord } from '../kafka/kafka-port.js';
 import type { StreamingSourceNode } from '../plan/logical-plan.js';
 import { kafkaSinkRecords, lastCommittedSinkBatch } from '../sinks/kafka-sink.js';
 import { kafkaRecordRow } from '../sources/kafka-records.js';
+import { CaseInsensitiveOptions } from '../api/options.js';
 import { HEADER_FILE } from './file-drop-ingest.js';
 import { buildProgress } from './progress-builder.js';
 import { resolveSourceTopics, type SourceTopicSet } from './source-topics.js';
@@ -98,7 +99,7 @@ export function dealRoundRobin<T>(rows: readonly T[], partitions: number): T[] {
  * one transaction for output and checkpoint marker); another cluster is refused clearly.
  */
 function checkSameCluster(options: Readonly<Record<string, string>>, brokers: string): void {
-  const wanted = Object.entries(options).find(([k]) => k.toLowerCase() === 'kafka.bootstrap.servers')?.[1];
+  const wanted = new CaseInsensitiveOptions(options).get('kafka.bootstrap.servers');
   if (wanted === undefined) return;
   const norm = (list: string): string[] => list.split(',').map((b) => b.trim().replace(/^localhost:/, '127.0.0.1:')).filter(Boolean).sort();
   const stack = norm(brokers);
@@ -123,10 +124,24 @@ function capByOffsets(from: SourceOffsets, available: SourceOffsets, max: number
   return out;
 }
 
-function socketPartitions(options: Readonly<Record<string, string>>): number {
-  const raw = Object.entries(options).find(([k]) => k.toLowerCase() === 'numpartitions')?.[1];
-  const n = raw === undefined ? availableParallelism() : Number(raw);
-  return Number.isInteger(n) && n > 0 ? n : 1;
+/** What a source's options say about batches, read once per query. */
+interface SourceLimits {
+  readonly maxFiles: number | null;
+  readonly maxOffsets: number | null;
+  readonly startingOffsets: string;
+  /** Spark's socket numPartitions (default: the cores, as local[*]). */
+  readonly socketPartitions: number;
+}
+
+function sourceLimits(source: StreamingSourceNode): SourceLimits {
+  const o = new CaseInsensitiveOptions(source.options);
+  const n = o.getInt('numPartitions', availableParallelism(), 1);
+  return {
+    maxFiles: o.has('maxFilesPerTrigger') ? o.getInt('maxFilesPerTrigger', 1, 1) : null,
+    maxOffsets: o.has('maxOffsetsPerTrigger') ? o.getInt('maxOffsetsPerTrigger', 1, 1) : null,
+    startingOffsets: (o.get('startingOffsets') ?? 'latest').trim(),
+    socketPartitions: n,
+  };
 }
 
 export class MicroBatchExecutor {
@@ -136,6 +151,7 @@ export class MicroBatchExecutor {
   /** The topics each source reads, resolved at start. */
   private sourceSets: SourceTopicSet[] = [];
   private readonly sources: StreamingSourceNode[];
+  private readonly limits: SourceLimits[];
   /** Kafka sink: the last batch id whose output transaction committed (-1 for none). */
   private lastSinkBatch = -1;
   private readonly buffers: SourceBuffer[] = [];
@@ -162,14 +178,13 @@ export class MicroBatchExecutor {
   private lastTriggerStart: number | null = null;
   private progress: StreamingQueryProgress | null = null;
   private readonly history: StreamingQueryProgress[] = [];
-  /** Input rows that failed to decode and were skipped. */
-  malformedRecords = 0;
 
   constructor(private readonly options: MicroBatchExecutorOptions) {
     this.topics = queryTopics(options.queryId);
     this.offsetLog = new OffsetLog(options.redis, options.plan.checkpointLocation);
     this.commitLog = new CommitLog(options.redis, options.plan.checkpointLocation);
     this.sources = streamingSources(options.plan.root);
+    this.limits = this.sources.map(sourceLimits);
     for (const s of this.sources) if (s.format === 'kafka') checkSameCluster(s.options, options.brokers);
     if (options.plan.sink.format === 'kafka') checkSameCluster(options.plan.sink.options, options.brokers);
     this.log = options.log.child({ role: 'processor', queryId: options.queryId });
@@ -206,10 +221,6 @@ export class MicroBatchExecutor {
     const { kafka } = this.options;
     this.admin = await kafka.admin();
     const admin = this.admin;
-    for (const s of this.sources) {
-      if (s.format !== 'kafka') await admin.ensureTopic(this.topics.source(s.index), 1);
-      else for (const t of (Object.entries(s.options).find(([k]) => k.toLowerCase() === 'subscribe')?.[1] ?? '').split(',').filter(Boolean)) await admin.ensureTopic(t.trim(), 1);
-    }
     this.sourceSets = [];
     for (const s of this.sources) this.sourceSets.push(await resolveSourceTopics(s, this.topics.source(s.index), admin));
     if (this.options.plan.sink.format === 'kafka' && this.options.plan.sink.options['topic'] !== undefined) {
@@ -376,7 +387,7 @@ export class MicroBatchExecutor {
     for (const [i, source] of this.sources.entries()) {
       const set = this.sourceSets[i];
       if (source.format !== 'kafka' || set === undefined || Object.keys(this.committed[i] ?? {}).length > 0) continue;
-      const starting = (Object.entries(source.options).find(([k]) => k.toLowerCase() === 'startingoffsets')?.[1] ?? 'latest').trim();
+      const starting = this.limits[i]?.startingOffsets ?? 'latest';
       if (starting.toLowerCase() === 'earliest') continue;
       const ends = await set.endOffsets(admin);
       if (starting.toLowerCase() === 'latest') {
@@ -456,14 +467,12 @@ export class MicroBatchExecutor {
 
   /** (a) The latest offsets every source can offer now (or the run's snapshot, if bounded). */
   private latestOffsets(snapshot: readonly SourceOffsets[] | null): SourceOffsets[] {
-    const sources = streamingSources(this.options.plan.root);
     return this.buffers.map((buffer, i) => {
-      const maxFiles = Object.entries(sources[i]?.options ?? {}).find(([k]) => k.toLowerCase() === 'maxfilespertrigger')?.[1];
-      const maxOffsets = Object.entries(sources[i]?.options ?? {}).find(([k]) => k.toLowerCase() === 'maxoffsetspertrigger')?.[1];
-      let available = maxFiles === undefined
+      const { maxFiles, maxOffsets } = this.limits[i] as SourceLimits;
+      let available = maxFiles === null
         ? buffer.available()
-        : buffer.capByFiles(this.committed[i] ?? {}, buffer.available(), Number(maxFiles), HEADER_FILE);
-      if (maxOffsets !== undefined) available = capByOffsets(this.committed[i] ?? {}, available, Number(maxOffsets));
+        : buffer.capByFiles(this.committed[i] ?? {}, buffer.available(), maxFiles, HEADER_FILE);
+      if (maxOffsets !== null) available = capByOffsets(this.committed[i] ?? {}, available, maxOffsets);
       const bound = snapshot?.[i];
       if (bound === undefined) return available;
       const out: Record<string, number> = {};
@@ -543,8 +552,7 @@ export class MicroBatchExecutor {
   }
 
   private readBatch(batch: PlannedBatch): Row[][] {
-    const { plan } = this.options;
-    return streamingSources(plan.root).map((source, i) => {
+    return this.sources.map((source, i) => {
       const records = this.buffers[i]?.take(batch.start[i] ?? {}, batch.entry.offsets[i] ?? {}) ?? [];
       const rows: Row[] = [];
       for (const record of records) {
@@ -555,13 +563,13 @@ export class MicroBatchExecutor {
         const decoded = decodeSourceRow(source.schema, record.value);
         if (decoded.ok) rows.push(decoded.row);
         else {
-          this.malformedRecords += 1;
+          metrics().skippedRecords.inc({ query: this.options.queryId, where: 'processor' });
           this.log.warn('skipping a malformed source record', {
             topic: record.topic, partition: record.partition, offset: record.offset, reason: decoded.reason,
           });
         }
       }
-      return source.format === 'socket' ? dealRoundRobin(rows, socketPartitions(source.options)) : rows;
+      return source.format === 'socket' ? dealRoundRobin(rows, this.limits[i]?.socketPartitions ?? 1) : rows;
     });
   }
 

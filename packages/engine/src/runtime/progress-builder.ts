@@ -1,3 +1,4 @@
+import { CaseInsensitiveOptions } from '../api/options.js';
 import type { SourceProgress, StreamingQueryProgress } from '../api/streaming-query-progress.js';
 import type { SourceOffsets } from '../checkpoint/offset-log.js';
 import type { StateMetrics } from '../operators/operator.js';
@@ -23,8 +24,7 @@ export interface ProgressInput {
   readonly state: { readonly metrics: StateMetrics; readonly rows: number; readonly bytes: number; readonly commitMs: number } | null;
 }
 
-const opt = (s: StreamingSourceNode, key: string): string | undefined =>
-  Object.entries(s.options).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
+const opt = (s: StreamingSourceNode, key: string): string | undefined => new CaseInsensitiveOptions(s.options).get(key);
 
 /** How Spark names a source in progress: `TextSocketV2[host: h, port: p]`, … */
 function describe(s: StreamingSourceNode, topics: readonly string[]): string {

@@ -5,7 +5,7 @@ import { createLogger, setLogLevel, type Logger } from '../internal/logger.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import { Redis } from 'ioredis';
 import { KafkajsPort } from '../kafka/kafkajs-port.js';
-import { OpsServer } from '../observability/ops-server.js';
+import { OpsServer, stackChecks } from '../observability/ops-server.js';
 import { ensureLocalStack, type LocalStack } from './local-stack.js';
 import { LocalStreamingQuery, type Connections } from './local-streaming-query.js';
 
@@ -63,15 +63,7 @@ export class QueryManager {
       port,
       log: this.log,
       checks: {
-        redis: async () => { await redis.ping(); },
-        kafka: async () => {
-          const admin = await kafka.admin();
-          try {
-            await admin.listTopics();
-          } finally {
-            await admin.close();
-          }
-        },
+        ...stackChecks(redis, kafka),
         queries: async () => {
           if (this.active.length === 0) throw new IllegalStateError('no query is running');
         },

@@ -43,7 +43,6 @@ export interface RunningRole {
 interface SourceIngest {
   awaitSettled(): Promise<void>;
   stop(): Promise<void>;
-  readonly stats: { readonly records?: number; readonly lines?: number; readonly bytes: number };
 }
 
 /** On a terminal: one self-updating line of what a directory's ingest has taken so far. */
@@ -137,15 +136,6 @@ export class IngestRole implements RunningRole {
   /** Waits until every socket has delivered what its server sent on connect (bounded triggers). */
   async awaitSettled(): Promise<void> {
     await Promise.all(this.ingests.map((i) => i.awaitSettled()));
-  }
-
-  get stats(): { records: number; bytes: number } {
-    const total = { records: 0, bytes: 0 };
-    for (const i of this.ingests) {
-      total.records += i.stats.records ?? i.stats.lines ?? 0;
-      total.bytes += i.stats.bytes;
-    }
-    return total;
   }
 
   async stop(): Promise<void> {

@@ -22,7 +22,6 @@ export interface RateIngestOptions {
  * `timestamp` the time each row was made, written every 100 ms.
  */
 export class RateIngest {
-  readonly stats = { records: 0, bytes: 0 };
   private stopped = false;
   private readonly abort = new AbortController();
   private loop: Promise<void> = Promise.resolve();
@@ -48,7 +47,6 @@ export class RateIngest {
       if (records.length > 0) {
         try {
           await this.o.producer.send(this.o.topic, records);
-          this.stats.records += records.length;
           metrics().ingestRecords.inc({ query: this.o.queryId, format: 'rate' }, records.length);
         } catch (err) {
           this.o.log.error('rate source cannot write to the source topic', { err });

@@ -20,13 +20,6 @@ export interface ResultsReaderOptions {
   readonly log: Logger;
 }
 
-export interface ResultsReaderStats {
-  batches: number;
-  rows: number;
-  duplicatesDropped: number;
-  invalidRecords: number;
-  lastBatchId: number;
-}
 
 /**
  * The sink side: reads the results topic (committed transactions only), reassembles each
@@ -34,7 +27,8 @@ export interface ResultsReaderStats {
  * offset to resume from (only at batch boundaries).
  */
 export class ResultsReader {
-  readonly stats: ResultsReaderStats = { batches: 0, rows: 0, duplicatesDropped: 0, invalidRecords: 0, lastBatchId: -1 };
+  /** The last batch id handled (written or dropped as a duplicate); counts are in metrics. */
+  private lastBatchId = -1;
   private consumer: KafkaConsumer | null = null;
   private groupId: string | null = null;
   private readonly assembling = new Map<number, Row[]>();
@@ -60,7 +54,6 @@ export class ResultsReader {
     await this.consumer.start([topics.results], async (batch) => {
       this.log.debug('fetched results records', { partition: batch.partition, records: batch.records.length });
       for (const record of batch.records) {
-        if (record.offset < resume) continue;
         // Commit only at batch boundaries: a restart must re-read a half-assembled batch.
         if (await this.accept(record.headers, record.value)) {
           await this.options.redis.set(this.options.offsetKey, String(record.offset + 1));
@@ -74,7 +67,7 @@ export class ResultsReader {
     const decoded = decodeResult(headers, value);
     switch (decoded.kind) {
       case 'invalid':
-        this.stats.invalidRecords += 1;
+        metrics().skippedRecords.inc({ query: this.options.queryId, where: 'sink' });
         this.log.warn('skipping an invalid results record', { reason: decoded.reason });
         return false;
       case 'rows': {
@@ -94,22 +87,19 @@ export class ResultsReader {
 
   private async deliver(batchId: number, schema: Schema, rows: Row[], expected: number): Promise<void> {
     if (rows.length !== expected) {
-      this.stats.invalidRecords += 1;
+      metrics().skippedRecords.inc({ query: this.options.queryId, where: 'sink' });
       this.log.error('batch arrived incomplete; not writing it', { batchId, expected, received: rows.length });
       return;
     }
     const written = await this.options.sink.addBatch(batchId, schema, rows);
     if (written) {
-      this.stats.batches += 1;
       metrics().sinkBatches.inc({ query: this.options.queryId, sink: this.options.sinkName });
       metrics().sinkRows.inc({ query: this.options.queryId, sink: this.options.sinkName }, rows.length);
-      this.stats.rows += rows.length;
     } else {
-      this.stats.duplicatesDropped += 1;
       metrics().sinkDuplicates.inc({ query: this.options.queryId, sink: this.options.sinkName });
       this.log.info('dropped a batch already written', { batchId });
     }
-    this.stats.lastBatchId = Math.max(this.stats.lastBatchId, batchId);
+    this.lastBatchId = Math.max(this.lastBatchId, batchId);
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w();
@@ -117,8 +107,8 @@ export class ResultsReader {
 
   /** Resolves once batch `batchId` (or a later one) has been handled, or after `timeoutMs`. */
   async waitForBatch(batchId: number, timeoutMs: number, sleep: (ms: number) => Promise<void>): Promise<boolean> {
-    const deadline = Promise.race([sleep(timeoutMs).then(() => false), new Promise<boolean>(() => undefined)]);
-    while (this.stats.lastBatchId < batchId) {
+    const deadline = sleep(timeoutMs).then(() => false);
+    while (this.lastBatchId < batchId) {
       const arrived = new Promise<boolean>((resolve) => this.waiters.push(() => resolve(true)));
       if (!(await Promise.race([arrived, deadline]))) return false;
     }

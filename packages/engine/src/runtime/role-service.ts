@@ -11,7 +11,7 @@ import { KafkajsPort } from '../kafka/kafkajs-port.js';
 import { parsePlan } from '../plan/plan-json.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import { connectRedis } from '../state/redis-connection.js';
-import { OpsServer } from '../observability/ops-server.js';
+import { OpsServer, stackChecks } from '../observability/ops-server.js';
 import { resolveQueryId } from './query-identity.js';
 import { IngestRole, ProcessorRole, SinkRole, type RoleContext, type RunningRole } from './query-roles.js';
 
@@ -87,15 +87,7 @@ export async function runRoleService(options: RoleServiceOptions): Promise<numbe
     port: options.metricsPort,
     log,
     checks: {
-      redis: async () => { await redis.ping(); },
-      kafka: async () => {
-        const admin = await ctx.kafka.admin();
-        try {
-          await admin.listTopics();
-        } finally {
-          await admin.close();
-        }
-      },
+      ...stackChecks(redis, ctx.kafka),
       [role]: async () => {
         if (!roleAlive) throw new IllegalStateError(`${role} is not running`);
       },

@@ -21,9 +21,8 @@ export interface SocketIngestOptions {
 }
 
 export interface SocketIngestStats {
+  /** Connections made so far (bounded triggers wait for the first). */
   connections: number;
-  lines: number;
-  bytes: number;
 }
 
 const MAX_BACKOFF_MS = 5000;
@@ -34,14 +33,13 @@ const MAX_BACKOFF_MS = 5000;
  * When the server is away or closes the connection, it reconnects with backoff.
  */
 export class SocketIngest {
-  readonly stats: SocketIngestStats = { connections: 0, lines: 0, bytes: 0 };
+  readonly stats: SocketIngestStats = { connections: 0 };
   private socket: Socket | null = null;
   private stopped = false;
   private pending: OutgoingRecord[] = [];
   private flushing: Promise<void> = Promise.resolve();
   private readonly abort = new AbortController();
   private loop: Promise<void> = Promise.resolve();
-  private failure: unknown = null;
   private lastDataAt = 0;
 
   constructor(private readonly options: SocketIngestOptions) {}
@@ -69,11 +67,6 @@ export class SocketIngest {
     await new Promise<void>((resolve) => this.abort.signal.addEventListener('abort', () => resolve(), { once: true }));
     for (const c of clients) c.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  /** Error that stopped the producer side, if any. */
-  get error(): unknown {
-    return this.failure;
   }
 
   private async connectLoop(): Promise<void> {
@@ -120,7 +113,6 @@ export class SocketIngest {
       else counted();
       socket.on('data', (chunk: string) => {
         this.lastDataAt = this.options.clock.now();
-        this.stats.bytes += Buffer.byteLength(chunk, 'utf8');
         metrics().ingestBytes.inc({ query: this.options.queryId, format: 'socket' }, Buffer.byteLength(chunk, 'utf8'));
         const text = partial + chunk;
         const lines = text.split('\n');
@@ -140,7 +132,6 @@ export class SocketIngest {
   private accept(line: string): void {
     const { schema, includeTimestamp, clock } = this.options;
     const row: Row = includeTimestamp ? [line, clock.now() * 1000] : [line];
-    this.stats.lines += 1;
     metrics().ingestRecords.inc({ query: this.options.queryId, format: 'socket' });
     this.pending.push({ value: encodeSourceRow(schema, row) });
     if (this.pending.length === 1) {
@@ -161,7 +152,6 @@ export class SocketIngest {
       await this.options.producer.send(this.options.topic, records);
       this.options.log.debug('wrote lines to the source topic', { topic: this.options.topic, lines: records.length });
     } catch (err) {
-      this.failure = err;
       this.options.log.error('socket source cannot write to the source topic', { err, topic: this.options.topic, lost: records.length });
     }
   }

@@ -1,11 +1,8 @@
 import type { SourceOffsets } from '../checkpoint/offset-log.js';
+import { CaseInsensitiveOptions } from '../api/options.js';
 import { SourceError } from '../errors/source-error.js';
 import type { KafkaAdmin, TopicPartitionOffset } from '../kafka/kafka-port.js';
 import type { StreamingSourceNode } from '../plan/logical-plan.js';
-
-function option(options: Readonly<Record<string, string>>, key: string): string | undefined {
-  return Object.entries(options).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
-}
 
 /**
  * The Kafka topics (and partitions) one source reads: the query's own source topic, or for a
@@ -48,16 +45,27 @@ export class SourceTopicSet {
   }
 }
 
-/** Resolves which topics a source reads (a pattern is matched against the topics that exist at start). */
+/**
+ * Resolves which topics a source reads (a pattern is matched against the topics that exist at
+ * start); the query's own topic and subscribed topics are created when missing.
+ */
 export async function resolveSourceTopics(source: StreamingSourceNode, ownTopic: string, admin: KafkaAdmin): Promise<SourceTopicSet> {
-  if (source.format !== 'kafka') return new SourceTopicSet([ownTopic], null);
-  const subscribe = option(source.options, 'subscribe');
-  const pattern = option(source.options, 'subscribePattern');
-  const assign = option(source.options, 'assign');
+  if (source.format !== 'kafka') {
+    await admin.ensureTopic(ownTopic, 1);
+    return new SourceTopicSet([ownTopic], null);
+  }
+  const options = new CaseInsensitiveOptions(source.options);
+  const subscribe = options.get('subscribe');
+  const pattern = options.get('subscribePattern');
+  const assign = options.get('assign');
   if ([subscribe, pattern, assign].filter((x) => x !== undefined).length !== 1) {
     throw new SourceError('Only one of the following options can be specified for Kafka source: subscribe, subscribePattern, assign');
   }
-  if (subscribe !== undefined) return new SourceTopicSet(subscribe.split(',').map((t) => t.trim()).filter(Boolean), null);
+  if (subscribe !== undefined) {
+    const topics = subscribe.split(',').map((t) => t.trim()).filter(Boolean);
+    for (const topic of topics) await admin.ensureTopic(topic, 1);
+    return new SourceTopicSet(topics, null);
+  }
   if (pattern !== undefined) {
     const re = new RegExp(`^(?:${pattern})$`);
     const topics = (await admin.listTopics()).filter((t) => !t.startsWith('__') && re.test(t)).sort();

@@ -1,11 +1,21 @@
 import type { Value } from '../api/types.js';
 import type { StateStore } from './state-store.js';
 
-/** A StateStore in process memory; abort() undoes the batch's changes from an undo log. */
+interface Entry {
+  readonly value: Value;
+  /** Key and JSON value length: what the entry weighs in the store (and in Redis). */
+  readonly bytes: number;
+}
+
+/**
+ * A StateStore in process memory; abort() undoes the batch's changes from an undo log. Each
+ * value is serialised once, when it is put: for its size here, and for Redis by the subclass.
+ */
 export class InMemoryStateStore implements StateStore {
-  private readonly map = new Map<string, Value>();
-  private readonly undo = new Map<string, Value | undefined>();
+  private readonly map = new Map<string, Entry>();
+  private readonly undo = new Map<string, Entry | undefined>();
   private current = 0;
+  private totalBytes = 0;
 
   get version(): number {
     return this.current;
@@ -15,22 +25,38 @@ export class InMemoryStateStore implements StateStore {
     return this.map.size;
   }
 
+  get bytes(): number {
+    return this.totalBytes;
+  }
+
   get(key: string): Value | undefined {
-    return this.map.get(key);
+    return this.map.get(key)?.value;
   }
 
   put(key: string, value: Value): void {
-    if (!this.undo.has(key)) this.undo.set(key, this.map.get(key));
-    this.map.set(key, value);
+    const json = JSON.stringify(value);
+    this.written(key, json);
+    this.set(key, { value, bytes: key.length + json.length });
   }
 
   delete(key: string): void {
-    if (!this.undo.has(key)) this.undo.set(key, this.map.get(key));
-    this.map.delete(key);
+    this.written(key, null);
+    this.set(key, undefined);
   }
 
-  entries(): IterableIterator<[string, Value]> {
-    return this.map.entries();
+  /** Called with each put's serialised value (null for a delete). */
+  protected written(_key: string, _json: string | null): void {}
+
+  private set(key: string, entry: Entry | undefined): void {
+    const previous = this.map.get(key);
+    if (!this.undo.has(key)) this.undo.set(key, previous);
+    this.totalBytes += (entry?.bytes ?? 0) - (previous?.bytes ?? 0);
+    if (entry === undefined) this.map.delete(key);
+    else this.map.set(key, entry);
+  }
+
+  *entries(): IterableIterator<[string, Value]> {
+    for (const [key, entry] of this.map) yield [key, entry.value];
   }
 
   async commit(): Promise<number> {
@@ -41,6 +67,7 @@ export class InMemoryStateStore implements StateStore {
 
   abort(): void {
     for (const [key, previous] of this.undo) {
+      this.totalBytes += (previous?.bytes ?? 0) - (this.map.get(key)?.bytes ?? 0);
       if (previous === undefined) this.map.delete(key);
       else this.map.set(key, previous);
     }

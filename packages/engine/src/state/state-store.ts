@@ -12,6 +12,8 @@ export interface StateStore {
   delete(key: string): void;
   entries(): IterableIterator<[string, Value]>;
   readonly size: number;
+  /** Approximate bytes held (keys and JSON values), kept up to date by put and delete. */
+  readonly bytes: number;
   /** Makes this batch's changes the new version; resolves with that version. */
   commit(): Promise<number>;
   /** Drops this batch's changes. */

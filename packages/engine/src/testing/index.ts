@@ -12,3 +12,4 @@ export type { MetadataLog } from '../checkpoint/metadata-log.js';
 export { PlanRunner } from './plan-runner.js';
 export { StreamTest } from './stream-test.js';
 export { metricNames } from '../observability/metric-names.js';
+export { ensureLocalStack, type LocalStack } from '../runtime/local-stack.js';
