@@ -1,6 +1,10 @@
 import { isLogLevel, setLogLevel } from '../internal/logger.js';
 import { queryManager, type QueryManager } from '../runtime/query-manager.js';
+import { rowsOfValues } from '../sources/record-parser.js';
+import { DataFrame } from './data-frame.js';
 import { DataFrameReader } from './data-frame-reader.js';
+import { parseSchemaDdl } from './ddl-parser.js';
+import type { StructType } from './struct-type.js';
 import { DataStreamReader } from './data-stream-reader.js';
 import type { OptionValue } from './options.js';
 import type { StreamingQuery } from './streaming-query.js';
@@ -95,6 +99,17 @@ export class SparkSession {
 
   get readStream(): DataStreamReader {
     return new DataStreamReader(this);
+  }
+
+  /**
+   * A static DataFrame of these rows (`spark.createDataFrame(data, schema)`), for stream-static
+   * joins. The schema is a DDL string (`"id INT, name STRING"`) or a StructType; timestamps and
+   * dates are given as strings in the session time zone.
+   */
+  createDataFrame(data: ReadonlyArray<readonly unknown[]>, schema: string | StructType): DataFrame {
+    const fields = typeof schema === 'string' ? parseSchemaDdl(schema) : schema.fields;
+    const rows = rowsOfValues('createDataFrame', data, fields, this.timeZone);
+    return new DataFrame(this, { node: 'LocalRelation', schema: fields, rows, description: 'LocalRelation' });
   }
 
   /** Static DataFrames from files (for stream-static joins). */

@@ -1,6 +1,7 @@
 import type { DataType, Row, Schema, Value } from '../api/types.js';
 import { isIntegral } from '../api/types.js';
 import { parseTimestampMicros } from '../expressions/cast.js';
+import { OptionError } from '../errors/option-error.js';
 
 /**
  * Reading text records into rows of a user schema, as Spark's file sources do in PERMISSIVE
@@ -60,4 +61,23 @@ export function malformed(options: RecordOptions, text: string, reason: string):
   if (options.mode === 'DROPMALFORMED') return { kind: 'malformed', row: null, reason };
   const row = options.schema.map((f) => (f.name === options.corruptColumn ? text : null));
   return { kind: 'malformed', row, reason };
+}
+
+/**
+ * Rows given as plain values (timestamps and dates as strings in `timeZone`, arrays as arrays)
+ * converted to a schema's values, for rows a program or a test writes by hand; `what` names the
+ * caller in the error a value that does not fit raises.
+ */
+export function rowsOfValues(what: string, values: ReadonlyArray<readonly unknown[]>, schema: Schema, timeZone: string): Row[] {
+  return values.map((v) => {
+    if (v.length !== schema.length) throw new OptionError(`${what}: a row of ${v.length} values for ${schema.length} columns: ${JSON.stringify(v)}`);
+    return schema.map((f, i): Value => {
+      try {
+        return convertValue(v[i], f.type, timeZone, false);
+      } catch (err) {
+        if (err instanceof FieldTypeMismatch) throw new OptionError(`${what}: column ${f.name}: ${err.reason}`);
+        throw err;
+      }
+    });
+  });
 }

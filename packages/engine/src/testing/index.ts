@@ -13,3 +13,5 @@ export { PlanRunner } from './plan-runner.js';
 export { StreamTest } from './stream-test.js';
 export { metricNames } from '../observability/metric-names.js';
 export { ensureLocalStack, type LocalStack } from '../runtime/local-stack.js';
+export { MemoryStream } from './memory-stream.js';
+export { runConformanceCase, errorText, type ConformanceCase, type ConformanceResult } from './conformance-case.js';

@@ -5,6 +5,11 @@ import { QueryExecution } from '../execution/query-execution.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import { InMemoryStateStore } from '../state/in-memory-state-store.js';
 import type { StateStore } from '../state/state-store.js';
+import { CaseInsensitiveOptions } from '../api/options.js';
+import { consoleBatch } from '../console/show-string.js';
+import { streamingSources } from '../plan/logical-plan.js';
+import { consoleShowOptions } from '../sinks/console-sink.js';
+import type { MemoryStream } from './memory-stream.js';
 
 /**
  * A stream-test DSL in the manner of Spark's StreamTest: add data to a memory source, run a
@@ -23,6 +28,8 @@ export class StreamTest {
   private running = true;
   /** Every batch the sink received, in order. */
   readonly batches: Row[][] = [];
+  /** What a console sink printed, batch after batch (empty for other sinks). */
+  consoleOutput = '';
 
   private constructor(private readonly plan: QueryPlan) {
     this.execution = this.newExecution();
@@ -47,17 +54,44 @@ export class StreamTest {
     if (!this.running) throw new IllegalStateError('StreamTest: addData on a stopped stream (call startStream)');
     const asRows = (xs: ReadonlyArray<Row | string>): Row[] => xs.map((x) => (typeof x === 'string' ? [x] : x));
     const inputs = perSource ? (rows as unknown as ReadonlyArray<ReadonlyArray<Row | string>>).map(asRows) : [asRows(rows)];
+    return this.runBatch(inputs);
+  }
+
+  /** Runs one batch of these rows of a memory stream (Spark's `AddData(stream, rows...)`). */
+  addTo(stream: MemoryStream, rows: ReadonlyArray<readonly unknown[]>): this {
+    return this.multiAddData([[stream, rows]]);
+  }
+
+  /** Runs one batch holding the rows of several memory streams (Spark's `MultiAddData`). */
+  multiAddData(entries: ReadonlyArray<readonly [MemoryStream, ReadonlyArray<readonly unknown[]>]>): this {
+    if (!this.running) throw new IllegalStateError('StreamTest: addData on a stopped stream (call startStream)');
+    const sources = streamingSources(this.plan.root);
+    const inputs: Row[][] = sources.map(() => []);
+    for (const [stream, rows] of entries) {
+      const index = sources.findIndex((s) => s.format === 'memory' && s.options['id'] === stream.id);
+      if (index < 0) throw new IllegalStateError(`StreamTest: ${stream.id} is not a source of this query`);
+      inputs[index]?.push(...stream.toRows(rows));
+    }
+    return this.runBatch(inputs);
+  }
+
+  private runBatch(inputs: ReadonlyArray<readonly Row[]>): this {
     const { rows: out } = this.execution.runBatch(this.batchId, this.clockMs, this.execution.watermarkMs, inputs);
     void this.execution.commitState();
     this.watermarkMs = this.execution.watermarkMs;
     this.batches.push(out);
+    if (this.plan.sink.format === 'console') {
+      const schema = this.execution.operator.output.map((f) => ({ name: f.name, type: f.type, nullable: f.nullable }));
+      const show = consoleShowOptions(new CaseInsensitiveOptions(this.plan.sink.options), this.plan.sessionTimeZone);
+      this.consoleOutput += consoleBatch(this.batchId, schema, out, show);
+    }
     this.batchId += 1;
     return this;
   }
 
   /** Runs the no-data batch Spark runs when the watermark moved (if it would). */
   processAllAvailable(): this {
-    while (this.execution.needsNoDataBatch()) this.addData([]);
+    while (this.execution.needsNoDataBatch()) this.runBatch(streamingSources(this.plan.root).map(() => []));
     return this;
   }
 
