@@ -55,7 +55,7 @@ spark.readStream.format("rate").load().writeStream.format("csv").outputMode("upd
 `);
     const proc = startProcess('node', [cliPath, 'run', join(dir, 'p.ts')], { cwd: dir });
     expect((await proc.exited).code).toBe(1);
-    expect(proc.stderr).toContain('AnalysisException: Data source csv does not support Update output mode');
+    expect(proc.stderr).toContain('AnalysisException: [STREAMING_OUTPUT_MODE.UNSUPPORTED_DATASOURCE] Invalid streaming output mode: update. This output mode is not supported in Data Source csv. SQLSTATE: 42KDE');
     rmSync(dir, { recursive: true, force: true });
   });
 });

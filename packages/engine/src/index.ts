@@ -12,6 +12,7 @@ export {
   col, column, lit, expr, length, upper, lower, trim, ltrim, rtrim, reverse, concat, concat_ws, split, substring,
   explode, explode_outer, window, session_window, from_json, to_json, struct, coalesce, abs, isnull, isnotnull, not, current_timestamp, to_timestamp, when, asc, desc,
   count, sum, avg, mean, min, max, first, last, countDistinct, count_distinct, type ColumnOrName,
+  collect_list, collect_set, current_date, date_add, date_sub, timestamp_seconds,
 } from './api/functions.js';
 export * as functions from './api/functions.js';
 export { parseDataType, parseSchemaDdl } from './api/ddl-parser.js';
@@ -47,6 +48,7 @@ export { SourceError } from './errors/source-error.js';
 export { SinkError } from './errors/sink-error.js';
 export { CheckpointError } from './errors/checkpoint-error.js';
 export { IllegalStateError } from './errors/illegal-state-error.js';
+export { IllegalArgumentError } from './errors/illegal-argument-error.js';
 export { LocalStackError } from './errors/local-stack-error.js';
 
 // For the services: configuration blocks, logging and the role runner.

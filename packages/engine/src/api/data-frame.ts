@@ -5,7 +5,9 @@ import { parseExpression } from '../expressions/sql-parser.js';
 import { compilePlan } from '../operators/compile-plan.js';
 import { isStreamingPlan, type JoinType, type LogicalPlan } from '../plan/logical-plan.js';
 import { Column } from './column.js';
-import { parseIntervalMs } from './trigger.js';
+import { fromIntervalString } from '../expressions/from-interval-string.js';
+import { durationMicros, durationMs } from '../expressions/interval.js';
+import { IllegalArgumentError } from '../errors/illegal-argument-error.js';
 import { DataStreamWriter } from './data-stream-writer.js';
 import { colExpr, type ColumnOrName } from './functions.js';
 import { GroupedData } from './grouped-data.js';
@@ -89,6 +91,25 @@ export class DataFrame {
     return this.derive({ node: 'Project', child: this.plan, exprs });
   }
 
+  /**
+   * `toDF("a", "b")`: renames every column by position (Spark's Dataset.toDF: each column
+   * aliased, so duplicate names are fine and watermarks stay). The count must match.
+   */
+  toDF(...names: Array<string | readonly string[]>): DataFrame {
+    const newNames = names.flat();
+    if (newNames.length !== this.fields.length) {
+      throw new AnalysisException(
+        `[ASSIGNMENT_ARITY_MISMATCH] The number of columns or variables assigned or aliased: ${this.fields.length} does not match the number of source expressions: ${newNames.length}. SQLSTATE: 42802`,
+      );
+    }
+    const exprs: Expr[] = this.fields.map((f, i) => ({
+      kind: 'alias',
+      child: { kind: 'column', name: f.name, ordinal: i, ...(f.qualifier === undefined ? {} : { qualifier: f.qualifier }) },
+      name: newNames[i] ?? f.name,
+    }));
+    return this.derive({ node: 'Project', child: this.plan, exprs });
+  }
+
   drop(...names: string[]): DataFrame {
     const drop = new Set(names.map((n) => n.toLowerCase()));
     const kept = this.fields.filter((f) => !drop.has(f.name.toLowerCase()));
@@ -104,8 +125,10 @@ export class DataFrame {
    * arrive; bounds the state of aggregations and dropDuplicates keyed on it.
    */
   withWatermark(eventTime: string, delayThreshold: string): DataFrame {
-    const delayMs = parseIntervalMs(delayThreshold);
-    if (/month|year/i.test(delayThreshold)) throw new AnalysisException(`Intervals greater than a month is not supported (${delayThreshold}).`);
+    // Dataset.withWatermark: IntervalUtils.fromIntervalString, then a month counts as 31 days.
+    const delay = fromIntervalString(delayThreshold);
+    const delayMs = durationMs(delay);
+    if (durationMicros(delay) < 0) throw new IllegalArgumentError(`requirement failed: delay threshold (${delayThreshold}) should not be negative.`);
     return this.derive({ node: 'EventTimeWatermark', child: this.plan, column: eventTime, delay: delayThreshold, delayMs });
   }
 

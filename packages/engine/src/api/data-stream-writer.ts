@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve as resolvePath } from 'node:path';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { OptionError } from '../errors/option-error.js';
+import { STREAMING_CONF_KEYS } from '../execution/streaming-conf.js';
 import { numberSources } from '../plan/logical-plan.js';
 import { validatePlan } from '../plan/plan-validator.js';
 import { OUTPUT_MODES, type OutputMode, type QueryPlan, type SinkFormat } from '../plan/query-plan.js';
@@ -9,6 +10,7 @@ import { registerForeachBatch, type ForeachBatchFunction } from '../sinks/foreac
 import { checkKafkaSinkSchema } from '../sinks/kafka-sink.js';
 import type { DataFrame } from './data-frame.js';
 import { OptionsBuilder } from './options-builder.js';
+import type { RuntimeConfig } from './spark-session.js';
 import { CaseInsensitiveOptions } from './options.js';
 import type { StreamingQuery } from './streaming-query.js';
 import { DEFAULT_TRIGGER, toTriggerSpec, type TriggerOptions, type TriggerSpec } from './trigger.js';
@@ -71,8 +73,10 @@ export class DataStreamWriter extends OptionsBuilder {
     const location = this.opts.get('checkpointLocation') ?? session.conf.get('spark.sql.streaming.checkpointLocation');
     if (FILE_SINKS.has(this.sinkFormat)) {
       if (this.mode !== 'append') {
-        const modeName = this.mode === 'update' ? 'Update' : 'Complete';
-        throw new AnalysisException(`Data source ${this.sinkFormat} does not support ${modeName} output mode`);
+        // QueryCompilationErrors.dataSourceOutputModeUnsupportedError (DataSource.createSink).
+        throw new AnalysisException(
+          `[STREAMING_OUTPUT_MODE.UNSUPPORTED_DATASOURCE] Invalid streaming output mode: ${this.mode}. This output mode is not supported in Data Source ${this.sinkFormat}. SQLSTATE: 42KDE`,
+        );
       }
       const path = this.opts.get('path');
       if (path === undefined) throw new OptionError("'path' is not specified");
@@ -97,6 +101,7 @@ export class DataStreamWriter extends OptionsBuilder {
       temporaryCheckpoint: location === undefined,
       outputMode: this.mode,
       sessionTimeZone: session.conf.get('spark.sql.session.timeZone') ?? 'UTC',
+      ...streamingConfOf(session.conf),
       trigger: this.triggerSpec,
       sink: { format: this.sinkFormat as SinkFormat, options: sinkOptions.toRecord() },
       root: numberSources(this.df.plan),
@@ -121,6 +126,15 @@ export class DataStreamWriter extends OptionsBuilder {
     if (planRecorder !== null) return new RecordedQuery(plan);
     return this.df.sparkSession.manager.start(plan);
   }
+}
+
+/** The streaming settings the session has set, for the plan (none set: no `conf` in the plan). */
+function streamingConfOf(conf: RuntimeConfig): { conf?: Record<string, string> } {
+  const set = STREAMING_CONF_KEYS.flatMap((k): Array<[string, string]> => {
+    const v = conf.get(k);
+    return v === undefined ? [] : [[k, v]];
+  });
+  return set.length === 0 ? {} : { conf: Object.fromEntries(set) };
 }
 
 /** When set (by `sluice plan`), `start()` hands plans here instead of running them. */

@@ -4,9 +4,12 @@
  */
 export const ATOMIC_TYPES = [
   'string', 'boolean', 'tinyint', 'smallint', 'int', 'bigint', 'float', 'double',
-  'timestamp', 'date', 'binary', 'void', 'interval',
+  'timestamp', 'date', 'binary', 'void', 'interval', 'interval year to month',
 ] as const;
 export type AtomicType = (typeof ATOMIC_TYPES)[number];
+
+/** Spark's YearMonthIntervalType (`INTERVAL 1 YEAR 2 MONTHS`): a value is a number of months. */
+export const YEAR_MONTH = 'interval year to month';
 
 export interface ArrayType {
   readonly kind: 'array';

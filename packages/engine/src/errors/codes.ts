@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'SINK_ERROR',
   'CHECKPOINT_ERROR',
   'ILLEGAL_STATE',
+  'ILLEGAL_ARGUMENT',
   'LOCAL_STACK_ERROR',
 ] as const;
 

@@ -1,4 +1,6 @@
 import { col, when } from '../api/functions.js';
+import { SparkSession } from '../api/spark-session.js';
+import { QueryManager } from '../runtime/query-manager.js';
 import { kafkaSinkRecords } from '../sinks/kafka-sink.js';
 import { parseExpression } from '../expressions/sql-parser.js';
 import { resolveSourceTopics } from '../runtime/source-topics.js';
@@ -22,6 +24,12 @@ describe('error codes', () => {
 
   it('ILLEGAL_STATE for otherwise() twice', () => {
     expect(() => when(col('a').gt(1), 'x').otherwise('y').otherwise('z')).toThrow(expect.objectContaining({ code: 'ILLEGAL_STATE' }));
+  });
+
+  it('ILLEGAL_ARGUMENT for a negative withWatermark delay', () => {
+    const spark = new SparkSession('test', new QueryManager());
+    const df = spark.readStream.format('socket').option('host', 'localhost').option('port', 1).option('includeTimestamp', true).load();
+    expect(() => df.withWatermark('timestamp', '-1 second')).toThrow(expect.objectContaining({ code: 'ILLEGAL_ARGUMENT' }));
   });
 
   it('SINK_ERROR for a Kafka sink row without a topic', () => {

@@ -2,11 +2,13 @@ import type { Row } from '../api/types.js';
 import { compilePlan } from '../operators/compile-plan.js';
 import type { PhysicalOperator, StateMetrics } from '../operators/operator.js';
 import { planChildren, type LogicalPlan } from '../plan/logical-plan.js';
+import { checkBatch, executionChecks, type ExecutionChecks } from '../plan/execution-checks.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import type { StateStore } from '../state/state-store.js';
+import { streamingConf, type StreamingConf } from './streaming-conf.js';
 
-function hasWatermark(plan: LogicalPlan): boolean {
-  return plan.node === 'EventTimeWatermark' || planChildren(plan).some(hasWatermark);
+function watermarkNodes(plan: LogicalPlan): number {
+  return (plan.node === 'EventTimeWatermark' ? 1 : 0) + planChildren(plan).reduce((n, c) => n + watermarkNodes(c), 0);
 }
 
 /**
@@ -15,8 +17,10 @@ function hasWatermark(plan: LogicalPlan): boolean {
  * in-memory PlanRunner both drive it).
  *
  * Watermarks follow Spark's WatermarkTracker: each `withWatermark` reports `max event time −
- * delay` of the batch; its value only grows; the global watermark is the minimum over those
- * that have seen data (0 before any), computed after the batch and used by the next one.
+ * delay` of the batch; its value only grows; one that has seen no data yet counts as 0. The
+ * global watermark is the policy (`spark.sql.streaming.multipleWatermarkPolicy`: min, or max)
+ * over them, only ever raised, computed after the batch and used by the next one. After a
+ * restart only the global value is restored: each `withWatermark` starts again with no data.
  */
 export class QueryExecution {
   readonly operator: PhysicalOperator;
@@ -29,10 +33,18 @@ export class QueryExecution {
   private readonly evictsOnWatermark: boolean;
   /** Whether the query declares an event-time watermark. */
   readonly hasWatermark: boolean;
+  /** How many `withWatermark` operators the plan has (those without data count as 0). */
+  private readonly watermarkOperators: number;
+  private readonly conf: StreamingConf;
+  /** What Spark rejects when a batch is planned or run (not at start()). */
+  private readonly checks: ExecutionChecks;
 
   constructor(private readonly plan: QueryPlan, private readonly newStore: (operatorId: string) => StateStore) {
     this.operator = compilePlan(plan.root, plan.sessionTimeZone);
-    this.hasWatermark = hasWatermark(plan.root);
+    this.checks = executionChecks(plan.root, plan.sessionTimeZone);
+    this.conf = streamingConf(plan.conf);
+    this.watermarkOperators = watermarkNodes(plan.root);
+    this.hasWatermark = this.watermarkOperators > 0;
     this.evictsOnWatermark = this.hasWatermark && plan.outputMode !== 'complete' && this.operator.statefulIds.length > 0;
   }
 
@@ -66,6 +78,7 @@ export class QueryExecution {
 
   /** Runs one batch at `batchWatermarkMs`; state changes stay pending until commitState(). */
   runBatch(batchId: number, batchTimestampMs: number, batchWatermarkMs: number, inputs: ReadonlyArray<readonly Row[]>): { rows: Row[]; metrics: StateMetrics } {
+    checkBatch(this.checks, batchWatermarkMs);
     const metrics: StateMetrics = { droppedByWatermark: 0, evicted: 0, updated: 0 };
     const previous = this.lastBatchWatermarkMs;
     const rows = this.operator.execute(inputs, {
@@ -84,14 +97,24 @@ export class QueryExecution {
       metrics,
     });
     this.lastBatchWatermarkMs = batchWatermarkMs;
-    const values = [...this.operatorWatermarks.values()];
-    if (values.length > 0) this.watermarkMs = Math.max(this.watermarkMs, Math.min(...values));
+    this.watermarkMs = Math.max(this.watermarkMs, this.chosenWatermark());
     return { rows, metrics };
   }
 
-  /** Spark's no-data batch rule: the watermark moved past what the last batch ran at. */
+  /** The policy over every `withWatermark`'s value, 0 for one that has seen no data yet. */
+  private chosenWatermark(): number {
+    if (this.operatorWatermarks.size === 0) return 0;
+    const values = [...this.operatorWatermarks.values()];
+    if (values.length < this.watermarkOperators) values.push(0);
+    return this.conf.watermarkPolicy === 'max' ? Math.max(...values) : Math.min(...values);
+  }
+
+  /**
+   * Spark's no-data batch rule: the watermark moved past what the last batch ran at, and
+   * `spark.sql.streaming.noDataMicroBatches.enabled` is not false.
+   */
   needsNoDataBatch(): boolean {
-    return this.evictsOnWatermark && this.watermarkMs > this.lastBatchWatermarkMs;
+    return this.conf.noDataMicroBatches && this.evictsOnWatermark && this.watermarkMs > this.lastBatchWatermarkMs;
   }
 
   async commitState(): Promise<void> {

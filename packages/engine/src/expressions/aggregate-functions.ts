@@ -2,6 +2,7 @@ import { isIntegral, type DataType, type Row, type Value } from '../api/types.js
 import { AnalysisException } from '../errors/analysis-exception.js';
 import type { Bound, EvalContext } from './bound.js';
 import { compareValues } from './compare.js';
+import { bindCollect } from './collect-aggregates.js';
 
 /**
  * Spark's declarative aggregates over a serialisable buffer (so buffers can live in a state
@@ -18,7 +19,7 @@ export interface BoundAggregate {
   result(buffer: Value): Value;
 }
 
-export const AGGREGATE_NAMES = new Set(['count', 'sum', 'avg', 'mean', 'min', 'max', 'first', 'last']);
+export const AGGREGATE_NAMES = new Set(['count', 'sum', 'avg', 'mean', 'min', 'max', 'first', 'last', 'collect_list', 'collect_set', 'array_agg']);
 
 function sumType(t: DataType): DataType {
   return isIntegral(t) ? 'bigint' : 'double';
@@ -103,8 +104,16 @@ export function bindAggregate(name: string, args: readonly Bound[], star: boolea
         },
         result: (buf) => buf,
       };
+    case 'collect_list':
+    case 'array_agg':
+    case 'collect_set':
+      if (arg === undefined || args.length !== 1) break;
+      return bindCollect(name === 'collect_set' ? name : 'collect_list', arg);
     default:
       break;
   }
-  throw new AnalysisException(`[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The \`${name}\` requires 1 parameters but the actual number is ${args.length}. SQLSTATE: 42605`);
+  throw new AnalysisException(
+    `[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The \`${name}\` requires 1 parameters but the actual number is ${args.length}. ` +
+      "Please, refer to 'https://spark.apache.org/docs/latest/sql-ref-functions.html' for a fix. SQLSTATE: 42605",
+  );
 }

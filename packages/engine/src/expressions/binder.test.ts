@@ -2,6 +2,8 @@ import type { Row } from '../api/types.js';
 import { col, concat, count, lit, length, split, substring, sum, upper, when, coalesce, explode } from '../api/functions.js';
 import type { Column } from '../api/column.js';
 import { bindExpr, type Scope } from './binder.js';
+import { parseExpression } from './sql-parser.js';
+import { expandStars } from '../operators/project.js';
 
 const scope: Scope = {
   fields: [
@@ -80,7 +82,47 @@ describe('analysis errors (Spark 4 error classes)', () => {
   });
 
   it('an aggregate outside an aggregation is rejected', () => {
-    expect(() => bind(sum(col('n')))).toThrow(/UNSUPPORTED_EXPR_FOR_OPERATOR/);
+    // UNSUPPORTED_EXPR_FOR_OPERATOR of error-conditions.json (its three message lines), invalidExprSqls as toSQLExpr.
+    expect(() => bind(sum(col('n')))).toThrow(
+      '[UNSUPPORTED_EXPR_FOR_OPERATOR] A query operator contains one or more unsupported expressions.\n'
+        + 'Consider to rewrite it to avoid window functions, aggregate functions, and generator functions in the WHERE clause.\n'
+        + 'Invalid expressions: ["sum(n)"] SQLSTATE: 42K0E',
+    );
     expect(() => bind(count('*'))).toThrow(expect.objectContaining({ code: 'ANALYSIS_ERROR' }));
+  });
+});
+
+describe('ANSI arithmetic errors and interval arithmetic (Spark 4 texts)', () => {
+  const sql = (text: string, row: Row = []): unknown =>
+    bindExpr(parseExpression(text), { fields: [{ name: 'ts', type: 'timestamp', nullable: true }, { name: 'i', type: 'int', nullable: true }], timeZone: 'UTC' }).eval(row, ctx);
+
+  // ARITHMETIC_OVERFLOW ("<message>.<alternative> If necessary set <config> to \"false\" ..."), the
+  // hint of MathUtils.addExact / subtractExact / multiplyExact.
+  it.each([
+    ['i + 2147483647', 'try_add'],
+    ['-2147483647 - i', 'try_subtract'],
+    ['i * 2147483647', 'try_multiply'],
+  ])('%s overflows with the %s hint', (text, hint) => {
+    expect(() => sql(text, [null, 2])).toThrow(
+      `[ARITHMETIC_OVERFLOW] integer overflow. Use '${hint}' to tolerate overflow and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error. SQLSTATE: 22003`,
+    );
+  });
+
+  it('timestamp ± day-time and year-month intervals (TimestampAddInterval / TimestampAddYMInterval)', () => {
+    const t = Date.UTC(2024, 0, 31, 10, 0) * 1000;
+    expect(sql("ts + INTERVAL '1 10:30:00' DAY TO SECOND", [t])).toBe(t + (34 * 3600 + 1800) * 1_000_000);
+    expect(sql('ts - INTERVAL 90 MINUTES', [t])).toBe(t - 5400 * 1_000_000);
+    // Month arithmetic clamps the day to the end of the month (LocalDateTime.plusMonths).
+    expect(sql('ts + INTERVAL 1 MONTH', [t])).toBe(Date.UTC(2024, 1, 29, 10, 0) * 1000);
+    expect(sql("ts - INTERVAL '1-1' YEAR TO MONTH", [t])).toBe(Date.UTC(2022, 11, 31, 10, 0) * 1000);
+  });
+});
+
+describe('star expansion errors', () => {
+  it('CANNOT_RESOLVE_STAR_EXPAND carries the whole error-conditions.json sentence', () => {
+    expect(() => expandStars([{ kind: 'star', qualifier: 't' }], scope.fields)).toThrow(
+      '[CANNOT_RESOLVE_STAR_EXPAND] Cannot resolve `t`.* given input columns `value`, `n`, `d`, `b`. '
+        + 'Please check that the specified table or struct exists and is accessible in the input columns. SQLSTATE: 42704',
+    );
   });
 });

@@ -5,11 +5,12 @@
  * it is one switch over every expression kind; functions live in scalar-functions.ts and
  * aggregate-functions.ts.
  */
-import { isIntegral, isNumeric, NUMERIC_TYPES, typeSql, type AtomicType, type DataType, type Row, type StructField, type Value } from '../api/types.js';
+import { isIntegral, isNumeric, NUMERIC_TYPES, typeSql, YEAR_MONTH, type AtomicType, type DataType, type Row, type StructField, type Value } from '../api/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { RuntimeError } from '../errors/runtime-error.js';
 import type { Bound } from './bound.js';
 import { canCast, castValue } from './cast.js';
+import { addInterval } from './interval.js';
 import { compareValues, valuesEqual } from './compare.js';
 import type { Expr } from './expr.js';
 import { AGGREGATE_NAMES } from './aggregate-functions.js';
@@ -99,6 +100,11 @@ function literalSql(value: Value, type?: DataType): string {
     const frac = rest % 1_000_000 === 0 ? '' : `.${String(rest % 1_000_000).padStart(6, '0')}`;
     return `INTERVAL '${sign}${days} ${hh}:${mm}:${ss}${frac}' DAY TO SECOND`;
   }
+  if (type === YEAR_MONTH) {
+    const months = Number(value);
+    const abs = Math.abs(months);
+    return `INTERVAL '${months < 0 ? '-' : ''}${Math.floor(abs / 12)}-${abs % 12}' YEAR TO MONTH`;
+  }
   if (Array.isArray(value)) return `[${value.map((v) => literalSql(v)).join(', ')}]`;
   return String(value);
 }
@@ -153,35 +159,41 @@ const INT_RANGE: Readonly<Record<string, readonly [number, number]>> = {
   tinyint: [-128, 127], smallint: [-32768, 32767], int: [-2147483648, 2147483647], bigint: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
 };
 
-function checkOverflow(v: number, type: DataType): number {
+/** ARITHMETIC_OVERFLOW as MathUtils.addExact / subtractExact / multiplyExact raise it, with their hint. */
+function checkOverflow(v: number, type: DataType, hint: 'try_add' | 'try_subtract' | 'try_multiply'): number {
   const range = INT_RANGE[type as string];
   if (range !== undefined && (v < range[0] || v > range[1])) {
-    throw new RuntimeError(`[ARITHMETIC_OVERFLOW] ${type === 'bigint' ? 'long' : 'integer'} overflow. Use 'try_add' to tolerate overflow and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error. SQLSTATE: 22003`);
+    throw new RuntimeError(`[ARITHMETIC_OVERFLOW] ${type === 'bigint' ? 'long' : 'integer'} overflow. Use '${hint}' to tolerate overflow and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error. SQLSTATE: 22003`);
   }
   return v;
 }
 
 const DIVIDE_BY_ZERO = '[DIVIDE_BY_ZERO] Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error. SQLSTATE: 22012';
 
-/** timestamp ± interval (and interval + timestamp): a timestamp. */
-function timestampArithmetic(op: string, l: Bound, r: Bound, sql: string): Bound | null {
-  const tsLeft = l.type === 'timestamp' && r.type === 'interval' && (op === '+' || op === '-');
-  const tsRight = r.type === 'timestamp' && l.type === 'interval' && op === '+';
+const isInterval = (t: DataType): boolean => t === 'interval' || t === YEAR_MONTH;
+
+/** timestamp ± interval (and interval + timestamp): a timestamp; year-month intervals add calendar months. */
+function timestampArithmetic(op: string, l: Bound, r: Bound, sql: string, timeZone: string): Bound | null {
+  const tsLeft = l.type === 'timestamp' && isInterval(r.type) && (op === '+' || op === '-');
+  const tsRight = r.type === 'timestamp' && isInterval(l.type) && op === '+';
   if (!tsLeft && !tsRight) return null;
   const [ts, iv] = tsLeft ? [l, r] : [r, l];
   const sign = op === '-' ? -1 : 1;
+  const months = iv.type === YEAR_MONTH;
   return {
     type: 'timestamp', nullable: l.nullable || r.nullable, sql, name: sql,
     eval: (row, ctx) => {
       const t = ts.eval(row, ctx);
       const d = iv.eval(row, ctx);
-      return t === null || d === null ? null : Number(t) + sign * Number(d);
+      if (t === null || d === null) return null;
+      return months ? addInterval(Number(t), { months: sign * Number(d), days: 0, micros: 0 }, timeZone) : Number(t) + sign * Number(d);
     },
   };
 }
 
+
 function arithmetic(op: string, l: Bound, r: Bound, sql: string, scope: Scope): Bound {
-  const temporal = timestampArithmetic(op, l, r, sql);
+  const temporal = timestampArithmetic(op, l, r, sql, scope.timeZone);
   if (temporal !== null) return temporal;
   let [cl, cr] = coercePair(l, r, sql, scope, true);
   if (op === '/' && cl.type !== 'double' && cl.type !== 'float') {
@@ -194,9 +206,9 @@ function arithmetic(op: string, l: Bound, r: Bound, sql: string, scope: Scope): 
   const integral = isIntegral(type);
   const apply = (a: number, b: number): number | null => {
     switch (op) {
-      case '+': return integral ? checkOverflow(a + b, type) : a + b;
-      case '-': return integral ? checkOverflow(a - b, type) : a - b;
-      case '*': return integral ? checkOverflow(a * b, type) : a * b;
+      case '+': return integral ? checkOverflow(a + b, type, 'try_add') : a + b;
+      case '-': return integral ? checkOverflow(a - b, type, 'try_subtract') : a - b;
+      case '*': return integral ? checkOverflow(a * b, type, 'try_multiply') : a * b;
       case '/': if (b === 0) throw new RuntimeError(DIVIDE_BY_ZERO); return a / b;
       case 'div': if (b === 0) throw new RuntimeError(DIVIDE_BY_ZERO); return Math.trunc(a / b);
       default: if (b === 0) throw new RuntimeError(DIVIDE_BY_ZERO); return a % b;
@@ -318,7 +330,9 @@ export function bindExpr(expr: Expr, scope: Scope): Bound {
     case 'column': {
       const nested = expr.qualifier === undefined ? null : structFieldRef(expr.qualifier, expr.name, scope);
       if (nested !== null) return nested;
-      const i = resolveColumn(expr.name, expr.qualifier, scope);
+      const byPosition = expr.ordinal === undefined ? undefined : scope.fields[expr.ordinal];
+      const i = byPosition !== undefined && expr.ordinal !== undefined && byPosition.name.toLowerCase() === expr.name.toLowerCase()
+        ? expr.ordinal : resolveColumn(expr.name, expr.qualifier, scope);
       const f = scope.fields[i] as ScopeField;
       return {
         type: f.type, nullable: f.nullable, sql: f.name, name: f.name, ordinal: i, eval: (row) => row[i] ?? null,
@@ -535,7 +549,13 @@ function bindCall(expr: Extract<Expr, { kind: 'call' }>, scope: Scope): Bound {
 function bindAggregateRef(expr: Extract<Expr, { kind: 'call' }>, scope: Scope): Bound {
   const slots = scope.aggregateSlots;
   if (slots === undefined) {
-    throw new AnalysisException(`[UNSUPPORTED_EXPR_FOR_OPERATOR] A query operator contains one or more unsupported expressions. Consider to rewrite it to avoid window functions, aggregate functions, and generator functions in the WHERE clause. Invalid expressions: [${expr.name}]. SQLSTATE: 42K0E`);
+    // The message lines of error-conditions.json join with newlines; invalidExprSqls is toSQLExpr (quoted).
+    const args = expr.args.map((a) => (a.kind === 'star' ? '1' : bindExpr(a, { ...scope, allowAggregates: false }).sql)).join(', ');
+    throw new AnalysisException(
+      '[UNSUPPORTED_EXPR_FOR_OPERATOR] A query operator contains one or more unsupported expressions.\n' +
+        'Consider to rewrite it to avoid window functions, aggregate functions, and generator functions in the WHERE clause.\n' +
+        `Invalid expressions: ["${expr.name}(${expr.distinct === true ? 'DISTINCT ' : ''}${args})"] SQLSTATE: 42K0E`,
+    );
   }
   const key = aggregateKey(expr);
   const ordinal = slots.get(key);

@@ -256,7 +256,9 @@ export function sparkParseException(
   command: string, errorClass: string, message: string, sqlState: string, at: { line: number; pos: number },
 ): ParseException {
   const lines = javaLines(command);
-  let text = `[${errorClass}] ${message} SQLSTATE: ${sqlState} (line ${at.line}, pos ${at.pos})\n\n== SQL ==\n`;
+  // Legacy error classes (_LEGACY_ERROR_TEMP_*) print their message alone, without class or SQLSTATE.
+  const head = errorClass.startsWith('_LEGACY_ERROR_') ? message : `[${errorClass}] ${message} SQLSTATE: ${sqlState}`;
+  let text = `${head} (line ${at.line}, pos ${at.pos})\n\n== SQL ==\n`;
   for (const l of lines.slice(0, at.line)) text += `${l}\n`;
   text += `${'-'.repeat(at.pos)}^^^\n`;
   for (const l of lines.slice(at.line)) text += `${l}\n`;

@@ -1,8 +1,9 @@
 import { readDataType } from '../api/ddl-parser.js';
 import type { DataType, Value } from '../api/types.js';
 import type { BinaryOp, Expr } from './expr.js';
-import { TokenStream, identifierName, isIdentifier, tokenDisplay, type Token } from './sql-lexer.js';
-import { parseIntervalMs } from '../api/trigger.js';
+import { TokenStream, identifierName, isIdentifier, type Token } from './sql-lexer.js';
+import { YEAR_MONTH } from '../api/types.js';
+import { isFailure, MICROS_PER_DAY, sqlString, stringToInterval, unitToUnitInterval, type CalendarInterval, type IntervalField } from './interval.js';
 
 /**
  * Parses one Spark SQL expression, as `selectExpr`, `expr()` and `filter(String)` do: Spark's
@@ -24,11 +25,14 @@ const binary = (op: BinaryOp): Combine => (left, right) => ({ kind: 'binary', op
 const callOf = (name: string): Combine => (left, right) => ({ kind: 'call', name, args: [left, right] });
 const literal = (value: Value, type: DataType): Expr => ({ kind: 'literal', value, type });
 
-const SECOND = 1_000_000;
-const INTERVAL_UNITS: Readonly<Record<string, number>> = {
-  DAY: 86_400 * SECOND, DAYS: 86_400 * SECOND, HOUR: 3600 * SECOND, HOURS: 3600 * SECOND,
-  MINUTE: 60 * SECOND, MINUTES: 60 * SECOND, SECOND, SECONDS: SECOND,
-  MILLISECOND: 1000, MILLISECONDS: 1000, MICROSECOND: 1, MICROSECONDS: 1,
+/** unitInMultiUnits (singular; the plural is the same keyword with an S). */
+const MULTI_UNITS = new Set(['NANOSECOND', 'MICROSECOND', 'MILLISECOND', 'SECOND', 'MINUTE', 'HOUR', 'DAY', 'WEEK', 'MONTH', 'YEAR']);
+/** unitInUnitToUnit. */
+const UNIT_TO_UNIT = new Set(['SECOND', 'MINUTE', 'HOUR', 'DAY', 'MONTH', 'YEAR']);
+const multiUnit = (t: Token): string | null => {
+  if (t.kind !== 'word') return null;
+  const single = t.upper.endsWith('S') && MULTI_UNITS.has(t.upper.slice(0, -1)) ? t.upper.slice(0, -1) : t.upper;
+  return MULTI_UNITS.has(single) ? single.toLowerCase() : null;
 };
 const not = (child: Expr): Expr => ({ kind: 'unary', op: 'not', child });
 
@@ -233,7 +237,8 @@ class ExpressionParser {
     }
     const ends = next.kind === 'eof' || (next.kind === 'op' && [')', ',', ']'].includes(next.text));
     if (t.upper === 'CASE' && !ends) return this.caseExpression();
-    if (t.upper === 'INTERVAL' && (next.kind === 'string' || next.kind === 'number')) return this.intervalLiteral();
+    const signed = next.kind === 'op' && (next.text === '+' || next.text === '-') && ['string', 'number'].includes(ts.peek(2).kind);
+    if (t.upper === 'INTERVAL' && (next.kind === 'string' || next.kind === 'number' || signed)) return this.intervalLiteral();
     if (next.kind === 'string') return this.typedLiteral();
     if (t.upper === 'CAST' && ts.isOp('(', 1)) {
       ts.next();
@@ -267,31 +272,97 @@ class ExpressionParser {
     return items;
   }
 
+  /** intervalValue: `[+|-] (INTEGER_VALUE | DECIMAL_VALUE | stringLit)`, or null when none starts here. */
+  private intervalValue(): { sign: string | undefined; token: Token } | null {
+    const ts = this.ts;
+    const first = ts.peek();
+    const sign = first.kind === 'op' && (first.text === '+' || first.text === '-') ? first.text : undefined;
+    const value = ts.peek(sign === undefined ? 0 : 1);
+    const numeric = value.kind === 'number' && (value.numberKind === 'integer' || value.numberKind === 'decimal');
+    if (value.kind !== 'string' && !numeric) return null;
+    if (sign !== undefined) ts.next();
+    ts.next();
+    return { sign, token: value };
+  }
+
   /**
-   * A day-time interval literal, held in microseconds: `INTERVAL 1 HOUR`, `INTERVAL '10' MINUTE`,
-   * `INTERVAL 1 HOUR 30 MINUTES`, `INTERVAL '2 seconds'`. Year-month intervals are not supported.
+   * An interval literal as AstBuilder.visitInterval builds it with ANSI intervals: unit lists
+   * (`INTERVAL 1 HOUR 30 MINUTES`, `INTERVAL '10' SECOND`, `INTERVAL -1 YEAR 2 MONTHS`) and
+   * unit-to-unit forms (`INTERVAL '1 10:30:00' DAY TO SECOND`, `INTERVAL '1-2' YEAR TO MONTH`).
+   * Year-month literals hold months, day-time ones microseconds.
    */
   private intervalLiteral(): Expr {
     const ts = this.ts;
     const start = ts.next();
-    let micros = 0;
-    let parts = 0;
-    while (ts.peek().kind === 'string' || ts.peek().kind === 'number') {
-      const amount = ts.next();
-      const unit = ts.peek();
-      const factor = unit.kind === 'word' ? INTERVAL_UNITS[unit.upper] : undefined;
-      if (factor === undefined) {
-        if (amount.kind !== 'string' || parts > 0) throw ts.error(unit, 'PARSE_SYNTAX_ERROR', 'Syntax error at or near ' + tokenDisplay(unit), '42601');
-        micros += parseIntervalMs(amount.value) * 1000;
-        parts += 1;
-        break;
-      }
-      ts.next();
-      micros += Number(amount.value) * factor;
-      parts += 1;
+    const firstAt = ts.peek();
+    const first = this.intervalValue();
+    if (first === null) throw ts.syntaxError();
+    const unitToken = ts.peek();
+    if (first.token.kind === 'string' && multiUnit(unitToken) === null && !(unitToken.kind === 'word' && UNIT_TO_UNIT.has(unitToken.upper))) {
+      if (first.sign !== undefined) throw ts.syntaxError(unitToken);
+      return this.typedInterval(start, first.token);
     }
-    if (parts === 0) throw ts.error(start, 'PARSE_SYNTAX_ERROR', "Syntax error at or near 'INTERVAL'", '42601');
-    return literal(micros, 'interval');
+    if (unitToken.kind === 'word' && UNIT_TO_UNIT.has(unitToken.upper) && ts.isWord('TO', 1)) {
+      ts.next();
+      ts.next();
+      const toToken = ts.peek();
+      if (toToken.kind !== 'word' || !UNIT_TO_UNIT.has(toToken.upper)) throw ts.syntaxError(toToken);
+      ts.next();
+      if (first.token.kind !== 'string') throw ts.error(firstAt, '_LEGACY_ERROR_TEMP_0027', 'The value of from-to unit must be a string.', '');
+      const text = first.token.value;
+      const value = first.sign !== '-' ? text : text.startsWith('-') ? text.replace('-', '') : `-${text}`;
+      const from = unitToken.text.toLowerCase() as IntervalField;
+      const to = toToken.text.toLowerCase() as IntervalField;
+      const supported = ['year-month', 'day-hour', 'day-minute', 'day-second', 'hour-minute', 'hour-second', 'minute-second'];
+      if (!supported.includes(`${from}-${to}`)) throw ts.error(firstAt, '_LEGACY_ERROR_TEMP_0028', `Intervals FROM ${from} TO ${to} are not supported.`, '');
+      const result = unitToUnitInterval(value, from, to);
+      if (isFailure(result)) throw ts.error(firstAt, '_LEGACY_ERROR_TEMP_0063', `${result.error}.`, '');
+      return to === 'month' ? literal(result.months, YEAR_MONTH) : literal(result.micros, 'interval');
+    }
+    const pairs: Array<{ value: string; unit: string }> = [];
+    let value: { sign: string | undefined; token: Token } | null = first;
+    let last: Token = unitToken;
+    while (value !== null) {
+      const unit = multiUnit(ts.peek());
+      if (unit === null) throw ts.syntaxError();
+      last = ts.next();
+      let text = value.token.kind === 'string' ? value.token.value : value.token.text;
+      if (value.token.kind === 'string') {
+        // SPARK-32840: a quoted value must not carry units of its own.
+        if (/\p{L}/u.test(text)) {
+          throw ts.error(firstAt, '_LEGACY_ERROR_TEMP_0026', `Can only use numbers in the interval value part for multiple unit value pairs interval form, but got invalid value: ${text}.`, '');
+        }
+        if (value.sign === '-') text = text.startsWith('-') ? text.replace('-', '') : `-${text}`;
+      } else if (value.sign !== undefined) {
+        text = `${value.sign}${text}`;
+      }
+      pairs.push({ value: text, unit: last.text });
+      value = this.intervalValue();
+    }
+    const interval = stringToInterval(pairs.map((p) => ` ${p.value} ${p.unit}`).join(''));
+    if (isFailure(interval)) throw ts.error(firstAt, '_LEGACY_ERROR_TEMP_0062', `${interval.error}.`, '');
+    const source = ts.command.slice(start.offset, last.offset + last.text.length);
+    return this.multiUnitsLiteral(start, source, interval, pairs.map((p) => p.unit.toLowerCase().replace(/s$/, '')));
+  }
+
+  /** AstBuilder.constructMultiUnitsIntervalLiteral: year-month or day-time, never both. */
+  private multiUnitsLiteral(start: Token, source: string, interval: CalendarInterval, units: readonly string[]): Expr {
+    const yearMonth = units.some((u) => u === 'year' || u === 'month');
+    const dayTime = units.some((u) => u !== 'year' && u !== 'month');
+    if (yearMonth && dayTime) throw this.ts.error(start, '_LEGACY_ERROR_TEMP_0029', `Cannot mix year-month and day-time fields: ${source}.`, '');
+    if (yearMonth) return literal(interval.months, YEAR_MONTH);
+    return literal(interval.micros + interval.days * MICROS_PER_DAY + interval.months * 31 * MICROS_PER_DAY, 'interval');
+  }
+
+  /** `INTERVAL '1 day 2 hours'` (visitTypeConstructor): the string read by stringToInterval. */
+  private typedInterval(start: Token, token: Token): Expr {
+    const value = token.value;
+    const interval = stringToInterval(value);
+    if (isFailure(interval)) {
+      throw this.ts.error(start, 'INVALID_TYPED_LITERAL', `The value of the typed literal "INTERVAL" is invalid: ${sqlString(value)}.`, '42604');
+    }
+    const units = value.split(/\s/).map((u) => u.toLowerCase().replace(/s$/, '')).filter((u) => u !== 'interval' && /^[a-z]+$/.test(u));
+    return this.multiUnitsLiteral(start, this.ts.command.slice(start.offset, token.offset + token.text.length), interval, units);
   }
 
   /** `DATE '..'` and `TIMESTAMP '..'` become casts of the string; `X'..'` is a binary literal. */

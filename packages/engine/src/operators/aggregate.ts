@@ -5,6 +5,7 @@ import { aggregateKey, bindExpr, childrenOf, isAggregateCall, type Scope, type S
 import type { Bound } from '../expressions/bound.js';
 import type { Expr } from '../expressions/expr.js';
 import type { OperatorContext, PhysicalOperator } from './operator.js';
+import { outputField } from './project.js';
 import type { StateStore } from '../state/state-store.js';
 
 /** Characters JSON.stringify would escape in a string. */
@@ -57,7 +58,10 @@ export class AggregateOperator implements PhysicalOperator {
     });
     const groupFields: ScopeField[] = this.groupBound.map((g) => {
       const q = g.ordinal === undefined ? undefined : child.output[g.ordinal]?.qualifier;
-      return { name: g.name, type: g.type, nullable: g.nullable, ...(q === undefined ? {} : { qualifier: q }) };
+      // A grouping key on event time keeps the watermark mark (Spark's attribute metadata), so a
+      // following stateful operator sees it as event time.
+      const delay = outputField(g, child.output).eventTimeDelayMs;
+      return { name: g.name, type: g.type, nullable: g.nullable, ...(q === undefined ? {} : { qualifier: q }), ...(delay === undefined ? {} : { eventTimeDelayMs: delay }) };
     });
     const slotFields: ScopeField[] = this.aggs.map((a) => ({ name: a.sql, type: a.type, nullable: a.nullable }));
     const slots = new Map<string, number>([...calls.keys()].map((k, i) => [k, groupFields.length + i]));
@@ -128,10 +132,16 @@ export class AggregateOperator implements PhysicalOperator {
     const store = ctx.stores(this.operatorId);
     const at = this.sessionAt;
     const touched = new Set<string>();
+    // Spark sorts a batch's rows by session start before merging (MergingSessionsExec), so the
+    // buffers of a session combine in start order (what collect_list, first and last show).
+    const withSessions: Array<{ row: Row; session: readonly number[] }> = [];
     for (const row of rows) {
       const session = this.groupBound[at]?.eval(row, ctx);
-      if (!Array.isArray(session)) continue;
-      const [start, end] = session as readonly number[];
+      if (Array.isArray(session)) withSessions.push({ row, session: session as readonly number[] });
+    }
+    withSessions.sort((a, b) => Number(a.session[0]) - Number(b.session[0]));
+    for (const { row, session } of withSessions) {
+      const [start, end] = session;
       if (ctx.outputMode !== 'complete' && this.eventKey >= 0 && ctx.lateEventsWatermarkMs > 0 && Number(end) / 1000 <= ctx.lateEventsWatermarkMs) {
         ctx.metrics.droppedByWatermark += 1;
         continue;
@@ -143,8 +153,9 @@ export class AggregateOperator implements PhysicalOperator {
       const kept: Value[][] = [];
       for (const s of sessions) {
         if (Number(s[0]) <= Number(merged[1]) && Number(merged[0]) <= Number(s[1])) {
+          const storedFirst = Number(s[0]) <= Number(merged[0]);
           merged = [Math.min(Number(s[0]), Number(merged[0])), Math.max(Number(s[1]), Number(merged[1])),
-            ...this.aggs.map((a, i) => a.merge(s[i + 2] ?? null, merged[i + 2] ?? null))];
+            ...this.aggs.map((a, i) => (storedFirst ? a.merge(s[i + 2] ?? null, merged[i + 2] ?? null) : a.merge(merged[i + 2] ?? null, s[i + 2] ?? null)))];
         } else kept.push(s);
       }
       kept.push(merged);

@@ -20,7 +20,13 @@ export class EventTimeWatermarkOperator implements PhysicalOperator {
       );
     }
     if (delayMs < 0) throw new AnalysisException(`delay threshold (${delayMs} ms) should not be negative.`);
-    this.output = child.output.map((f, i) => (i === this.ordinal ? { ...f, eventTimeDelayMs: delayMs } : f));
+    // EventTimeWatermark.output: the column gets the delay; any other column loses an earlier one.
+    this.output = child.output.map((f, i) => {
+      if (i === this.ordinal) return { ...f, eventTimeDelayMs: delayMs };
+      if (f.eventTimeDelayMs === undefined) return f;
+      const { eventTimeDelayMs: _dropped, ...rest } = f;
+      return rest;
+    });
   }
 
   get statefulIds(): readonly string[] {

@@ -73,8 +73,8 @@ describe('analysis at start() (UnsupportedOperationChecker)', () => {
   const words = (): DataFrame => lines().groupBy('value').count();
 
   it.each([
-    [() => lines().writeStream.outputMode('complete').toPlan(), 'Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets;\n'],
-    [() => words().writeStream.outputMode('append').toPlan(), 'Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets without watermark;\n'],
+    [() => lines().writeStream.outputMode('complete').toPlan(), '[STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION] Invalid streaming output mode: complete. This output mode is not supported for no streaming aggregations on streaming DataFrames/DataSets. SQLSTATE: 42KDE'],
+    [() => words().writeStream.outputMode('append').toPlan(), '[STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION] Invalid streaming output mode: append. This output mode is not supported for streaming aggregations without watermark on streaming DataFrames/DataSets. SQLSTATE: 42KDE'],
     [() => lines().orderBy('value').writeStream.outputMode('append').toPlan(), 'Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode;\n'],
     [() => words().orderBy('value').writeStream.outputMode('update').toPlan(), 'Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode;\n'],
     [() => lines().limit(2).writeStream.outputMode('update').toPlan(), 'Limits are not supported on streaming DataFrames/Datasets in Update output mode;\n'],

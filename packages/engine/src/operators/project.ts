@@ -16,7 +16,7 @@ export function expandStars(exprs: readonly Expr[], input: readonly ScopeField[]
       return struct.type.fields.map((f): Expr => ({ kind: 'extract', child: { kind: 'column', name: struct.name }, field: { kind: 'literal', value: f.name, type: 'string' } }));
     }
     if (e.qualifier !== undefined && fields.length === 0) {
-      throw new AnalysisException(`[CANNOT_RESOLVE_STAR_EXPAND] Cannot resolve \`${e.qualifier}\`.* given input columns ${input.map((f) => `\`${f.name}\``).join(', ')}. SQLSTATE: 42704`);
+      throw new AnalysisException(`[CANNOT_RESOLVE_STAR_EXPAND] Cannot resolve \`${e.qualifier}\`.* given input columns ${input.map((f) => `\`${f.name}\``).join(', ')}. Please check that the specified table or struct exists and is accessible in the input columns. SQLSTATE: 42704`);
     }
     return fields.map((f) => ({ kind: 'column', name: f.name, ...(f.qualifier === undefined ? {} : { qualifier: f.qualifier }) }));
   });
@@ -46,6 +46,8 @@ export class ProjectOperator implements PhysicalOperator {
   readonly output: ScopeField[];
   private readonly bound: Bound[];
   private readonly generatorAt: number;
+  /** A `session_window(...)` column (or -1): rows without a session are dropped. */
+  private readonly sessionAt: number;
 
   constructor(private readonly child: PhysicalOperator, exprs: readonly Expr[], timeZone: string) {
     const scope: Scope = { fields: child.output, timeZone };
@@ -55,6 +57,7 @@ export class ProjectOperator implements PhysicalOperator {
       throw new AnalysisException(`[UNSUPPORTED_GENERATOR.MULTI_GENERATOR] The generator is not supported: only one generator allowed per SELECT clause but found ${generators.length}: ${generators.map((g) => `"${g.sql}"`).join(', ')}. SQLSTATE: 42K0E`);
     }
     this.generatorAt = this.bound.findIndex((b) => b.generator !== undefined);
+    this.sessionAt = this.bound.findIndex((b) => b.session !== undefined);
     this.output = this.bound.map((b) => outputField(b, child.output));
   }
 
@@ -66,7 +69,12 @@ export class ProjectOperator implements PhysicalOperator {
     const rows = this.child.execute(inputs, ctx);
     const bound = this.bound;
     const g = this.generatorAt;
-    if (g < 0) return rows.map((row) => bound.map((b) => b.eval(row, ctx)));
+    if (g < 0) {
+      const out = rows.map((row) => bound.map((b) => b.eval(row, ctx)));
+      // SessionWindowing filters the rows without a session (NULL time; gap NULL, invalid or <= 0).
+      const s = this.sessionAt;
+      return s < 0 ? out : out.filter((row) => row[s] !== null);
+    }
     const out: Row[] = [];
     const only = bound.length === 1 ? bound[0] : undefined;
     if (only !== undefined && only.generator?.outer === false) {

@@ -50,7 +50,7 @@ describe('watermarks (SEMANTICS 7.7 worked timeline: append, 10-minute windows, 
 
   it('append without a watermark on the grouping key is rejected', () => {
     expect(() => events().groupBy(window('timestamp', '10 minutes')).count().writeStream.outputMode('append').toPlan())
-      .toThrow(/^Append output mode not supported when there are streaming aggregations on streaming DataFrames\/DataSets without watermark;/);
+      .toThrow('[STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION] Invalid streaming output mode: append. This output mode is not supported for streaming aggregations without watermark on streaming DataFrames/DataSets. SQLSTATE: 42KDE');
   });
 
   it('dropDuplicates on a watermarked column forgets keys past the watermark', () => {

@@ -3,7 +3,7 @@ import { childrenOf } from '../expressions/binder.js';
 import type { Expr } from '../expressions/expr.js';
 import { compilePlan } from '../operators/compile-plan.js';
 import { JoinOperator } from '../operators/join.js';
-import { isStreamingPlan, planChildren, type AggregateNode, type JoinNode, type JoinType, type LogicalPlan } from './logical-plan.js';
+import { isStreamingPlan, planChildren, type AggregateNode, type DeduplicateNode, type JoinNode, type JoinType, type LogicalPlan } from './logical-plan.js';
 import type { QueryPlan } from './query-plan.js';
 
 function exprText(e: Expr): string {
@@ -68,90 +68,200 @@ function anyExpr(e: Expr, test: (e: Expr) => boolean): boolean {
   return test(e) || childrenOf(e).some((c) => anyExpr(c, test));
 }
 
+/** STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION (QueryCompilationErrors.unsupportedOutputModeForStreamingOperationError). */
+function outputModeError(mode: QueryPlan['outputMode'], operation: string): AnalysisException {
+  return new AnalysisException(
+    `[STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION] Invalid streaming output mode: ${mode}. ` +
+      `This output mode is not supported for ${operation} on streaming DataFrames/DataSets. SQLSTATE: 42KDE`,
+  );
+}
+
+/** Children before parents, as Spark's `plan.foreachUp`. */
+function postOrder(plan: LogicalPlan): LogicalPlan[] {
+  return [...planChildren(plan).flatMap(postOrder), plan];
+}
+
 /**
- * Spark's UnsupportedOperationChecker.checkForStreaming: rejects, at start(), what a streaming
- * query cannot do in its output mode, with Spark's message text.
+ * Spark's UnsupportedOperationChecker.checkForStreaming (4.x): rejects, at start(), what a
+ * streaming query cannot do in its output mode. In Spark's order: the output-mode rules on the
+ * first (top-most) streaming aggregation, then each operator bottom-up, then the global-watermark
+ * correctness check. Aggregations on static data (e.g. the static side of a stream-static join)
+ * are not streaming aggregations.
  */
 export function validatePlan(query: QueryPlan): void {
   const root = query.root;
   const mode = query.outputMode;
   const modeName = mode === 'append' ? 'Append' : mode === 'update' ? 'Update' : 'Complete';
-  const aggregates = collect(root, (p) => p.node === 'Aggregate');
+  const aggregates = collect(root, (p) => p.node === 'Aggregate' && isStreamingPlan(p)) as AggregateNode[];
+  const first = aggregates[0];
 
-  if (aggregates.length > 1 && mode !== 'append') {
-    fail(
-      "Detected pattern of possible 'correctness' issue due to global watermark. The query contains stateful operation which can emit rows older than the current watermark plus allowed late record delay, which are \"late rows\" in downstream stateful operations and these rows can be discarded. Please refer the programming guide doc for more details. If you understand the possible risk of correctness issue and still need to run the query, you can disable this check by setting the config `spark.sql.streaming.statefulOperator.checkCorrectness.enabled` to false.",
-      root,
-    );
+  if (mode === 'append' && first !== undefined && !hasEventTimeKey(first, query.sessionTimeZone)) {
+    throw outputModeError(mode, 'streaming aggregations without watermark');
   }
-  const sessions = aggregates.some((a) => (a as AggregateNode).grouping.some((g) => anyExpr(g, (x) => x.kind === 'call' && x.name === 'session_window')));
-  if (mode === 'update' && sessions) fail('Update output mode not supported for session window on streaming DataFrames/DataSets', root);
-  if (mode === 'complete' && aggregates.length === 0) {
-    fail('Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets', root);
+  if (mode === 'update' && first !== undefined && first.grouping.some((g) => anyExpr(g, (x) => x.kind === 'call' && x.name === 'session_window'))) {
+    fail('Update output mode not supported for session window on streaming DataFrames/DataSets', root);
   }
-  if (mode === 'append' && aggregates.some((a) => !hasEventTimeKey(a as AggregateNode, query.sessionTimeZone))) {
-    fail('Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets without watermark', root);
-  }
-  for (const p of collect(root, () => true)) {
-    if (exprsOf(p).some((e) => anyExpr(e, (x) => x.kind === 'call' && x.distinct === true))) {
-      fail('Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider using approx_count_distinct() instead.', root);
-    }
-  }
-  for (const p of collect(root, () => true)) {
+  if (mode === 'complete' && aggregates.length === 0) throw outputModeError(mode, 'no streaming aggregations');
+
+  for (const p of postOrder(root)) {
+    checkOperator(p, mode, modeName, query.sessionTimeZone);
     if (exprsOf(p).some((e) => anyExpr(e, (x) => x.kind === 'call' && x.name === 'monotonically_increasing_id'))) {
-      fail('Expression(s): monotonically_increasing_id() is not supported with streaming DataFrames/Datasets', root);
+      fail('Expression(s): monotonically_increasing_id() is not supported with streaming DataFrames/Datasets', p);
     }
   }
-  for (const sort of collect(root, (p) => p.node === 'Sort')) {
-    const afterAggregate = collect(sort, (p) => p.node === 'Aggregate').length > 0;
-    if (!(afterAggregate && mode === 'complete')) {
-      fail('Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode', root);
+  checkGlobalWatermarkLimit(root, mode, query.sessionTimeZone);
+}
+
+/** The per-operator cases of checkForStreaming's `plan.foreachUp`. */
+function checkOperator(p: LogicalPlan, mode: QueryPlan['outputMode'], modeName: string, timeZone: string): void {
+  switch (p.node) {
+    case 'Aggregate':
+      if (isStreamingPlan(p.child) && [...p.grouping, ...p.aggregates].some((e) => anyExpr(e, (x) => x.kind === 'call' && x.distinct === true))) {
+        fail('Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider using approx_count_distinct() instead.', p);
+      }
+      return;
+    case 'Join':
+      checkJoin(p, modeName, timeZone);
+      return;
+    case 'Union':
+      if (new Set(p.children.map(isStreamingPlan)).size === 2) fail('Union between streaming and batch DataFrames/Datasets is not supported', p);
+      return;
+    case 'Limit':
+      if (isStreamingPlan(p.child) && mode === 'update') fail('Limits are not supported on streaming DataFrames/Datasets in Update output mode', p);
+      return;
+    case 'Sort': {
+      // containsCompleteData: no streaming source below, or a streaming aggregation in Complete mode.
+      const aggs = collect(p, (x) => x.node === 'Aggregate' && isStreamingPlan(x));
+      if (isStreamingPlan(p) && !(aggs.length > 0 && mode === 'complete')) {
+        fail('Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode', p);
+      }
+      return;
     }
-  }
-  for (const join of collect(root, (p) => p.node === 'Join') as JoinNode[]) checkJoin(join, modeName, root, query.sessionTimeZone);
-  if (mode === 'update' && collect(root, (p) => p.node === 'Limit').length > 0) {
-    fail(`Limits are not supported on streaming DataFrames/Datasets in ${modeName} output mode`, root);
+    default:
+      return;
   }
 }
 
 /** The join rows of Spark's support matrix (SEMANTICS 4.1) with its messages. */
-function checkJoin(join: JoinNode, modeName: string, root: LogicalPlan, timeZone: string): void {
+function checkJoin(join: JoinNode, modeName: string, timeZone: string): void {
   const ls = isStreamingPlan(join.left);
   const rs = isStreamingPlan(join.right);
   const t = join.joinType;
   const name = JOIN_NAMES[t];
-  if (ls && rs) {
-    if (modeName !== 'Append') {
-      fail(`Join between two streaming DataFrames/Datasets is not supported in ${modeName} output mode, only in Append output mode`, root);
-    }
-    if (t === 'left_anti') fail(`Join type ${name} is not supported with streaming DataFrame/Dataset`, root);
-    const op = compilePlan(join, timeZone);
-    const settles = (side: 'left' | 'right'): boolean => op instanceof JoinOperator && op.canEvict(side);
-    const needs: Array<'left' | 'right'> = t === 'left_outer' || t === 'left_semi' ? ['left'] : t === 'right_outer' ? ['right'] : t === 'full_outer' ? ['left', 'right'] : [];
-    if (!needs.every(settles)) {
-      fail(`Stream-stream ${name} join between two streaming DataFrame/Datasets is not supported without a watermark in the join keys, or a watermark on the nullable side and an appropriate range condition`, root);
-    }
-    return;
+  if (ls && rs && modeName !== 'Append') {
+    fail(`Join between two streaming DataFrames/Datasets is not supported in ${modeName} output mode, only in Append output mode`, join);
   }
-  if (ls && !rs) {
-    if (t === 'right_outer') fail('RightOuter join with a streaming DataFrame/Dataset on the left and a static DataFrame/DataSet on the right not supported', root);
-    if (t === 'full_outer') fail('FullOuter joins with streaming DataFrames/Datasets on the left and a static DataFrame/Dataset on the right is not supported', root);
+  switch (t) {
+    case 'inner':
+    case 'cross':
+      return;
+    case 'full_outer':
+      if (ls && !rs) fail('FullOuter joins with streaming DataFrames/Datasets on the left and a static DataFrame/Dataset on the right is not supported', join);
+      if (!ls && rs) fail('FullOuter joins with streaming DataFrames/Datasets on the right and a static DataFrame/Dataset on the left is not supported', join);
+      if (ls && rs) checkStreamStreamJoinWatermark(join, timeZone);
+      return;
+    case 'left_anti':
+      if (rs) fail('LeftAnti joins with a streaming DataFrame/Dataset on the right are not supported', join);
+      return;
+    case 'left_outer':
+    case 'left_semi':
+      if (!ls && rs) fail(`${name} join with a streaming DataFrame/Dataset on the right and a static DataFrame/Dataset on the left is not supported`, join);
+      if (ls && rs) checkStreamStreamJoinWatermark(join, timeZone);
+      return;
+    case 'right_outer':
+      if (ls && !rs) fail('RightOuter join with a streaming DataFrame/Dataset on the left and a static DataFrame/DataSet on the right not supported', join);
+      if (ls && rs) checkStreamStreamJoinWatermark(join, timeZone);
+      return;
   }
-  if (!ls && rs) {
-    if (t === 'full_outer') fail('FullOuter joins with streaming DataFrames/Datasets on the right and a static DataFrame/Dataset on the left is not supported', root);
-    if (t === 'left_outer' || t === 'left_semi') fail(`${name} join with a streaming DataFrame/Dataset on the right and a static DataFrame/Dataset on the left is not supported`, root);
-    if (t === 'left_anti') fail('LeftAnti joins with a streaming DataFrame/Dataset on the right are not supported', root);
+}
+
+/** checkForStreamStreamJoinWatermark: the nullable side must be able to evict its state. */
+function checkStreamStreamJoinWatermark(join: JoinNode, timeZone: string): void {
+  const t = join.joinType;
+  const op = compilePlan(join, timeZone);
+  const settles = (side: 'left' | 'right'): boolean => op instanceof JoinOperator && op.canEvict(side);
+  const ok = t === 'full_outer' ? settles('left') || settles('right') : settles(t === 'right_outer' ? 'right' : 'left');
+  if (!ok) {
+    fail(`Stream-stream ${JOIN_NAMES[t]} join between two streaming DataFrame/Datasets is not supported without a watermark in the join keys, or a watermark on the nullable side and an appropriate range condition`, join);
+  }
+}
+
+/** A Deduplicate on an event-time column (isStatefulOperation counts only those). */
+function dedupOnEventTime(p: DeduplicateNode, timeZone: string): boolean {
+  const marked = eventTimeColumns(p.child, timeZone);
+  return p.keys.length === 0 ? marked.size > 0 : p.keys.some((k) => marked.has(k.toLowerCase()));
+}
+
+/**
+ * checkStreamingQueryGlobalWatermarkLimit: a stateful operator (streaming aggregation,
+ * stream-stream join, dropDuplicates on an event-time column) must not follow a streaming
+ * aggregation outside Append mode.
+ */
+function checkGlobalWatermarkLimit(root: LogicalPlan, mode: QueryPlan['outputMode'], timeZone: string): void {
+  if (mode === 'append') return;
+  for (const p of collect(root, () => true)) {
+    const stateful = (p.node === 'Aggregate' && isStreamingPlan(p))
+      || (p.node === 'Join' && isStreamingPlan(p.left) && isStreamingPlan(p.right))
+      || (p.node === 'Deduplicate' && isStreamingPlan(p) && dedupOnEventTime(p, timeZone));
+    if (!stateful) continue;
+    const below = planChildren(p).flatMap((c) => collect(c, (x) => x.node === 'Aggregate' && isStreamingPlan(x)));
+    if (below.length > 0) {
+      fail(
+        "Detected pattern of possible 'correctness' issue due to global watermark. The query contains stateful operation which can emit rows older than the current watermark plus allowed late record delay, which are \"late rows\" in downstream stateful operations and these rows can be discarded. Please refer the programming guide doc for more details. If you understand the possible risk of correctness issue and still need to run the query, you can disable this check by setting the config `spark.sql.streaming.statefulOperator.checkCorrectness.enabled` to false.",
+        root,
+      );
+    }
+  }
+}
+
+/** Whether an expression is a watermarked column, a window of one, or an alias of those. */
+function markedBy(e: Expr, marked: ReadonlySet<string>): boolean {
+  if (e.kind === 'column') return marked.has(e.name.toLowerCase());
+  if (e.kind === 'alias') return markedBy(e.child, marked);
+  if (e.kind === 'call' && (e.name === 'window' || e.name === 'session_window')) return e.args[0] !== undefined && markedBy(e.args[0], marked);
+  return false;
+}
+
+/** The output name Spark gives a grouping or projected expression. */
+function outputName(e: Expr): string {
+  if (e.kind === 'alias') return e.name.toLowerCase();
+  if (e.kind === 'column') return e.name.toLowerCase();
+  return e.kind === 'call' ? e.name.toLowerCase() : '';
+}
+
+/**
+ * The columns of a plan's output that carry the watermark metadata (`spark.watermarkDelayMs`),
+ * as Spark's attributes carry it: through projections of the column, and through an
+ * aggregation's grouping keys (the operators here keep the mark up to the first aggregation).
+ */
+function eventTimeColumns(plan: LogicalPlan, timeZone: string): Set<string> {
+  switch (plan.node) {
+    case 'Aggregate': {
+      const below = eventTimeColumns(plan.child, timeZone);
+      return new Set(plan.grouping.filter((g) => markedBy(g, below)).map(outputName));
+    }
+    case 'Project': {
+      const below = eventTimeColumns(plan.child, timeZone);
+      const out = new Set<string>();
+      for (const e of plan.exprs) {
+        if (e.kind === 'star') for (const b of below) out.add(b);
+        else if (markedBy(e, below)) out.add(outputName(e));
+      }
+      return out;
+    }
+    case 'Filter':
+    case 'Sort':
+    case 'Limit':
+    case 'Deduplicate':
+    case 'SubqueryAlias':
+      return eventTimeColumns(plan.child, timeZone);
+    default:
+      return new Set(compilePlan(plan, timeZone).output.filter((f) => f.eventTimeDelayMs !== undefined).map((f) => f.name.toLowerCase()));
   }
 }
 
 /** True when an aggregation groups on a watermarked event-time column or a window of one. */
 function hasEventTimeKey(agg: AggregateNode, timeZone: string): boolean {
-  const fields = compilePlan(agg.child, timeZone).output;
-  const marked = (e: Expr): boolean => {
-    if (e.kind === 'column') return fields.some((f) => f.name.toLowerCase() === e.name.toLowerCase() && f.eventTimeDelayMs !== undefined);
-    if (e.kind === 'alias') return marked(e.child);
-    if (e.kind === 'call' && (e.name === 'window' || e.name === 'session_window')) return e.args[0] !== undefined && marked(e.args[0]);
-    return false;
-  };
-  return agg.grouping.some(marked);
+  const marked = eventTimeColumns(agg.child, timeZone);
+  return agg.grouping.some((g) => markedBy(g, marked));
 }
