@@ -1,4 +1,6 @@
-import { isLogLevel, setLogLevel } from '../internal/logger.js';
+import { checkConfValue } from '../execution/streaming-conf.js';
+import { IllegalArgumentError } from '../errors/illegal-argument-error.js';
+import { setLogLevel, type LogLevel } from '../internal/logger.js';
 import { queryManager, type QueryManager } from '../runtime/query-manager.js';
 import { rowsOfValues } from '../sources/record-parser.js';
 import { DataFrame } from './data-frame.js';
@@ -14,6 +16,7 @@ export class RuntimeConfig {
   private readonly values = new Map<string, string>();
 
   set(key: string, value: OptionValue): void {
+    checkConfValue(key, String(value));
     this.values.set(key, String(value));
   }
 
@@ -26,13 +29,24 @@ export class RuntimeConfig {
   }
 }
 
+/** Spark's log4j levels (SparkContext.VALID_LOG_LEVELS, in the order its message lists them) as ours. */
+const SPARK_LOG_LEVELS: ReadonlyMap<string, LogLevel | 'off'> = new Map([
+  ['ALL', 'debug'], ['DEBUG', 'debug'], ['ERROR', 'error'], ['WARN', 'warn'], ['INFO', 'info'], ['OFF', 'off'], ['FATAL', 'off'], ['TRACE', 'debug'],
+]);
+
 /** `spark.sparkContext`: here only the log level matters. */
 export class SparkContext {
-  /** Spark's levels (ALL, DEBUG, INFO, WARN, ERROR, FATAL, OFF, TRACE) mapped to ours. */
+  /**
+   * `setLogLevel("WARN")`: the lowest level Sluice logs from now on, case-insensitively one of
+   * Spark's levels (ALL and TRACE log debug lines; FATAL and OFF log nothing, as Sluice has no
+   * fatal lines). Anything else fails as SparkContext.setLogLevel's `require` does.
+   */
   setLogLevel(level: string): void {
-    const l = level.trim().toLowerCase();
-    const mapped = l === 'all' || l === 'trace' ? 'debug' : l === 'fatal' || l === 'off' ? 'error' : l;
-    if (isLogLevel(mapped)) setLogLevel(mapped);
+    const mapped = SPARK_LOG_LEVELS.get(level.toUpperCase());
+    if (mapped === undefined) {
+      throw new IllegalArgumentError(`requirement failed: Supplied level ${level} did not match one of: ${[...SPARK_LOG_LEVELS.keys()].join(',')}`);
+    }
+    setLogLevel(mapped);
   }
 }
 

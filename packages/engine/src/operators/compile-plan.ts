@@ -57,7 +57,8 @@ export function compilePlan(plan: LogicalPlan, timeZone: string): PhysicalOperat
         return new EventTimeWatermarkOperator(visit(p.child), p.column, p.delayMs, timeZone, `watermark-${nextId++}`);
       case 'SubqueryAlias': {
         const child = visit(p.child);
-        const output: ScopeField[] = child.output.map((f) => ({ name: f.name, type: f.type, nullable: f.nullable, qualifier: p.alias }));
+        // Spark's SubqueryAlias only requalifies: the columns keep their watermark metadata.
+        const output: ScopeField[] = child.output.map((f) => ({ ...f, qualifier: p.alias }));
         return {
           output,
           statefulIds: child.statefulIds,

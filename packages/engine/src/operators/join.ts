@@ -1,10 +1,11 @@
 import type { Row, Value } from '../api/types.js';
+import { AnalysisException } from '../errors/analysis-exception.js';
 import { bindExpr, resolveColumn, type ScopeField } from '../expressions/binder.js';
 import type { Evaluator } from '../expressions/bound.js';
 import type { Expr } from '../expressions/expr.js';
 import type { JoinType } from '../plan/logical-plan.js';
-import { timeBounds, type TimeBounds } from './join-time-bounds.js';
 import type { OperatorContext, PhysicalOperator } from './operator.js';
+import { eventTime, evictable, streamJoinSides, type JoinSide, type StreamJoinSides } from './stream-join-sides.js';
 
 export interface JoinSpec {
   readonly joinType: JoinType;
@@ -12,6 +13,13 @@ export interface JoinSpec {
   readonly using?: readonly string[] | undefined;
   readonly leftStreaming: boolean;
   readonly rightStreaming: boolean;
+}
+
+/** A buffered row of one side, under its store key, with whether it has ever matched. */
+interface Stored {
+  readonly key: string;
+  readonly row: Row;
+  matched: boolean;
 }
 
 /**
@@ -22,26 +30,17 @@ export interface JoinSpec {
  */
 export class JoinOperator implements PhysicalOperator {
   readonly output: ScopeField[];
-  private readonly condition: Evaluator | null;
+  /** The whole condition (empty: none), for a join with a static side. */
+  private readonly condition: readonly Evaluator[];
   private readonly leftKeys: number[] = [];
   private readonly rightKeys: number[] = [];
   private readonly project: (left: Row, right: Row) => Row;
-  readonly bounds: TimeBounds;
-  private readonly leftTime: number;
-  private readonly rightTime: number;
-  private readonly leftWatermarked: boolean;
-  private readonly rightWatermarked: boolean;
+  /** The two inputs as a stream-stream join sees them. */
+  private readonly sides: StreamJoinSides;
 
   constructor(private readonly left: PhysicalOperator, private readonly right: PhysicalOperator, private readonly spec: JoinSpec, timeZone: string, readonly operatorId: string) {
     const both = [...left.output, ...right.output];
-    this.bounds = timeBounds(spec.condition, left.output, right.output);
-    const named = (fields: readonly ScopeField[], name: string | null): number =>
-      name === null ? -1 : fields.findIndex((f) => f.name.toLowerCase() === name.toLowerCase());
-    this.leftTime = named(left.output, this.bounds.leftColumn);
-    this.rightTime = named(right.output, this.bounds.rightColumn);
-    this.leftWatermarked = left.output.some((f) => f.eventTimeDelayMs !== undefined);
-    this.rightWatermarked = right.output.some((f) => f.eventTimeDelayMs !== undefined);
-    this.condition = spec.condition === undefined ? null : bindExpr(spec.condition, { fields: both, timeZone }).eval;
+    this.condition = spec.condition === undefined ? [] : [bindExpr(spec.condition, { fields: both, timeZone }).eval];
     const semi = spec.joinType === 'left_semi' || spec.joinType === 'left_anti';
     if (spec.using !== undefined && spec.using.length > 0) {
       for (const name of spec.using) {
@@ -69,6 +68,8 @@ export class JoinOperator implements PhysicalOperator {
       this.output = semi ? [...left.output] : nullableFor(left.output, right.output, spec.joinType);
       this.project = semi ? (l) => l : (l, r) => [...l, ...r];
     }
+    const usingKeys = this.leftKeys.map((l, k) => [l, this.rightKeys[k] ?? -1] as const);
+    this.sides = streamJoinSides(spec.condition, left.output, right.output, usingKeys, timeZone);
   }
 
   get statefulIds(): readonly string[] {
@@ -76,13 +77,16 @@ export class JoinOperator implements PhysicalOperator {
     return [...this.left.statefulIds, ...this.right.statefulIds, ...own];
   }
 
-  private matches(l: Row, r: Row, ctx: OperatorContext): boolean {
+  /** The `using` keys are equal and `condition` holds on the pair (all of it, or the post-join part). */
+  private matches(l: Row, r: Row, ctx: OperatorContext, condition: readonly Evaluator[]): boolean {
     for (let k = 0; k < this.leftKeys.length; k++) {
       const a = l[this.leftKeys[k] ?? 0] ?? null;
       const b = r[this.rightKeys[k] ?? 0] ?? null;
       if (a === null || b === null || JSON.stringify(a) !== JSON.stringify(b)) return false;
     }
-    return this.condition === null || this.condition([...l, ...r], ctx) === true;
+    if (condition.length === 0) return true;
+    const pair = [...l, ...r];
+    return condition.every((c) => c(pair, ctx) === true);
   }
 
   private nulls(n: number): Row {
@@ -105,7 +109,7 @@ export class JoinOperator implements PhysicalOperator {
       let matched = false;
       for (let j = 0; j < rightRows.length; j++) {
         const r = rightRows[j] as Row;
-        if (!this.matches(l, r, ctx)) continue;
+        if (!this.matches(l, r, ctx, this.condition)) continue;
         matched = true;
         rightMatched.add(j);
         if (t === 'left_semi') break;
@@ -124,70 +128,118 @@ export class JoinOperator implements PhysicalOperator {
   }
 
   /**
-   * Stream-stream join over both sides' state. Each stored row carries whether it matched.
-   * With watermarks and a time range (`bounds`), rows that can no longer match are evicted;
-   * an outer join emits an evicted, never-matched row with NULLs for the other side then.
+   * Stream-stream join (StreamingSymmetricHashJoinExec, state format 2). Each side drops its
+   * late rows (event time at or below the previous batch's watermark); a row failing its side's
+   * own conditions never joins (an outer join emits it with NULLs at once). Left rows meet the
+   * right state and are stored; right rows meet the left state (this batch's rows included)
+   * and are stored unless they would be evicted now. Then each side's state below its state
+   * watermark is evicted, an outer side emitting its never-matched rows with NULLs.
    */
   private streamStream(leftRows: readonly Row[], rightRows: readonly Row[], ctx: OperatorContext): Row[] {
+    // Spark's StreamingJoinStrategy plans no stream-stream join without an equi-join key.
+    if (!this.sides.equiJoin) throw new AnalysisException('Stream-stream join without equality predicate is not supported.');
     const t = this.spec.joinType;
     const semi = t === 'left_semi';
     const store = ctx.stores(this.operatorId);
-    const side = (name: 'left' | 'right'): Array<[Row, boolean]> =>
-      ((store.get(name) as Array<[Row, boolean]> | undefined) ?? []).map(([row, m]) => [row, m]);
-    const left = side('left');
-    const right = side('right');
+    const leftState: Stored[] = [];
+    const rightState: Stored[] = [];
+    for (const [key, value] of store.entries()) {
+      const [row, matched] = value as [Row, boolean];
+      (key.startsWith(this.sides.left.prefix) ? leftState : rightState).push({ key, row, matched });
+    }
     const out: Row[] = [];
-    for (const l of leftRows) {
-      const entry: [Row, boolean] = [l, false];
-      for (const r of right) {
-        if (!this.matches(l, r[0], ctx)) continue;
-        r[1] = true;
-        if (semi) {
-          if (!entry[1]) out.push(l);
-        } else out.push(this.project(l, r[0]));
-        entry[1] = true;
+    const markMatched = (s: Stored): void => {
+      if (s.matched) return;
+      s.matched = true;
+      store.put(s.key, [s.row, true]);
+    };
+    let stored = 0;
+    const append = (side: JoinSide, row: Row, matched: boolean): Stored => {
+      const s: Stored = { key: `${side.prefix}${ctx.batchId}.${stored++}`, row, matched };
+      store.put(s.key, [row, matched]);
+      ctx.metrics.updated += 1;
+      return s;
+    };
+    const leftNulls = this.nulls(this.sides.left.width);
+    const rightNulls = this.nulls(this.sides.right.width);
+
+    for (const l of this.notLate(leftRows, this.sides.left, ctx)) {
+      if (!this.passes(this.sides.left, l, ctx)) {
+        if (t === 'left_outer' || t === 'full_outer') out.push(this.project(l, rightNulls));
+        continue;
       }
-      left.push(entry);
-    }
-    for (const r of rightRows) {
-      const entry: [Row, boolean] = [r, false];
-      for (const l of left) {
-        if (!this.matches(l[0], r, ctx)) continue;
-        if (semi) {
-          if (!l[1]) out.push(l[0]);
-        } else out.push(this.project(l[0], r));
-        l[1] = true;
-        entry[1] = true;
+      let matched = false;
+      for (const r of rightState) {
+        if (!this.matches(l, r.row, ctx, this.sides.post)) continue;
+        markMatched(r);
+        matched = true;
+        if (semi) break;
+        out.push(this.project(l, r.row));
       }
-      right.push(entry);
+      if (semi && matched) out.push(l);
+      else leftState.push(append(this.sides.left, l, matched));
     }
-    const w = ctx.watermarkMs * 1000;
-    const { lower, upper } = this.bounds;
-    const keepLeft = left.filter(([row, matched]) => {
-      const lt = row[this.leftTime];
-      const gone = w > 0 && lower !== null && this.rightWatermarked && typeof lt === 'number' && lt <= w + lower;
-      if (gone && !matched && (t === 'left_outer' || t === 'full_outer')) out.push(this.project(row, this.nulls(this.right.output.length)));
-      return !gone;
-    });
-    const keepRight = right.filter(([row, matched]) => {
-      const rt = row[this.rightTime];
-      const gone = w > 0 && upper !== null && this.leftWatermarked && typeof rt === 'number' && rt + upper <= w;
-      if (gone && !matched && (t === 'right_outer' || t === 'full_outer')) out.push(this.project(this.nulls(this.left.output.length), row));
-      return !gone;
-    });
-    ctx.metrics.evicted += left.length - keepLeft.length + right.length - keepRight.length;
-    store.put('left', keepLeft);
-    store.put('right', keepRight);
+
+    const evictRight = evictable(this.sides.right, ctx.watermarkMs);
+    for (const r of this.notLate(rightRows, this.sides.right, ctx)) {
+      if (!this.passes(this.sides.right, r, ctx)) {
+        if (t === 'right_outer' || t === 'full_outer') out.push(this.project(leftNulls, r));
+        continue;
+      }
+      let matched = false;
+      for (const l of leftState) {
+        if (semi && l.matched) continue;
+        if (!this.matches(l.row, r, ctx, this.sides.post)) continue;
+        markMatched(l);
+        matched = true;
+        out.push(semi ? l.row : this.project(l.row, r));
+      }
+      const emitsUnmatched = (t === 'right_outer' || t === 'full_outer') && !matched;
+      if (evictRight?.(r) !== true || emitsUnmatched) rightState.push(append(this.sides.right, r, matched));
+    }
+
+    // Eviction: an outer side emits its unmatched rows; the other removals count as removed rows.
+    const evict = (state: readonly Stored[], side: JoinSide, emit: ((row: Row) => Row) | null): void => {
+      const gone = evictable(side, ctx.watermarkMs);
+      if (gone === null) return;
+      for (const s of state) {
+        if (!gone(s.row)) continue;
+        store.delete(s.key);
+        if (emit === null) ctx.metrics.evicted += 1;
+        else if (!s.matched) out.push(emit(s.row));
+      }
+    };
+    const leftOuter = t === 'left_outer' || t === 'full_outer';
+    const rightOuter = t === 'right_outer' || t === 'full_outer';
+    evict(leftState, this.sides.left, leftOuter ? (row) => this.project(row, rightNulls) : null);
+    evict(rightState, this.sides.right, rightOuter ? (row) => this.project(leftNulls, row) : null);
     return out;
   }
 
+  /** The rows of a side above the late-events watermark (the others counted as dropped). */
+  private notLate(rows: readonly Row[], side: JoinSide, ctx: OperatorContext): readonly Row[] {
+    if (side.eventTime < 0) return rows;
+    const limit = ctx.lateEventsWatermarkMs * 1000;
+    return rows.filter((row) => {
+      const time = eventTime(row[side.eventTime]);
+      const late = time !== null && time <= limit;
+      if (late) ctx.metrics.droppedByWatermark += 1;
+      return !late;
+    });
+  }
+
+  private passes(side: JoinSide, row: Row, ctx: OperatorContext): boolean {
+    return side.preFilter.every((f) => f(row, ctx) === true);
+  }
+
   /**
-   * Whether a side's rows can ever be settled: the other side has a watermark and the
-   * condition bounds the times (Spark: a watermark on the nullable side and a range condition).
+   * Whether a side's rows can ever be settled, as Spark's checker asks of an outer or semi
+   * join: a watermark in the join keys, or a range condition bounding this side by the other
+   * side's watermark.
    */
   canEvict(sideName: 'left' | 'right'): boolean {
-    if (sideName === 'left') return this.leftTime >= 0 && this.bounds.lower !== null && this.rightWatermarked;
-    return this.rightTime >= 0 && this.bounds.upper !== null && this.leftWatermarked;
+    const side = this.sides[sideName];
+    return side.keyTime >= 0 || side.valueRules.length > 0;
   }
 }
 

@@ -183,6 +183,7 @@ export function parsePlan(text: string): QueryPlan {
     temporaryCheckpoint: o['temporaryCheckpoint'] === true,
     outputMode: mode as OutputMode,
     sessionTimeZone: str(o, 'sessionTimeZone', 'document'),
+    ...(o['conf'] === undefined ? {} : { conf: stringMap(o['conf'], 'conf') }),
     trigger: parseTrigger(o['trigger']),
     sink: parseSink(o['sink']),
     root: parseNode(o['root'], 'root'),

@@ -30,6 +30,8 @@ export interface QueryPlan {
   readonly outputMode: OutputMode;
   /** Spark's `spark.sql.session.timeZone`: how timestamps print. */
   readonly sessionTimeZone: string;
+  /** Streaming settings of the session at start (`spark.conf.set`), by Spark key; absent: defaults. */
+  readonly conf?: Readonly<Record<string, string>>;
   readonly trigger: TriggerSpec;
   readonly sink: SinkSpec;
   readonly root: LogicalPlan;
