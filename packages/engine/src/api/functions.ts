@@ -56,6 +56,15 @@ export const not = (x: ColumnOrName): Column => new Column({ kind: 'unary', op: 
 export const current_timestamp = (): Column => call('current_timestamp');
 export const to_timestamp = (x: ColumnOrName, format?: string): Column =>
   format === undefined ? call('to_timestamp', c(x)) : call('to_timestamp', c(x), literalExpr(format));
+/** `current_date()`: the batch's date in the session time zone (Spark: the batch timestamp's date). */
+export const current_date = (): Column => call('current_date');
+/** `date_add(start, days)`: `days` a number, a Column or a column name (as PySpark). */
+export const date_add = (start: ColumnOrName, days: ColumnOrName | number): Column =>
+  call('date_add', c(start), typeof days === 'number' ? literalExpr(days) : c(days));
+export const date_sub = (start: ColumnOrName, days: ColumnOrName | number): Column =>
+  call('date_sub', c(start), typeof days === 'number' ? literalExpr(days) : c(days));
+/** `timestamp_seconds(x)`: seconds since the epoch (integral or fractional) as a timestamp. */
+export const timestamp_seconds = (x: ColumnOrName): Column => call('timestamp_seconds', c(x));
 export const when = (condition: Column, value: ColumnOrValue): Column =>
   new Column({ kind: 'case', branches: [{ when: condition.expr, then: toExpr(value) }] });
 
@@ -64,9 +73,13 @@ export const window = (timeColumn: ColumnOrName, windowDuration: string, slideDu
   call('window', c(timeColumn), literalExpr(windowDuration), ...(slideDuration === undefined ? [] : [literalExpr(slideDuration)]),
     ...(startTime === undefined ? [] : [literalExpr(startTime)]));
 
-/** `session_window(timeColumn, "5 minutes")`: sessions closed after a gap of inactivity. */
-export const session_window = (timeColumn: ColumnOrName, gapDuration: string): Column =>
-  call('session_window', c(timeColumn), literalExpr(gapDuration));
+/**
+ * `session_window(timeColumn, "5 minutes")`: sessions closed after a gap of inactivity. The gap
+ * may be a Column (a dynamic gap per row, e.g. `when(...).otherwise("10 seconds")`); a row whose
+ * gap is NULL, invalid or not positive is dropped, as Spark's SessionWindowing filters it.
+ */
+export const session_window = (timeColumn: ColumnOrName, gapDuration: string | Column): Column =>
+  call('session_window', c(timeColumn), typeof gapDuration === 'string' ? literalExpr(gapDuration) : gapDuration.expr);
 
 /** `from_json(col, "a STRING, b INT")` or with a StructType: the struct the JSON text holds. */
 export const from_json = (x: ColumnOrName, schema: string | { readonly fields: readonly StructField[] }): Column =>
@@ -87,6 +100,10 @@ export const min = (x: ColumnOrName): Column => call('min', c(x));
 export const max = (x: ColumnOrName): Column => call('max', c(x));
 export const first = (x: ColumnOrName): Column => call('first', c(x));
 export const last = (x: ColumnOrName): Column => call('last', c(x));
+/** `collect_list(x)`: the group's non-null values, in arrival order. */
+export const collect_list = (x: ColumnOrName): Column => call('collect_list', c(x));
+/** `collect_set(x)`: the group's distinct non-null values, in Spark's HashSet order. */
+export const collect_set = (x: ColumnOrName): Column => call('collect_set', c(x));
 export const countDistinct = (...xs: ColumnOrName[]): Column => new Column({ kind: 'call', name: 'count', args: xs.map(c), distinct: true });
 export const count_distinct = countDistinct;
 

@@ -29,8 +29,11 @@ export interface Bound {
    * `withWatermark`, or a `window` over one (then its end is what the watermark passes).
    */
   readonly eventTime?: 'timestamp' | 'window';
-  /** Set for `session_window(...)`: sessions of a key merge when they overlap. */
-  readonly session?: { readonly gapUs: number };
+  /**
+   * Set for `session_window(...)`: sessions of a key merge when they overlap. The gap (its SQL
+   * here) may differ per row; a row without a session evaluates to NULL and is dropped.
+   */
+  readonly session?: { readonly gapSql: string };
 }
 
 /** An evaluator that is NULL when any argument is, else `fn` of the arguments' values. */

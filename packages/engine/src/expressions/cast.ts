@@ -127,9 +127,13 @@ function castNonNull(value: Value, from: DataType, to: DataType, timeZone: strin
       const local = formatTimestampMicros(value, timeZone).slice(0, 10);
       return Math.floor(Date.parse(`${local}T00:00:00Z`) / 86_400_000);
     }
-    const m = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})/.exec(String(value));
+    // DateTimeUtils.stringToDate: `yyyy[-[m]m[-[d]d[( |T)*]]]` naming a real day, else malformed.
+    const m = /^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2})(?:[ T][\s\S]*)?)?)?\s*$/.exec(String(value));
     if (m === null) throw invalidInput(value, from, to);
-    return Math.floor(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / 86_400_000);
+    const [year, month, day] = [Number(m[1]), Number(m[2] ?? 1), Number(m[3] ?? 1)];
+    const utc = Date.UTC(year, month - 1, day);
+    if (new Date(utc).getUTCMonth() !== month - 1 || new Date(utc).getUTCDate() !== day) throw invalidInput(value, from, to);
+    return Math.floor(utc / 86_400_000);
   }
   if (to === 'binary') return Buffer.from(String(value), 'utf8').toString('hex');
   throw invalidInput(value, from, to);

@@ -13,8 +13,11 @@ export type BinaryOp =
 export type UnaryOp = 'not' | 'negate' | 'isnull' | 'isnotnull';
 
 export type Expr =
-  /** A column by name; `qualifier` from `t.col` or a DataFrame alias. */
-  | { readonly kind: 'column'; readonly name: string; readonly qualifier?: string }
+  /**
+   * A column by name; `qualifier` from `t.col` or a DataFrame alias. `ordinal` (set by `toDF`)
+   * picks the input column by position when it bears that name, so duplicate names resolve.
+   */
+  | { readonly kind: 'column'; readonly name: string; readonly qualifier?: string; readonly ordinal?: number }
   /** `*` or `t.*` (and the argument of `count(*)`). */
   | { readonly kind: 'star'; readonly qualifier?: string }
   /** A literal; `type` is the literal's Spark type (`void` for NULL). */

@@ -3,6 +3,7 @@ import { AnalysisException } from '../errors/analysis-exception.js';
 import { nullSafe, type Bound } from './bound.js';
 import { castValue, parseTimestampMicros } from './cast.js';
 import { MORE_FUNCTIONS } from './more-functions.js';
+import { DATE_FUNCTIONS } from './date-functions.js';
 
 /**
  * Spark's scalar functions: argument checks, result types, the SQL text column names come
@@ -175,4 +176,4 @@ export function checkArity(name: string, spec: FunctionSpec, count: number): voi
   }
 }
 
-export const SCALAR_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = { ...BASE_FUNCTIONS, ...MORE_FUNCTIONS };
+export const SCALAR_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = { ...BASE_FUNCTIONS, ...MORE_FUNCTIONS, ...DATE_FUNCTIONS };

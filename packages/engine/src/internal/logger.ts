@@ -3,7 +3,8 @@
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-const LEVEL_RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+/** `off` writes nothing (Spark's OFF and FATAL: Sluice logs nothing fatal). */
+const LEVEL_RANK: Record<LogLevel | 'off', number> = { debug: 10, info: 20, warn: 30, error: 40, off: 50 };
 
 export type LogFields = Readonly<Record<string, unknown>>;
 
@@ -15,15 +16,26 @@ export interface Logger {
   child(fields: LogFields): Logger;
 }
 
-let threshold: LogLevel = 'info';
+let threshold: LogLevel | 'off' = 'info';
+/** Whether a program chose the level (setLogLevel), which then wins over the configured one. */
+let chosen = false;
 
 /** Sets the lowest level written, for every logger. */
-export function setLogLevel(level: LogLevel): void {
+export function setLogLevel(level: LogLevel | 'off'): void {
   threshold = level;
+  chosen = true;
+}
+
+/**
+ * The configured level (SLUICE_LOG_LEVEL), applied when a query first connects: it does not
+ * undo a level the program set before, as Spark's `sc.setLogLevel` wins over log4j2.properties.
+ */
+export function applyConfiguredLogLevel(level: LogLevel): void {
+  if (!chosen) threshold = level;
 }
 
 export function isLogLevel(value: string): value is LogLevel {
-  return value in LEVEL_RANK;
+  return value in LEVEL_RANK && value !== 'off';
 }
 
 function errorFields(value: unknown): unknown {

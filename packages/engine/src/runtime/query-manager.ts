@@ -1,7 +1,7 @@
 import { IllegalStateError } from '../errors/illegal-state-error.js';
 import { loadEngineConfig } from '../config/config.js';
 import { systemClock, type Clock } from '../execution/clock.js';
-import { createLogger, setLogLevel, type Logger } from '../internal/logger.js';
+import { applyConfiguredLogLevel, createLogger, type Logger } from '../internal/logger.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import { Redis } from 'ioredis';
 import { KafkajsPort } from '../kafka/kafkajs-port.js';
@@ -44,7 +44,7 @@ export class QueryManager {
   private connections(): Promise<Connections> {
     if (this.stack === null) {
       const config = loadEngineConfig();
-      setLogLevel(config.log.level);
+      applyConfiguredLogLevel(config.log.level);
       this.stack = ensureLocalStack({ brokers: config.kafka.brokers, redisUrl: config.redis.url }, this.log);
       this.ops = this.stack.then((s) => this.startOps(s, config.metrics.port)).catch((err: unknown) => {
         this.log.warn('cannot serve /metrics', { err });
