@@ -5,8 +5,20 @@ export const MULTIPLE_WATERMARK_POLICY = 'spark.sql.streaming.multipleWatermarkP
 /** `spark.sql.streaming.noDataMicroBatches.enabled`: batches without data to evict state. */
 export const NO_DATA_MICRO_BATCHES = 'spark.sql.streaming.noDataMicroBatches.enabled';
 
+/**
+ * `spark.sql.streaming.statefulOperator.checkCorrectness.enabled`: whether a chain of stateful
+ * operators that can drop late rows fails the query at start (true) or only logs a warning.
+ */
+export const CHECK_CORRECTNESS = 'spark.sql.streaming.statefulOperator.checkCorrectness.enabled';
+
+/**
+ * `spark.sql.shuffle.partitions`: how many shuffle partitions a stateful operator hashes its
+ * rows into (so the order they come out in). Spark pins it in the checkpoint at the first run.
+ */
+export const SHUFFLE_PARTITIONS = 'spark.sql.shuffle.partitions';
+
 /** The session settings a query takes along when it starts (into its plan document). */
-export const STREAMING_CONF_KEYS = [MULTIPLE_WATERMARK_POLICY, NO_DATA_MICRO_BATCHES] as const;
+export const STREAMING_CONF_KEYS = [MULTIPLE_WATERMARK_POLICY, NO_DATA_MICRO_BATCHES, CHECK_CORRECTNESS, SHUFFLE_PARTITIONS] as const;
 
 export type WatermarkPolicy = 'min' | 'max';
 
@@ -34,7 +46,14 @@ function parsePolicy(value: string): WatermarkPolicy {
  */
 export function checkConfValue(key: string, value: string): void {
   if (key === MULTIPLE_WATERMARK_POLICY) parsePolicy(value);
-  if (key === NO_DATA_MICRO_BATCHES) parseBoolean(key, value);
+  if (key === NO_DATA_MICRO_BATCHES || key === CHECK_CORRECTNESS) parseBoolean(key, value);
+  if (key === SHUFFLE_PARTITIONS) parsePartitions(value);
+}
+
+/** Whether the plan's `conf` leaves the stateful-operator correctness check on (Spark's default). */
+export function checkCorrectnessEnabled(conf: Readonly<Record<string, string>> | undefined): boolean {
+  const v = conf?.[CHECK_CORRECTNESS];
+  return v === undefined ? true : parseBoolean(CHECK_CORRECTNESS, v);
 }
 
 /** The settings from a plan's `conf` (absent keys take Spark's defaults: min, true). */
@@ -45,4 +64,21 @@ export function streamingConf(conf: Readonly<Record<string, string>> | undefined
     watermarkPolicy: policy === undefined ? 'min' : parsePolicy(policy),
     noDataMicroBatches: noData === undefined ? true : parseBoolean(NO_DATA_MICRO_BATCHES, noData),
   };
+}
+
+/** SQLConf.SHUFFLE_PARTITIONS: an int (intConf) that must be positive (checkValue). */
+function parsePartitions(value: string): number {
+  const v = value.trim();
+  const n = Number(v);
+  if (!/^[+-]?\d+$/.test(v) || n > 2147483647 || n < -2147483648) {
+    throw new IllegalArgumentError(`${SHUFFLE_PARTITIONS} should be int, but was ${value}`);
+  }
+  if (n <= 0) throw new IllegalArgumentError(`The value of ${SHUFFLE_PARTITIONS} must be positive`);
+  return n;
+}
+
+/** `spark.sql.shuffle.partitions` from a plan's `conf` (Spark's default: 200). */
+export function shufflePartitionsOf(conf: Readonly<Record<string, string>> | undefined): number {
+  const v = conf?.[SHUFFLE_PARTITIONS];
+  return v === undefined ? 200 : parsePartitions(v);
 }

@@ -1,4 +1,6 @@
 import { AnalysisException } from '../errors/analysis-exception.js';
+import { checkCorrectnessEnabled } from '../execution/streaming-conf.js';
+import { createLogger } from '../internal/logger.js';
 import { childrenOf } from '../expressions/binder.js';
 import type { Expr } from '../expressions/expr.js';
 import { compilePlan } from '../operators/compile-plan.js';
@@ -60,6 +62,7 @@ function exprsOf(plan: LogicalPlan): readonly Expr[] {
     case 'Filter': return [plan.condition];
     case 'Aggregate': return [...plan.grouping, ...plan.aggregates];
     case 'Sort': return plan.orders;
+    case 'Join': return plan.condition === undefined ? [] : [plan.condition];
     default: return [];
   }
 }
@@ -74,6 +77,16 @@ function outputModeError(mode: QueryPlan['outputMode'], operation: string): Anal
     `[STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION] Invalid streaming output mode: ${mode}. ` +
       `This output mode is not supported for ${operation} on streaming DataFrames/DataSets. SQLSTATE: 42KDE`,
   );
+}
+
+/**
+ * Spark's UnsupportedOperationChecker.checkForBatch: a batch query (a batch action) must read no
+ * streaming source; fails at the first streaming operator, bottom-up.
+ */
+export function checkForBatch(plan: LogicalPlan): void {
+  for (const p of postOrder(plan)) {
+    if (isStreamingPlan(p)) fail('Queries with streaming sources must be executed with writeStream.start()', p);
+  }
 }
 
 /** Children before parents, as Spark's `plan.foreachUp`. */
@@ -91,6 +104,7 @@ function postOrder(plan: LogicalPlan): LogicalPlan[] {
 export function validatePlan(query: QueryPlan): void {
   const root = query.root;
   const mode = query.outputMode;
+  if (!isStreamingPlan(root)) fail('Queries without streaming sources cannot be executed with writeStream.start()', root);
   const modeName = mode === 'append' ? 'Append' : mode === 'update' ? 'Update' : 'Complete';
   const aggregates = collect(root, (p) => p.node === 'Aggregate' && isStreamingPlan(p)) as AggregateNode[];
   const first = aggregates[0];
@@ -109,7 +123,13 @@ export function validatePlan(query: QueryPlan): void {
       fail('Expression(s): monotonically_increasing_id() is not supported with streaming DataFrames/Datasets', p);
     }
   }
-  checkGlobalWatermarkLimit(root, mode, query.sessionTimeZone);
+  try {
+    checkStreamingQueryGlobalWatermarkLimit(root, mode, query.sessionTimeZone);
+  } catch (e) {
+    // With the check disabled Spark only logs the finding, as a warning.
+    if (!(e instanceof AnalysisException) || checkCorrectnessEnabled(query.conf)) throw e;
+    createLogger({ component: 'UnsupportedOperationChecker' }).warn(e.message);
+  }
 }
 
 /** The per-operator cases of checkForStreaming's `plan.foreachUp`. */
@@ -197,7 +217,7 @@ function dedupOnEventTime(p: DeduplicateNode, timeZone: string): boolean {
  * stream-stream join, dropDuplicates on an event-time column) must not follow a streaming
  * aggregation outside Append mode.
  */
-function checkGlobalWatermarkLimit(root: LogicalPlan, mode: QueryPlan['outputMode'], timeZone: string): void {
+export function checkStreamingQueryGlobalWatermarkLimit(root: LogicalPlan, mode: QueryPlan['outputMode'], timeZone: string): void {
   if (mode === 'append') return;
   for (const p of collect(root, () => true)) {
     const stateful = (p.node === 'Aggregate' && isStreamingPlan(p))
