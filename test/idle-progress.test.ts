@@ -12,17 +12,19 @@ describe('idle progress', () => {
     try {
       await run.started();
       run.nc.send('hello');
-      await waitFor(() => run.proc.stdout.includes('Batch: 0'), 'batch 0');
+      // Batch 0 ran, empty, when the socket connected; the line is batch 1.
+      await waitFor(() => run.proc.stdout.includes('Batch: 1'), 'batch 1');
       const recent = async (): Promise<Progress[]> => {
         const queries = (await (await fetch(`http://127.0.0.1:${port}/api/queries`)).json()) as Array<{ recentProgress: Progress[] }>;
         return queries[0]?.recentProgress ?? [];
       };
-      await waitFor(async () => (await recent()).length >= 2, 'an idle progress record', 20_000, 500);
-      const [data, idle] = await recent();
-      expect(data).toMatchObject({ batchId: 0, numInputRows: 1 });
-      expect(idle).toMatchObject({ batchId: 0, numInputRows: 0 });
+      await waitFor(async () => (await recent()).length >= 3, 'an idle progress record', 20_000, 500);
+      const [empty, data, idle] = await recent();
+      expect(empty).toMatchObject({ batchId: 0, numInputRows: 0 });
+      expect(data).toMatchObject({ batchId: 1, numInputRows: 1 });
+      expect(idle).toMatchObject({ batchId: 1, numInputRows: 0 });
       expect(Object.keys(idle?.durationMs ?? {})).toEqual(['latestOffset', 'triggerExecution']);
-      expect(run.proc.stdout.split('Batch:').length - 1).toBe(1);
+      expect(run.proc.stdout.split('Batch:').length - 1).toBe(2);
     } finally {
       await run.stop();
     }

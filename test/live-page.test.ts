@@ -19,9 +19,10 @@ describe('live query page', () => {
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     try {
       await run.started();
+      // Batch 0 ran, empty, when the socket connected; line i is batch i + 1.
       for (let i = 0; i < 4; i++) {
         run.nc.send(`spark kafka redis ${i}`);
-        await waitFor(() => run.proc.stdout.includes(`Batch: ${i}\n`), `batch ${i}`);
+        await waitFor(() => run.proc.stdout.includes(`Batch: ${i + 1}\n`), `batch ${i + 1}`);
       }
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       await page.goto(`http://127.0.0.1:${port}/`);

@@ -24,11 +24,12 @@ await lines.selectExpr("CAST(value AS INT) AS n").writeStream.format("console").
       await waitFor(() => run.stderr.includes('"msg":"query started"'), 'query started', 90_000);
       await waitFor(async () => (await establishedConnectionsTo(nc.port)) > 0, 'connected');
       nc.send('42');
-      await waitFor(() => run.stdout.includes('Batch: 0'), 'batch 0');
+      // Batch 0 ran, empty, when the socket connected; the line is batch 1.
+      await waitFor(() => run.stdout.includes('Batch: 1'), 'batch 1');
       nc.send('forty-two');
       const exit = await run.exited;
       expect(exit.code).toBe(1);
-      expect(run.stdout).toBe(consoleText(0, 'n', ['42']));
+      expect(run.stdout).toBe(consoleText(0, 'n', []) + consoleText(1, 'n', ['42']));
       expect(run.stderr).toContain(
         "RuntimeError: [CAST_INVALID_INPUT] The value 'forty-two' of the type \"STRING\" cannot be cast to \"INT\" because it is malformed.",
       );

@@ -49,12 +49,15 @@ describe('Segment 1 on three service processes', () => {
     }
     await waitFor(async () => (await establishedConnectionsTo(nc.port)) > 0, 'the ingest service to connect');
 
+    // The ingest's connection gives the socket its first offset: batch 0 runs, empty.
+    const batch0 = consoleText(0, 'value', []);
+    await waitFor(() => sink.stdout.length >= batch0.length, 'the empty batch 0 from the sink service');
     nc.send('First Message');
-    const batch0 = consoleText(0, 'value', ['First Message']);
-    await waitFor(() => sink.stdout.length >= batch0.length, 'batch 0 from the sink service');
+    const batch1 = batch0 + consoleText(1, 'value', ['First Message']);
+    await waitFor(() => sink.stdout.length >= batch1.length, 'batch 1 from the sink service');
     nc.send('Second Message');
-    const expected = batch0 + consoleText(1, 'value', ['Second Message']);
-    await waitFor(() => sink.stdout.length >= expected.length, 'batch 1 from the sink service');
+    const expected = batch1 + consoleText(2, 'value', ['Second Message']);
+    await waitFor(() => sink.stdout.length >= expected.length, 'batch 2 from the sink service');
     expect(sink.stdout).toBe(expected);
     expect(processor.stdout).toBe('');
     expect(ingest.stdout).toBe('');

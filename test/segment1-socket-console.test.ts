@@ -31,12 +31,17 @@ describe('Segment 1: socket → console, append mode', () => {
     // The first batch can only run once the processor's consumer has joined its group.
     await waitFor(() => proc.stderr.includes('"msg":"query started"'), 'query started', 60_000);
 
+    // Spark runs batch 0 once the socket has connected, before any line: an empty table.
+    const batch0 = consoleText(0, 'value', []);
+    await waitFor(() => proc.stdout.length >= batch0.length, 'the empty batch 0 on stdout, before any line is typed');
+    expect(proc.stdout).toBe(batch0);
+
     nc.send('First Message');
-    const batch0 = consoleText(0, 'value', ['First Message']);
-    await waitFor(() => proc.stdout.length >= batch0.length, 'batch 0 on stdout');
+    const batch1 = batch0 + consoleText(1, 'value', ['First Message']);
+    await waitFor(() => proc.stdout.length >= batch1.length, 'batch 1 on stdout');
     nc.send('Second Message');
-    const expected = batch0 + consoleText(1, 'value', ['Second Message']);
-    await waitFor(() => proc.stdout.length >= expected.length, 'batch 1 on stdout');
+    const expected = batch1 + consoleText(2, 'value', ['Second Message']);
+    await waitFor(() => proc.stdout.length >= expected.length, 'batch 2 on stdout');
     expect(proc.stdout).toBe(expected);
 
     proc.child.kill('SIGINT');

@@ -21,11 +21,14 @@ describe('Segment 5: joins', () => {
     const program = exampleIn('join_stream_stream.ts', { 12345: nc1.port, 12346: nc2.port });
     const proc = startProcess('node', [cliPath, 'run', program.file], { cwd: program.dir });
     try {
-      await waitFor(() => proc.stderr.includes('"msg":"query started"'), 'query started', 90_000);
-      await waitFor(async () => (await establishedConnectionsTo(nc1.port)) > 0 && (await establishedConnectionsTo(nc2.port)) > 0, 'both sockets');
+      // The program logs at WARN: the sockets' connections say that the query runs.
+      await waitFor(async () => (await establishedConnectionsTo(nc1.port)) > 0 && (await establishedConnectionsTo(nc2.port)) > 0, 'both sockets', 90_000);
       const cols = ['player', 'person'];
-      let out = '';
-      let batch = 0;
+      // Batch 0 runs once a socket has connected, before any line: an empty table.
+      let out = consoleTable(0, cols, []);
+      await waitFor(() => proc.stdout.length >= out.length, 'the empty batch 0');
+      expect(proc.stdout).toBe(out);
+      let batch = 1;
       for (const [nc, line, rows] of [
         [nc1, 'Virat', []], [nc1, 'Dhoni', []], [nc1, 'Rohit', []],
         [nc2, 'Virat', [['Virat', 'Virat']]], [nc2, 'Finch', []],
@@ -48,9 +51,10 @@ describe('Segment 5: joins', () => {
     try {
       await run.started();
       const cols = ['player', 'name', 'age'];
-      const b0 = consoleTable(0, cols, [['virat', 'virat', '32']]);
-      await step(run.proc, run.nc, 'virat', b0, 'batch 0');
-      await step(run.proc, run.nc, 'finch', b0 + consoleTable(1, cols, []), 'batch 1');
+      await run.stdoutIs(consoleTable(0, cols, []), 'the empty batch 0');
+      const b1 = consoleTable(0, cols, []) + consoleTable(1, cols, [['virat', 'virat', '32']]);
+      await step(run.proc, run.nc, 'virat', b1, 'batch 1');
+      await step(run.proc, run.nc, 'finch', b1 + consoleTable(2, cols, []), 'batch 2');
     } finally {
       await run.stop();
     }
@@ -61,9 +65,10 @@ describe('Segment 5: joins', () => {
     try {
       await run.started();
       const cols = ['player', 'name', 'age'];
-      const b0 = consoleTable(0, cols, [['virat', 'virat', '32']]);
-      await step(run.proc, run.nc, 'virat', b0, 'batch 0');
-      await step(run.proc, run.nc, 'finch', b0 + consoleTable(1, cols, [['finch', 'NULL', 'NULL']]), 'batch 1');
+      await run.stdoutIs(consoleTable(0, cols, []), 'the empty batch 0');
+      const b1 = consoleTable(0, cols, []) + consoleTable(1, cols, [['virat', 'virat', '32']]);
+      await step(run.proc, run.nc, 'virat', b1, 'batch 1');
+      await step(run.proc, run.nc, 'finch', b1 + consoleTable(2, cols, [['finch', 'NULL', 'NULL']]), 'batch 2');
     } finally {
       await run.stop();
     }

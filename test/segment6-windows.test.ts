@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliPath, repoRoot } from './support/programs.js';
+import { cliPath, exampleIn, repoRoot } from './support/programs.js';
 import { startProcess, stopProcess } from './support/processes.js';
 import { ProgramRun } from './support/run-program.js';
 import { waitFor } from './support/wait-for.js';
@@ -26,17 +26,28 @@ function expectedWindows(files: readonly string[]): Array<[number, number]> {
 
 const ts = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 
-function table(rows: Array<[number, number]>): string {
-  const cells = rows.map(([start, sum]) => [`{${ts(start)}, ${ts(start + DAY)}}`, String(sum)] as const);
+/** showString with truncate off; past `numRows` rows, Spark 4's footer (no newline after it). */
+function table(rows: Array<[number, number]>, numRows = 200): string {
+  const cells = rows.slice(0, numRows).map(([start, sum]) => [`{${ts(start)}, ${ts(start + DAY)}}`, String(sum)] as const);
   const w0 = Math.max(6, ...cells.map((c) => c[0].length));
   const w1 = Math.max('sum(activity_count)'.length, ...cells.map((c) => c[1].length));
   const sep = `+${'-'.repeat(w0)}+${'-'.repeat(w1)}+\n`;
   const line = (a: string, b: string): string => `|${a.padEnd(w0)}|${b.padEnd(w1)}|\n`;
-  return sep + line('window', 'sum(activity_count)') + sep + cells.map(([a, b]) => line(a, b)).join('') + sep;
+  const footer = rows.length > numRows ? `only showing top ${numRows} rows` : '';
+  return sep + line('window', 'sum(activity_count)') + sep + cells.map(([a, b]) => line(a, b)).join('') + sep + footer;
 }
 
+/** ConsoleWrite: the header lines, then show's println of the table. */
 const batch = (id: number, body: string): string =>
   `-------------------------------------------\nBatch: ${id}\n-------------------------------------------\n${body}\n`;
+
+const example = (name: string): string => join(repoRoot, 'examples', 'data', name);
+
+/** Puts an example data file into `dir` as HDFS `put` does: a temporary name, then a rename. */
+function dropInto(dir: string, name: string): void {
+  writeFileSync(join(dir, `${name}._COPYING_`), readFileSync(example(name)));
+  renameSync(join(dir, `${name}._COPYING_`), join(dir, name));
+}
 
 /**
  * The tutorial's Segment 6: `readStream.schema(...).json("data/")`, a 1-day window sliding by
@@ -53,7 +64,7 @@ describe('Segment 6: sliding windows over dropped JSON files', () => {
     run = await ProgramRun.start('window_functions.ts', [], { TZ: 'UTC' });
     const dataDir = join(run.dir, 'data');
     mkdirSync(dataDir, { recursive: true });
-    await run.started(false);
+    // Whether the query has started yet or not, the one file is in the first listing: batch 0.
     const drop = (name: string): void => {
       // Written under a temporary name, then renamed: how HDFS `put` makes a file appear.
       const tmp = join(dataDir, `${name}._COPYING_`);
@@ -73,6 +84,53 @@ describe('Segment 6: sliding windows over dropped JSON files', () => {
     expect(all.length).toBeLessThanOrEqual(200);
     await waitFor(() => run !== null && run.proc.stdout.includes('Batch: 1\n'), 'batch 1');
     await run.stdoutIs(b0 + batch(1, table(all)), 'batch 1: every window of both files');
+  });
+
+  it('files already in data/ when the query starts are all read in batch 0 (first window 30, not 15)', async () => {
+    // Spark lists the directory when it plans batch 0 and takes every file it finds.
+    const program = exampleIn('window_functions.ts', {});
+    const names = ['log.json', 'input1.csv'];
+    mkdirSync(join(program.dir, 'data'));
+    for (const name of names) writeFileSync(join(program.dir, 'data', name), readFileSync(example(name)));
+    const proc = startProcess('node', [cliPath, 'run', program.file], { cwd: program.dir, env: { ...process.env, TZ: 'UTC' } });
+    try {
+      const all = expectedWindows(names.map(example));
+      expect(all[0]).toEqual([Date.parse('2020-08-14T06:00:00Z'), 30]);
+      const b0 = batch(0, table(all));
+      await waitFor(() => proc.stdout.length >= b0.length, 'batch 0', 90_000).catch((err: unknown) => {
+        throw new Error(`${String(err)}\n--- stdout so far ---\n${proc.stdout}`);
+      });
+      expect(proc.stdout).toBe(b0);
+    } finally {
+      await stopProcess(proc, 'SIGINT');
+      rmSync(program.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('numRows 10: Spark 4 prints "only showing top 10 rows" with no blank line after it', async () => {
+    const program = exampleIn('window_functions.ts', {});
+    writeFileSync(program.file, readFileSync(program.file, 'utf8').replace('.option("numRows", 200)', '.option("numRows", 10)'));
+    const dataDir = join(program.dir, 'data');
+    mkdirSync(dataDir);
+    dropInto(dataDir, 'input1.csv');
+    const proc = startProcess('node', [cliPath, 'run', program.file], { cwd: program.dir, env: { ...process.env, TZ: 'UTC' } });
+    const stdoutIs = async (expected: string, what: string): Promise<void> => {
+      await waitFor(() => proc.stdout.length >= expected.length, what, 90_000).catch((err: unknown) => {
+        throw new Error(`${String(err)}\n--- stdout so far ---\n${proc.stdout}`);
+      });
+      expect(proc.stdout).toBe(expected);
+    };
+    try {
+      const b0 = batch(0, table(expectedWindows([example('input1.csv')]), 10));
+      expect(b0.endsWith('+\nonly showing top 10 rows\n')).toBe(true);
+      await stdoutIs(b0, 'batch 0: 10 of 24 windows');
+      dropInto(dataDir, 'log.json');
+      await stdoutIs(b0 + batch(1, table(expectedWindows(['input1.csv', 'log.json'].map(example)), 10)), 'batch 1');
+      expect(proc.stdout).toContain('only showing top 10 rows\n-------------------------------------------\nBatch: 1\n');
+    } finally {
+      await stopProcess(proc, 'SIGINT');
+      rmSync(program.dir, { recursive: true, force: true });
+    }
   });
 });
 

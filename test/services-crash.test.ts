@@ -36,27 +36,28 @@ describe('service crash and restart', () => {
       for (const p of [sink, processor, ingest]) await started(p);
       await waitFor(async () => (await establishedConnectionsTo(nc.port)) > 0, 'ingest connected');
 
+      // Batch 0 runs, empty, once the ingest has connected; the lines are batches 1, 2, 3.
       nc.send('one');
-      const b0 = consoleText(0, 'value', ['one']);
-      await waitFor(() => sink.stdout === b0, 'batch 0');
+      const b1 = consoleText(0, 'value', []) + consoleText(1, 'value', ['one']);
+      await waitFor(() => sink.stdout === b1, 'batches 0 and 1');
 
       sink.child.kill('SIGKILL');
       await sink.exited;
       const printedBefore = sink.stdout;
       nc.send('two');
-      // The processor goes on; batch 1 waits in the results topic for a sink.
+      // The processor goes on; batch 2 waits in the results topic for a sink.
       sink = service('sink');
       await started(sink);
-      await waitFor(() => sink.stdout === consoleText(1, 'value', ['two']), 'batch 1 from the restarted sink');
+      await waitFor(() => sink.stdout === consoleText(2, 'value', ['two']), 'batch 2 from the restarted sink');
 
       processor.child.kill('SIGKILL');
       await processor.exited;
       nc.send('three');
       processor = service('processor');
       await started(processor);
-      await waitFor(() => sink.stdout.includes('Batch: 2\n'), 'batch 2 after the processor restart');
+      await waitFor(() => sink.stdout.includes('Batch: 3\n'), 'batch 3 after the processor restart');
       const all = printedBefore + sink.stdout;
-      expect(all).toBe(b0 + consoleText(1, 'value', ['two']) + consoleText(2, 'value', ['three']));
+      expect(all).toBe(b1 + consoleText(2, 'value', ['two']) + consoleText(3, 'value', ['three']));
     } finally {
       for (const p of procs) await stopProcess(p, 'SIGKILL');
       await nc.stop();

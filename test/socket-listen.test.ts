@@ -21,15 +21,19 @@ await lines.writeStream.format("console").start().awaitTermination();
     try {
       await waitFor(() => portListening(port), 'the ingest listening', 90_000);
       await waitFor(() => run.stderr.includes('"msg":"query started"'), 'query started', 90_000);
+      // Listening, the source has its first offset: batch 0 runs, empty, before any client.
+      const b0 = consoleText(0, 'value', []);
+      await waitFor(() => run.stdout === b0, 'the empty batch 0');
       const client = startProcess('nc', ['-N', '127.0.0.1', String(port)]);
       client.child.stdin?.end('from a client\n');
       await client.exited;
-      await waitFor(() => run.stdout === consoleText(0, 'value', ['from a client']), 'batch 0');
+      const b1 = b0 + consoleText(1, 'value', ['from a client']);
+      await waitFor(() => run.stdout === b1, 'batch 1');
       const second = startProcess('nc', ['-N', '127.0.0.1', String(port)]);
       second.child.stdin?.end('another\n');
       await second.exited;
-      await waitFor(() => run.stdout.includes('Batch: 1'), 'batch 1');
-      expect(run.stdout).toBe(consoleText(0, 'value', ['from a client']) + consoleText(1, 'value', ['another']));
+      await waitFor(() => run.stdout.includes('Batch: 2'), 'batch 2');
+      expect(run.stdout).toBe(b1 + consoleText(2, 'value', ['another']));
     } finally {
       await stopProcess(run, 'SIGINT');
       rmSync(dir, { recursive: true, force: true });

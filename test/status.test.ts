@@ -22,11 +22,12 @@ describe('sluice status', () => {
     try {
       await run.started();
       run.nc.send('hello');
-      await waitFor(() => run.proc.stdout.includes('Batch: 0'), 'batch 0');
+      // Batch 0 ran, empty, when the socket connected; the line is batch 1.
+      await waitFor(() => run.proc.stdout.includes('Batch: 1'), 'batch 1');
       const id = /"queryId":"([0-9a-f-]{36})"/.exec(run.proc.stderr)?.[1] ?? '';
-      await waitFor(async () => (await status()).some((q) => q.id === id && q.lastProgress?.batchId === 0), 'status shows batch 0');
+      await waitFor(async () => (await status()).some((q) => q.id === id && q.lastProgress?.batchId === 1), 'status shows batch 1');
       const mine = (await status()).find((q) => q.id === id);
-      expect(mine).toMatchObject({ status: 'ACTIVE', lastProgress: { batchId: 0, numInputRows: 1 } });
+      expect(mine).toMatchObject({ status: 'ACTIVE', lastProgress: { batchId: 1, numInputRows: 1 } });
       const table = startProcess('node', [cliPath, 'status']);
       await table.exited;
       expect(table.stdout).toContain(id);

@@ -23,14 +23,20 @@ export function exampleIn(name: string, ports: Readonly<Record<number, number>>)
 }
 
 /** Exactly what Spark's console sink prints for one batch of a single string column. */
-export function consoleText(batchId: number, column: string, values: readonly string[]): string {
-  return consoleTable(batchId, [column], values.map((v) => [v]));
+export function consoleText(batchId: number, column: string, values: readonly string[], numRows = 20): string {
+  return consoleTable(batchId, [column], values.map((v) => [v]), numRows);
 }
 
-/** Spark's console table of string cells (right-aligned, as with truncate on). */
-export function consoleTable(batchId: number, columns: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  const widths = columns.map((c, i) => Math.max(3, c.length, ...rows.map((r) => (r[i] ?? '').length)));
+/**
+ * Spark 4's console table of string cells (right-aligned, as with truncate on), showing at most
+ * `numRows` rows (the sink's option, default 20): a blank line after the table, or, when rows
+ * were left out, "only showing top N rows" with no blank line after it.
+ */
+export function consoleTable(batchId: number, columns: readonly string[], rows: ReadonlyArray<readonly string[]>, numRows = 20): string {
+  const shown = rows.slice(0, numRows);
+  const widths = columns.map((c, i) => Math.max(3, c.length, ...shown.map((r) => (r[i] ?? '').length)));
   const sep = `+${widths.map((w) => '-'.repeat(w)).join('+')}+\n`;
   const line = (cells: readonly string[]): string => `|${cells.map((c, i) => c.padStart(widths[i] ?? 3)).join('|')}|\n`;
-  return `-------------------------------------------\nBatch: ${batchId}\n-------------------------------------------\n${sep}${line(columns)}${sep}${rows.map(line).join('')}${sep}\n`;
+  const footer = rows.length > numRows ? `only showing top ${numRows} ${numRows === 1 ? 'row' : 'rows'}\n` : '\n';
+  return `-------------------------------------------\nBatch: ${batchId}\n-------------------------------------------\n${sep}${line(columns)}${sep}${shown.map(line).join('')}${sep}${footer}`;
 }

@@ -18,8 +18,12 @@ export class ProgramRun {
   }
 
   async started(socket = true): Promise<void> {
+    if (socket) {
+      // The ingest connects once the processor runs; examples log at WARN, so no info line says so.
+      await waitFor(async () => this.proc.child.exitCode !== null || (await establishedConnectionsTo(this.nc.port)) > 0, 'the socket source to connect', 90_000);
+      return;
+    }
     await waitFor(() => this.proc.stderr.includes('"msg":"query started"') || this.proc.child.exitCode !== null, 'query started', 90_000);
-    if (socket) await waitFor(async () => (await establishedConnectionsTo(this.nc.port)) > 0, 'the socket source to connect');
   }
 
   /** Waits until stdout holds exactly `expected`, or fails showing what it holds. */

@@ -1,4 +1,4 @@
-import { showString } from '../console/show-string.js';
+import { showOutput } from '../console/show-string.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import type { Row, Schema, Value } from './types.js';
 
@@ -34,6 +34,6 @@ export class BatchDataFrame {
   show(numRows = 20, truncate: boolean | number = true): void {
     const t = typeof truncate === 'number' ? truncate : truncate ? 20 : 0;
     if (!Number.isInteger(numRows) || numRows < 0) throw new AnalysisException(`numRows must be a non-negative integer, got ${numRows}`);
-    process.stdout.write(showString(this.schema, this.rows, { numRows, truncate: t, timeZone: this.timeZone }));
+    process.stdout.write(showOutput(this.schema, this.rows, { numRows, truncate: t, timeZone: this.timeZone }));
   }
 }

@@ -1,5 +1,5 @@
 import type { Row, Schema } from '../api/types.js';
-import { consoleBatch, showString } from './show-string.js';
+import { consoleBatch, showOutput, showString } from './show-string.js';
 
 const value: Schema = [{ name: 'value', type: 'string', nullable: true }];
 const defaults = { numRows: 20, truncate: 20, timeZone: 'UTC' };
@@ -31,12 +31,19 @@ describe('showString (Spark Dataset.showString, horizontal mode)', () => {
     );
   });
 
-  it('adds "only showing top N rows" when rows were left out, "row" for one', () => {
+  it('adds "only showing top N rows" when rows were left out, "row" for one, with no newline after it (4.x)', () => {
     const rows: Row[] = [['a'], ['b'], ['c']];
     expect(showString(value, rows, { ...defaults, numRows: 2 })).toBe(
-      '+-----+\n|value|\n+-----+\n|    a|\n|    b|\n+-----+\nonly showing top 2 rows\n',
+      '+-----+\n|value|\n+-----+\n|    a|\n|    b|\n+-----+\nonly showing top 2 rows',
     );
-    expect(showString(value, rows, { ...defaults, numRows: 1 })).toContain('only showing top 1 row\n');
+    expect(showString(value, rows, { ...defaults, numRows: 1 })).toMatch(/\+\nonly showing top 1 row$/);
+  });
+
+  it('show prints it with println: a blank line after the table, none after the footer', () => {
+    expect(showOutput(value, [['a']], defaults)).toBe('+-----+\n|value|\n+-----+\n|    a|\n+-----+\n\n');
+    expect(showOutput(value, [['a'], ['b']], { ...defaults, numRows: 1 })).toBe(
+      '+-----+\n|value|\n+-----+\n|    a|\n+-----+\nonly showing top 1 row\n',
+    );
   });
 
   it('prints NULL for nulls (Spark 3.5+ ToPrettyString) and escapes control characters (3.4+)', () => {
@@ -60,5 +67,15 @@ describe('consoleBatch (ConsoleWrite: 43 dashes, Batch: N, table, blank line)', 
       '-------------------------------------------\nBatch: 1\n-------------------------------------------\n' +
         '+-----+\n|value|\n+-----+\n+-----+\n\n',
     );
+  });
+
+  it('ends "only showing top N rows" with a newline and no blank line (Spark 4.x; 3.5 added one)', () => {
+    const two = consoleBatch(2, value, [['a'], ['b'], ['c']], { ...defaults, numRows: 2 });
+    expect(two).toBe(
+      '-------------------------------------------\nBatch: 2\n-------------------------------------------\n' +
+        '+-----+\n|value|\n+-----+\n|    a|\n|    b|\n+-----+\nonly showing top 2 rows\n',
+    );
+    // The next batch's header follows on the very next line.
+    expect(two + consoleBatch(3, value, [], defaults)).toContain('only showing top 2 rows\n-------------------------------------------\nBatch: 3\n');
   });
 });

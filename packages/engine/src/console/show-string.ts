@@ -14,7 +14,8 @@ export interface ShowOptions {
 /**
  * Spark's `Dataset.showString(numRows, truncate)` in horizontal mode, byte for byte:
  * a `+---+` framed table, right-aligned cells when truncating, left-aligned otherwise, and
- * the "only showing top N rows" line when rows were left out.
+ * the "only showing top N rows" line when rows were left out — in 4.x without a newline
+ * after it (3.5 had one), so `show`'s println ends that line instead of adding a blank one.
  */
 export function showString(schema: Schema, rows: readonly Row[], options: ShowOptions): string {
   const numRows = Math.max(0, options.numRows);
@@ -50,13 +51,21 @@ export function showString(schema: Schema, rows: readonly Row[], options: ShowOp
   let out = sep + line(header) + sep;
   for (const cells of body) out += line(cells);
   out += sep;
-  if (hasMoreData) out += `only showing top ${numRows} ${numRows === 1 ? 'row' : 'rows'}\n`;
+  if (hasMoreData) out += `only showing top ${numRows} ${numRows === 1 ? 'row' : 'rows'}`;
   return out;
+}
+
+/** What `Dataset.show` prints: `println(showString(...))`. */
+export function showOutput(schema: Schema, rows: readonly Row[], options: ShowOptions): string {
+  return `${showString(schema, rows, options)}\n`;
 }
 
 const BATCH_RULE = '-'.repeat(43);
 
-/** What the console sink prints for one batch, ending with the blank line `println` adds. */
+/**
+ * What the console sink prints for one batch (ConsoleWrite: three println lines, then
+ * `show`): a blank line after the table, none after "only showing top N rows".
+ */
 export function consoleBatch(batchId: number, schema: Schema, rows: readonly Row[], options: ShowOptions): string {
-  return `${BATCH_RULE}\nBatch: ${batchId}\n${BATCH_RULE}\n${showString(schema, rows, options)}\n`;
+  return `${BATCH_RULE}\nBatch: ${batchId}\n${BATCH_RULE}\n${showOutput(schema, rows, options)}`;
 }

@@ -14,6 +14,7 @@ import { metrics } from '../observability/metrics.js';
 import { maybeCrash } from '../internal/crash-point.js';
 import type { KafkaPort } from '../kafka/kafka-port.js';
 import { readRange } from '../kafka/read-range.js';
+import { offerTopicEnd } from './source-offered.js';
 import { encodeSourceRow } from './source-records.js';
 
 export const HEADER_FILE = 'sluice-file';
@@ -29,6 +30,8 @@ export interface FileDropIngestOptions {
   readonly takenKey: string;
   /** Hash: file being taken → where its records start in the topic and how many there are. */
   readonly takingKey: string;
+  /** String: how far batches may read the source topic (the end of the last complete listing). */
+  readonly offeredKey: string;
   readonly kafka: KafkaPort;
   readonly producer: KafkaProducer;
   readonly redis: Redis;
@@ -57,7 +60,10 @@ const RECORDS_PER_SEND = 1000;
  * The file source as Spark's: a watched directory whose every complete new file is read once
  * (in modification-time order, newest first with `latestFirst`), whatever its extension. The
  * set of taken files lives in Redis under the checkpoint, so a restart never re-reads one.
- * Each file's rows go to the source topic with the file name in a header.
+ * Each file's rows go to the source topic with the file name in a header. Batches read whole
+ * directory listings: once every file a listing found is in the topic, the topic's end is
+ * offered to the processor, so the files present when a query starts all land in batch 0, as
+ * in Spark (FileStreamSource lists the directory when it plans a batch).
  */
 export class FileDropIngest {
   readonly stats: FileDropStats = { files: 0, records: 0, malformed: 0, bytes: 0 };
@@ -67,6 +73,8 @@ export class FileDropIngest {
   private scans = 0;
   /** Files taken by this run (numbers the crash points of tests). */
   private taken = 0;
+  /** Taken files that may not have been offered to batches yet. */
+  private unoffered = false;
   private readonly recordOptions: RecordOptions;
 
   constructor(private readonly o: FileDropIngestOptions) {
@@ -86,6 +94,9 @@ export class FileDropIngest {
   private async run(): Promise<void> {
     try {
       await this.recover();
+      // Files a previous run took are offered with the first listing, even if that run died
+      // before it could offer them.
+      this.unoffered = (await this.o.redis.scard(this.o.takenKey)) > 0;
     } catch (err) {
       this.o.log.error('file source recovery failed', { err, directory: this.o.directory });
     }
@@ -125,12 +136,21 @@ export class FileDropIngest {
     files.sort((a, b) => a.mtime - b.mtime || a.path.localeCompare(b.path));
     if (this.o.options.getBoolean('latestFirst', false)) files.reverse();
     const fileNameOnly = this.o.options.getBoolean('fileNameOnly', false);
+    let took = 0;
     for (const file of files) {
       if (this.stopped) return;
       const id = fileNameOnly ? file.path.slice(dir.length + 1) : file.path;
       if ((await this.o.redis.sismember(this.o.takenKey, id)) === 1) continue;
       await this.take(file.path, id);
+      took += 1;
     }
+    if (took > 0 || this.unoffered) await this.offer();
+    this.unoffered = false;
+  }
+
+  /** Offers the source topic, up to its end, to batches: the listing is complete. */
+  private offer(): Promise<void> {
+    return offerTopicEnd(this.o.redis, this.o.offeredKey, this.o.kafka, this.o.topic);
   }
 
   /**

@@ -15,6 +15,8 @@
  *
  * Batch ids are dense from 0 and only advance when a batch runs. Source offsets are per
  * source-topic partition; an offset-log entry holds the exclusive end offsets of the batch.
+ * As in Spark, batch 0 runs as soon as any source has an offset, even with no record yet
+ * (see sourceHasOffset and sourceLatest for what each source offers).
  */
 import { availableParallelism } from 'node:os';
 import type { Redis } from 'ioredis';
@@ -48,6 +50,7 @@ import { buildProgress } from './progress-builder.js';
 import { resolveSourceTopics, type SourceTopicSet } from './source-topics.js';
 import { encodeBatch } from './result-records.js';
 import { SourceBuffer } from './source-buffer.js';
+import { readOffered } from './source-offered.js';
 import { decodeSourceRow } from './source-records.js';
 
 export interface MicroBatchExecutorOptions {
@@ -69,6 +72,15 @@ export interface MicroBatchExecutorOptions {
  * the longest it waits before looking again anyway.
  */
 const IDLE_RECHECK_MS = 1000;
+
+/**
+ * How often an idle loop looks again when what it waits for comes through Redis rather than
+ * as records: a socket's first offset (its connection), a file source's completed listing.
+ */
+const OFFER_RECHECK_MS = 100;
+
+/** The file formats of Spark's file source (DataStreamReader.json/csv/text). */
+const FILE_FORMATS: readonly string[] = ['json', 'csv', 'text'];
 
 /** How often a running query refreshes its registration even without batches. */
 const REGISTRY_HEARTBEAT_MS = 10_000;
@@ -301,7 +313,8 @@ export class MicroBatchExecutor {
           await clock.sleep(next - now, signal);
         }
       } else if (!ran) {
-        await this.waitForAnyData(IDLE_RECHECK_MS);
+        const viaRedis = this.nextBatchId === 0 || this.sources.some((s) => FILE_FORMATS.includes(s.format));
+        await this.waitForAnyData(viaRedis ? OFFER_RECHECK_MS : IDLE_RECHECK_MS);
       }
     }
   }
@@ -429,6 +442,7 @@ export class MicroBatchExecutor {
     const n = latestOffsets.batchId;
     const committedId = latestCommit?.batchId ?? -1;
     this.execution.restoreWatermark(latestCommit?.entry.nextBatchWatermarkMs ?? 0);
+    this.execution.restorePinnedConf(latestOffsets.entry.conf);
     if (committedId === n) {
       this.committed = [...latestOffsets.entry.offsets];
       this.nextBatchId = n + 1;
@@ -457,37 +471,107 @@ export class MicroBatchExecutor {
     return out;
   }
 
+  /**
+   * What once / availableNow read, fixed at start. A socket and the rate source offer nothing:
+   * Spark runs Trigger.Once as a single batch and wraps them for availableNow with the offset
+   * they report at start (AvailableNowMicroBatchStreamWrapper), before the socket has connected
+   * (-1) and while the rate source is at second 0 — so their one batch is empty.
+   */
   private async snapshotLatestOffsets(): Promise<SourceOffsets[]> {
     const admin = this.admin;
     if (admin === null) return [];
     const out: SourceOffsets[] = [];
-    for (const set of this.sourceSets) out.push(await set.endOffsets(admin));
+    for (const [i, set] of this.sourceSets.entries()) {
+      const format = this.sources[i]?.format;
+      out.push(format === 'socket' || format === 'rate' ? (this.committed[i] ?? {}) : await set.endOffsets(admin));
+    }
     return out;
   }
 
   /** (a) The latest offsets every source can offer now (or the run's snapshot, if bounded). */
-  private latestOffsets(snapshot: readonly SourceOffsets[] | null): SourceOffsets[] {
-    return this.buffers.map((buffer, i) => {
+  private async latestOffsets(snapshot: readonly SourceOffsets[] | null): Promise<SourceOffsets[]> {
+    const out: SourceOffsets[] = [];
+    for (const [i, buffer] of this.buffers.entries()) {
       const { maxFiles, maxOffsets } = this.limits[i] as SourceLimits;
-      let available = maxFiles === null
-        ? buffer.available()
-        : buffer.capByFiles(this.committed[i] ?? {}, buffer.available(), maxFiles, HEADER_FILE);
-      if (maxOffsets !== null) available = capByOffsets(this.committed[i] ?? {}, available, maxOffsets);
+      const from = this.committed[i] ?? {};
+      let available = await this.sourceLatest(i, buffer, snapshot !== null);
+      if (maxFiles !== null) available = buffer.capByFiles(from, available, maxFiles, HEADER_FILE);
+      if (maxOffsets !== null) available = capByOffsets(from, available, maxOffsets);
       const bound = snapshot?.[i];
-      if (bound === undefined) return available;
-      const out: Record<string, number> = {};
-      for (const [p, offset] of Object.entries(available)) out[p] = Math.min(offset, bound[p] ?? offset);
-      return out;
-    });
+      if (bound === undefined) {
+        out.push(available);
+        continue;
+      }
+      const capped: Record<string, number> = {};
+      for (const [p, offset] of Object.entries(available)) capped[p] = Math.min(offset, bound[p] ?? offset);
+      out.push(capped);
+    }
+    return out;
+  }
+
+  /**
+   * What source `i` offers now, before read limits (Spark's latestOffset of the source):
+   * - socket: nothing in batch 0. Spark connects while it plans batch 0, whose range is
+   *   (-1, -1] (TextSocketMicroBatchStream: initialOffset and latestOffset -1 until a line is
+   *   read; initialize() runs in planInputPartitions); lines follow in batches 1, 2, …
+   * - rate: nothing in batch 0, which reads seconds (0, 0] (RateStreamMicroBatchStream:
+   *   latestOffset is the whole seconds since the query started, 0 at its first trigger).
+   * - kafka: batch 0 reads up to the broker's end offsets (KafkaMicroBatchStream.latestOffset
+   *   fetches them), e.g. all that is there with startingOffsets earliest.
+   * - file: the records of complete directory listings, once all have arrived (Spark lists the
+   *   directory when it plans a batch and takes every new file: FileStreamSource.fetchMaxOffset).
+   * After batch 0, socket, rate and kafka offer what has arrived.
+   */
+  private async sourceLatest(i: number, buffer: SourceBuffer, bounded: boolean): Promise<SourceOffsets> {
+    const from = this.committed[i] ?? {};
+    const firstBatch = this.nextBatchId === 0;
+    const format = this.sources[i]?.format ?? '';
+    if (format === 'socket' || format === 'rate') return firstBatch ? from : buffer.available();
+    if (format === 'kafka') {
+      const set = this.sourceSets[i];
+      if (!firstBatch || bounded || this.admin === null || set === undefined) return buffer.available();
+      return set.endOffsets(this.admin);
+    }
+    // A bounded run's snapshot was taken after a complete listing.
+    if (bounded) return buffer.available();
+    const offered = await this.offered(i);
+    return offered !== null && buffer.hasReached(offered) ? offered : from;
+  }
+
+  /** What the ingest of source `i` (socket or file) has offered so far; null before it has an offset. */
+  private offered(i: number): Promise<SourceOffsets | null> {
+    const index = this.sources[i]?.index ?? i;
+    return readOffered(this.options.redis, checkpointKeys(this.options.plan.checkpointLocation).sourceOffered(index));
+  }
+
+  /**
+   * Whether source `i` has an offset yet. With nothing committed, Spark runs batch 0 as soon as
+   * any source reports one (MicroBatchExecution.isNewDataAvailable: a source with an end offset
+   * and no start offset has new data): the rate source and a kafka source at once, a socket
+   * once it connects, a file source once files are listed.
+   */
+  private async sourceHasOffset(i: number): Promise<boolean> {
+    const source = this.sources[i];
+    if (source === undefined) return false;
+    if (source.format === 'rate') return true;
+    if (source.format === 'kafka') return (this.sourceSets[i]?.topics.length ?? 0) > 0;
+    return (await this.offered(i)) !== null;
+  }
+
+  private async anySourceHasOffset(): Promise<boolean> {
+    for (const i of this.sources.keys()) if (await this.sourceHasOffset(i)) return true;
+    return false;
   }
 
   private async constructNextBatch(triggerStart: number, snapshot: readonly SourceOffsets[] | null): Promise<PlannedBatch | null> {
     if (snapshot !== null) await this.waitForSnapshot(snapshot);
-    const latest = this.latestOffsets(snapshot);
+    const latest = await this.latestOffsets(snapshot);
     const hasNewData = latest.some((end, i) =>
       Object.entries(end).some(([p, offset]) => offset > (this.committed[i]?.[p] ?? 0)));
-    if (!hasNewData && !this.execution.needsNoDataBatch()) return null;
-    const entry: OffsetLogEntry = { batchWatermarkMs: this.execution.watermarkMs, batchTimestampMs: triggerStart, offsets: latest };
+    // Batch 0 also runs, maybe empty, once a source has its first offset.
+    const firstOffset = this.nextBatchId === 0 && !hasNewData && (await this.anySourceHasOffset());
+    if (!hasNewData && !firstOffset && !this.execution.needsNoDataBatch()) return null;
+    const entry: OffsetLogEntry = { batchWatermarkMs: this.execution.watermarkMs, batchTimestampMs: triggerStart, offsets: latest, conf: this.execution.pinnedConf };
     const planned: PlannedBatch = { batchId: this.nextBatchId, start: this.committed, entry };
     await this.writeOffsetLog(planned);
     maybeCrash('offset-log', planned.batchId);

@@ -18,6 +18,7 @@ import { checkpointKeys } from '../state/keys.js';
 import { FileDropIngest } from './file-drop-ingest.js';
 import { RateIngest } from './rate-ingest.js';
 import { SocketIngest } from './socket-ingest.js';
+import { offerTopicEnd } from './source-offered.js';
 
 /**
  * The three roles of a query — ingest, processor, sink — each startable on its own, so they
@@ -82,6 +83,7 @@ export class IngestRole implements RunningRole {
           queryId,
           takenKey: checkpointKeys(plan.checkpointLocation).sourceFiles(source.index),
           takingKey: checkpointKeys(plan.checkpointLocation).sourceTaking(source.index),
+          offeredKey: checkpointKeys(plan.checkpointLocation).sourceOffered(source.index),
           kafka,
           producer: this.producer,
           redis: this.ctx.redis,
@@ -117,6 +119,9 @@ export class IngestRole implements RunningRole {
         throw new OptionError(`socket source needs options 'host' and 'port' (0-65535), got host=${String(host)} port=${String(options.get('port'))}`);
       }
       log.warn('The socket source should not be used for production applications! It does not support recovery.');
+      // The socket has an offset once it connects (again, for a new ingest).
+      const offeredKey = checkpointKeys(plan.checkpointLocation).sourceOffered(source.index);
+      await this.ctx.redis.del(offeredKey);
       const ingest = new SocketIngest({
         host, port,
         includeTimestamp: options.getBoolean('includeTimestamp', false),
@@ -127,6 +132,7 @@ export class IngestRole implements RunningRole {
         producer: this.producer,
         clock,
         log,
+        onReady: () => offerTopicEnd(this.ctx.redis, offeredKey, kafka, topics.source(source.index)),
       });
       ingest.start();
       this.ingests.push(ingest);

@@ -18,6 +18,11 @@ export interface SocketIngestOptions {
   readonly producer: KafkaProducer;
   readonly clock: Clock;
   readonly log: Logger;
+  /**
+   * Called once, when the source first connects (or listens): from then on it has an offset,
+   * and batch 0 can run (empty: Spark connects while it plans batch 0).
+   */
+  readonly onReady?: () => Promise<void>;
 }
 
 export interface SocketIngestStats {
@@ -41,6 +46,7 @@ export class SocketIngest {
   private readonly abort = new AbortController();
   private loop: Promise<void> = Promise.resolve();
   private lastDataAt = 0;
+  private ready: Promise<void> | null = null;
 
   constructor(private readonly options: SocketIngestOptions) {}
 
@@ -64,6 +70,7 @@ export class SocketIngest {
       server.listen(port, host, () => resolve());
     });
     log.info('socket source listening', { host, port });
+    this.reportReady();
     await new Promise<void>((resolve) => this.abort.signal.addEventListener('abort', () => resolve(), { once: true }));
     for (const c of clients) c.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -93,6 +100,7 @@ export class SocketIngest {
     socket.on('connect', () => {
       connected = true;
       log.info('socket source connected', { host, port });
+      this.reportReady();
     });
     await this.attach(socket, () => connected);
     this.socket = null;
@@ -126,6 +134,14 @@ export class SocketIngest {
         if (partial.length > 0) this.accept(partial);
         resolve();
       });
+    });
+  }
+
+  /** Reports, once, that the source has its first offset. */
+  private reportReady(): void {
+    if (this.ready !== null || this.options.onReady === undefined) return;
+    this.ready = this.options.onReady().catch((err: unknown) => {
+      this.options.log.error('socket source cannot report its first offset', { err });
     });
   }
 
@@ -169,6 +185,7 @@ export class SocketIngest {
       if (this.stats.connections > 0 && quiet && this.pending.length === 0) break;
       await clock.sleep(25, this.abort.signal);
     }
+    await this.ready;
     await this.flushing;
   }
 

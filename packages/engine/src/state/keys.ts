@@ -38,6 +38,13 @@ export interface CheckpointKeys {
   sourceFiles(sourceIndex: number): string;
   /** Hash: files a file source is taking (start offset and record count), for recovery. */
   sourceTaking(sourceIndex: number): string;
+  /**
+   * String (JSON partition → offset): how far into its source topic the ingest offers records
+   * to batches, Spark's latestOffset of the source (a file source: the end of its last complete
+   * directory listing; a socket: the topic's end when it connected). Absent until the source
+   * has reported an offset.
+   */
+  sourceOffered(sourceIndex: number): string;
 }
 
 export function checkpointKeys(location: string): CheckpointKeys {
@@ -53,5 +60,6 @@ export function checkpointKeys(location: string): CheckpointKeys {
     sinkOffset: (sinkId) => `${p}:sinks:${sinkId}:offset`,
     sourceFiles: (sourceIndex) => `${p}:sources:${sourceIndex}:files`,
     sourceTaking: (sourceIndex) => `${p}:sources:${sourceIndex}:taking`,
+    sourceOffered: (sourceIndex) => `${p}:sources:${sourceIndex}:offered`,
   };
 }
