@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -156,11 +157,7 @@ final class CaseRunner {
       // Interrupted: the run gave up on this case (timeout); what Spark said then is no golden.
       if (e instanceof InterruptedException || Thread.currentThread().isInterrupted()) throw e;
       err = ErrorText.of(e);
-      if (Boolean.getBoolean("goldens.debug")) {
-        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-          System.err.println("goldens.debug: " + c.getClass().getName() + (c instanceof org.apache.spark.SparkThrowable st ? " condition=" + st.getCondition() + " sqlstate=" + st.getSqlState() : "") + ": <<" + c.getMessage() + ">>");
-        }
-      }
+      if (Boolean.getBoolean("goldens.debug")) printChain(e);
     } finally {
       stopAll();
       out = stdout.end();
@@ -179,6 +176,17 @@ final class CaseRunner {
       } catch (Exception ignored) {
         // stopping a failed query: nothing more to do
       }
+    }
+  }
+
+  /** -Dgoldens.debug=true: each error of the cause chain, its condition and its raw message. */
+  private static void printChain(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      String condition =
+          c instanceof SparkThrowable st
+              ? " condition=" + st.getCondition() + " sqlstate=" + st.getSqlState()
+              : "";
+      System.err.println("goldens.debug: " + c.getClass().getName() + condition + ": <<" + c.getMessage() + ">>");
     }
   }
 
