@@ -6,7 +6,7 @@ import { parseCsvLine, splitCsvLine } from '../sources/csv-lines.js';
 import { parseJsonLine } from '../sources/json-lines.js';
 import type { ParseMode, RecordOptions } from '../sources/record-parser.js';
 import { DataFrame } from './data-frame.js';
-import { SchemaReader } from './options-builder.js';
+import { asNullable, SchemaReader } from './options-builder.js';
 import type { OptionValue } from './options.js';
 import type { SparkSession } from './spark-session.js';
 import type { AtomicType, Row, Schema } from './types.js';
@@ -74,7 +74,7 @@ export class DataFrameReader extends SchemaReader {
         const sep = this.opts.get('sep') ?? this.opts.get('delimiter') ?? ',';
         const header = this.opts.getBoolean('header', false);
         const body = header ? lines.slice(1) : lines;
-        if (this.userSchema !== null) schema = this.userSchema;
+        if (this.userSchema !== null) schema = asNullable(this.userSchema);
         else {
           const first = splitCsvLine(lines[0] ?? '', sep).map((c) => c.text);
           const names = header ? first : first.map((_, i) => `_c${i}`);
@@ -88,7 +88,7 @@ export class DataFrameReader extends SchemaReader {
       }
       case 'json': {
         if (this.userSchema === null) throw new OptionError('the json reader needs a schema: spark.read.schema(...).json(path)');
-        schema = this.userSchema;
+        schema = asNullable(this.userSchema);
         const options: RecordOptions = { ...base, schema };
         rows = lines.map((l) => parseJsonLine(l, options)).flatMap((p) => (p.kind === 'skip' || p.row === null ? [] : [p.row]));
         break;

@@ -3,12 +3,25 @@ import { AnalysisException } from '../errors/analysis-exception.js';
 import { OptionError } from '../errors/option-error.js';
 import type { StreamingSourceNode } from '../plan/logical-plan.js';
 import { DataFrame } from './data-frame.js';
-import { SchemaReader } from './options-builder.js';
+import { asNullable, SchemaReader } from './options-builder.js';
 import type { SparkSession } from './spark-session.js';
 import { KAFKA_SOURCE_SCHEMA } from '../sources/kafka-records.js';
-import type { Schema } from './types.js';
+import { typeName, type Schema } from './types.js';
 
 const SUPPORTED_FORMATS = ['socket', 'json', 'csv', 'text', 'kafka', 'rate'] as const;
+/** `spark.sql.streaming.fileSource.schema.forceNullable` (default true). */
+const FORCE_NULLABLE = 'spark.sql.streaming.fileSource.schema.forceNullable';
+
+/** The text source takes a user schema of one string column, named as the user likes (TextFileFormat.verifySchema). */
+function textSchema(schema: Schema): Schema {
+  if (schema.length !== 1) throw new AnalysisException(`Text data source supports only a single column, and you have ${schema.length} columns.`);
+  const field = schema[0];
+  if (field !== undefined && field.type !== 'string') {
+    throw new AnalysisException(`[UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE] The Text datasource doesn't support the column \`${field.name}\` of the type ${JSON.stringify(typeName(field.type).toUpperCase())}.`);
+  }
+  return schema;
+}
+
 const FILE_FORMATS = new Set(['json', 'csv', 'text']);
 
 /** `spark.readStream`: describes a streaming source, as PySpark's DataStreamReader. */
@@ -81,12 +94,14 @@ export class DataStreamReader extends SchemaReader {
   private loadFiles(format: string, path: string | undefined): DataFrame {
     if (path === undefined || path === '') throw new OptionError(`the ${format} source needs a directory: ${format}("dir/") or option("path", ...)`);
     let schema: Schema;
-    if (format === 'text') schema = [{ name: 'value', type: 'string', nullable: true }];
+    if (format === 'text') schema = this.userSchema === null ? [{ name: 'value', type: 'string', nullable: true }] : textSchema(this.userSchema);
     else if (this.userSchema === null) {
       throw new OptionError(
         "Schema must be specified when creating a streaming source DataFrame. If some files already exist in the directory, then depending on the file format you may be able to create a static DataFrame on that directory with 'spark.read.load(directory)' and infer schema from it.",
       );
     } else schema = this.userSchema;
+    // SPARK-28651: the file source reads its schema as nullable, unless the setting says not to.
+    if ((this.session.conf.get(FORCE_NULLABLE) ?? 'true').trim().toLowerCase() !== 'false') schema = asNullable(schema);
     // Files are read relative to where the program runs; the plan keeps the absolute path.
     this.opts.set('path', resolvePath(path));
     this.opts.getInt('maxFilesPerTrigger', 1, 1);

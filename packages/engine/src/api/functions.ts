@@ -89,6 +89,65 @@ export const to_json = (x: ColumnOrName): Column => call('to_json', c(x));
 /** `struct("a", col("b").alias("c"))`. */
 export const struct = (...xs: ColumnOrName[]): Column => call('struct', ...xs.map(c));
 
+/** A column, a column name, or a number (a literal), as PySpark's math functions take. */
+const cn = (x: ColumnOrName | number): Expr => (typeof x === 'number' ? literalExpr(x) : c(x));
+
+/** `round(x, scale=0)`: HALF_UP on the decimal value (`round(1.005, 2)` is 1.01); integral types stay integral. */
+export const round = (x: ColumnOrName, scale = 0): Column => call('round', c(x), literalExpr(scale));
+/** `bround(x, scale=0)`: HALF_EVEN (banker's) rounding. */
+export const bround = (x: ColumnOrName, scale = 0): Column => call('bround', c(x), literalExpr(scale));
+/** `pmod(dividend, divisor)`: the positive remainder. */
+export const pmod = (dividend: ColumnOrName | number, divisor: ColumnOrName | number): Column => call('pmod', cn(dividend), cn(divisor));
+/** `try_divide(a, b)`: a / b, NULL when b is 0. */
+export const try_divide = (left: ColumnOrName | number, right: ColumnOrName | number): Column => call('try_divide', cn(left), cn(right));
+export const ln = (x: ColumnOrName): Column => call('ln', c(x));
+/** `log(x)` (natural) or `log(base, x)`, as PySpark's log(arg1, arg2). */
+export const log = (arg1: ColumnOrName | number, arg2?: ColumnOrName): Column =>
+  arg2 === undefined ? call('ln', cn(arg1)) : call('log', cn(arg1), c(arg2));
+export const log10 = (x: ColumnOrName): Column => call('log10', c(x));
+export const log2 = (x: ColumnOrName): Column => call('log2', c(x));
+/** `greatest(a, b, ...)` / `least(a, b, ...)`: NULLs skipped; NULL only when all are. */
+export const greatest = (...xs: ColumnOrName[]): Column => call('greatest', ...xs.map(c));
+export const least = (...xs: ColumnOrName[]): Column => call('least', ...xs.map(c));
+export const nvl = (x: ColumnOrName, y: ColumnOrName): Column => call('nvl', c(x), c(y));
+export const ifnull = (x: ColumnOrName, y: ColumnOrName): Column => call('ifnull', c(x), c(y));
+export const nvl2 = (x: ColumnOrName, y: ColumnOrName, z: ColumnOrName): Column => call('nvl2', c(x), c(y), c(z));
+export const nullif = (x: ColumnOrName, y: ColumnOrName): Column => call('nullif', c(x), c(y));
+/** `named_struct(name1, value1, ...)`: names are literal strings (`lit("a")`), as in PySpark. */
+export const named_struct = (...xs: ColumnOrName[]): Column => call('named_struct', ...xs.map(c));
+/** `element_at(array, index)`: 1-based, negative from the end; out of bounds fails under ANSI. */
+export const element_at = (x: ColumnOrName, index: Column | number): Column =>
+  call('element_at', c(x), typeof index === 'number' ? literalExpr(index) : index.expr);
+export const try_element_at = (x: ColumnOrName, index: Column | number): Column =>
+  call('try_element_at', c(x), typeof index === 'number' ? literalExpr(index) : index.expr);
+/** `sort_array(a, asc=true)`: NULLs first ascending, last descending. */
+export const sort_array = (x: ColumnOrName, asc = true): Column => call('sort_array', c(x), literalExpr(asc));
+export const array_join = (x: ColumnOrName, delimiter: string, nullReplacement?: string): Column =>
+  nullReplacement === undefined ? call('array_join', c(x), literalExpr(delimiter)) : call('array_join', c(x), literalExpr(delimiter), literalExpr(nullReplacement));
+/** `size(a)`: NULL for a NULL array (Spark 4 with ANSI). */
+export const size = (x: ColumnOrName): Column => call('size', c(x));
+/** `array_contains(a, v)`: NULL when not found but the array holds a NULL. */
+export const array_contains = (x: ColumnOrName, value: ColumnOrValue): Column => call('array_contains', c(x), toExpr(value));
+/** `locate(substr, str, pos=1)`: 1-based position of substr in str from pos, 0 when absent. */
+export const locate = (substr: string, x: ColumnOrName, pos = 1): Column => call('locate', literalExpr(substr), c(x), literalExpr(pos));
+/** `rlike(str, regexp)`: a (Java) regular expression found in str. */
+export const rlike = (x: ColumnOrName, regexp: ColumnOrName): Column => call('rlike', c(x), typeof regexp === 'string' ? literalExpr(regexp) : regexp.expr);
+/** `to_date(x[, format])`: a DATE; the format is a Spark datetime pattern (`dd/MM/yyyy`). */
+export const to_date = (x: ColumnOrName, format?: string): Column =>
+  format === undefined ? call('to_date', c(x)) : call('to_date', c(x), literalExpr(format));
+/** `unix_timestamp([x[, format]])`: seconds since the epoch (format default `yyyy-MM-dd HH:mm:ss`). */
+export const unix_timestamp = (x?: ColumnOrName, format = 'yyyy-MM-dd HH:mm:ss'): Column =>
+  x === undefined ? call('unix_timestamp') : call('unix_timestamp', c(x), literalExpr(format));
+/** `date_format(x, format)`: a date or timestamp printed with a Spark datetime pattern (`EEE MMM d`). */
+export const date_format = (x: ColumnOrName, format: string): Column => call('date_format', c(x), literalExpr(format));
+export const datediff = (end: ColumnOrName, start: ColumnOrName): Column => call('datediff', c(end), c(start));
+/** `dayofweek(x)`: 1 (Sunday) to 7 (Saturday). */
+export const dayofweek = (x: ColumnOrName): Column => call('dayofweek', c(x));
+export const dayofyear = (x: ColumnOrName): Column => call('dayofyear', c(x));
+/** `weekday(x)`: 0 (Monday) to 6 (Sunday). */
+export const weekday = (x: ColumnOrName): Column => call('weekday', c(x));
+export const quarter = (x: ColumnOrName): Column => call('quarter', c(x));
+
 export const asc = (x: ColumnOrName): Column => new Column(c(x)).asc();
 export const desc = (x: ColumnOrName): Column => new Column(c(x)).desc();
 
@@ -98,8 +157,12 @@ export const avg = (x: ColumnOrName): Column => call('avg', c(x));
 export const mean = (x: ColumnOrName): Column => call('avg', c(x));
 export const min = (x: ColumnOrName): Column => call('min', c(x));
 export const max = (x: ColumnOrName): Column => call('max', c(x));
-export const first = (x: ColumnOrName): Column => call('first', c(x));
-export const last = (x: ColumnOrName): Column => call('last', c(x));
+/** `first(x, ignorenulls=false)`: the group's first value, NULL included unless ignorenulls. */
+export const first = (x: ColumnOrName, ignorenulls = false): Column =>
+  ignorenulls ? call('first', c(x), literalExpr(true)) : call('first', c(x));
+/** `last(x, ignorenulls=false)`: the group's last value, NULL included unless ignorenulls. */
+export const last = (x: ColumnOrName, ignorenulls = false): Column =>
+  ignorenulls ? call('last', c(x), literalExpr(true)) : call('last', c(x));
 /** `collect_list(x)`: the group's non-null values, in arrival order. */
 export const collect_list = (x: ColumnOrName): Column => call('collect_list', c(x));
 /** `collect_set(x)`: the group's distinct non-null values, in Spark's HashSet order. */

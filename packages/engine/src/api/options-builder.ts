@@ -1,7 +1,7 @@
 import { parseSchemaDdl } from './ddl-parser.js';
 import { CaseInsensitiveOptions, type OptionValue } from './options.js';
 import type { StructType } from './struct-type.js';
-import type { Schema } from './types.js';
+import type { DataType, Schema } from './types.js';
 
 /** `option(key, value)` and `options({...})`, as every PySpark reader and writer has them. */
 export abstract class OptionsBuilder {
@@ -26,4 +26,15 @@ export abstract class SchemaReader extends OptionsBuilder {
     this.userSchema = typeof schema === 'string' ? parseSchemaDdl(schema) : schema.fields;
     return this;
   }
+}
+
+function nullableType(type: DataType): DataType {
+  if (typeof type === 'string') return type;
+  if (type.kind === 'array') return { ...type, elementType: nullableType(type.elementType), containsNull: true };
+  return { ...type, fields: asNullable(type.fields) };
+}
+
+/** Spark's StructType.asNullable: every field (nested ones too) nullable, as file sources read a user schema. */
+export function asNullable(schema: Schema): Schema {
+  return schema.map((f) => ({ ...f, type: nullableType(f.type), nullable: true }));
 }

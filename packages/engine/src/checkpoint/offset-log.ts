@@ -11,6 +11,11 @@ export interface OffsetLogEntry {
   readonly batchTimestampMs: number;
   /** One entry per source, by source index. */
   readonly offsets: readonly SourceOffsets[];
+  /**
+   * OffsetSeqMetadata.conf: settings the checkpoint pins at the first run and a restart keeps
+   * whatever the session says (`spark.sql.shuffle.partitions`). Absent in older checkpoints.
+   */
+  readonly conf?: Readonly<Record<string, string>>;
 }
 
 /** The write-ahead log: entry N is written before batch N runs (Spark's `offsets/`). */

@@ -163,6 +163,16 @@ export function exportConnections(brokers: string, redisUrl: string): void {
   process.env['REDIS_URL'] = redisUrl;
 }
 
+/** What `scripts/local/` is told by the environment: its state root and the Kafka version ('' = its default). */
+export function localStackSettings(): { readonly dir: string; readonly kafkaVersion: string } {
+  return { dir: process.env['SLUICE_LOCAL_DIR'] ?? '', kafkaVersion: process.env['KAFKA_VERSION'] ?? '' };
+}
+
+/** Whether SLUICE_LOG_LEVEL is set (the CLI quiets a terminal to warnings only when it is not). */
+export function logLevelConfigured(): boolean {
+  return (process.env['SLUICE_LOG_LEVEL'] ?? '') !== '';
+}
+
 /**
  * Fault injection for crash tests: `SLUICE_TEST_CRASH_AT=<step>:<batchId>` makes the processor
  * kill itself (SIGKILL) right after that step of that batch. Unset in normal runs.

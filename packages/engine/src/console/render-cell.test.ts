@@ -1,4 +1,4 @@
-import { formatJavaDouble, formatTimestampMicros, renderCell } from './render-cell.js';
+import { formatJavaDouble, formatJavaFloat, formatTimestampMicros, renderCell } from './render-cell.js';
 
 describe('renderCell', () => {
   it("prints doubles as Java's Double.toString", () => {
@@ -8,6 +8,15 @@ describe('renderCell', () => {
     expect(formatJavaDouble(1.5e-5)).toBe('1.5E-5');
     expect(formatJavaDouble(-0)).toBe('-0.0');
     expect(formatJavaDouble(Number.NaN)).toBe('NaN');
+  });
+
+  it("prints floats as Java's Float.toString: the shortest decimal of the 32-bit value", () => {
+    expect(formatJavaFloat(Math.fround(0.1))).toBe('0.1');
+    expect(formatJavaFloat(Math.fround(16777217))).toBe('1.6777216E7');
+    expect(formatJavaFloat(Math.fround(3.4028235e38))).toBe('3.4028235E38');
+    expect(formatJavaFloat(Math.fround(1e-5))).toBe('1.0E-5');
+    expect(formatJavaFloat(1.5)).toBe('1.5');
+    expect(renderCell(Math.fround(0.3), 'float', 'UTC')).toBe('0.3');
   });
 
   it('prints timestamps as yyyy-MM-dd HH:mm:ss with the fraction trimmed, in the session zone', () => {

@@ -20,8 +20,9 @@ export function renderCell(value: Value, type: DataType, timeZone: string): stri
     case 'date':
       return typeof value === 'number' ? formatDateDays(value) : String(value);
     case 'double':
-    case 'float':
       return typeof value === 'number' ? formatJavaDouble(value) : String(value);
+    case 'float':
+      return typeof value === 'number' ? formatJavaFloat(value) : String(value);
     case 'binary':
       return `[${(String(value).match(/../g) ?? []).map((b) => b.toUpperCase()).join(' ')}]`;
     default:
@@ -57,6 +58,20 @@ export function formatJavaDouble(value: number): string {
   const [mantissa = '0', exponent = '0'] = value.toExponential().split('e');
   const m = mantissa.includes('.') ? mantissa : `${mantissa}.0`;
   return `${m}E${exponent.replace('+', '')}`;
+}
+
+/**
+ * Java's Float.toString: the shortest decimal that reads back as the same 32-bit float
+ * (`0.1`, not the double `0.10000000149011612`), in Double.toString's layout.
+ */
+export function formatJavaFloat(value: number): string {
+  const f = Math.fround(value);
+  if (!Number.isFinite(f) || f === 0) return formatJavaDouble(f);
+  for (let digits = 1; digits <= 9; digits++) {
+    const shortest = Number(f.toPrecision(digits));
+    if (Math.fround(shortest) === f) return formatJavaDouble(shortest);
+  }
+  return formatJavaDouble(f);
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

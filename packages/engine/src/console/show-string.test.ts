@@ -25,6 +25,11 @@ describe('showString (Spark Dataset.showString, horizontal mode)', () => {
     );
   });
 
+  it('prints the half of a surrogate pair that truncation splits as ?, as Java writes it in UTF-8', () => {
+    const emoji = '\u{1F600}'.repeat(11);
+    expect(showString(value, [[emoji]], defaults).split('\n')[3]).toBe(`|${'\u{1F600}'.repeat(8)}?...|`);
+  });
+
   it('keeps whole cells and aligns left with truncate=false (truncate 0)', () => {
     expect(showString(value, [['First Message'], ['ab']], { ...defaults, truncate: 0 })).toBe(
       '+-------------+\n|value        |\n+-------------+\n|First Message|\n|ab           |\n+-------------+\n',

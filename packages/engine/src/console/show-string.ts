@@ -28,9 +28,9 @@ export function showString(schema: Schema, rows: readonly Row[], options: ShowOp
     schema.map((field, i) => {
       const text = renderCell(row[i] ?? null, field.type, options.timeZone);
       if (truncate > 0 && text.length > truncate) {
-        return truncate < 4 ? text.substring(0, truncate) : `${text.substring(0, truncate - 3)}...`;
+        return loneSurrogatesAsJava(truncate < 4 ? text.substring(0, truncate) : `${text.substring(0, truncate - 3)}...`);
       }
-      return text;
+      return loneSurrogatesAsJava(text);
     }),
   );
 
@@ -53,6 +53,14 @@ export function showString(schema: Schema, rows: readonly Row[], options: ShowOp
   out += sep;
   if (hasMoreData) out += `only showing top ${numRows} ${numRows === 1 ? 'row' : 'rows'}`;
   return out;
+}
+
+/**
+ * Truncation counts UTF-16 code units, as Java's substring does, so it may split a surrogate
+ * pair; Java's UTF-8 encoder then writes the lone half as `?` (Node would write U+FFFD).
+ */
+function loneSurrogatesAsJava(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '?');
 }
 
 /** What `Dataset.show` prints: `println(showString(...))`. */

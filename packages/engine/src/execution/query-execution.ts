@@ -1,11 +1,12 @@
 import type { Row } from '../api/types.js';
 import { compilePlan } from '../operators/compile-plan.js';
+import type { EventTimeStats } from '../operators/event-time-stats.js';
 import type { PhysicalOperator, StateMetrics } from '../operators/operator.js';
 import { planChildren, type LogicalPlan } from '../plan/logical-plan.js';
 import { checkBatch, executionChecks, type ExecutionChecks } from '../plan/execution-checks.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import type { StateStore } from '../state/state-store.js';
-import { streamingConf, type StreamingConf } from './streaming-conf.js';
+import { SHUFFLE_PARTITIONS, shufflePartitionsOf, streamingConf, type StreamingConf } from './streaming-conf.js';
 
 function watermarkNodes(plan: LogicalPlan): number {
   return (plan.node === 'EventTimeWatermark' ? 1 : 0) + planChildren(plan).reduce((n, c) => n + watermarkNodes(c), 0);
@@ -36,6 +37,8 @@ export class QueryExecution {
   /** How many `withWatermark` operators the plan has (those without data count as 0). */
   private readonly watermarkOperators: number;
   private readonly conf: StreamingConf;
+  /** `spark.sql.shuffle.partitions` of the query (the order stateful operators emit rows in). */
+  private shufflePartitions: number;
   /** What Spark rejects when a batch is planned or run (not at start()). */
   private readonly checks: ExecutionChecks;
 
@@ -43,6 +46,7 @@ export class QueryExecution {
     this.operator = compilePlan(plan.root, plan.sessionTimeZone);
     this.checks = executionChecks(plan.root, plan.sessionTimeZone);
     this.conf = streamingConf(plan.conf);
+    this.shufflePartitions = shufflePartitionsOf(plan.conf);
     this.watermarkOperators = watermarkNodes(plan.root);
     this.hasWatermark = this.watermarkOperators > 0;
     this.evictsOnWatermark = this.hasWatermark && plan.outputMode !== 'complete' && this.operator.statefulIds.length > 0;
@@ -70,6 +74,19 @@ export class QueryExecution {
     return n;
   }
 
+  /** The settings a checkpoint pins (OffsetSeqMetadata.conf): written with every batch's offsets. */
+  get pinnedConf(): Readonly<Record<string, string>> {
+    return { [SHUFFLE_PARTITIONS]: String(this.shufflePartitions) };
+  }
+
+  /**
+   * Restores the settings of a checkpoint's offset log: its shuffle partitions win over the
+   * session's (OffsetSeqMetadata.setSessionConf), as the state is partitioned by them.
+   */
+  restorePinnedConf(conf: Readonly<Record<string, string>> | undefined): void {
+    if (conf?.[SHUFFLE_PARTITIONS] !== undefined) this.shufflePartitions = shufflePartitionsOf(conf);
+  }
+
   /** Restores the watermark of a checkpoint (commit log's nextBatchWatermarkMs). */
   restoreWatermark(watermarkMs: number): void {
     this.watermarkMs = watermarkMs;
@@ -77,9 +94,12 @@ export class QueryExecution {
   }
 
   /** Runs one batch at `batchWatermarkMs`; state changes stay pending until commitState(). */
-  runBatch(batchId: number, batchTimestampMs: number, batchWatermarkMs: number, inputs: ReadonlyArray<readonly Row[]>): { rows: Row[]; metrics: StateMetrics } {
+  runBatch(
+    batchId: number, batchTimestampMs: number, batchWatermarkMs: number, inputs: ReadonlyArray<readonly Row[]>,
+  ): { rows: Row[]; metrics: StateMetrics; eventTimeStats: EventTimeStats | null } {
     checkBatch(this.checks, batchWatermarkMs);
     const metrics: StateMetrics = { droppedByWatermark: 0, evicted: 0, updated: 0 };
+    const eventTimeStats: EventTimeStats[] = [];
     const previous = this.lastBatchWatermarkMs;
     const rows = this.operator.execute(inputs, {
       batchId,
@@ -93,12 +113,17 @@ export class QueryExecution {
           const current = this.operatorWatermarks.get(id);
           if (current === undefined || candidate > current) this.operatorWatermarks.set(id, candidate);
         },
+        register: (_id, stats) => {
+          eventTimeStats.push(stats);
+        },
       },
       metrics,
+      shufflePartitions: this.shufflePartitions,
     });
     this.lastBatchWatermarkMs = batchWatermarkMs;
     this.watermarkMs = Math.max(this.watermarkMs, this.chosenWatermark());
-    return { rows, metrics };
+    // The progress's eventTime: the first watermark operator (plan pre-order) that saw rows.
+    return { rows, metrics, eventTimeStats: eventTimeStats.find((s) => s.count > 0) ?? null };
   }
 
   /** The policy over every `withWatermark`'s value, 0 for one that has seen no data yet. */

@@ -66,14 +66,15 @@ export function streamingConf(conf: Readonly<Record<string, string>> | undefined
   };
 }
 
-/** SQLConf.SHUFFLE_PARTITIONS: an int (intConf) that must be positive (checkValue). */
+/** SQLConf.SHUFFLE_PARTITIONS: an int (intConf) that must be positive (checkValue); Spark 4.2.0's messages. */
 function parsePartitions(value: string): number {
   const v = value.trim();
   const n = Number(v);
+  const invalid = `[INVALID_CONF_VALUE.%s] The value '${value}' in the config "${SHUFFLE_PARTITIONS}" is invalid.`;
   if (!/^[+-]?\d+$/.test(v) || n > 2147483647 || n < -2147483648) {
-    throw new IllegalArgumentError(`${SHUFFLE_PARTITIONS} should be int, but was ${value}`);
+    throw new IllegalArgumentError(`${invalid.replace('%s', 'TYPE_MISMATCH')} It should be a/an 'int' value. SQLSTATE: 22022`);
   }
-  if (n <= 0) throw new IllegalArgumentError(`The value of ${SHUFFLE_PARTITIONS} must be positive`);
+  if (n <= 0) throw new IllegalArgumentError(`${invalid.replace('%s', 'REQUIREMENT')} The value of ${SHUFFLE_PARTITIONS} must be positive SQLSTATE: 22022`);
   return n;
 }
 

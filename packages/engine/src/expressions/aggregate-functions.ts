@@ -25,6 +25,34 @@ function sumType(t: DataType): DataType {
   return isIntegral(t) ? 'bigint' : 'double';
 }
 
+/**
+ * `first(x[, ignoreNulls])` / `last(x[, ignoreNulls])`: the first (last) value of the group,
+ * NULL included unless ignoreNulls (a boolean literal, default false). The buffer is NULL until
+ * a value is taken, then `[value]`, so a taken NULL differs from none.
+ */
+function firstLast(name: 'first' | 'last', arg: Bound, ignoreNullsArg: Bound | undefined): BoundAggregate {
+  const flag = ignoreNullsArg?.eval([], { batchTimestampMs: 0 }) ?? false;
+  if (typeof flag !== 'boolean') {
+    throw new AnalysisException(`[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "${name}(${arg.sql}, ${ignoreNullsArg?.sql ?? ''})" due to data type mismatch: The second parameter requires the "BOOLEAN" type, however "${ignoreNullsArg?.sql ?? ''}" has the type "${ignoreNullsArg?.type === undefined ? '' : String(ignoreNullsArg.type).toUpperCase()}". SQLSTATE: 42K09`);
+  }
+  const ignoreNulls = flag;
+  const taken = (buf: Value): boolean => buf !== null;
+  return {
+    sql: `${name}(${arg.sql})`,
+    type: arg.type,
+    nullable: true,
+    init: () => null,
+    update: (buf, row, ctx) => {
+      if (name === 'first' && taken(buf)) return buf;
+      const v = arg.eval(row, ctx);
+      if (v === null && ignoreNulls) return buf;
+      return [v];
+    },
+    merge: (a, b) => (name === 'first' ? (taken(a) ? a : b) : taken(b) ? b : a),
+    result: (buf) => (Array.isArray(buf) ? ((buf as readonly Value[])[0] ?? null) : null),
+  };
+}
+
 /** Binds an aggregate call; DISTINCT is rejected at start() by the plan validator, as in Spark. */
 export function bindAggregate(name: string, args: readonly Bound[], star: boolean): BoundAggregate {
   const arg = args[0];
@@ -77,10 +105,12 @@ export function bindAggregate(name: string, args: readonly Bound[], star: boolea
           return c === 0 ? null : Number(s) / Number(c);
         },
       };
-    case 'min':
-    case 'max':
     case 'first':
     case 'last':
+      if (arg === undefined || args.length > 2) break;
+      return firstLast(name, arg, args[1]);
+    case 'min':
+    case 'max':
       if (arg === undefined) break;
       return {
         sql: `${name}(${argSql})`,
@@ -90,15 +120,13 @@ export function bindAggregate(name: string, args: readonly Bound[], star: boolea
         update: (buf, row, ctx) => {
           const v = arg.eval(row, ctx);
           if (v === null) return buf;
-          if (buf === null || name === 'last') return v;
-          if (name === 'first') return buf;
+          if (buf === null) return v;
           const c = compareValues(v, buf);
           return (name === 'min' ? c < 0 : c > 0) ? v : buf;
         },
         merge: (a, b) => {
           if (a === null) return b;
-          if (b === null || name === 'first') return a;
-          if (name === 'last') return b;
+          if (b === null) return a;
           const c = compareValues(b, a);
           return (name === 'min' ? c < 0 : c > 0) ? b : a;
         },

@@ -97,14 +97,28 @@ describe('ANSI arithmetic errors and interval arithmetic (Spark 4 texts)', () =>
     bindExpr(parseExpression(text), { fields: [{ name: 'ts', type: 'timestamp', nullable: true }, { name: 'i', type: 'int', nullable: true }], timeZone: 'UTC' }).eval(row, ctx);
 
   // ARITHMETIC_OVERFLOW ("<message>.<alternative> If necessary set <config> to \"false\" ..."), the
-  // hint of MathUtils.addExact / subtractExact / multiplyExact.
+  // hint of MathUtils.addExact / subtractExact / multiplyExact; Spark 4.2's message is "overflow"
+  // (conformance/goldens/casts/int-add-overflow.err).
   it.each([
     ['i + 2147483647', 'try_add'],
     ['-2147483647 - i', 'try_subtract'],
     ['i * 2147483647', 'try_multiply'],
   ])('%s overflows with the %s hint', (text, hint) => {
     expect(() => sql(text, [null, 2])).toThrow(
-      `[ARITHMETIC_OVERFLOW] integer overflow. Use '${hint}' to tolerate overflow and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error. SQLSTATE: 22003`,
+      `[ARITHMETIC_OVERFLOW] overflow. Use '${hint}' to tolerate overflow and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error. SQLSTATE: 22003`,
+    );
+  });
+
+  it('-i overflows for INT_MIN, without a try_ hint (negateExact)', () => {
+    expect(() => sql('-i', [null, -2147483648])).toThrow(
+      '[ARITHMETIC_OVERFLOW] overflow. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error. SQLSTATE: 22003',
+    );
+    expect(sql('-i', [null, 0])).toBe(0);
+  });
+
+  it('% by zero is REMAINDER_BY_ZERO with the try_mod hint', () => {
+    expect(() => sql('i % 0', [null, 7])).toThrow(
+      '[REMAINDER_BY_ZERO] Remainder by zero. Use `try_mod` to tolerate divisor being 0 and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error. SQLSTATE: 22012',
     );
   });
 
@@ -115,6 +129,31 @@ describe('ANSI arithmetic errors and interval arithmetic (Spark 4 texts)', () =>
     // Month arithmetic clamps the day to the end of the month (LocalDateTime.plusMonths).
     expect(sql('ts + INTERVAL 1 MONTH', [t])).toBe(Date.UTC(2024, 1, 29, 10, 0) * 1000);
     expect(sql("ts - INTERVAL '1-1' YEAR TO MONTH", [t])).toBe(Date.UTC(2022, 11, 31, 10, 0) * 1000);
+  });
+});
+
+describe('spark.sql.ansi.enabled=false (Scope.ansi false): the legacy results', () => {
+  const legacy = (text: string, row: Row = [7, 0]): unknown =>
+    bindExpr(parseExpression(text), { fields: [{ name: 'i', type: 'int', nullable: true }, { name: 'z', type: 'int', nullable: true }], timeZone: 'UTC', ansi: false }).eval(row, ctx);
+
+  it.each<[string, unknown]>([
+    ['i / z', null],
+    ['i % z', null],
+    ['i div z', null],
+    ['pmod(i, z)', null],
+    ["CAST('abc' AS INT)", null],
+    ["CAST('1.9' AS INT)", 1],
+    ["CAST('2147483648' AS INT)", null],
+    ['CAST(3000000000L AS INT)', -1294967296],
+    ["CAST(CAST('NaN' AS DOUBLE) AS INT)", 0],
+    ['CAST(1e10 AS INT)', 2147483647],
+    ['i + 2147483647', -2147483642],
+    ["'2.5' + i", 9.5],
+    ['element_at(array(1), 5)', null],
+    ['size(NULL)', -1],
+    ["to_date('x', 'yyyy')", null],
+  ])('%s', (text, expected) => {
+    expect(legacy(text)).toEqual(expected);
   });
 });
 

@@ -32,7 +32,14 @@ export interface Scope {
   readonly aggregateSlots?: ReadonlyMap<string, number>;
   /** Whether aggregate calls are allowed (they are bound by the Aggregate operator). */
   readonly allowAggregates?: boolean;
+  /**
+   * spark.sql.ansi.enabled (default true). False gives Spark's legacy behaviour: NULL for a
+   * division by zero and for malformed casts, integral overflow wrapping.
+   */
+  readonly ansi?: boolean;
 }
+
+const ansiOf = (scope: Scope): boolean => scope.ansi !== false;
 
 export function quoteId(name: string): string {
   return `\`${name.replace(/`/g, '``')}\``;
@@ -122,7 +129,16 @@ function castTo(b: Bound, to: DataType, scope: Scope): Bound {
   if (b.type === to) return b;
   const from = b.type;
   const inner = b.eval;
-  return { ...b, type: to, eval: (row, ctx) => castValue(inner(row, ctx), from, to, scope.timeZone) };
+  const ansi = ansiOf(scope);
+  return { ...b, type: to, eval: (row, ctx) => castValue(inner(row, ctx), from, to, scope.timeZone, false, ansi) };
+}
+
+/** `try_cast`: NULL where the cast would fail. */
+function tryCastTo(b: Bound, to: DataType, scope: Scope): Bound {
+  if (b.type === to) return b;
+  const from = b.type;
+  const inner = b.eval;
+  return { ...b, type: to, nullable: true, eval: (row, ctx) => castValue(inner(row, ctx), from, to, scope.timeZone, true) };
 }
 
 function mismatch(sql: string, left: DataType, right: DataType): AnalysisException {
@@ -141,11 +157,12 @@ function coercePair(l: Bound, r: Bound, sql: string, scope: Scope, numericOnly: 
     return [castTo(l, t, scope), castTo(r, t, scope)];
   }
   if (l.type === 'string' && (isNumeric(r.type) || numericOnly)) {
-    const t = numericOnly && !isNumeric(r.type) ? 'double' : widerNumeric('bigint', r.type);
+    // Arithmetic on a string: BIGINT (or wider) under ANSI, DOUBLE in the legacy coercion.
+    const t = numericOnly && (!isNumeric(r.type) || !ansiOf(scope)) ? 'double' : widerNumeric('bigint', r.type);
     return [castTo(l, t, scope), castTo(r, t === 'double' && !isNumeric(r.type) ? 'double' : t, scope)];
   }
   if (r.type === 'string' && isNumeric(l.type)) {
-    const t = widerNumeric('bigint', l.type);
+    const t = numericOnly && !ansiOf(scope) ? 'double' : widerNumeric('bigint', l.type);
     return [castTo(l, t, scope), castTo(r, t, scope)];
   }
   if (!numericOnly && (l.type === 'timestamp' || l.type === 'date') && r.type === 'string') return [l, castTo(r, l.type, scope)];
@@ -163,12 +180,21 @@ const INT_RANGE: Readonly<Record<string, readonly [number, number]>> = {
 function checkOverflow(v: number, type: DataType, hint: 'try_add' | 'try_subtract' | 'try_multiply'): number {
   const range = INT_RANGE[type as string];
   if (range !== undefined && (v < range[0] || v > range[1])) {
-    throw new RuntimeError(`[ARITHMETIC_OVERFLOW] ${type === 'bigint' ? 'long' : 'integer'} overflow. Use '${hint}' to tolerate overflow and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error. SQLSTATE: 22003`);
+    throw new RuntimeError(`[ARITHMETIC_OVERFLOW] overflow. Use '${hint}' to tolerate overflow and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error. SQLSTATE: 22003`);
   }
   return v;
 }
 
+/** A non-ANSI integral result: two's-complement wrap to the type's width (BIGINT as far as a double holds it). */
+function wrapIntegral(v: number, type: DataType): number {
+  const bits = type === 'tinyint' ? 8 : type === 'smallint' ? 16 : type === 'int' ? 32 : 64;
+  return Number(BigInt.asIntN(bits, BigInt(Math.trunc(v))));
+}
+
 const DIVIDE_BY_ZERO = '[DIVIDE_BY_ZERO] Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error. SQLSTATE: 22012';
+const REMAINDER_BY_ZERO = '[REMAINDER_BY_ZERO] Remainder by zero. Use `try_mod` to tolerate divisor being 0 and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error. SQLSTATE: 22012';
+/** MathUtils.negateExact (UnaryMinus of INT / BIGINT under ANSI): no try_ function to suggest. */
+const NEGATE_OVERFLOW = '[ARITHMETIC_OVERFLOW] overflow. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error. SQLSTATE: 22003';
 
 const isInterval = (t: DataType): boolean => t === 'interval' || t === YEAR_MONTH;
 
@@ -204,16 +230,26 @@ function arithmetic(op: string, l: Bound, r: Bound, sql: string, scope: Scope): 
   const le = cl.eval;
   const re = cr.eval;
   const integral = isIntegral(type);
+  const ansi = ansiOf(scope);
+  // Under ANSI an integral result out of range fails; without, it wraps as Java's arithmetic.
+  const exact = (v: number, hint: 'try_add' | 'try_subtract' | 'try_multiply'): number =>
+    !integral ? v : ansi ? checkOverflow(v, type, hint) : wrapIntegral(v, type);
+  const byZero = (message: string): null => {
+    if (ansi) throw new RuntimeError(message);
+    return null;
+  };
   const apply = (a: number, b: number): number | null => {
     switch (op) {
-      case '+': return integral ? checkOverflow(a + b, type, 'try_add') : a + b;
-      case '-': return integral ? checkOverflow(a - b, type, 'try_subtract') : a - b;
-      case '*': return integral ? checkOverflow(a * b, type, 'try_multiply') : a * b;
-      case '/': if (b === 0) throw new RuntimeError(DIVIDE_BY_ZERO); return a / b;
-      case 'div': if (b === 0) throw new RuntimeError(DIVIDE_BY_ZERO); return Math.trunc(a / b);
-      default: if (b === 0) throw new RuntimeError(DIVIDE_BY_ZERO); return a % b;
+      case '+': return exact(a + b, 'try_add');
+      case '-': return exact(a - b, 'try_subtract');
+      case '*': return exact(a * b, 'try_multiply');
+      case '/': return b === 0 ? byZero(DIVIDE_BY_ZERO) : a / b;
+      case 'div': return b === 0 ? byZero(DIVIDE_BY_ZERO) : Math.trunc(a / b);
+      default: return b === 0 ? byZero(REMAINDER_BY_ZERO) : a % b;
     }
   };
+  // A FLOAT result is a 32-bit float.
+  const applyTyped = type === 'float' ? (a: number, b: number): number | null => { const v = apply(a, b); return v === null ? null : Math.fround(v); } : apply;
   return {
     type,
     nullable: l.nullable || r.nullable || op === '/' || op === '%',
@@ -224,7 +260,7 @@ function arithmetic(op: string, l: Bound, r: Bound, sql: string, scope: Scope): 
       if (a === null) return null;
       const b = re(row, ctx);
       if (b === null) return null;
-      return apply(Number(a), Number(b));
+      return applyTyped(Number(a), Number(b));
     },
   };
 }
@@ -289,6 +325,8 @@ function likeToRegex(pattern: string): RegExp {
   }
   return new RegExp(`^${out}$`, 'u');
 }
+
+const isArrayType = (t: DataType): boolean => typeof t !== 'string' && t.kind === 'array';
 
 function stringArg(b: Bound, scope: Scope): Bound {
   return b.type === 'string' || !canCast(b.type, 'string') ? b : castTo(b, 'string', scope);
@@ -375,8 +413,8 @@ export function bindExpr(expr: Expr, scope: Scope): Bound {
           `[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] Cannot resolve "CAST(${child.sql} AS ${typeSql(expr.type)})" due to data type mismatch: cannot cast "${typeSql(child.type)}" to "${typeSql(expr.type)}". SQLSTATE: 42K09`,
         );
       }
-      const cast = castTo(child, expr.type, scope);
-      const sql = `CAST(${child.sql} AS ${typeSql(expr.type)})`;
+      const cast = expr.try === true ? tryCastTo(child, expr.type, scope) : castTo(child, expr.type, scope);
+      const sql = `${expr.try === true ? 'TRY_CAST' : 'CAST'}(${child.sql} AS ${typeSql(expr.type)})`;
       // Spark's ResolveAliases: a cast of a column keeps the column's name.
       const { ordinal: _ordinal, eventTime: _eventTime, ...value } = cast;
       return { ...value, sql, name: child.ordinal !== undefined ? child.name : sql };
@@ -456,7 +494,20 @@ function bindUnary(op: 'not' | 'negate' | 'isnull' | 'isnotnull', child: Bound, 
     }
     case 'negate': {
       const c = child.type === 'string' ? castTo(child, 'double', scope) : child;
-      return named({ type: c.type, nullable: child.nullable, sql: `(- ${child.sql})`, eval: (row, ctx) => { const v = c.eval(row, ctx); return v === null ? null : -Number(v); } });
+      const min = c.type === 'int' ? -2147483648 : c.type === 'bigint' ? -9223372036854775808 : undefined;
+      const integral = isIntegral(c.type);
+      return named({
+        type: c.type, nullable: child.nullable, sql: `(- ${child.sql})`,
+        eval: (row, ctx) => {
+          const v = c.eval(row, ctx);
+          if (v === null) return null;
+          if (min !== undefined && Number(v) <= min) {
+            if (ansiOf(scope)) throw new RuntimeError(NEGATE_OVERFLOW);
+            return Number(v);
+          }
+          return integral ? 0 - Number(v) : -Number(v);
+        },
+      });
     }
     case 'isnull':
       return named({ type: 'boolean', nullable: false, sql: `(${child.sql} IS NULL)`, eval: (row, ctx) => ce(row, ctx) === null });
@@ -539,8 +590,9 @@ function bindCall(expr: Extract<Expr, { kind: 'call' }>, scope: Scope): Bound {
   }
   checkArity(name, spec, expr.args.length);
   const raw = expr.args.map((a) => bindExpr(a, scope));
-  const args = STRING_INPUT_FUNCTIONS.has(name) ? raw.map((a, i) => (name === 'substring' && i > 0) || (name === 'split' && i === 2) ? a : stringArg(a, scope)) : raw;
-  const r = spec.resolve(args, scope.timeZone);
+  const keep = (a: Bound, i: number): boolean => (name === 'substring' && i > 0) || (name === 'split' && i === 2) || (name === 'concat_ws' && i > 0 && isArrayType(a.type));
+  const args = STRING_INPUT_FUNCTIONS.has(name) ? raw.map((a, i) => keep(a, i) ? a : stringArg(a, scope)) : raw;
+  const r = spec.resolve(args, scope.timeZone, ansiOf(scope));
   const sql = r.sql ?? `${name}(${raw.map((a) => a.sql).join(', ')})`;
   return { type: r.type, nullable: r.nullable, eval: r.eval, sql, name: sql };
 }

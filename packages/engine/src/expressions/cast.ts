@@ -1,5 +1,5 @@
 import { isIntegral, isNumeric, typeName, typeSql, type DataType, type Value } from '../api/types.js';
-import { formatDateDays, formatJavaDouble, formatTimestampMicros } from '../console/render-cell.js';
+import { formatDateDays, formatJavaDouble, formatJavaFloat, formatTimestampMicros } from '../console/render-cell.js';
 import { RuntimeError } from '../errors/runtime-error.js';
 
 /**
@@ -22,9 +22,29 @@ function invalidInput(value: Value, from: DataType, to: DataType): RuntimeError 
   );
 }
 
+/**
+ * QueryErrorsBase.toSQLValue: a value as error messages quote it, a SQL literal of its type
+ * (`3000000000L`, `1.0E10D`, `12S`, `1Y`; NaN and the infinities bare).
+ */
+export function toSqlValue(value: Value, type: DataType): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'number' && (type === 'double' || type === 'float')) {
+    if (Number.isNaN(value)) return 'NaN';
+    if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
+    return type === 'float' ? formatJavaFloat(value) : `${formatJavaDouble(value)}D`;
+  }
+  switch (type) {
+    case 'bigint': return `${String(value)}L`;
+    case 'smallint': return `${String(value)}S`;
+    case 'tinyint': return `${String(value)}Y`;
+    case 'string': return `'${String(value)}'`;
+    default: return String(value);
+  }
+}
+
 function overflow(value: Value, from: DataType, to: DataType): RuntimeError {
   return new RuntimeError(
-    `[CAST_OVERFLOW] The value ${String(value)} of the type "${typeSql(from)}" cannot be cast to "${typeSql(to)}" due to an overflow. ` +
+    `[CAST_OVERFLOW] The value ${toSqlValue(value, from)} of the type "${typeSql(from)}" cannot be cast to "${typeSql(to)}" due to an overflow. ` +
       'Use `try_cast` to tolerate overflow and return NULL instead. SQLSTATE: 22003',
   );
 }
@@ -51,11 +71,15 @@ function toIntegral(n: number, value: Value, from: DataType, to: DataType): numb
   return t === 0 ? 0 : t;
 }
 
-/** Parses `yyyy-MM-dd[ HH:mm:ss[.ffffff]]` (also `T`, zone suffix) as Spark's string-to-timestamp cast. */
+/**
+ * Parses `yyyy[-[m]m[-[d]d[( |T)[h]h:[m]m[:[s]s[.ffffff]]]]]` (and a zone suffix) as Spark's
+ * string-to-timestamp cast (DateTimeUtils.stringToTimestamp): `2024` is 2024-01-01 00:00:00.
+ */
 export function parseTimestampMicros(text: string, timeZone: string): number | null {
-  const m = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*$/.exec(text);
+  const m = /^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2})(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,9}))?)?)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*$/.exec(text);
   if (m === null) return null;
-  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = m;
+  const [, y, mo = '1', d = '1', h = '0', mi = '0', s = '0', frac = '', zone] = m;
+  if (m[3] === undefined && zone !== undefined) return null;
   const fracMicros = Number((frac + '000000').slice(0, 6));
   const utcGuess = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
   if (Number.isNaN(utcGuess)) return null;
@@ -82,14 +106,85 @@ function zoneOffsetMs(localAsUtc: number, timeZone: string): number {
   return at(localAsUtc - first);
 }
 
-export function castValue(value: Value, from: DataType, to: DataType, timeZone: string, tryMode = false): Value {
+/**
+ * A string as an integral type under ANSI (UTF8String.toLongExact and friends): optional sign
+ * and digits only, no fraction or exponent; out of the type's range is malformed too.
+ */
+function stringToIntegral(value: string, from: DataType, to: DataType): number {
+  const t = value.trim();
+  if (!/^[+-]?\d+$/.test(t)) throw invalidInput(value, from, to);
+  const big = BigInt(t.replace(/^\+/, ''));
+  const range = INTEGRAL_BIG_RANGE[typeName(to)] ?? INTEGRAL_BIG_RANGE['bigint'] ?? [0n, 0n];
+  if (big < range[0] || big > range[1]) throw invalidInput(value, from, to);
+  const n = Number(big);
+  return n === 0 ? 0 : n;
+}
+
+const INTEGRAL_BIG_RANGE: Readonly<Record<string, readonly [bigint, bigint]>> = {
+  tinyint: [-128n, 127n],
+  smallint: [-32768n, 32767n],
+  int: [-2147483648n, 2147483647n],
+  bigint: [-9223372036854775808n, 9223372036854775807n],
+};
+
+const JAVA_DOUBLE = /^[+-]?(?:NaN|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[fFdD]?)$/;
+const SPECIAL_DOUBLES: Readonly<Record<string, number>> = {
+  'inf': Infinity, '+inf': Infinity, 'infinity': Infinity, '+infinity': Infinity,
+  '-inf': -Infinity, '-infinity': -Infinity, 'nan': Number.NaN,
+};
+
+/**
+ * A string as DOUBLE: Java's Double.parseDouble (decimal or exponent form, `NaN`, `Infinity`, a
+ * trailing `d`/`f`), else Spark's special literals in any case (`inf`, `-infinity`, `nan`);
+ * null when it is neither.
+ */
+export function parseJavaDouble(text: string): number | null {
+  const t = text.trim();
+  if (JAVA_DOUBLE.test(t)) return Number(t.replace(/[fFdD]$/, ''));
+  const special = SPECIAL_DOUBLES[t.toLowerCase()];
+  return special === undefined ? null : special;
+}
+
+/**
+ * CAST(value AS to). `tryMode` (try_cast) gives NULL where the ANSI cast fails; with `ansi` false
+ * (spark.sql.ansi.enabled=false) the legacy cast applies there instead: malformed strings are
+ * NULL (an integral keeps the integer part of `1.9`), integral overflow wraps, a fractional
+ * value saturates (NaN is 0).
+ */
+export function castValue(value: Value, from: DataType, to: DataType, timeZone: string, tryMode = false, ansi = true): Value {
   if (value === null) return null;
   try {
     return castNonNull(value, from, to, timeZone);
   } catch (err) {
     if (tryMode && err instanceof RuntimeError) return null;
+    if (!ansi && err instanceof RuntimeError) return legacyCast(value, from, to);
     throw err;
   }
+}
+
+const INTEGRAL_BITS: Readonly<Record<string, number>> = { tinyint: 8, smallint: 16, int: 32, bigint: 64 };
+
+/** The non-ANSI result of a cast the ANSI rules reject. */
+function legacyCast(value: Value, from: DataType, to: DataType): Value {
+  const bits = INTEGRAL_BITS[typeName(to)];
+  if (bits === undefined) return null;
+  const wrap = (n: bigint): number => Number(BigInt.asIntN(bits, n));
+  if (typeof value === 'string') {
+    const m = /^([+-]?\d+)(?:\.\d*)?$/.exec(value.trim());
+    if (m === null) return null;
+    const n = BigInt(m[1] ?? '0');
+    return BigInt.asIntN(bits, n) === n ? Number(n) : null;
+  }
+  if (typeof value !== 'number') return null;
+  if (from === 'double' || from === 'float') {
+    // Java's (int) / (long) conversion saturates; bytes and shorts narrow that int.
+    if (Number.isNaN(value)) return 0;
+    const wide = bits === 64 ? 64 : 32;
+    const max = 2 ** (wide - 1);
+    const saturated = value >= max ? BigInt(max) - 1n : value <= -max ? -BigInt(max) : BigInt(Math.trunc(value));
+    return wrap(saturated);
+  }
+  return wrap(BigInt(Math.trunc(value)));
 }
 
 function castNonNull(value: Value, from: DataType, to: DataType, timeZone: string): Value {
@@ -99,14 +194,17 @@ function castNonNull(value: Value, from: DataType, to: DataType, timeZone: strin
   if (isNumeric(to)) {
     let n: number;
     if (typeof value === 'boolean') n = value ? 1 : 0;
-    else if (typeof value === 'number') n = from === 'timestamp' ? Math.floor(value / 1_000_000) : value;
-    else if (typeof value === 'string') {
-      const t = value.trim();
-      n = t === '' ? Number.NaN : Number(t);
-      if (Number.isNaN(n) && !/^[+-]?nan$/i.test(t)) throw invalidInput(value, from, to);
-      if (isIntegral(to) && !/^[+-]?\d+(\.\d*)?$/.test(t)) throw invalidInput(value, from, to);
+    else if (typeof value === 'number') {
+      // A timestamp is seconds: whole ones for an integral type, with the fraction for DOUBLE/FLOAT.
+      n = from === 'timestamp' ? (isIntegral(to) ? Math.floor(value / 1_000_000) : value / 1_000_000) : value;
+    } else if (typeof value === 'string') {
+      if (isIntegral(to)) return stringToIntegral(value, from, to);
+      const parsed = parseJavaDouble(value);
+      if (parsed === null) throw invalidInput(value, from, to);
+      n = parsed;
     } else throw invalidInput(value, from, to);
-    return isIntegral(to) ? toIntegral(n, value, from, to) : n;
+    if (isIntegral(to)) return toIntegral(n, value, from, to);
+    return to === 'float' ? Math.fround(n) : n;
   }
   if (to === 'boolean') {
     if (typeof value === 'number') return value !== 0;
@@ -145,7 +243,8 @@ export function castToString(value: Value, from: DataType, timeZone: string): st
   switch (from) {
     case 'timestamp': return formatTimestampMicros(Number(value), timeZone);
     case 'date': return formatDateDays(Number(value));
-    case 'double': case 'float': return formatJavaDouble(Number(value));
+    case 'double': return formatJavaDouble(Number(value));
+    case 'float': return formatJavaFloat(Number(value));
     case 'binary': return Buffer.from(String(value), 'hex').toString('utf8');
     default: return String(value);
   }

@@ -27,7 +27,8 @@ export type Expr =
   | { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr }
   /** A function or aggregate call; `name` is lower case; `distinct` for `count(DISTINCT x)`. */
   | { readonly kind: 'call'; readonly name: string; readonly args: readonly Expr[]; readonly distinct?: boolean }
-  | { readonly kind: 'cast'; readonly child: Expr; readonly type: DataType }
+  /** `CAST(x AS t)`; `try` for `try_cast(x AS t)` (NULL where the cast fails). */
+  | { readonly kind: 'cast'; readonly child: Expr; readonly type: DataType; readonly try?: boolean }
   /** `CASE [subject] WHEN .. THEN .. [ELSE ..] END` and `when(...).otherwise(...)`. */
   | {
       readonly kind: 'case';

@@ -28,6 +28,8 @@ describe('more Spark functions (as SQL strings)', () => {
     ["initcap('hello spark')", 'Hello Spark'],
     ['size(a)', 2],
     ["array_contains(a, 'b')", true],
+    ['array(1, x)', [1, 2.345]],
+    ["arrays_zip(a, array('c'))", [['a', 'c'], ['b', null]]],
     ['year(t)', 2020],
     ['month(t)', 8],
     ['dayofmonth(t)', 15],
@@ -40,5 +42,13 @@ describe('more Spark functions (as SQL strings)', () => {
     ['to_date(t)', 18489],
   ])('%s', (sql, expected) => {
     expect(run(sql)).toEqual(expected);
+  });
+
+  it('arrays_zip names its struct fields by the column arguments, else by position', () => {
+    const b = bindExpr(parseExpression("arrays_zip(a, array('c'))"), scope);
+    expect(b.type).toEqual({
+      kind: 'array', containsNull: false,
+      elementType: { kind: 'struct', fields: [{ name: 'a', type: 'string', nullable: true }, { name: '1', type: 'string', nullable: true }] },
+    });
   });
 });

@@ -1,8 +1,10 @@
 import { formatTimestampMicros } from '../console/render-cell.js';
-import type { DataType, Value } from '../api/types.js';
+import { NUMERIC_TYPES, type AtomicType, type DataType, type Value } from '../api/types.js';
+import { AnalysisException } from '../errors/analysis-exception.js';
 import { castValue } from './cast.js';
 import type { FunctionSpec } from './scalar-functions.js';
 import { nullSafe, type Bound } from './bound.js';
+import { formatDatetime as formatPattern } from './datetime-pattern.js';
 
 /** More of Spark's scalar functions: math, regular expressions, arrays and date/time parts. */
 
@@ -11,13 +13,6 @@ const fixed = (min: number, max: number, type: DataType, fn: (values: Value[], t
   maxArgs: max,
   resolve: (args, timeZone) => ({ type, nullable: nullable || args.some((a) => a.nullable), eval: nullSafe(args, (vs) => fn(vs, timeZone)) }),
 });
-
-/** Spark's round: HALF_UP at `scale` decimals. */
-function roundHalfUp(x: number, scale: number): number {
-  const f = 10 ** scale;
-  const r = Math.sign(x) * Math.round(Math.abs(x) * f + Number.EPSILON) / f;
-  return Object.is(r, -0) ? 0 : r;
-}
 
 /** Local date-time parts of a timestamp in the session time zone. */
 function parts(micros: number, timeZone: string): { y: number; M: number; d: number; H: number; m: number; s: number } {
@@ -31,30 +26,8 @@ function asMicros(v: Value, type: Bound['type'], timeZone: string): number {
   return type === 'timestamp' ? Number(v) : Number(castValue(v, type, 'timestamp', timeZone));
 }
 
-/** Spark datetime patterns (the common letters): yyyy MM dd HH mm ss SSS, quoted literals. */
-export function formatDatetime(micros: number, pattern: string, timeZone: string): string {
-  const p = parts(micros, timeZone);
-  const ms = Math.floor((((micros % 1_000_000) + 1_000_000) % 1_000_000) / 1000);
-  const two = (n: number): string => String(n).padStart(2, '0');
-  return pattern.replace(/'[^']*'|yyyy|yy|MM|dd|HH|mm|ss|SSS|M|d|H|m|s/g, (t) => {
-    switch (t) {
-      case 'yyyy': return String(p.y).padStart(4, '0');
-      case 'yy': return two(p.y % 100);
-      case 'MM': return two(p.M);
-      case 'dd': return two(p.d);
-      case 'HH': return two(p.H);
-      case 'mm': return two(p.m);
-      case 'ss': return two(p.s);
-      case 'SSS': return String(ms).padStart(3, '0');
-      case 'M': return String(p.M);
-      case 'd': return String(p.d);
-      case 'H': return String(p.H);
-      case 'm': return String(p.m);
-      case 's': return String(p.s);
-      default: return t.slice(1, -1);
-    }
-  });
-}
+/** Spark datetime patterns: see datetime-pattern.ts. */
+export { formatDatetime } from './datetime-pattern.js';
 
 const part = (name: 'y' | 'M' | 'd' | 'H' | 'm' | 's'): FunctionSpec => ({
   minArgs: 1,
@@ -66,7 +39,6 @@ const part = (name: 'y' | 'M' | 'd' | 'H' | 'm' | 's'): FunctionSpec => ({
 });
 
 export const MORE_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
-  round: fixed(1, 2, 'double', ([x, s]) => roundHalfUp(Number(x), s === undefined ? 0 : Number(s))),
   floor: fixed(1, 1, 'bigint', ([x]) => Math.floor(Number(x))),
   ceil: fixed(1, 1, 'bigint', ([x]) => Math.ceil(Number(x))),
   sqrt: fixed(1, 1, 'double', ([x]) => Math.sqrt(Number(x))),
@@ -88,35 +60,62 @@ export const MORE_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     return str.length >= n ? str.slice(0, n) : String(pad) === '' ? str : str.padEnd(n, String(pad));
   }),
   initcap: fixed(1, 1, 'string', ([s]) => String(s).toLowerCase().replace(/(^|\s)(\S)/g, (_m, sp: string, c: string) => sp + c.toUpperCase())),
-  size: {
-    minArgs: 1,
-    maxArgs: 1,
-    resolve: (args) => ({ type: 'int', nullable: false, eval: (row, ctx) => { const v = args[0]?.eval(row, ctx) ?? null; return Array.isArray(v) ? v.length : -1; } }),
+  /**
+   * `arrays_zip(a, b, ...)`: an array of structs, the i-th of each array (NULL past an array's
+   * end); the fields named as the column arguments, else by position (`0`, `1`, …).
+   */
+  arrays_zip: {
+    minArgs: 0,
+    maxArgs: Infinity,
+    resolve: (args) => {
+      const fields = args.map((a, i) => {
+        const t = a.type;
+        if (typeof t === 'string' || t.kind !== 'array') {
+          throw new AnalysisException(`[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "arrays_zip(${args.map((x) => x.sql).join(', ')})" due to data type mismatch: The ${i + 1} parameter requires the "ARRAY" type, however "${a.sql}" has the type "${typeof t === 'string' ? t.toUpperCase() : t.kind.toUpperCase()}". SQLSTATE: 42K09`);
+        }
+        return { name: a.ordinal !== undefined ? a.name : String(i), type: t.elementType, nullable: true };
+      });
+      return {
+        type: { kind: 'array', elementType: { kind: 'struct', fields }, containsNull: false },
+        nullable: args.some((a) => a.nullable),
+        eval: (row, ctx) => {
+          const arrays = args.map((a) => a.eval(row, ctx));
+          if (arrays.some((x) => !Array.isArray(x))) return null;
+          const lists = arrays as Value[][];
+          const n = Math.max(0, ...lists.map((x) => x.length));
+          return Array.from({ length: n }, (_, i) => lists.map((x) => x[i] ?? null));
+        },
+      };
+    },
   },
-  array_contains: fixed(2, 2, 'boolean', ([arr, v]) => (Array.isArray(arr) ? arr.some((x) => x === v) : null)),
+  /** `array(a, b, ...)`: the values as an array; numeric arguments widened to one type. */
+  array: {
+    minArgs: 0,
+    maxArgs: Infinity,
+    resolve: (args, timeZone) => {
+      const types = args.map((a) => a.type).filter((t) => t !== 'void');
+      const numeric = types.length > 0 && types.every((t) => typeof t === 'string' && NUMERIC_TYPES.includes(t));
+      const elementType: DataType = numeric
+        ? (NUMERIC_TYPES[Math.max(...types.map((t) => NUMERIC_TYPES.indexOf(t as AtomicType)))] ?? 'double')
+        : (types[0] ?? 'void');
+      if (!numeric && types.some((t) => JSON.stringify(t) !== JSON.stringify(elementType))) {
+        throw new AnalysisException(`[DATATYPE_MISMATCH.DATA_DIFF_TYPES] Cannot resolve "array(${args.map((a) => a.sql).join(', ')})" due to data type mismatch: Input to \`array\` should all be the same type. SQLSTATE: 42K09`);
+      }
+      return {
+        type: { kind: 'array', elementType, containsNull: args.some((a) => a.nullable) },
+        nullable: false,
+        eval: (row, ctx) => args.map((a) => {
+          const v = a.eval(row, ctx);
+          return v === null || a.type === elementType ? v : castValue(v, a.type, elementType, timeZone);
+        }),
+      };
+    },
+  },
   year: part('y'),
   month: part('M'),
   dayofmonth: part('d'),
   hour: part('H'),
   minute: part('m'),
   second: part('s'),
-  to_date: {
-    minArgs: 1,
-    maxArgs: 1,
-    resolve: (args, timeZone) => ({ type: 'date', nullable: true, eval: nullSafe(args, ([v]) => castValue(v ?? null, args[0]?.type ?? 'string', 'date', timeZone)) }),
-  },
-  date_format: {
-    minArgs: 2,
-    maxArgs: 2,
-    resolve: (args, timeZone) => ({
-      type: 'string', nullable: true,
-      eval: nullSafe(args, ([v, fmt]) => formatDatetime(asMicros(v ?? 0, args[0]?.type ?? 'timestamp', timeZone), String(fmt), timeZone)),
-    }),
-  },
-  unix_timestamp: {
-    minArgs: 1,
-    maxArgs: 1,
-    resolve: (args, timeZone) => ({ type: 'bigint', nullable: true, eval: nullSafe(args, ([v]) => Math.floor(asMicros(v ?? 0, args[0]?.type ?? 'timestamp', timeZone) / 1_000_000)) }),
-  },
-  from_unixtime: fixed(1, 2, 'string', ([secs, fmt], timeZone) => formatDatetime(Number(secs) * 1_000_000, fmt === undefined ? 'yyyy-MM-dd HH:mm:ss' : String(fmt), timeZone)),
+  from_unixtime: fixed(1, 2, 'string', ([secs, fmt], timeZone) => formatPattern(Number(secs) * 1_000_000, fmt === undefined ? 'yyyy-MM-dd HH:mm:ss' : String(fmt), timeZone)),
 };

@@ -1,9 +1,10 @@
 import type { DataType, Value } from '../api/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { nullSafe, type Bound } from './bound.js';
-import { castValue, parseTimestampMicros } from './cast.js';
 import { MORE_FUNCTIONS } from './more-functions.js';
 import { DATE_FUNCTIONS } from './date-functions.js';
+import { EXTRA_FUNCTIONS } from './extra-functions.js';
+import { DATETIME_FUNCTIONS } from './datetime-functions.js';
 
 /**
  * Spark's scalar functions: argument checks, result types, the SQL text column names come
@@ -13,7 +14,8 @@ export interface FunctionSpec {
   readonly minArgs: number;
   readonly maxArgs: number;
   /** Argument SQL list for the name, when it differs from `name(a, b)` (e.g. split's limit). */
-  resolve(args: readonly Bound[], timeZone: string): Omit<Bound, "name" | "sql"> & { readonly sql?: string | undefined };
+  /** `ansi`: spark.sql.ansi.enabled (errors under ANSI, NULL or legacy results without). */
+  resolve(args: readonly Bound[], timeZone: string, ansi?: boolean): Omit<Bound, "name" | "sql"> & { readonly sql?: string | undefined };
 }
 
 const str = (v: Value): string => (typeof v === 'string' ? v : String(v));
@@ -93,7 +95,9 @@ const BASE_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
         eval: (row, ctx) => {
           const s = sep?.eval(row, ctx) ?? null;
           if (s === null) return null;
-          return rest.map((a) => a.eval(row, ctx)).filter((v) => v !== null).map(str).join(str(s));
+          // Array arguments add their elements; NULLs (arguments or elements) are skipped.
+          return rest.flatMap((a) => { const v = a.eval(row, ctx); return Array.isArray(v) ? (v as readonly Value[]) : [v]; })
+            .filter((v) => v !== null).map(str).join(str(s));
         },
       };
     },
@@ -115,7 +119,8 @@ const BASE_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
       type: { kind: 'array', elementType: 'string', containsNull: false },
       nullable: args.some((a) => a.nullable),
       sql: args.length === 2 ? `split(${args.map((a) => a.sql).join(', ')}, -1)` : undefined,
-      eval: nullSafe(args, ([s, re, limit]) => javaSplit(str(s ?? ''), str(re ?? ''), limit === undefined ? -1 : Number(limit))),
+      // UTF8String.split: a limit of 0 (or less) keeps trailing empty strings, as Java's limit -1.
+      eval: nullSafe(args, ([s, re, limit]) => javaSplit(str(s ?? ''), str(re ?? ''), limit === undefined || Number(limit) <= 0 ? -1 : Number(limit))),
     }),
   },
   coalesce: {
@@ -154,16 +159,6 @@ const BASE_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     maxArgs: 0,
     resolve: () => ({ type: 'timestamp', nullable: false, eval: (_row, ctx) => ctx.batchTimestampMs * 1000 }),
   },
-  to_timestamp: {
-    minArgs: 1,
-    maxArgs: 2,
-    resolve: (args, timeZone) => ({
-      type: 'timestamp',
-      nullable: true,
-      eval: nullSafe(args.slice(0, 1), ([v]) =>
-        args[0]?.type === 'string' ? parseTimestampMicros(str(v ?? ''), timeZone) : castValue(v ?? null, args[0]?.type ?? 'string', 'timestamp', timeZone)),
-    }),
-  },
 };
 
 export function checkArity(name: string, spec: FunctionSpec, count: number): void {
@@ -176,4 +171,4 @@ export function checkArity(name: string, spec: FunctionSpec, count: number): voi
   }
 }
 
-export const SCALAR_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = { ...BASE_FUNCTIONS, ...MORE_FUNCTIONS, ...DATE_FUNCTIONS };
+export const SCALAR_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = { ...BASE_FUNCTIONS, ...MORE_FUNCTIONS, ...DATE_FUNCTIONS, ...EXTRA_FUNCTIONS, ...DATETIME_FUNCTIONS };

@@ -240,14 +240,14 @@ class ExpressionParser {
     const signed = next.kind === 'op' && (next.text === '+' || next.text === '-') && ['string', 'number'].includes(ts.peek(2).kind);
     if (t.upper === 'INTERVAL' && (next.kind === 'string' || next.kind === 'number' || signed)) return this.intervalLiteral();
     if (next.kind === 'string') return this.typedLiteral();
-    if (t.upper === 'CAST' && ts.isOp('(', 1)) {
+    if ((t.upper === 'CAST' || t.upper === 'TRY_CAST') && ts.isOp('(', 1)) {
       ts.next();
       ts.next();
       const child = this.expression();
       ts.expectWord('AS');
       const type = readDataType(ts);
       ts.expectOp(')');
-      return { kind: 'cast', child, type };
+      return t.upper === 'TRY_CAST' ? { kind: 'cast', child, type, try: true } : { kind: 'cast', child, type };
     }
     if (t.upper === 'STRUCT' && ts.isOp('(', 1)) {
       ts.next();

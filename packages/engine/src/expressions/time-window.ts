@@ -52,14 +52,15 @@ const violation = (sqlExpr: string, left: string, lv: number, constraint: string
 
 /**
  * The windows an event time falls in (Spark's TimeWindowing): aligned to the epoch plus
- * startTime, half-open [start, end), one per slide for sliding windows.
+ * startTime, half-open [start, end), one per slide for sliding windows — in the order of the
+ * Expand's projections, `getWindow(i)` for i = 0, 1, ...: the latest window first.
  */
 export function assignWindows(t: number, windowUs: number, slideUs: number, startUs: number): Value[] {
   const overlapping = Math.ceil(windowUs / slideUs);
   const remainder = (t - startUs) % slideUs;
   const lastStart = t - (remainder < 0 ? remainder + slideUs : remainder);
   const out: Value[] = [];
-  for (let i = overlapping - 1; i >= 0; i--) {
+  for (let i = 0; i < overlapping; i++) {
     const start = lastStart - i * slideUs;
     const end = start + windowUs;
     if (start <= t && t < end) out.push([start, end]);

@@ -7,6 +7,9 @@ import type { Expr } from '../expressions/expr.js';
 import type { OperatorContext, PhysicalOperator } from './operator.js';
 import { outputField } from './project.js';
 import type { StateStore } from '../state/state-store.js';
+import { StateMapOrder } from '../state/state-map-order.js';
+import { unsafeRowHashCode } from '../state/unsafe-row.js';
+import { byPartition, compareKeys, groupKeyLocator, isMutableBufferType, partitionOf } from './shuffle-order.js';
 
 /** Characters JSON.stringify would escape in a string. */
  
@@ -35,6 +38,14 @@ export class AggregateOperator implements PhysicalOperator {
   private readonly eventKey: number;
   /** The `session_window` key (or -1). */
   private readonly sessionAt: number;
+  /**
+   * Spark plans SortAggregateExec (groups sorted in each partition) when a buffer is not
+   * fixed-width (min/max/first/last of a string, binary, array or struct) and no aggregate is a
+   * collect_list/collect_set (which take ObjectHashAggregateExec, in insertion order).
+   */
+  private readonly sortBased: boolean;
+  /** The state store's iteration order (complete and append mode), for a partition count. */
+  private mapOrder: { readonly partitions: number; readonly order: StateMapOrder } | undefined;
 
   constructor(private readonly child: PhysicalOperator, grouping: readonly Expr[], aggregates: readonly Expr[], timeZone: string, readonly operatorId: string) {
     const input: Scope = { fields: child.output, timeZone };
@@ -56,6 +67,8 @@ export class AggregateOperator implements PhysicalOperator {
       const args = star ? [] : call.args.map((a) => bindExpr(a, input));
       return bindAggregate(call.name === 'mean' ? 'avg' : call.name, args, star);
     });
+    const objectHash = [...calls.values()].some((c) => c.name === 'collect_list' || c.name === 'collect_set' || c.name === 'array_agg');
+    this.sortBased = !objectHash && this.aggs.some((a) => /^(min|max|first|last)\(/.test(a.sql) && !isMutableBufferType(a.type));
     const groupFields: ScopeField[] = this.groupBound.map((g) => {
       const q = g.ordinal === undefined ? undefined : child.output[g.ordinal]?.qualifier;
       // A grouping key on event time keeps the watermark mark (Spark's attribute metadata), so a
@@ -92,35 +105,78 @@ export class AggregateOperator implements PhysicalOperator {
         continue;
       }
       const base = this.groupBound.map((b, i) => (i === g ? null : b.eval(row, ctx)));
-      // A window() key puts the row in every window it falls in (Spark's Expand).
+      // A window() key puts the row in every window it falls in (Spark's Expand: latest first).
       const keys = g < 0 ? [base] : ((this.groupBound[g]?.eval(row, ctx) ?? []) as readonly Value[]).map((w) => base.map((v, i) => (i === g ? w : v)));
       for (const groupValues of keys) {
         if (late && this.dropLate(groupValues, ctx)) continue;
         this.accumulate(changed, store, JSON.stringify(groupValues), groupValues, false, row, ctx);
       }
     }
-    for (const [key, state] of changed) store.put(key, state);
+    // Rows come out by shuffle partition (shuffle-order.ts); complete mode and append mode's
+    // evictions in the order Spark's state store iterates (state-map-order.ts).
+    const order = ctx.outputMode === 'update' ? undefined : this.stateOrder(ctx);
+    order?.begin(ctx.batchId, store);
+    for (const [key, state] of changed) {
+      store.put(key, state);
+      order?.put(key);
+    }
     ctx.metrics.updated += changed.size;
     const out: Row[] = [];
     if (ctx.outputMode === 'complete') {
-      for (const [, state] of store.entries()) out.push(this.finish(state as readonly Value[], ctx));
+      const entries = order === undefined ? this.byPartition([...store.entries()] as Array<[string, readonly Value[]]>, ctx) : this.stored(order, store);
+      for (const [, state] of entries) out.push(this.finish(state, ctx));
+      order?.end();
       return out;
     }
-    if (ctx.outputMode === 'update') for (const [, state] of changed) out.push(this.finish(state, ctx));
+    if (ctx.outputMode === 'update') for (const [, state] of this.byPartition([...changed], ctx)) out.push(this.finish(state, ctx));
     // Past the watermark a group can no longer change: append emits it once; both drop it.
     if (this.eventKey >= 0) {
-      const done: Array<[string, readonly Value[]]> = [];
-      for (const [key, state] of store.entries()) {
-        const s = state as readonly Value[];
-        if (this.isLate((s[0] ?? []) as readonly Value[], ctx.watermarkMs)) done.push([key, s]);
+      const isDone = ([, s]: [string, readonly Value[]]): boolean => this.isLate((s[0] ?? []) as readonly Value[], ctx.watermarkMs);
+      let done: Array<[string, readonly Value[]]>;
+      if (order !== undefined) done = this.stored(order, store).filter(isDone);
+      else {
+        done = ([...store.entries()] as Array<[string, readonly Value[]]>).filter(isDone);
+        if (ctx.outputMode === 'append') done = this.byPartition(done, ctx);
       }
       for (const [key, state] of done) {
         if (ctx.outputMode === 'append') out.push(this.finish(state, ctx));
         store.delete(key);
+        order?.remove(key);
         ctx.metrics.evicted += 1;
       }
     }
+    order?.end();
     return out;
+  }
+
+  /** The order model of the state store (none for a sort-based aggregation: it sorts anyway). */
+  private stateOrder(ctx: OperatorContext): StateMapOrder | undefined {
+    if (this.sortBased) return undefined;
+    const partitions = ctx.shufflePartitions ?? 200;
+    if (this.mapOrder?.partitions !== partitions) {
+      this.mapOrder = { partitions, order: new StateMapOrder(groupKeyLocator(this.groupBound.map((b) => b.type), partitions)) };
+    }
+    return this.mapOrder.order;
+  }
+
+  /** Every stored group, partition by partition, each in its map's iteration order. */
+  private stored(order: StateMapOrder, store: StateStore): Array<[string, readonly Value[]]> {
+    const out: Array<[string, readonly Value[]]> = [];
+    for (const p of order.partitions()) {
+      for (const key of order.keys(p)) {
+        const s = store.get(key);
+        if (Array.isArray(s)) out.push([key, s as readonly Value[]]);
+      }
+    }
+    return out;
+  }
+
+  /** Groups by shuffle partition; in a partition as given, or sorted for a sort aggregate. */
+  private byPartition<T extends readonly [string, readonly Value[]]>(entries: readonly T[], ctx: OperatorContext): T[] {
+    const types = this.groupBound.map((b) => b.type);
+    const n = ctx.shufflePartitions ?? 200;
+    const groups = ([, s]: T): readonly Value[] => (s[0] ?? []) as readonly Value[];
+    return byPartition(entries, (e) => partitionOf(groups(e), types, n), this.sortBased ? (a, b) => compareKeys(groups(a), groups(b)) : undefined);
   }
 
   /**
@@ -132,6 +188,9 @@ export class AggregateOperator implements PhysicalOperator {
     const store = ctx.stores(this.operatorId);
     const at = this.sessionAt;
     const touched = new Set<string>();
+    const order = this.sessionOrder(ctx, store);
+    /** The sessions of each touched key before the batch. */
+    const before = new Map<string, readonly Value[][]>();
     // Spark sorts a batch's rows by session start before merging (MergingSessionsExec), so the
     // buffers of a session combine in start order (what collect_list, first and last show).
     const withSessions: Array<{ row: Row; session: readonly number[] }> = [];
@@ -160,6 +219,7 @@ export class AggregateOperator implements PhysicalOperator {
       }
       kept.push(merged);
       kept.sort((x, y) => Number(x[0]) - Number(y[0]));
+      if (!before.has(key)) before.set(key, sessions);
       store.put(key, kept);
       touched.add(key);
     }
@@ -171,21 +231,76 @@ export class AggregateOperator implements PhysicalOperator {
       const intermediate: Value[] = [...groupValues, ...this.aggs.map((a, i) => a.result(s[i + 2] ?? null))];
       return [...groupValues, ...this.results.map((r) => r.eval(intermediate, ctx))];
     };
-    for (const [key, value] of [...store.entries()]) {
-      const sessions = value as Value[][];
-      if (ctx.outputMode === 'complete') {
-        for (const s of sessions) out.push(finish(key, s));
-        continue;
+    // Rows come out by shuffle partition (of the keys without the session), each partition in
+    // its state store's order (keys and session start: StreamingSessionWindowStateManagerImplV1).
+    const keysOf = (key: string): Value[] => (JSON.parse(key) as Value[]).filter((_, i) => i !== at);
+    if (order !== undefined) {
+      // SessionWindowStateStoreSaveExec.putRows, key by key in sorted order: the key's sessions
+      // that merged away are removed, then all its sessions put, by start.
+      for (const key of [...touched].sort((a, b) => compareKeys(keysOf(a), keysOf(b)))) {
+        const now = ((store.get(key) as Value[][] | undefined) ?? []).map((x) => sessionKey(key, x[0] ?? null));
+        for (const x of before.get(key) ?? []) if (!now.includes(sessionKey(key, x[0] ?? null))) order.remove(sessionKey(key, x[0] ?? null));
+        for (const k of now) order.put(k);
       }
-      const closed = sessions.filter((s) => ctx.watermarkMs > 0 && Number(s[1]) / 1000 <= ctx.watermarkMs);
-      if (closed.length === 0) continue;
-      for (const s of closed) out.push(finish(key, s));
-      const open = sessions.filter((s) => !closed.includes(s));
+    }
+    const listed: Array<[string, readonly Value[]]> = [];
+    if (order !== undefined) {
+      for (const p of order.partitions()) {
+        for (const k of order.keys(p)) {
+          const [key, start] = splitSessionKey(k);
+          const x = ((store.get(key) as Value[][] | undefined) ?? []).find((y) => Number(y[0]) === start);
+          if (x !== undefined) listed.push([key, x]);
+        }
+      }
+    } else {
+      for (const [key, value] of store.entries()) for (const x of value as Value[][]) listed.push([key, x]);
+      const types = this.groupBound.filter((_, i) => i !== at).map((b) => b.type);
+      const n = ctx.shufflePartitions ?? 200;
+      listed.splice(0, listed.length, ...byPartition(listed, ([k]) => partitionOf(keysOf(k), types, n),
+        (a, b) => compareKeys([...keysOf(a[0]), a[1][0] ?? null], [...keysOf(b[0]), b[1][0] ?? null])));
+    }
+    if (ctx.outputMode === 'complete') {
+      for (const [key, x] of listed) out.push(finish(key, x));
+      order?.end();
+      return out;
+    }
+    const closed = listed.filter(([, x]) => ctx.watermarkMs > 0 && Number(x[1]) / 1000 <= ctx.watermarkMs);
+    for (const [key, x] of closed) {
+      out.push(finish(key, x));
+      const open = ((store.get(key) as Value[][] | undefined) ?? []).filter((y) => Number(y[0]) !== Number(x[0]));
       if (open.length === 0) store.delete(key);
       else store.put(key, open);
-      ctx.metrics.evicted += closed.length;
+      order?.remove(sessionKey(key, x[0] ?? null));
+      ctx.metrics.evicted += 1;
     }
+    order?.end();
     return out;
+  }
+
+  /**
+   * The order model of a session aggregation's store (none for a sort-based one), begun for
+   * this batch: one state key per key and session start, placed by the keys without the session.
+   */
+  private sessionOrder(ctx: OperatorContext, store: StateStore): StateMapOrder | undefined {
+    if (this.sortBased) return undefined;
+    const at = this.sessionAt;
+    const partitions = ctx.shufflePartitions ?? 200;
+    if (this.mapOrder?.partitions !== partitions) {
+      const types = this.groupBound.filter((_, i) => i !== at).map((b) => b.type);
+      this.mapOrder = {
+        partitions,
+        order: new StateMapOrder((k) => {
+          const [key, start] = splitSessionKey(k);
+          const keys = (JSON.parse(key) as Value[]).filter((_, i) => i !== at);
+          return [partitionOf(keys, types, partitions), unsafeRowHashCode([...keys, start], [...types, 'timestamp'])];
+        }),
+      };
+    }
+    const order = this.mapOrder.order;
+    order.begin(ctx.batchId, store, function* () {
+      for (const [key, value] of store.entries()) for (const x of value as Value[][]) yield sessionKey(key, x[0] ?? null);
+    });
+    return order;
   }
 
   /** Late rows (their group's event time at or before the previous watermark) are dropped and counted. */
@@ -226,4 +341,14 @@ export class AggregateOperator implements PhysicalOperator {
     const intermediate: Value[] = [...groupValues, ...this.aggs.map((a, i) => a.result(state[i + 1] ?? null))];
     return [...groupValues, ...this.results.map((r) => r.eval(intermediate, ctx))];
   }
+}
+
+/** A session's state key: its start and its key's JSON. */
+function sessionKey(key: string, start: Value): string {
+  return `${Number(start)}|${key}`;
+}
+
+function splitSessionKey(k: string): [key: string, start: number] {
+  const bar = k.indexOf('|');
+  return [k.slice(bar + 1), Number(k.slice(0, bar))];
 }

@@ -11,6 +11,22 @@ import { ProjectOperator } from './project.js';
 import { SortOperator } from './sort.js';
 import { SourceScanOperator } from './source-scan.js';
 import { UnionOperator } from './union.js';
+import { InMemoryStateStore } from '../state/in-memory-state-store.js';
+
+/**
+ * An aggregation of a static table in a streaming query: a batch aggregation (Spark's
+ * SPARK-19690), over the whole table each batch, keeping no state.
+ */
+function staticAggregate(op: AggregateOperator): PhysicalOperator {
+  return {
+    output: op.output,
+    statefulIds: [],
+    execute: (inputs, ctx: OperatorContext) => {
+      const store = new InMemoryStateStore();
+      return op.execute(inputs, { ...ctx, outputMode: 'complete', stores: () => store, metrics: { droppedByWatermark: 0, evicted: 0, updated: 0 } });
+    },
+  };
+}
 
 /**
  * Turns a logical plan into operators: every expression resolved and compiled once. The same
@@ -39,6 +55,7 @@ export function compilePlan(plan: LogicalPlan, timeZone: string): PhysicalOperat
         return new FilterOperator(visit(p.child), p.condition, timeZone);
       case 'Aggregate': {
         const child = visit(p.child);
+        if (!isStreamingPlan(p.child)) return staticAggregate(new AggregateOperator(child, p.grouping, p.aggregates, timeZone, 'static'));
         return new AggregateOperator(child, p.grouping, p.aggregates, timeZone, String(nextId++));
       }
       case 'Sort':

@@ -1,6 +1,7 @@
 import type { Row } from '../api/types.js';
 import { resolveColumn, type ScopeField } from '../expressions/binder.js';
 import type { OperatorContext, PhysicalOperator } from './operator.js';
+import { byPartition, partitionOf } from './shuffle-order.js';
 
 /** Spark's streaming dropDuplicates: the first row of each key ever seen, keys kept in state. */
 export class DeduplicateOperator implements PhysicalOperator {
@@ -45,6 +46,9 @@ export class DeduplicateOperator implements PhysicalOperator {
       for (const k of expired) store.delete(k);
       ctx.metrics.evicted += expired.length;
     }
-    return out;
+    // StreamingDeduplicateExec emits each shuffle partition's new rows in input order (shuffle-order.ts).
+    const types = this.ordinals.map((i) => this.child.output[i]?.type ?? 'void');
+    const n = ctx.shufflePartitions ?? 200;
+    return byPartition(out, (row) => partitionOf(this.ordinals.map((i) => row[i] ?? null), types, n));
   }
 }

@@ -1,11 +1,13 @@
 import type { Row } from '../api/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { resolveColumn, type ScopeField } from '../expressions/binder.js';
+import { EventTimeStats } from './event-time-stats.js';
 import type { OperatorContext, PhysicalOperator } from './operator.js';
 
 /**
  * Spark's EventTimeWatermark: passes rows through, marks the column as event time, and
- * reports the batch's maximum event time so the watermark can advance after the batch.
+ * reports the batch's maximum event time so the watermark can advance after the batch, and
+ * the batch's event-time statistics (Spark's EventTimeStats accumulator) for its progress.
  */
 export class EventTimeWatermarkOperator implements PhysicalOperator {
   readonly output: ScopeField[];
@@ -34,12 +36,16 @@ export class EventTimeWatermarkOperator implements PhysicalOperator {
   }
 
   execute(inputs: ReadonlyArray<readonly Row[]>, ctx: OperatorContext): Row[] {
+    const stats = EventTimeStats.zero();
+    ctx.eventTime.register?.(this.operatorId, stats);
     const rows = this.child.execute(inputs, ctx);
     let max = Number.NEGATIVE_INFINITY;
     for (const row of rows) {
       const v = row[this.ordinal];
       const t = typeof v === 'number' ? v : Array.isArray(v) && typeof v[1] === 'number' ? v[1] - 1 : null;
-      if (t !== null && t > max) max = t;
+      if (t === null) continue;
+      if (t > max) max = t;
+      stats.add(Math.floor(t / 1000));
     }
     if (max > Number.NEGATIVE_INFINITY) ctx.eventTime.observe(this.operatorId, Math.floor(max / 1000) - this.delayMs);
     return rows;

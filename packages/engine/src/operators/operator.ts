@@ -3,10 +3,16 @@ import type { ScopeField } from '../expressions/binder.js';
 import type { EvalContext } from '../expressions/bound.js';
 import type { OutputMode } from '../plan/query-plan.js';
 import type { StateStoreProvider } from '../state/state-store.js';
+import type { EventTimeStats as BatchEventTimeStats } from './event-time-stats.js';
 
 /** Where watermark operators report `max event time − delay` of the batch (ms), by operator id. */
 export interface EventTimeStats {
   observe(operatorId: string, candidateWatermarkMs: number): void;
+  /**
+   * Registers the batch's event-time statistics of a watermark operator (filled as its rows
+   * pass), before its input runs: registrations come in plan pre-order, as Spark collects them.
+   */
+  register?(operatorId: string, stats: BatchEventTimeStats): void;
 }
 
 /** Counts stateful operators report for the batch's progress record. */
@@ -27,6 +33,11 @@ export interface OperatorContext extends EvalContext {
   readonly lateEventsWatermarkMs: number;
   readonly eventTime: EventTimeStats;
   readonly metrics: StateMetrics;
+  /**
+   * `spark.sql.shuffle.partitions` (absent: 200): a stateful operator's rows come out grouped
+   * by the shuffle partition of their keys, in partition order (shuffle-order.ts).
+   */
+  readonly shufflePartitions?: number;
 }
 
 /**

@@ -38,14 +38,15 @@ describe('streaming aggregation', () => {
   it('complete mode emits the whole table every batch, counts named `count`', () => {
     const r = runner(words().groupBy('word').count(), 'complete');
     expect(r.schema.map((f) => [f.name, f.type])).toEqual([['word', 'string'], ['count', 'bigint']]);
-    expect(r.runBatch(v('a b a'))).toEqual([['a', 2], ['b', 1]]);
-    expect(r.runBatch(v('b c'))).toEqual([['a', 2], ['b', 2], ['c', 1]]);
+    // Rows come out by shuffle partition of the key, as in Spark (200 partitions: c 122, b 161, a 170).
+    expect(r.runBatch(v('a b a'))).toEqual([['b', 1], ['a', 2]]);
+    expect(r.runBatch(v('b c'))).toEqual([['c', 1], ['b', 2], ['a', 2]]);
   });
 
   it('update mode emits only the groups the batch changed', () => {
     const r = runner(words().groupBy('word').count(), 'update');
     r.runBatch(v('a b a'));
-    expect(r.runBatch(v('b c'))).toEqual([['b', 2], ['c', 1]]);
+    expect(r.runBatch(v('b c'))).toEqual([['c', 1], ['b', 2]]);
   });
 
   it('agg(sum) names sum(x) and sums integral types to bigint; orderBy desc in complete mode', () => {
@@ -64,7 +65,7 @@ describe('streaming aggregation', () => {
 
   it('dropDuplicates keeps the first row of each key across batches', () => {
     const r = runner(lines().dropDuplicates(['value']), 'append');
-    expect(r.runBatch(v('a', 'b', 'a'))).toEqual(v('a', 'b'));
+    expect(r.runBatch(v('a', 'b', 'a'))).toEqual(v('b', 'a'));
     expect(r.runBatch(v('b', 'c'))).toEqual(v('c'));
   });
 });
@@ -109,7 +110,7 @@ describe('SQL expression strings (parsed as Spark parses them)', () => {
   it('count(*) is named count(1); where() with AND/OR and IN', () => {
     const df = lines().where("value IN ('a', 'b') OR value LIKE 'c%'").groupBy('value').agg(count('*'));
     expect(df.columns).toEqual(['value', 'count(1)']);
-    expect(runner(df, 'complete').runBatch(v('a', 'x', 'cat', 'a'))).toEqual([['a', 2], ['cat', 1]]);
+    expect(runner(df, 'complete').runBatch(v('a', 'x', 'cat', 'a'))).toEqual([['cat', 1], ['a', 2]]);
   });
 });
 

@@ -1,11 +1,13 @@
+import { CaseInsensitiveOptions } from '../api/options.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
+import { IllegalArgumentError } from '../errors/illegal-argument-error.js';
 import { checkCorrectnessEnabled } from '../execution/streaming-conf.js';
 import { createLogger } from '../internal/logger.js';
 import { childrenOf } from '../expressions/binder.js';
 import type { Expr } from '../expressions/expr.js';
 import { compilePlan } from '../operators/compile-plan.js';
 import { JoinOperator } from '../operators/join.js';
-import { isStreamingPlan, planChildren, type AggregateNode, type DeduplicateNode, type JoinNode, type JoinType, type LogicalPlan } from './logical-plan.js';
+import { isStreamingPlan, planChildren, streamingSources, type AggregateNode, type DeduplicateNode, type JoinNode, type JoinType, type LogicalPlan } from './logical-plan.js';
 import type { QueryPlan } from './query-plan.js';
 
 function exprText(e: Expr): string {
@@ -116,6 +118,14 @@ export function validatePlan(query: QueryPlan): void {
     fail('Update output mode not supported for session window on streaming DataFrames/DataSets', root);
   }
   if (mode === 'complete' && aggregates.length === 0) throw outputModeError(mode, 'no streaming aggregations');
+  // FileStreamOptions.checkDisallowedOptions, as the file source is created when the query starts.
+  for (const source of streamingSources(root)) {
+    if (!['json', 'csv', 'text'].includes(source.format)) continue;
+    const options = new CaseInsensitiveOptions(source.options);
+    for (const param of ['modifiedBefore', 'modifiedAfter']) {
+      if (options.has(param)) throw new IllegalArgumentError(`option '${param}' is not allowed in file stream sources`);
+    }
+  }
 
   for (const p of postOrder(root)) {
     checkOperator(p, mode, modeName, query.sessionTimeZone);

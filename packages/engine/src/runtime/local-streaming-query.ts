@@ -40,6 +40,8 @@ export class LocalStreamingQuery implements StreamingQuery {
   private readonly started: Promise<void>;
   private readonly terminated: Promise<void>;
   private stopping: Promise<void> | null = null;
+  /** Callers of awaitTermination() waiting now: a failure is theirs to report. */
+  private waiters = 0;
   private readonly log: Logger;
 
   constructor(
@@ -89,14 +91,19 @@ export class LocalStreamingQuery implements StreamingQuery {
   }
 
   async awaitTermination(timeoutMs?: number): Promise<boolean> {
-    if (timeoutMs === undefined) {
-      await this.terminated;
+    this.waiters++;
+    try {
+      if (timeoutMs === undefined) {
+        await this.terminated;
+        if (this.failure !== null) throw this.failure;
+        return true;
+      }
+      const done = await Promise.race([this.terminated.then(() => true), this.clock.sleep(timeoutMs).then(() => false)]);
       if (this.failure !== null) throw this.failure;
-      return true;
+      return done;
+    } finally {
+      this.waiters--;
     }
-    const done = await Promise.race([this.terminated.then(() => true), this.clock.sleep(timeoutMs).then(() => false)]);
-    if (this.failure !== null) throw this.failure;
-    return done;
   }
 
   private async startRoles(connections: Promise<Connections>): Promise<void> {
@@ -135,7 +142,9 @@ export class LocalStreamingQuery implements StreamingQuery {
 
   private async failWith(err: unknown): Promise<void> {
     this.failure = err instanceof Error ? err : new Error(String(err));
-    this.log.error('query failed', { err });
+    // Awaited, the error is thrown to the program (and `sluice run` prints it once); else it is logged.
+    if (this.waiters > 0) this.log.debug('query failed', { err });
+    else this.log.error('query failed', { err });
     await this.stop().catch((stopErr: unknown) => this.log.error('error while stopping a failed query', { err: stopErr }));
   }
 

@@ -6,13 +6,13 @@ import type { QueryPlan } from '../plan/query-plan.js';
 import { Redis } from 'ioredis';
 import { KafkajsPort } from '../kafka/kafkajs-port.js';
 import { OpsServer, stackChecks } from '../observability/ops-server.js';
-import { ensureLocalStack, type LocalStack } from './local-stack.js';
+import { warmLocalStack, type LocalStack } from './local-stack.js';
 import { LocalStreamingQuery, type Connections } from './local-streaming-query.js';
 
 /**
  * The queries this process runs, and what they share: the connections (the configured Kafka
- * and Redis, or the local ones, started once) and the handling of SIGINT/SIGTERM, which stops
- * every query and whatever local service this process started, then exits.
+ * and Redis, or the local ones, started on first use and left up for the next runs) and the
+ * handling of SIGINT/SIGTERM, which stops every query, then exits.
  */
 export class QueryManager {
   private readonly queries = new Set<LocalStreamingQuery>();
@@ -45,11 +45,12 @@ export class QueryManager {
     if (this.stack === null) {
       const config = loadEngineConfig();
       applyConfiguredLogLevel(config.log.level);
-      this.stack = ensureLocalStack({ brokers: config.kafka.brokers, redisUrl: config.redis.url }, this.log);
-      this.ops = this.stack.then((s) => this.startOps(s, config.metrics.port)).catch((err: unknown) => {
+      this.stack = warmLocalStack({ brokers: config.kafka.brokers, redisUrl: config.redis.url }, this.log);
+      // A stack that cannot be reached fails the query, which reports it: no second report here.
+      this.ops = this.stack.then((s) => this.startOps(s, config.metrics.port).catch((err: unknown) => {
         this.log.warn('cannot serve /metrics', { err });
         return null;
-      });
+      }), () => null);
     }
     return this.stack.then((s) => ({ brokers: s.brokers, redisUrl: s.redisUrl }));
   }
@@ -131,7 +132,7 @@ export class QueryManager {
     this.stack = null;
     if (stack === null) return;
     try {
-      await (await stack).stop();
+      await (await stack.catch(() => null))?.stop();
     } catch (err) {
       this.log.warn('cannot stop the local services', { err });
     }

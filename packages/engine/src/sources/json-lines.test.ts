@@ -1,6 +1,6 @@
 import type { Schema } from '../api/types.js';
 import { parseCsvLine, splitCsvLine } from './csv-lines.js';
-import { firstJsonValueEnd, parseJsonLine } from './json-lines.js';
+import { firstJsonValueEnd, parseJsonLine, withDoubleQuotes } from './json-lines.js';
 import type { RecordOptions } from './record-parser.js';
 
 const schema: Schema = [
@@ -29,6 +29,19 @@ describe('JSON lines (Spark JSON source, PERMISSIVE; SEMANTICS 8.3)', () => {
     const withCorrupt: RecordOptions = { ...options, schema: [...schema, { name: '_corrupt_record', type: 'string', nullable: true }] };
     expect(parseJsonLine('oops', withCorrupt)).toMatchObject({ row: [null, null, null, 'oops'] });
     expect(parseJsonLine('oops', { ...options, mode: 'DROPMALFORMED' })).toMatchObject({ kind: 'malformed', row: null });
+  });
+});
+
+describe('JSON lines with single quotes (Spark allowSingleQuotes, on by default)', () => {
+  it('reads single-quoted field names and strings', () => {
+    expect(withDoubleQuotes("{'value': 'keep2'}")).toBe('{"value": "keep2"}');
+    expect(parseJsonLine("{'activity_type': 'IO', 'activity_count': 3}", options)).toEqual({ kind: 'row', row: ['IO', null, 3] });
+  });
+
+  it('keeps quotes inside strings, and an unterminated string malformed', () => {
+    expect(JSON.parse(withDoubleQuotes(`{'a': 'say "hi"', "b": "it's", 'c': 'it\\'s'}`))).toEqual({ a: 'say "hi"', b: "it's", c: "it's" });
+    expect(firstJsonValueEnd("{'a': '}'} trailing")).toBe(10);
+    expect(parseJsonLine("{'activity_type': 'IO}", options)).toMatchObject({ kind: 'malformed' });
   });
 });
 

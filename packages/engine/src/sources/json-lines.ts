@@ -10,17 +10,17 @@ export function firstJsonValueEnd(text: string): number {
   while (i < text.length && /\s/.test(text[i] ?? '')) i++;
   const open = text[i];
   if (open !== '{' && open !== '[') {
-    const m = /^\s*("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text);
+    const m = /^\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text);
     return m === null ? -1 : m[0].length;
   }
   let depth = 0;
-  let inString = false;
+  let quote: string | null = null;
   for (; i < text.length; i++) {
     const ch = text[i];
-    if (inString) {
+    if (quote !== null) {
       if (ch === '\\') i++;
-      else if (ch === '"') inString = false;
-    } else if (ch === '"') inString = true;
+      else if (ch === quote) quote = null;
+    } else if (ch === '"' || ch === "'") quote = ch;
     else if (ch === '{' || ch === '[') depth++;
     else if (ch === '}' || ch === ']') {
       depth--;
@@ -30,6 +30,39 @@ export function firstJsonValueEnd(text: string): number {
   return -1;
 }
 
+/**
+ * JSON text with its single-quoted strings and field names double-quoted: Spark's JSON reader
+ * allows single quotes (allowSingleQuotes, on by default, Jackson's ALLOW_SINGLE_QUOTES), so
+ * `{'value': 'keep'}` reads as `{"value": "keep"}`. An unterminated string stays unterminated.
+ */
+export function withDoubleQuotes(text: string): string {
+  if (!text.includes("'")) return text;
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i] ?? '';
+    if (ch !== '"' && ch !== "'") {
+      out += ch;
+      i++;
+      continue;
+    }
+    let body = '';
+    let j = i + 1;
+    for (; j < text.length && text[j] !== ch; j++) {
+      const c = text[j] ?? '';
+      if (c === '\\') {
+        const next = text[j + 1] ?? '';
+        // \' is a quote (Jackson takes it when single quotes are allowed); other escapes are JSON's.
+        body += next === "'" ? "'" : `\\${next}`;
+        j++;
+      } else body += ch === "'" && c === '"' ? '\\"' : c;
+    }
+    out += `"${body}${j < text.length ? '"' : ''}`;
+    i = j + 1;
+  }
+  return out;
+}
+
 /** One line of a JSON-lines file as a row of the schema (Spark's JSON source, multiLine=false). */
 export function parseJsonLine(line: string, options: RecordOptions): ParsedRecord {
   if (line.trim() === '') return { kind: 'skip' };
@@ -37,7 +70,7 @@ export function parseJsonLine(line: string, options: RecordOptions): ParsedRecor
   let value: unknown;
   try {
     if (end < 0) throw new SyntaxError('no complete JSON value');
-    value = JSON.parse(line.slice(0, end));
+    value = JSON.parse(withDoubleQuotes(line.slice(0, end)));
   } catch {
     return malformed(options, line, 'malformed JSON');
   }

@@ -26,14 +26,23 @@ export class FieldTypeMismatch {
   constructor(readonly reason: string) {}
 }
 
-/** Converts one JSON or text value to a field type; throws FieldTypeMismatch when it cannot. */
-export function convertValue(raw: unknown, type: DataType, timeZone: string, fromText: boolean): Value {
+const SPECIAL_DOUBLES: ReadonlyMap<string, number> = new Map([['NaN', Number.NaN], ['Infinity', Infinity], ['-Infinity', -Infinity]]);
+
+/**
+ * Converts one JSON or text value to a field type; throws FieldTypeMismatch when it cannot.
+ * `positionalStructs`: a struct may also be a JSON array of its fields' values, in order.
+ */
+export function convertValue(raw: unknown, type: DataType, timeZone: string, fromText: boolean, positionalStructs = false): Value {
   if (raw === null || raw === undefined) return null;
   if (type === 'string') return typeof raw === 'string' ? raw : JSON.stringify(raw);
   if (isIntegral(type) || type === 'double' || type === 'float') {
+    // JSON has no literal for them: "NaN", "Infinity" and "-Infinity" stand for the doubles.
+    const special = !isIntegral(type) && typeof raw === 'string' ? SPECIAL_DOUBLES.get(raw.trim()) : undefined;
+    if (special !== undefined) return special;
     const n = typeof raw === 'number' ? raw : fromText && typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
     if (Number.isNaN(n) || (isIntegral(type) && !Number.isInteger(n))) throw new FieldTypeMismatch(`${JSON.stringify(raw)} is not a ${type}`);
-    return n;
+    // A FLOAT holds a 32-bit value: 16777217 is 1.6777216E7.
+    return type === 'float' ? Math.fround(n) : n;
   }
   if (type === 'boolean') {
     if (typeof raw === 'boolean') return raw;
@@ -47,11 +56,15 @@ export function convertValue(raw: unknown, type: DataType, timeZone: string, fro
     return type === 'date' ? Math.floor(micros / 86_400_000_000) : micros;
   }
   if (typeof type !== 'string' && type.kind === 'array' && Array.isArray(raw)) {
-    return raw.map((item) => convertValue(item, type.elementType, timeZone, fromText));
+    return raw.map((item) => convertValue(item, type.elementType, timeZone, fromText, positionalStructs));
   }
   if (typeof type !== 'string' && type.kind === 'struct' && typeof raw === 'object' && !Array.isArray(raw)) {
     const o = raw as Record<string, unknown>;
-    return type.fields.map((f) => convertValue(o[f.name], f.type, timeZone, fromText));
+    return type.fields.map((f) => convertValue(o[f.name], f.type, timeZone, fromText, positionalStructs));
+  }
+  // A struct written as its fields' values in order (as a Row is built), where the caller allows it.
+  if (positionalStructs && typeof type !== 'string' && type.kind === 'struct' && Array.isArray(raw) && raw.length === type.fields.length) {
+    return type.fields.map((f, i) => convertValue(raw[i], f.type, timeZone, fromText, positionalStructs));
   }
   throw new FieldTypeMismatch(`${JSON.stringify(raw)} does not fit ${JSON.stringify(type)}`);
 }
@@ -73,7 +86,7 @@ export function rowsOfValues(what: string, values: ReadonlyArray<readonly unknow
     if (v.length !== schema.length) throw new OptionError(`${what}: a row of ${v.length} values for ${schema.length} columns: ${JSON.stringify(v)}`);
     return schema.map((f, i): Value => {
       try {
-        return convertValue(v[i], f.type, timeZone, false);
+        return convertValue(v[i], f.type, timeZone, false, true);
       } catch (err) {
         if (err instanceof FieldTypeMismatch) throw new OptionError(`${what}: column ${f.name}: ${err.reason}`);
         throw err;

@@ -111,6 +111,8 @@ export function errorText(err: unknown): string {
 export function runConformanceCase(c: ConformanceCase): ConformanceResult {
   const spark = new SparkSession('conformance', new QueryManager());
   spark.conf.set('spark.sql.session.timeZone', 'UTC');
+  // As the goldens' Spark session (SparkGoldens.java): 2 shuffle partitions unless the case sets it.
+  spark.conf.set('spark.sql.shuffle.partitions', '2');
   for (const [k, v] of Object.entries(c.conf ?? {})) spark.conf.set(k, v);
   let test: StreamTest | null = null;
   try {

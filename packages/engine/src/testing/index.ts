@@ -15,3 +15,11 @@ export { metricNames } from '../observability/metric-names.js';
 export { ensureLocalStack, type LocalStack } from '../runtime/local-stack.js';
 export { MemoryStream } from './memory-stream.js';
 export { runConformanceCase, errorText, type ConformanceCase, type ConformanceResult } from './conformance-case.js';
+// For the transcribed FileStreamSourceSuite (test/file-stream-source-suite.test.ts): the file source and how batches read it.
+export { CaseInsensitiveOptions } from '../api/options.js';
+export { systemClock } from '../execution/clock.js';
+export { streamingSources } from '../plan/logical-plan.js';
+export { FileDropIngest, HEADER_FILE } from '../runtime/file-drop-ingest.js';
+export { SourceBuffer } from '../runtime/source-buffer.js';
+export { readOffered } from '../runtime/source-offered.js';
+export { decodeSourceRow } from '../runtime/source-records.js';

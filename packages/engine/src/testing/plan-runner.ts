@@ -11,11 +11,16 @@ import { InMemoryStateStore } from '../state/in-memory-state-store.js';
  */
 export class PlanRunner {
   private readonly execution: QueryExecution;
+  private readonly stores: InMemoryStateStore[] = [];
   private batchId = 0;
   lastMetrics: StateMetrics | null = null;
 
   constructor(plan: QueryPlan, private readonly clock: () => number = () => 0) {
-    this.execution = new QueryExecution(plan, () => new InMemoryStateStore());
+    this.execution = new QueryExecution(plan, () => {
+      const store = new InMemoryStateStore();
+      this.stores.push(store);
+      return store;
+    });
   }
 
   get schema(): Schema {
@@ -39,7 +44,8 @@ export class PlanRunner {
   runBatch(inputs: readonly Row[] | ReadonlyArray<readonly Row[]>, perSource = false): Row[] {
     const bySource = perSource ? (inputs as ReadonlyArray<readonly Row[]>) : [inputs as readonly Row[]];
     const { rows, metrics } = this.execution.runBatch(this.batchId, this.clock(), this.execution.watermarkMs, bySource);
-    void this.execution.commitState();
+    // Every store commits now (QueryExecution.commitState awaits them one after the other).
+    for (const s of this.stores) void s.commit();
     this.lastMetrics = metrics;
     this.batchId += 1;
     return rows;

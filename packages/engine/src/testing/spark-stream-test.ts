@@ -1,20 +1,10 @@
 import type { DataFrame } from '../api/data-frame.js';
 import type { Row } from '../api/types.js';
-import type { StateMetrics } from '../operators/operator.js';
-import { streamingSources } from '../plan/logical-plan.js';
 import { IllegalStateError } from '../errors/illegal-state-error.js';
 import type { MemoryStream } from './memory-stream.js';
-import { PlanRunner } from './plan-runner.js';
-import { StreamTest } from './stream-test.js';
+import { StreamTest, type BatchProgress, type StateOperatorProgress } from './stream-test.js';
 
 type Data = ReadonlyArray<readonly unknown[]>;
-
-/** What Spark's query progress says of one batch: the watermark it ran at, its state counts. */
-interface BatchProgress {
-  readonly batchWatermarkMs: number;
-  readonly stateRows: number;
-  readonly metrics: StateMetrics;
-}
 
 function sortedJson(rows: readonly Row[]): string {
   return JSON.stringify(rows.map((r) => JSON.stringify(r)).sort());
@@ -27,52 +17,91 @@ function same(what: string, actual: unknown, expected: unknown): void {
 }
 
 /**
- * Spark's `testStream(df)(actions...)` for transcribed Spark tests, over StreamTest: `add` is
- * AddData / MultiAddData followed by the no-data batches processAllAvailable lets run;
+ * Spark's `testStream(df, outputMode)(actions...)` for transcribed Spark tests, over StreamTest:
+ * `add` is AddData / MultiAddData followed by the no-data batches processAllAvailable lets run;
  * `checkNewAnswer` compares the rows the sink got since the last check in any order,
- * `checkAnswer` all rows so far.
+ * `checkAnswer` all rows the sink holds (in complete mode, as Spark's memory sink, only the
+ * last batch). Progress (`assertNumStateRows`, the batch watermark) is StreamTest's record of
+ * each batch; a restart starts a new query run, as Spark's StartStream does.
  *
- * StreamTest has no query progress yet, so a PlanRunner fed the same batches stands in for it
- * (`assertNumStateRows`, the batch watermark). The twin does not restart: a restart keeps the
- * state and the global watermark and only forgets each input's own watermark, which shows only
- * where a test watches the watermark across a restart.
+ * With `withManualClock()` (Spark's StartStream(Trigger.ProcessingTime(...), manualClock)),
+ * `add` only adds data: a batch runs at `startStream()` and at each `advanceManualClock`, with
+ * the data added (or without data when the watermark moved), one batch a trigger.
  */
 export class SparkStreamTest {
   private readonly test: StreamTest;
-  private readonly twin: PlanRunner;
-  /** The memory stream id of each source, by source index. */
-  private readonly sourceIds: readonly string[];
   private answered = 0;
-  private readonly progress: BatchProgress[] = [];
-  private progressChecked = 0;
+  private checkedProgress = 0;
+  private readonly complete: boolean;
+  private manualClock = false;
+  private clock = 0;
+  private pending: Array<readonly [MemoryStream, Data]> = [];
 
-  constructor(df: DataFrame, outputMode = 'append') {
-    const writer = df.writeStream.outputMode(outputMode);
-    this.test = StreamTest.of(writer);
-    const plan = writer.toPlan();
-    this.twin = new PlanRunner(plan);
-    this.sourceIds = streamingSources(plan.root).map((s) => s.options['id'] ?? '');
+  constructor(df: DataFrame, private readonly outputMode = 'append') {
+    this.test = StreamTest.of(df.writeStream.outputMode(outputMode));
+    this.complete = outputMode.toLowerCase() === 'complete';
   }
 
   /** One batch with these streams' rows, then the no-data batches Spark would run. */
   add(...entries: ReadonlyArray<readonly [MemoryStream, Data]>): this {
-    this.test.multiAddData(entries).processAllAvailable();
-    const inputs = this.sourceIds.map((): Row[] => []);
-    for (const [stream, rows] of entries) inputs[this.sourceIds.indexOf(stream.id)]?.push(...stream.toRows(rows));
-    this.runTwin(inputs);
-    while (this.twin.needsNoDataBatch) this.runTwin(this.sourceIds.map(() => []));
+    if (this.manualClock) this.pending.push(...entries);
+    else this.test.multiAddData(entries).processAllAvailable();
     return this;
   }
 
-  private runTwin(inputs: ReadonlyArray<readonly Row[]>): void {
-    const batchWatermarkMs = this.twin.watermarkMs;
-    this.twin.runBatch(inputs, true);
-    const metrics = this.twin.lastMetrics ?? { droppedByWatermark: 0, evicted: 0, updated: 0 };
-    this.progress.push({ batchWatermarkMs, stateRows: this.twin.stateRows, metrics });
+  /** Batches from now on run on a manual clock (see the class comment). */
+  withManualClock(): this {
+    this.manualClock = true;
+    return this;
+  }
+
+  /** One trigger of a manual clock: the data added, else a no-data batch if Spark would run one. */
+  private trigger(): void {
+    if (this.pending.length > 0) {
+      const entries = this.pending;
+      this.pending = [];
+      this.test.multiAddData(entries);
+    } else if (this.test.needsNoDataBatch) this.test.runNoDataBatch();
+  }
+
+  /** Spark's AdvanceManualClock: the clock moves, one trigger fires. */
+  advanceManualClock(ms: number): this {
+    this.advanceClock(ms);
+    this.trigger();
+    return this;
+  }
+
+  /** Moves the clock without a trigger (Spark's `clock.advance` while the query is stopped). */
+  advanceClock(ms: number): this {
+    this.test.advanceClock(ms);
+    this.clock += ms;
+    return this;
+  }
+
+  /** The test clock (Spark's `clock.getTimeMillis()`), in ms. */
+  get clockMs(): number {
+    return this.clock;
+  }
+
+  /** Every batch's progress, in order (Spark's `recentProgress` over the query's runs). */
+  get progress(): readonly BatchProgress[] {
+    return this.test.progress;
+  }
+
+  get lastProgress(): BatchProgress {
+    const last = this.test.progress[this.test.progress.length - 1];
+    if (last === undefined) throw new IllegalStateError('SparkStreamTest: no progress made');
+    return last;
+  }
+
+  /** What Spark's memory sink holds: every row, or in complete mode the last batch's. */
+  private sinkRows(from: number): Row[] {
+    if (!this.complete) return this.test.batches.slice(from).flat();
+    return from < this.test.batches.length ? [...(this.test.batches[this.test.batches.length - 1] ?? [])] : [];
   }
 
   checkNewAnswer(...rows: Row[]): this {
-    const got = this.test.batches.slice(this.answered).flat();
+    const got = this.sinkRows(this.answered);
     this.answered = this.test.batches.length;
     same('new answer', sortedJson(got), sortedJson(rows));
     return this;
@@ -80,7 +109,7 @@ export class SparkStreamTest {
 
   checkAnswer(...rows: Row[]): this {
     this.answered = this.test.batches.length;
-    same('answer', sortedJson(this.test.batches.flat()), sortedJson(rows));
+    same('answer', sortedJson(this.sinkRows(0)), sortedJson(rows));
     return this;
   }
 
@@ -91,30 +120,91 @@ export class SparkStreamTest {
     return this;
   }
 
+  /** Spark's CheckLastBatch(isSorted = true, ...): the last batch's rows, in this order. */
+  checkLastBatchInOrder(...rows: Row[]): this {
+    this.answered = this.test.batches.length;
+    same('last batch', this.test.batches[this.test.batches.length - 1] ?? [], rows);
+    return this;
+  }
+
   /**
    * Spark's assertNumStateRows: rows in state after the last batch; rows added to state, rows
    * dropped as late (and removed, when given) summed over the batches since the last check.
+   * One number per stateful operator, top-down, as Spark's `Seq`s; a single number (or a
+   * one-element array) for a query with one. With several operators the rows dropped as late
+   * are only known summed over them (see StateOperatorProgress), so their sum is compared.
    */
-  assertNumStateRows(total: number, updated: number, droppedByWatermark = 0, removed?: number): this {
-    const last = this.progress[this.progress.length - 1];
-    if (last === undefined) throw new IllegalStateError('SparkStreamTest: no progress made, cannot check num state rows');
-    const since = this.progress.slice(this.progressChecked);
-    this.progressChecked = this.progress.length;
-    const sum = (pick: (m: StateMetrics) => number): number => since.reduce((n, p) => n + pick(p.metrics), 0);
-    same('state rows (total, updated, dropped)', [last.stateRows, sum((m) => m.updated), sum((m) => m.droppedByWatermark)], [total, updated, droppedByWatermark]);
-    if (removed !== undefined) same('removed state rows', sum((m) => m.evicted), removed);
+  assertNumStateRows(
+    total: number | readonly number[], updated: number | readonly number[],
+    droppedByWatermark: number | readonly number[] = 0, removed?: number | readonly number[],
+  ): this {
+    const last = this.lastProgress;
+    const since = this.test.progress.slice(this.checkedProgress);
+    this.checkedProgress = this.test.progress.length;
+    const sum = (pick: (p: BatchProgress) => number): number => since.reduce((n, p) => n + pick(p), 0);
+    const list = (x: number | readonly number[]): readonly number[] => (typeof x === 'number' ? [x] : x);
+    if (list(total).length <= 1) {
+      // One operator (or the join suite's scalar form): the counts the query's operators reported.
+      same('state rows (total, updated, dropped)', [last.stateRows, sum((p) => p.metrics.updated), sum((p) => p.metrics.droppedByWatermark)],
+        [list(total)[0], list(updated)[0], list(droppedByWatermark)[0] ?? 0]);
+      if (removed !== undefined) same('removed state rows', sum((p) => p.metrics.evicted), list(removed)[0]);
+      return this;
+    }
+    const ops = last.stateOperators;
+    same('stateful operators', ops.length, list(total).length);
+    const perOp = (pick: (o: StateOperatorProgress) => number): number[] =>
+      ops.map((_, i) => since.reduce((n, p) => n + (p.stateOperators[i] === undefined ? 0 : pick(p.stateOperators[i])), 0));
+    same('state rows per operator', ops.map((o) => o.numRowsTotal), list(total));
+    same('updated state rows per operator', perOp((o) => o.numRowsUpdated), list(updated));
+    same('rows dropped by watermark (summed over the operators)', sum((p) => p.metrics.droppedByWatermark),
+      list(droppedByWatermark).reduce((a, b) => a + b, 0));
+    if (removed !== undefined) same('removed state rows per operator', perOp((o) => o.numRowsRemoved), list(removed));
+    return this;
+  }
+
+  /**
+   * Marks the progress so far as checked, as Spark's other progress assertions do besides their
+   * check (e.g. assertStateOperatorProgressMetric, on shuffle partitions and state store
+   * instances, which Sluice has not).
+   */
+  markProgressChecked(): this {
+    this.checkedProgress = this.test.progress.length;
     return this;
   }
 
   /** The watermark the last batch ran at (Spark's `lastProgress.eventTime.watermark`), in ms. */
   get lastBatchWatermarkMs(): number {
-    return this.progress[this.progress.length - 1]?.batchWatermarkMs ?? 0;
+    return this.test.progress[this.test.progress.length - 1]?.batchWatermarkMs ?? 0;
+  }
+
+  /** Spark's StopStream. */
+  stopStream(): this {
+    this.test.stopStream();
+    return this;
+  }
+
+  /**
+   * Spark's StartStream: state and watermark from the checkpoint; a new run of the query (its
+   * progress counted afresh). With a DataFrame, that query on this checkpoint. On a manual
+   * clock, the first trigger fires (unless the start re-ran a batch whose commit was lost).
+   */
+  startStream(df?: DataFrame): this {
+    const before = this.test.progress.length;
+    this.test.startStream(df?.writeStream.outputMode(this.outputMode));
+    this.checkedProgress = before;
+    if (this.manualClock && this.test.progress.length === before) this.trigger();
+    return this;
+  }
+
+  /** While stopped: the last batch's commit is lost; the next start runs it again (see StreamTest). */
+  purgeLastCommit(): this {
+    this.test.purgeLastCommit();
+    return this;
   }
 
   /** StopStream then StartStream: state and watermark from the checkpoint. */
-  restart(): this {
-    this.test.stopStream().startStream();
-    return this;
+  restart(df?: DataFrame): this {
+    return this.stopStream().startStream(df);
   }
 
   /** The batch of these rows of source 0 fails with an error matching `message`. */
