@@ -1,4 +1,5 @@
 // Segment 3 of the tutorial: the once trigger (one batch of what is there, then the program ends).
+// A socket source has no offset until it is read, so, as in Spark 4.2, that batch is an empty Batch: 0.
 // Start a line server first:  nc -lk 12345
 // Then run:                   npx sluice run examples/triggers_once.ts
 import { SparkSession } from "sluice";
