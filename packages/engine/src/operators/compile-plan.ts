@@ -1,5 +1,5 @@
 import type { ScopeField } from '../expressions/binder.js';
-import { isStreamingPlan, type LogicalPlan } from '../plan/logical-plan.js';
+import { isStreamingPlan, planChildren, type LogicalPlan } from '../plan/logical-plan.js';
 import { JoinOperator } from './join.js';
 import { AggregateOperator } from './aggregate.js';
 import { DeduplicateOperator } from './deduplicate.js';
@@ -26,6 +26,12 @@ function staticAggregate(op: AggregateOperator): PhysicalOperator {
       return op.execute(inputs, { ...ctx, outputMode: 'complete', stores: () => store, metrics: { droppedByWatermark: 0, evicted: 0, updated: 0 } });
     },
   };
+}
+
+/** Whether a plan contains a streaming aggregation (Spark's `plan.exists { case a: Aggregate => a.isStreaming }`). */
+function hasStreamingAggregate(p: LogicalPlan): boolean {
+  if (p.node === 'Aggregate' && isStreamingPlan(p.child)) return true;
+  return planChildren(p).some(hasStreamingAggregate);
 }
 
 /**
@@ -62,7 +68,9 @@ export function compilePlan(plan: LogicalPlan, timeZone: string): PhysicalOperat
         return new SortOperator(visit(p.child), p.orders, timeZone);
       case 'Limit': {
         const child = visit(p.child);
-        return new LimitOperator(child, p.limit, String(nextId++));
+        // SPARK-30657: a limit on a static subplan is a plain batch limit, keeping no state.
+        if (!isStreamingPlan(p.child)) return new LimitOperator(child, p.limit, 'static', { streaming: false, streamingAggBelow: false });
+        return new LimitOperator(child, p.limit, String(nextId++), { streaming: true, streamingAggBelow: hasStreamingAggregate(p.child) });
       }
       case 'Union':
         return new UnionOperator(p.children.map(visit));

@@ -142,12 +142,7 @@ describe('StreamSuite', () => {
       .checkAnswer(...rows(...range(1, 3)));
   });
 
-  // Known difference (it.failing): Sluice's LimitOperator takes, in complete mode, the first N
-  // rows of each batch for every limit in the query. Spark plans only a limit over the
-  // aggregation that way; a limit below the aggregation is a StreamingGlobalLimitExec that counts
-  // the rows it let through over the whole stream. Sluice lets 5 new rows through in the second
-  // batch: (1, 2), (2, 2), (3, 2), (4, 1), (5, 1).
-  it.failing('StreamSuite: SPARK-30658: streaming limit before agg in complete mode', () => {
+  it('StreamSuite: SPARK-30658: streaming limit before agg in complete mode', () => {
     const inputData = MemoryStream.of(spark, 'value INT');
     const limited = inputData.toDF().limit(5).groupBy('value').count();
     new SparkStreamTest(limited, 'complete')
@@ -157,12 +152,7 @@ describe('StreamSuite', () => {
       .checkAnswer([1, 2], [2, 2], [3, 1]);
   });
 
-  // Known difference (it.failing): Sluice's LimitOperator takes, in complete mode, the first N
-  // rows of each batch for every limit in the query. Spark plans only a limit over the
-  // aggregation that way; a limit below the aggregation is a StreamingGlobalLimitExec that counts
-  // the rows it let through over the whole stream. Sluice lets 5 new rows through in the second
-  // batch: 2-5 aggregate, giving (1, 1), (2, 2), (3, 2).
-  it.failing('StreamSuite: SPARK-30658: streaming limits before and after agg in complete mode (after limit < before limit)', () => {
+  it('StreamSuite: SPARK-30658: streaming limits before and after agg in complete mode (after limit < before limit)', () => {
     const inputData = MemoryStream.of(spark, 'value INT');
     const limited = inputData.toDF().limit(4).groupBy('value').count().orderBy('value').limit(3);
     // Spark starts with spark.sql.shuffle.partitions = 1 (Sluice has no partitions).
@@ -175,12 +165,7 @@ describe('StreamSuite', () => {
       .checkAnswer([1, 1], [2, 1], [3, 1]);
   });
 
-  // Known difference (it.failing): Sluice's LimitOperator takes, in complete mode, the first N
-  // rows of each batch for every limit in the query. Spark plans only a limit over the
-  // aggregation that way; a limit below the aggregation is a StreamingGlobalLimitExec that counts
-  // the rows it let through over the whole stream. Sluice lets 2 new rows through in the second
-  // batch: 2-3 aggregate, giving (1, 1), (2, 2), (3, 1).
-  it.failing('StreamSuite: SPARK-30658: streaming limits before and after agg in complete mode (before limit < after limit)', () => {
+  it('StreamSuite: SPARK-30658: streaming limits before and after agg in complete mode (before limit < after limit)', () => {
     const inputData = MemoryStream.of(spark, 'value INT');
     const limited = inputData.toDF().limit(2).groupBy('value').count().orderBy('value').limit(3);
     new SparkStreamTest(limited, 'complete')
@@ -206,12 +191,7 @@ describe('StreamSuite', () => {
       .toThrow('Limits are not supported on streaming DataFrames/Datasets in Update output mode');
   });
 
-  // Known difference (it.failing): Sluice makes the limit over the static side of the
-  // stream-static join a stateful streaming limit (StreamingGlobalLimitExec): having let the one
-  // static row through in the first batch, it lets none through in the second, so the second
-  // batch's 1 finds no match and the answer stays (1). Spark applies streaming limits only to
-  // streaming subplans; the static side's limit(1) gives its row every batch.
-  it.failing('StreamSuite: SPARK-30657: streaming limit should not apply on limits on state subplans', () => {
+  it('StreamSuite: SPARK-30657: streaming limit should not apply on limits on state subplans', () => {
     const streamData = MemoryStream.of(spark, 'value INT');
     const streamingDF = streamData.toDF().toDF('value');
     const staticDF = spark.createDataFrame([[1]], 'value INT').orderBy('value');
