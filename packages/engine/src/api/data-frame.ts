@@ -5,7 +5,7 @@ import { parseExpression } from '../expressions/sql-parser.js';
 import { compilePlan } from '../operators/compile-plan.js';
 import { isStreamingPlan, type JoinType, type LogicalPlan } from '../plan/logical-plan.js';
 import { Column } from './column.js';
-import { fromIntervalString } from '../expressions/from-interval-string.js';
+import { fromIntervalString, invalidIntervalUnit, invalidUnitMessage } from '../expressions/from-interval-string.js';
 import { durationMicros, durationMs } from '../expressions/interval.js';
 import { IllegalArgumentError } from '../errors/illegal-argument-error.js';
 import { DataStreamWriter } from './data-stream-writer.js';
@@ -126,6 +126,8 @@ export class DataFrame {
    */
   withWatermark(eventTime: string, delayThreshold: string): DataFrame {
     // Dataset.withWatermark: IntervalUtils.fromIntervalString, then a month counts as 31 days.
+    const badUnit = invalidIntervalUnit(delayThreshold);
+    if (badUnit !== undefined) throw new AnalysisException(invalidUnitMessage(delayThreshold, badUnit));
     const delay = fromIntervalString(delayThreshold);
     const delayMs = durationMs(delay);
     if (durationMicros(delay) < 0) throw new IllegalArgumentError(`requirement failed: delay threshold (${delayThreshold}) should not be negative.`);
@@ -195,6 +197,14 @@ export class DataFrame {
 
   dropDuplicates(subset: readonly string[] = []): DataFrame {
     return this.derive({ node: 'Deduplicate', child: this.plan, keys: subset });
+  }
+
+  /**
+   * `dropDuplicatesWithinWatermark(["id"])` (Spark 3.5+): drops a row whose key was seen within
+   * the watermark delay of the first row's event time; needs a watermark on the input.
+   */
+  dropDuplicatesWithinWatermark(subset: readonly string[] = []): DataFrame {
+    return this.derive({ node: 'Deduplicate', child: this.plan, keys: subset, withinWatermark: true });
   }
 
   drop_duplicates(subset: readonly string[] = []): DataFrame {

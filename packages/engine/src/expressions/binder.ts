@@ -16,7 +16,7 @@ import type { Expr } from './expr.js';
 import { AGGREGATE_NAMES } from './aggregate-functions.js';
 import { checkArity, SCALAR_FUNCTIONS } from './scalar-functions.js';
 import { bindFromJson, bindStruct, bindToJson } from './json-functions.js';
-import { bindSessionWindow, bindWindow } from './time-window.js';
+import { bindSessionWindow, bindWindow, wrongNumArgs } from './time-window.js';
 
 /** A field of the input, with the qualifier (DataFrame alias) it may be referred to by. */
 export interface ScopeField extends StructField {
@@ -60,9 +60,11 @@ function levenshtein(a: string, b: string): number {
 }
 
 function unresolvedColumn(name: string, scope: Scope): AnalysisException {
+  // StringUtils.orderSuggestedIdentifiersBySimilarity: a stable sort by the Levenshtein distance
+  // of the quoted candidate to the name as written (unquoted).
   const candidates = scope.fields
     .map((f) => (f.qualifier === undefined ? quoteId(f.name) : `${quoteId(f.qualifier)}.${quoteId(f.name)}`))
-    .map((c) => ({ c, d: levenshtein(c.toLowerCase(), quoteId(name).toLowerCase()) }))
+    .map((c) => ({ c, d: levenshtein(c.toLowerCase(), name.toLowerCase()) }))
     .sort((x, y) => x.d - y.d)
     .slice(0, 5)
     .map((x) => x.c);
@@ -580,6 +582,27 @@ function bindCall(expr: Extract<Expr, { kind: 'call' }>, scope: Scope): Bound {
     const args = expr.args.map((a) => bindExpr(a, scope));
     const w = bindSessionWindow(args, scope);
     return args[0]?.eventTime === undefined ? w : { ...w, eventTime: 'window' };
+  }
+  if (name === 'window_time') {
+    // WindowTime (ResolveWindowTime): the window's end minus 1 microsecond, a timestamp that
+    // keeps the window column's watermark mark.
+    if (expr.args.length !== 1) throw wrongNumArgs('window_time', '1', expr.args.length);
+    const w = bindExpr(expr.args[0] as Expr, scope);
+    const fields = typeof w.type === 'string' || w.type.kind !== 'struct' ? [] : w.type.fields;
+    if (fields.length !== 2 || fields[0]?.name !== 'start' || fields[1]?.name !== 'end' || fields[1]?.type !== 'timestamp') {
+      throw new AnalysisException(`[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "window_time(${w.sql})" due to data type mismatch: the first parameter requires the "STRUCT<start: TIMESTAMP, end: TIMESTAMP>" type, however "${w.sql}" has the type "${typeSql(w.type)}". SQLSTATE: 42K09`);
+    }
+    const sql = `window_time(${w.sql})`;
+    const we = w.eval;
+    const b: Bound = {
+      type: 'timestamp', nullable: w.nullable, sql, name: sql,
+      eval: (row, ctx) => {
+        const v = we(row, ctx);
+        const end = Array.isArray(v) ? v[1] : null;
+        return typeof end === 'number' ? end - 1 : null;
+      },
+    };
+    return w.eventTime === undefined ? b : { ...b, eventTime: 'window' };
   }
   if (name === 'isnull' || name === 'isnotnull' || name === 'not') {
     return bindUnary(name, bindExpr(expr.args[0] ?? { kind: 'literal', value: null, type: 'void' }, scope), scope);

@@ -25,3 +25,21 @@ export function fromIntervalString(input: string): CalendarInterval {
   return result;
 }
 
+
+/**
+ * Spark 4.2's withWatermark on a delay with an unknown unit: IntervalUtils.stringToInterval's
+ * INVALID_INTERVAL_FORMAT.INVALID_UNIT reaches the caller (an AnalysisException, as
+ * EventTimeWatermarkSuite's SPARK-35815 expects; conformance watermark/delay-unparsable). The unit, or undefined when that is not the failure.
+ */
+export function invalidIntervalUnit(input: string): string | undefined {
+  if (input.toLowerCase().trim().startsWith('interval')) return undefined;
+  const result = stringToInterval(input);
+  if (!isFailure(result)) return undefined;
+  return /, invalid unit '(.*)'$/s.exec(result.error)?.[1];
+}
+
+/** INVALID_INTERVAL_FORMAT.INVALID_UNIT's text (error-conditions.json). */
+export function invalidUnitMessage(input: string, unit: string): string {
+  return `[INVALID_INTERVAL_FORMAT.INVALID_UNIT] Error parsing '${input}' to interval. Please ensure that the value provided is in a valid format for defining an interval. ` +
+    `You can reference the documentation for the correct format. Invalid unit ${unit}. SQLSTATE: 22006`;
+}

@@ -136,8 +136,12 @@ describe('withWatermark delays (Dataset.withWatermark)', () => {
     );
   });
 
-  it('an invalid delay is CANNOT_PARSE_INTERVAL', async () => {
+  // Spark 4.2.0 (conformance watermark/delay-unparsable): the unknown unit's INVALID_INTERVAL_FORMAT.INVALID_UNIT.
+  it('a delay with an unknown unit is INVALID_INTERVAL_FORMAT.INVALID_UNIT', async () => {
     const df = await events();
-    expect(() => df.withWatermark('timestamp', '10 parsecs')).toThrow(cannotParse('10 parsecs'));
+    expect(() => df.withWatermark('timestamp', '10 parsecs')).toThrow(
+      "[INVALID_INTERVAL_FORMAT.INVALID_UNIT] Error parsing '10 parsecs' to interval. Please ensure that the value provided is in a valid format for defining an interval. " +
+        'You can reference the documentation for the correct format. Invalid unit parsecs. SQLSTATE: 22006',
+    );
   });
 });

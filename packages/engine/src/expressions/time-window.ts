@@ -32,7 +32,7 @@ function durationMicros(arg: Bound | undefined): number {
 }
 
 /** WRONG_NUM_ARGS.WITHOUT_SUGGESTION (QueryCompilationErrors.wrongNumArgsError; docroot is SPARK_DOC_ROOT). */
-function wrongNumArgs(name: string, expected: string, actual: number): AnalysisException {
+export function wrongNumArgs(name: string, expected: string, actual: number): AnalysisException {
   return new AnalysisException(
     `[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The \`${name}\` requires ${expected} parameters but the actual number is ${actual}. ` +
       "Please, refer to 'https://spark.apache.org/docs/latest/sql-ref-functions.html' for a fix. SQLSTATE: 42605",

@@ -3,6 +3,7 @@ import { isStreamingPlan, planChildren, type LogicalPlan } from '../plan/logical
 import { JoinOperator } from './join.js';
 import { AggregateOperator } from './aggregate.js';
 import { DeduplicateOperator } from './deduplicate.js';
+import { DeduplicateWithinWatermarkOperator } from './deduplicate-within-watermark.js';
 import { EventTimeWatermarkOperator } from './event-time-watermark.js';
 import { FilterOperator } from './filter.js';
 import { LimitOperator } from './limit.js';
@@ -76,6 +77,7 @@ export function compilePlan(plan: LogicalPlan, timeZone: string): PhysicalOperat
         return new UnionOperator(p.children.map(visit));
       case 'Deduplicate': {
         const child = visit(p.child);
+        if (p.withinWatermark === true) return new DeduplicateWithinWatermarkOperator(child, p.keys, timeZone, String(nextId++));
         return new DeduplicateOperator(child, p.keys, timeZone, String(nextId++));
       }
       case 'EventTimeWatermark':

@@ -37,6 +37,8 @@ export class JoinOperator implements PhysicalOperator {
   private readonly project: (left: Row, right: Row) => Row;
   /** The two inputs as a stream-stream join sees them. */
   private readonly sides: StreamJoinSides;
+  /** A USING semi/anti join: the left row's columns in output order (keys first). */
+  private semiOrder: number[] | undefined;
 
   constructor(private readonly left: PhysicalOperator, private readonly right: PhysicalOperator, private readonly spec: JoinSpec, timeZone: string, readonly operatorId: string) {
     const both = [...left.output, ...right.output];
@@ -58,8 +60,11 @@ export class JoinOperator implements PhysicalOperator {
         const f = (spec.joinType === 'right_outer' ? right.output[this.rightKeys[k] ?? 0] : left.output[li]) as ScopeField;
         return { name: f.name, type: f.type, nullable: f.nullable || spec.joinType === 'full_outer' };
       });
+      // Spark's USING join (ResolveNaturalAndUsingJoin): a semi/anti join prints the keys first too.
+      const semiOrder = [...this.leftKeys, ...leftRest];
+      if (semi) this.semiOrder = semiOrder;
       this.output = semi
-        ? [...left.output]
+        ? semiOrder.map((i) => left.output[i] as ScopeField)
         : [...keyFields, ...leftRest.map((i) => left.output[i] as ScopeField), ...rightRest.map((i) => right.output[i] as ScopeField)];
       this.project = semi
         ? (l) => l
@@ -96,8 +101,9 @@ export class JoinOperator implements PhysicalOperator {
   execute(inputs: ReadonlyArray<readonly Row[]>, ctx: OperatorContext): Row[] {
     const leftRows = this.left.execute(inputs, ctx);
     const rightRows = this.right.execute(inputs, ctx);
-    if (this.spec.leftStreaming && this.spec.rightStreaming) return this.streamStream(leftRows, rightRows, ctx);
-    return this.nestedLoop(leftRows, rightRows, ctx);
+    const out = this.spec.leftStreaming && this.spec.rightStreaming ? this.streamStream(leftRows, rightRows, ctx) : this.nestedLoop(leftRows, rightRows, ctx);
+    const order = this.semiOrder;
+    return order === undefined ? out : out.map((row) => order.map((i) => row[i] ?? null));
   }
 
   /** Stateless: every left row against every right row of this batch (one side is static). */

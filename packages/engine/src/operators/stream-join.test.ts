@@ -48,8 +48,8 @@ describe('stream-stream joins with watermarks and a time range (StreamingSymmetr
       .toThrow(/^Stream-stream LeftOuter join between two streaming DataFrame\/Datasets is not supported without a watermark in the join keys, or a watermark on the nullable side and an appropriate range condition;/);
   });
 
-  it('stream-stream joins only run in append mode', () => {
-    expect(() => stream().join(stream(), undefined, 'cross').writeStream.outputMode('update').toPlan())
-      .toThrow(/^Join between two streaming DataFrames\/Datasets is not supported in Update output mode, only in Append output mode;/);
+  it('stream-stream outer joins only run in append mode (inner ones also in update: SPARK-56384)', () => {
+    expect(() => stream().join(stream(), undefined, 'full_outer').writeStream.outputMode('update').toPlan())
+      .toThrow(/^FullOuter join between two streaming DataFrames\/Datasets is not supported in Update output mode, only in Append output mode;/);
   });
 });

@@ -1061,3 +1061,47 @@ describe('StreamingLeftSemiJoinSuite', () => {
       .checkNewAnswer([12, 12], [14, 14]);
   });
 });
+
+describe('StreamingInnerJoinSuite (further tests)', () => {
+  it('StreamingInnerJoinSuite: stream stream self join', () => {
+    // Spark joins one MemoryStream with itself; as in setupSelfJoin, the same rows go to two
+    // streams here (the DSL feeds a memory stream only to the first source reading it).
+    const leftInput = MemoryStream.of(spark, 'value INT');
+    const rightInput = MemoryStream.of(spark, 'value INT');
+    const keyed = (input: MemoryStream): DataFrame => input.toDF().selectExpr('value % 5 AS key', 'value');
+    const join = keyed(leftInput).join(keyed(rightInput), 'key');
+    const both = (rows: Data): ReadonlyArray<readonly [MemoryStream, Data]> => [[leftInput, rows], [rightInput, rows]];
+    new SparkStreamTest(join)
+      .add(...both(ints(1, 2)))
+      .checkAnswer([1, 1, 1], [2, 2, 2])
+      .restart()
+      .add(...both(ints(3, 6)))
+      /*
+      (1, 1)     (1, 1)
+      (2, 2)  x  (2, 2)  =  (1, 1, 1), (1, 1, 6), (2, 2, 2), (1, 6, 1), (1, 6, 6)
+      (1, 6)     (1, 6)
+      */
+      .checkAnswer([3, 3, 3], [1, 1, 1], [1, 1, 6], [2, 2, 2], [1, 6, 1], [1, 6, 6]);
+  });
+});
+
+describe('StreamingOuterJoinSuite (further tests)', () => {
+  it('StreamingOuterJoinSuite: SPARK-29438: ensure UNION doesn\'t lead stream-stream join to use shifted partition IDs', () => {
+    // Spark's MemoryStream[Int](desiredPartitionsForInput1) has no counterpart (Sluice has no
+    // partitions); Spark restarts the query with new memory streams holding the first batch's data
+    // again (offsets the checkpoint already committed) — here the same streams restart.
+    const input1 = MemoryStream.of(spark, 'value INT');
+    const df1 = input1.toDF().selectExpr('value AS key', 'value AS leftValue', 'value AS rightValue');
+    const [input2, df2] = setupStream('left', 2);
+    const [input3, df3] = setupStream('right', 3);
+    const joined = df2.alias('l').join(df3.alias('r'), expr('l.key = r.key AND leftTime = rightTime'), 'inner')
+      .selectExpr('l.key', 'leftValue', 'rightValue');
+    const unionDf = df1.union(joined);
+    new SparkStreamTest(unionDf)
+      .add([input1, ints(11, 12, 13)], [input2, ints(11, 12, 13, 14, 15)], [input3, ints(13, 14, 15, 16, 17)])
+      .checkNewAnswer([11, 11, 11], [12, 12, 12], [13, 13, 13], [13, 26, 39], [14, 28, 42], [15, 30, 45])
+      .restart()
+      .add([input1, ints(21, 22, 23)], [input2, ints(21, 22, 23, 24, 25)], [input3, ints(23, 24, 25, 26, 27)])
+      .checkNewAnswer([21, 21, 21], [22, 22, 22], [23, 23, 23], [23, 46, 69], [24, 48, 72], [25, 50, 75]);
+  });
+});

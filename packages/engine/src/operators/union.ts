@@ -16,7 +16,12 @@ export class UnionOperator implements PhysicalOperator {
         );
       }
     }
-    this.output = first.map((f, i) => ({ name: f.name, type: f.type, nullable: children.some((c) => c.output[i]?.nullable !== false) }));
+    // Spark's Union.output is the first child's attributes (their metadata, so the watermark mark
+    // `spark.watermarkDelayMs`, too) with the children's nullability.
+    this.output = first.map((f, i) => ({
+      name: f.name, type: f.type, nullable: children.some((c) => c.output[i]?.nullable !== false),
+      ...(f.eventTimeDelayMs === undefined ? {} : { eventTimeDelayMs: f.eventTimeDelayMs }),
+    }));
   }
 
   get statefulIds(): readonly string[] {

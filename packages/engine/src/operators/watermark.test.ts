@@ -83,6 +83,6 @@ describe('session windows (session_window, append with watermark)', () => {
   });
 
   it('rejects update mode as Spark does', () => {
-    expect(() => sessions('update')).toThrow(/^Update output mode not supported for session window on streaming DataFrames\/DataSets;/);
+    expect(() => sessions('update')).toThrow(/^\[STREAMING_OUTPUT_MODE\.UNSUPPORTED_OPERATION\] Invalid streaming output mode: update\. This output mode is not supported for session window streaming aggregations/);
   });
 });

@@ -62,6 +62,8 @@ export interface DeduplicateNode {
   readonly child: LogicalPlan;
   /** Column names the rows are compared on (all columns when empty). */
   readonly keys: readonly string[];
+  /** `dropDuplicatesWithinWatermark` (Spark's DeduplicateWithinWatermark node). */
+  readonly withinWatermark?: boolean;
 }
 
 /** `df.withWatermark("eventTime", "10 minutes")`. */

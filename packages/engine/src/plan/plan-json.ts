@@ -110,7 +110,7 @@ function parseNode(value: unknown, where: string): LogicalPlan {
     case 'Deduplicate': {
       const keys = o['keys'];
       if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) throw new PlanError(`plan: ${where}.keys must be an array of strings`);
-      return { node, child: child(), keys };
+      return o['withinWatermark'] === true ? { node, child: child(), keys, withinWatermark: true } : { node, child: child(), keys };
     }
     case 'SubqueryAlias':
       return { node, child: child(), alias: str(o, 'alias', where) };

@@ -43,9 +43,9 @@ describe('validatePlan: output modes (UnsupportedOperationChecker.checkForStream
     expect(messageOf(plan(events().groupBy('value').count(), 'append'))).toBe(unsupportedMode('append', 'streaming aggregations without watermark'));
   });
 
-  it('update with a session window keeps its plain text (StreamingSessionWindowSuite "update mode - session window")', () => {
+  it('update with a session window is STREAMING_OUTPUT_MODE (Spark 4.2.0, conformance windows/session-update)', () => {
     const df = watermarked().groupBy(session_window('timestamp', '5 minutes'), col('value')).count();
-    expect(messageOf(plan(df, 'update'))).toMatch(/^Update output mode not supported for session window on streaming DataFrames\/DataSets;\n/);
+    expect(messageOf(plan(df, 'update'))).toBe(unsupportedMode('update', 'session window streaming aggregations'));
   });
 
   it('accepts append and update for a stateless query, every mode for a watermarked window aggregation', () => {
@@ -75,12 +75,13 @@ describe('validatePlan: operators (UnsupportedOperationsSuite)', () => {
     expect(() => plan(events().union(events()), 'append')()).not.toThrow();
   });
 
-  it('stream-stream joins only in append mode, left-anti never with a stream on the right', () => {
+  it('stream-stream outer joins only in append mode (inner ones also in update: SPARK-56384), left-anti never with a stream on the right', () => {
     const left = watermarked().alias('l');
     const right = watermarked().withColumnRenamed('value', 'v2').withColumnRenamed('timestamp', 't2');
     const inner = left.join(right, expr('value = v2 AND timestamp = t2'));
-    expect(messageOf(plan(inner.groupBy('value').count(), 'update'))).toMatch(
-      /^Join between two streaming DataFrames\/Datasets is not supported in Update output mode, only in Append output mode;\n/,
+    expect(() => plan(inner.groupBy('value').count(), 'update')()).not.toThrow();
+    expect(messageOf(plan(left.join(right, expr('value = v2 AND timestamp = t2'), 'left_outer'), 'update'))).toMatch(
+      /^LeftOuter join between two streaming DataFrames\/Datasets is not supported in Update output mode, only in Append output mode;\n/,
     );
     expect(messageOf(plan(left.join(right, expr('value = v2 AND timestamp = t2'), 'left_anti'), 'append'))).toMatch(
       /^LeftAnti joins with a streaming DataFrame\/Dataset on the right are not supported;\n/,

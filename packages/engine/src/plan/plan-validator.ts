@@ -30,7 +30,7 @@ function nodeLine(plan: LogicalPlan): string {
     case 'Sort': return `Sort [${plan.orders.map(exprText).join(', ')}], true`;
     case 'Limit': return `GlobalLimit ${plan.limit}`;
     case 'Union': return 'Union false, false';
-    case 'Deduplicate': return `Deduplicate [${plan.keys.join(', ')}]`;
+    case 'Deduplicate': return `${plan.withinWatermark === true ? 'DeduplicateWithinWatermark' : 'Deduplicate'} [${plan.keys.join(', ')}]`;
     case 'SubqueryAlias': return `SubqueryAlias ${plan.alias}`;
     case 'EventTimeWatermark': return `EventTimeWatermark ${plan.column}, ${plan.delay}`;
     case 'LocalRelation': return `Relation [${plan.schema.map((f) => f.name).join(',')}] ${plan.description}`;
@@ -115,7 +115,7 @@ export function validatePlan(query: QueryPlan): void {
     throw outputModeError(mode, 'streaming aggregations without watermark');
   }
   if (mode === 'update' && first !== undefined && first.grouping.some((g) => anyExpr(g, (x) => x.kind === 'call' && x.name === 'session_window'))) {
-    fail('Update output mode not supported for session window on streaming DataFrames/DataSets', root);
+    throw outputModeError(mode, 'session window streaming aggregations');
   }
   if (mode === 'complete' && aggregates.length === 0) throw outputModeError(mode, 'no streaming aggregations');
   // FileStreamOptions.checkDisallowedOptions, as the file source is created when the query starts.
@@ -153,6 +153,11 @@ function checkOperator(p: LogicalPlan, mode: QueryPlan['outputMode'], modeName: 
     case 'Join':
       checkJoin(p, modeName, timeZone);
       return;
+    case 'Deduplicate':
+      if (p.withinWatermark === true && isStreamingPlan(p) && !compilePlan(p.child, timeZone).output.some((f) => f.eventTimeDelayMs !== undefined)) {
+        fail('dropDuplicatesWithinWatermark is not supported on streaming DataFrames/DataSets without watermark', p);
+      }
+      return;
     case 'Union':
       if (new Set(p.children.map(isStreamingPlan)).size === 2) fail('Union between streaming and batch DataFrames/Datasets is not supported', p);
       return;
@@ -178,8 +183,13 @@ function checkJoin(join: JoinNode, modeName: string, timeZone: string): void {
   const rs = isStreamingPlan(join.right);
   const t = join.joinType;
   const name = JOIN_NAMES[t];
-  if (ls && rs && modeName !== 'Append') {
+  // SPARK-56384 (4.2): Inner and LeftSemi stream-stream joins run in Update mode (as in Append);
+  // outer ones still need Append, and no stream-stream join runs in Complete mode.
+  if (ls && rs && modeName === 'Complete') {
     fail(`Join between two streaming DataFrames/Datasets is not supported in ${modeName} output mode, only in Append output mode`, join);
+  }
+  if (ls && rs && modeName !== 'Append' && (t === 'left_outer' || t === 'right_outer' || t === 'full_outer')) {
+    fail(`${name} join between two streaming DataFrames/Datasets is not supported in ${modeName} output mode, only in Append output mode`, join);
   }
   switch (t) {
     case 'inner':
@@ -219,6 +229,7 @@ function checkStreamStreamJoinWatermark(join: JoinNode, timeZone: string): void 
 /** A Deduplicate on an event-time column (isStatefulOperation counts only those). */
 function dedupOnEventTime(p: DeduplicateNode, timeZone: string): boolean {
   const marked = eventTimeColumns(p.child, timeZone);
+  if (p.withinWatermark === true) return true; // isStatefulOperation: DeduplicateWithinWatermark always
   return p.keys.length === 0 ? marked.size > 0 : p.keys.some((k) => marked.has(k.toLowerCase()));
 }
 
@@ -248,7 +259,7 @@ export function checkStreamingQueryGlobalWatermarkLimit(root: LogicalPlan, mode:
 function markedBy(e: Expr, marked: ReadonlySet<string>): boolean {
   if (e.kind === 'column') return marked.has(e.name.toLowerCase());
   if (e.kind === 'alias') return markedBy(e.child, marked);
-  if (e.kind === 'call' && (e.name === 'window' || e.name === 'session_window')) return e.args[0] !== undefined && markedBy(e.args[0], marked);
+  if (e.kind === 'call' && (e.name === 'window' || e.name === 'session_window' || e.name === 'window_time')) return e.args[0] !== undefined && markedBy(e.args[0], marked);
   return false;
 }
 

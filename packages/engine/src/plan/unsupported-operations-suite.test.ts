@@ -276,9 +276,9 @@ describe('UnsupportedOperationsSuite', () => {
     (x, y) => x.join(y).join(streamRelation()),
     { outputMode: Append });
 
-  testBinaryOperationInStreamingPlan('inner join in update mode', (x, y) => x.join(y), {
-    outputMode: Update, streamStreamSupported: false, expectedMsg: 'is not supported in Update output mode',
-  });
+  // SPARK-56384 (Spark 4.2): a stream-stream Inner/LeftSemi join runs in Update mode (conformance
+  // checker/stream-join-update, run in Spark 4.2.0).
+  testBinaryOperationInStreamingPlan('inner join in update mode', (x, y) => x.join(y), { outputMode: Update });
 
   // Full outer joins: stream-batch/batch-stream join are not allowed,
   // and stream-stream join is allowed 'conditionally' - see below check
@@ -300,12 +300,19 @@ describe('UnsupportedOperationsSuite', () => {
 
   // Left outer, right outer, full outer, left semi joins
   for (const joinType of ['LeftOuter', 'RightOuter', 'FullOuter', 'LeftSemi'] as const) {
-    // Update mode not allowed
-    assertNotSupportedInStreamingPlan(
-      `${joinType} join with stream-stream relations and update mode`,
-      () => selfJoin(streamRelation(), streamRelation(), joinType),
-      Update,
-      ['is not supported in Update output mode']);
+    // Update mode not allowed for the outer joins (SPARK-56384: LeftSemi runs in Update mode)
+    if (joinType === 'LeftSemi') {
+      assertSupportedInStreamingPlan(
+        `${joinType} join with stream-stream relations and update mode`,
+        () => selfJoin(streamWithWatermark(), streamOfTime(), joinType),
+        Update);
+    } else {
+      assertNotSupportedInStreamingPlan(
+        `${joinType} join with stream-stream relations and update mode`,
+        () => selfJoin(streamRelation(), streamRelation(), joinType),
+        Update,
+        ['is not supported in Update output mode']);
+    }
 
     // Complete mode not allowed
     assertNotSupportedInStreamingPlan(

@@ -86,6 +86,7 @@ class CaseBuilder {
       case 'withWatermark': return df.withWatermark(str(args[0], 'withWatermark'), str(args[1], 'withWatermark'));
       case 'groupBy': return df.groupBy(...strs(args[0], 'groupBy keys').map((k) => expr(k))).agg(...strs(args[1], 'groupBy aggregates').map((a) => expr(a)));
       case 'dropDuplicates': return df.dropDuplicates(strs(args[0] ?? [], 'dropDuplicates'));
+      case 'dropDuplicatesWithinWatermark': return df.dropDuplicatesWithinWatermark(strs(args[0] ?? [], 'dropDuplicatesWithinWatermark'));
       case 'join': {
         const other = this.frame(args[0] as Frame);
         const on = args[1];
