@@ -43,7 +43,7 @@ export class QueryExecution {
   private readonly checks: ExecutionChecks;
 
   constructor(private readonly plan: QueryPlan, private readonly newStore: (operatorId: string) => StateStore) {
-    this.operator = compilePlan(plan.root, plan.sessionTimeZone);
+    this.operator = compilePlan(plan.root, plan.sessionTimeZone, plan.conf);
     this.checks = executionChecks(plan.root, plan.sessionTimeZone);
     this.conf = streamingConf(plan.conf);
     this.shufflePartitions = shufflePartitionsOf(plan.conf);

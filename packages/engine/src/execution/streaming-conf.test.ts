@@ -1,7 +1,7 @@
 import { SparkSession } from '../api/spark-session.js';
 import { parsePlan, serializePlan } from '../plan/plan-json.js';
 import { QueryManager } from '../runtime/query-manager.js';
-import { checkConfValue, streamingConf } from './streaming-conf.js';
+import { ansiEnabled, checkConfValue, streamingConf } from './streaming-conf.js';
 
 const policy = 'spark.sql.streaming.multipleWatermarkPolicy';
 const noData = 'spark.sql.streaming.noDataMicroBatches.enabled';
@@ -19,6 +19,9 @@ describe('streaming settings a query takes from spark.conf', () => {
     );
     expect(() => spark.conf.set(noData, 'yes')).toThrow('spark.sql.streaming.noDataMicroBatches.enabled should be boolean, but was yes');
     expect(() => checkConfValue(noData, 'yes')).toThrow(expect.objectContaining({ code: 'ILLEGAL_ARGUMENT' }));
+    expect(() => spark.conf.set('spark.sql.ansi.enabled', 'off')).toThrow('spark.sql.ansi.enabled should be boolean, but was off');
+    expect(ansiEnabled(undefined)).toBe(true);
+    expect(ansiEnabled({ 'spark.sql.ansi.enabled': 'FALSE' })).toBe(false);
     expect(spark.conf.get(policy)).toBeUndefined();
     spark.conf.set(policy, 'MAX');
     expect(spark.conf.get(policy)).toBe('MAX');

@@ -17,8 +17,11 @@ export const CHECK_CORRECTNESS = 'spark.sql.streaming.statefulOperator.checkCorr
  */
 export const SHUFFLE_PARTITIONS = 'spark.sql.shuffle.partitions';
 
+/** `spark.sql.ansi.enabled`: ANSI expression semantics (errors) or Spark's legacy ones (NULL, wrapping). */
+export const ANSI_ENABLED = 'spark.sql.ansi.enabled';
+
 /** The session settings a query takes along when it starts (into its plan document). */
-export const STREAMING_CONF_KEYS = [MULTIPLE_WATERMARK_POLICY, NO_DATA_MICRO_BATCHES, CHECK_CORRECTNESS, SHUFFLE_PARTITIONS] as const;
+export const STREAMING_CONF_KEYS = [MULTIPLE_WATERMARK_POLICY, NO_DATA_MICRO_BATCHES, CHECK_CORRECTNESS, SHUFFLE_PARTITIONS, ANSI_ENABLED] as const;
 
 export type WatermarkPolicy = 'min' | 'max';
 
@@ -46,7 +49,7 @@ function parsePolicy(value: string): WatermarkPolicy {
  */
 export function checkConfValue(key: string, value: string): void {
   if (key === MULTIPLE_WATERMARK_POLICY) parsePolicy(value);
-  if (key === NO_DATA_MICRO_BATCHES || key === CHECK_CORRECTNESS) parseBoolean(key, value);
+  if (key === NO_DATA_MICRO_BATCHES || key === CHECK_CORRECTNESS || key === ANSI_ENABLED) parseBoolean(key, value);
   if (key === SHUFFLE_PARTITIONS) parsePartitions(value);
 }
 
@@ -54,6 +57,12 @@ export function checkConfValue(key: string, value: string): void {
 export function checkCorrectnessEnabled(conf: Readonly<Record<string, string>> | undefined): boolean {
   const v = conf?.[CHECK_CORRECTNESS];
   return v === undefined ? true : parseBoolean(CHECK_CORRECTNESS, v);
+}
+
+/** `spark.sql.ansi.enabled` from a plan's `conf` (Spark 4's default: true). */
+export function ansiEnabled(conf: Readonly<Record<string, string>> | undefined): boolean {
+  const v = conf?.[ANSI_ENABLED];
+  return v === undefined ? true : parseBoolean(ANSI_ENABLED, v);
 }
 
 /** The settings from a plan's `conf` (absent keys take Spark's defaults: min, true). */

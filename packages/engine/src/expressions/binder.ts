@@ -41,6 +41,23 @@ export interface Scope {
 
 const ansiOf = (scope: Scope): boolean => scope.ansi !== false;
 
+/** spark.sql.ansi.enabled of the plan being compiled (set by compilePlan through withAnsi). */
+let compilingAnsi: boolean | undefined;
+
+/**
+ * Runs `fn` (a plan's compilation) with `ansi` as the setting of every Scope bound in it that
+ * does not set its own: the operators build their Scopes from the time zone alone.
+ */
+export function withAnsi<T>(ansi: boolean, fn: () => T): T {
+  const saved = compilingAnsi;
+  compilingAnsi = ansi;
+  try {
+    return fn();
+  } finally {
+    compilingAnsi = saved;
+  }
+}
+
 export function quoteId(name: string): string {
   return `\`${name.replace(/`/g, '``')}\``;
 }
@@ -366,6 +383,7 @@ function named(b: Omit<Bound, 'name'>): Bound {
 
 /** Resolves and compiles `expr` against `scope`. */
 export function bindExpr(expr: Expr, scope: Scope): Bound {
+  if (scope.ansi === undefined && compilingAnsi !== undefined) scope = { ...scope, ansi: compilingAnsi };
   switch (expr.kind) {
     case 'column': {
       const nested = expr.qualifier === undefined ? null : structFieldRef(expr.qualifier, expr.name, scope);
@@ -569,6 +587,21 @@ function bindCall(expr: Extract<Expr, { kind: 'call' }>, scope: Scope): Bound {
       throw new AnalysisException(`[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "${name}(${arg.sql})" due to data type mismatch: the first parameter requires the ("ARRAY" or "MAP") type, however "${arg.sql}" has the type "${typeSql(arg.type)}". SQLSTATE: 42K09`);
     }
     return { type: arg.type.elementType, nullable: true, sql: `${name}(${arg.sql})`, name: 'col', eval: arg.eval, generator: { outer: name === 'explode_outer' } };
+  }
+  if (name === 'posexplode' || name === 'posexplode_outer') {
+    const arg = bindExpr(expr.args[0] ?? { kind: 'literal', value: null, type: 'void' }, scope);
+    if (typeof arg.type === 'string' || arg.type.kind !== 'array') {
+      throw new AnalysisException(`[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "${name}(${arg.sql})" due to data type mismatch: the first parameter requires the ("ARRAY" or "MAP") type, however "${arg.sql}" has the type "${typeSql(arg.type)}". SQLSTATE: 42K09`);
+    }
+    const outer = name === 'posexplode_outer';
+    // Spark's PosExplode: `pos` (int, 0-based; nullable only for the outer form) and `col`.
+    const columns: StructField[] = [{ name: 'pos', type: 'int', nullable: outer }, { name: 'col', type: arg.type.elementType, nullable: true }];
+    const ae = arg.eval;
+    return {
+      type: arg.type.elementType, nullable: true, sql: `${name}(${arg.sql})`, name: 'col',
+      eval: (row, ctx) => { const a = ae(row, ctx); return Array.isArray(a) ? (a as readonly Value[]).map((v, i): Value => [i, v]) : null; },
+      generator: { outer, columns },
+    };
   }
   if (name === 'window') {
     const args = expr.args.map((a) => bindExpr(a, scope));

@@ -1,4 +1,4 @@
-import type { DataType, Row, Value } from '../api/types.js';
+import type { DataType, Row, StructField, Value } from '../api/types.js';
 
 /** What an expression may read besides the row: the batch it runs in. */
 export interface EvalContext {
@@ -19,8 +19,11 @@ export interface Bound {
   readonly sql: string;
   readonly name: string;
   readonly eval: Evaluator;
-  /** Set for `explode(...)`: the evaluator returns the array to flatten. */
-  readonly generator?: { readonly outer: boolean };
+  /**
+   * Set for `explode(...)`: the evaluator returns the array to flatten. With `columns`
+   * (`posexplode`), each element is itself a row of those columns, spread into the output.
+   */
+  readonly generator?: { readonly outer: boolean; readonly columns?: readonly StructField[] };
   /** Set for a direct column reference: its position in the input row. */
   readonly ordinal?: number;
   readonly sortOrder?: { readonly direction: 'asc' | 'desc'; readonly nulls: 'first' | 'last' };

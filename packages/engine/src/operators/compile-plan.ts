@@ -1,4 +1,5 @@
-import type { ScopeField } from '../expressions/binder.js';
+import { withAnsi, type ScopeField } from '../expressions/binder.js';
+import { ansiEnabled } from '../execution/streaming-conf.js';
 import { isStreamingPlan, planChildren, type LogicalPlan } from '../plan/logical-plan.js';
 import { JoinOperator } from './join.js';
 import { AggregateOperator } from './aggregate.js';
@@ -38,9 +39,10 @@ function hasStreamingAggregate(p: LogicalPlan): boolean {
 /**
  * Turns a logical plan into operators: every expression resolved and compiled once. The same
  * call is the analyzer: it throws Spark's AnalysisException for what cannot resolve.
- * Stateful operators are numbered in tree order (their state-store ids).
+ * Stateful operators are numbered in tree order (their state-store ids). `conf` is the plan's
+ * settings: `spark.sql.ansi.enabled` reaches every expression bound here.
  */
-export function compilePlan(plan: LogicalPlan, timeZone: string): PhysicalOperator {
+export function compilePlan(plan: LogicalPlan, timeZone: string, conf?: Readonly<Record<string, string>>): PhysicalOperator {
   let nextId = 0;
   const visit = (p: LogicalPlan): PhysicalOperator => {
     switch (p.node) {
@@ -94,5 +96,5 @@ export function compilePlan(plan: LogicalPlan, timeZone: string): PhysicalOperat
       }
     }
   };
-  return visit(plan);
+  return withAnsi(ansiEnabled(conf), () => visit(plan));
 }

@@ -8,12 +8,18 @@ export class DeduplicateOperator implements PhysicalOperator {
   private readonly ordinals: number[];
   /** A watermarked key column: bounds the state (Spark's dropDuplicates with watermark). */
   private readonly eventTimeOrdinal: number;
+  /**
+   * The input's event-time column (or -1): rows at or before the watermark are late and dropped
+   * even when it is not a key (StreamingDeduplicateExec's watermarkPredicateForDataForLateEvents).
+   */
+  private readonly lateOrdinal: number;
 
   constructor(private readonly child: PhysicalOperator, keys: readonly string[], timeZone: string, readonly operatorId: string) {
     this.ordinals = keys.length === 0
       ? child.output.map((_, i) => i)
       : keys.map((k) => resolveColumn(k, undefined, { fields: child.output, timeZone }));
     this.eventTimeOrdinal = this.ordinals.find((i) => child.output[i]?.eventTimeDelayMs !== undefined) ?? -1;
+    this.lateOrdinal = child.output.findIndex((f) => f.eventTimeDelayMs !== undefined);
   }
 
   get output(): readonly ScopeField[] {
@@ -30,8 +36,9 @@ export class DeduplicateOperator implements PhysicalOperator {
     const t = this.eventTimeOrdinal;
     for (const row of this.child.execute(inputs, ctx)) {
       const time = t < 0 ? null : row[t];
-      // With a watermark on a key column, rows at or before it are late and dropped.
-      if (typeof time === 'number' && ctx.watermarkMs > 0 && time / 1000 <= ctx.lateEventsWatermarkMs) {
+      const eventTime = this.lateOrdinal < 0 ? null : row[this.lateOrdinal];
+      // With a watermark on the input's event time, rows at or before it are late and dropped.
+      if (typeof eventTime === 'number' && ctx.watermarkMs > 0 && eventTime / 1000 <= ctx.lateEventsWatermarkMs) {
         ctx.metrics.droppedByWatermark += 1;
         continue;
       }

@@ -1,10 +1,12 @@
 import type { Row, Value } from '../api/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
+import { IllegalArgumentError } from '../errors/illegal-argument-error.js';
 import { bindExpr, resolveColumn, type ScopeField } from '../expressions/binder.js';
 import type { Evaluator } from '../expressions/bound.js';
 import type { Expr } from '../expressions/expr.js';
 import type { JoinType } from '../plan/logical-plan.js';
 import type { OperatorContext, PhysicalOperator } from './operator.js';
+import { byPartition, partitionOf } from './shuffle-order.js';
 import { eventTime, evictable, streamJoinSides, type JoinSide, type StreamJoinSides } from './stream-join-sides.js';
 
 export interface JoinSpec {
@@ -106,14 +108,37 @@ export class JoinOperator implements PhysicalOperator {
     return order === undefined ? out : out.map((row) => order.map((i) => row[i] ?? null));
   }
 
-  /** Stateless: every left row against every right row of this batch (one side is static). */
+  /**
+   * Stateless: one side is static (Spark broadcasts it: BroadcastHashJoinExec with an equi-join
+   * key, else BroadcastNestedLoopJoinExec). The streamed side's rows keep their order, each with
+   * its matches and, for an outer join, inline when unmatched. A hashed build side returns the
+   * rows of a key newest first (HashedRelation links each key's rows in front of the previous).
+   */
   private nestedLoop(leftRows: readonly Row[], rightRows: readonly Row[], ctx: OperatorContext): Row[] {
     const t = this.spec.joinType;
+    const hashed = this.sides.equiJoin;
+    const streamRight = this.spec.rightStreaming && !this.spec.leftStreaming && (t === 'inner' || t === 'cross' || t === 'right_outer');
+    if (streamRight) {
+      const build = hashed ? [...leftRows].reverse() : leftRows;
+      const out: Row[] = [];
+      for (const r of rightRows) {
+        let matched = false;
+        for (const l of build) {
+          if (!this.matches(l, r, ctx, this.condition)) continue;
+          matched = true;
+          out.push(this.project(l, r));
+        }
+        if (!matched && t === 'right_outer') out.push(this.project(this.nulls(this.left.output.length), r));
+      }
+      return out;
+    }
     const out: Row[] = [];
     const rightMatched = new Set<number>();
+    const rightOrder = rightRows.map((_, j) => j);
+    if (hashed && this.spec.leftStreaming && !this.spec.rightStreaming) rightOrder.reverse();
     for (const l of leftRows) {
       let matched = false;
-      for (let j = 0; j < rightRows.length; j++) {
+      for (const j of rightOrder) {
         const r = rightRows[j] as Row;
         if (!this.matches(l, r, ctx, this.condition)) continue;
         matched = true;
@@ -145,6 +170,8 @@ export class JoinOperator implements PhysicalOperator {
     // Spark's StreamingJoinStrategy plans no stream-stream join without an equi-join key.
     if (!this.sides.equiJoin) throw new AnalysisException('Stream-stream join without equality predicate is not supported.');
     const t = this.spec.joinType;
+    // StreamingSymmetricHashJoinExec's require(): planned at the first batch, a Cross join fails there.
+    if (t === 'cross') throw new IllegalArgumentError('requirement failed: StreamingSymmetricHashJoinExec should not take Cross as the JoinType');
     const semi = t === 'left_semi';
     const store = ctx.stores(this.operatorId);
     const leftState: Stored[] = [];
@@ -154,6 +181,17 @@ export class JoinOperator implements PhysicalOperator {
       (key.startsWith(this.sides.left.prefix) ? leftState : rightState).push({ key, row, matched });
     }
     const out: Row[] = [];
+    // Each output row's shuffle partition (of the input row it comes from): Spark's output is
+    // grouped by partition, in order; inside one the left rows' output, the right rows', the evicted.
+    const parts: number[] = [];
+    const partitions = ctx.shufflePartitions ?? 200;
+    const partOf = (keys: readonly Evaluator[], row: Row): number => partitionOf(keys.map((k) => k(row, ctx) ?? null), this.sides.keyTypes, partitions);
+    const leftPart = (row: Row): number => partOf(this.sides.leftKeys, row);
+    const rightPart = (row: Row): number => partOf(this.sides.rightKeys, row);
+    const push = (row: Row, part: number): void => {
+      out.push(row);
+      parts.push(part);
+    };
     const markMatched = (s: Stored): void => {
       if (s.matched) return;
       s.matched = true;
@@ -171,7 +209,7 @@ export class JoinOperator implements PhysicalOperator {
 
     for (const l of this.notLate(leftRows, this.sides.left, ctx)) {
       if (!this.passes(this.sides.left, l, ctx)) {
-        if (t === 'left_outer' || t === 'full_outer') out.push(this.project(l, rightNulls));
+        if (t === 'left_outer' || t === 'full_outer') push(this.project(l, rightNulls), leftPart(l));
         continue;
       }
       let matched = false;
@@ -180,16 +218,16 @@ export class JoinOperator implements PhysicalOperator {
         markMatched(r);
         matched = true;
         if (semi) break;
-        out.push(this.project(l, r.row));
+        push(this.project(l, r.row), leftPart(l));
       }
-      if (semi && matched) out.push(l);
+      if (semi && matched) push(l, leftPart(l));
       else leftState.push(append(this.sides.left, l, matched));
     }
 
     const evictRight = evictable(this.sides.right, ctx.watermarkMs);
     for (const r of this.notLate(rightRows, this.sides.right, ctx)) {
       if (!this.passes(this.sides.right, r, ctx)) {
-        if (t === 'right_outer' || t === 'full_outer') out.push(this.project(leftNulls, r));
+        if (t === 'right_outer' || t === 'full_outer') push(this.project(leftNulls, r), rightPart(r));
         continue;
       }
       let matched = false;
@@ -198,28 +236,28 @@ export class JoinOperator implements PhysicalOperator {
         if (!this.matches(l.row, r, ctx, this.sides.post)) continue;
         markMatched(l);
         matched = true;
-        out.push(semi ? l.row : this.project(l.row, r));
+        push(semi ? l.row : this.project(l.row, r), rightPart(r));
       }
       const emitsUnmatched = (t === 'right_outer' || t === 'full_outer') && !matched;
       if (evictRight?.(r) !== true || emitsUnmatched) rightState.push(append(this.sides.right, r, matched));
     }
 
     // Eviction: an outer side emits its unmatched rows; the other removals count as removed rows.
-    const evict = (state: readonly Stored[], side: JoinSide, emit: ((row: Row) => Row) | null): void => {
+    const evict = (state: readonly Stored[], side: JoinSide, emit: ((row: Row) => Row) | null, part: (row: Row) => number): void => {
       const gone = evictable(side, ctx.watermarkMs);
       if (gone === null) return;
       for (const s of state) {
         if (!gone(s.row)) continue;
         store.delete(s.key);
         if (emit === null) ctx.metrics.evicted += 1;
-        else if (!s.matched) out.push(emit(s.row));
+        else if (!s.matched) push(emit(s.row), part(s.row));
       }
     };
     const leftOuter = t === 'left_outer' || t === 'full_outer';
     const rightOuter = t === 'right_outer' || t === 'full_outer';
-    evict(leftState, this.sides.left, leftOuter ? (row) => this.project(row, rightNulls) : null);
-    evict(rightState, this.sides.right, rightOuter ? (row) => this.project(leftNulls, row) : null);
-    return out;
+    evict(leftState, this.sides.left, leftOuter ? (row) => this.project(row, rightNulls) : null, leftPart);
+    evict(rightState, this.sides.right, rightOuter ? (row) => this.project(leftNulls, row) : null, rightPart);
+    return byPartition(out.map((_, i) => i), (i) => parts[i] ?? 0).map((i) => out[i] as Row);
   }
 
   /** The rows of a side above the late-events watermark (the others counted as dropped). */

@@ -25,6 +25,20 @@ describe('stateless operators (append)', () => {
     expect(r.runBatch(v('a b', 'c'))).toEqual(v('a', 'b', 'c'));
   });
 
+  it('posexplode gives two columns, pos (0-based int) and col', () => {
+    const r = runner(lines().selectExpr('value', "posexplode(split(value, ' '))"), 'append');
+    expect(r.schema.map((f) => [f.name, f.type, f.nullable])).toEqual([['value', 'string', true], ['pos', 'int', false], ['col', 'string', true]]);
+    expect(r.runBatch(v('a b', 'c'))).toEqual([['a b', 0, 'a'], ['a b', 1, 'b'], ['c', 0, 'c']]);
+  });
+
+  it('spark.sql.ansi.enabled=false in the plan conf reaches the expressions (NULL on division by zero)', () => {
+    const df = lines().selectExpr('length(value) / 0 AS q', "CAST(value AS INT) AS c");
+    expect(() => runner(df, 'append').runBatch(v('abc'))).toThrow('[DIVIDE_BY_ZERO]');
+    const plan = df.writeStream.outputMode('append').toPlan();
+    const r = new PlanRunner({ ...plan, conf: { 'spark.sql.ansi.enabled': 'false' } });
+    expect(r.runBatch(v('abc'))).toEqual([[null, null]]);
+  });
+
   it('withColumn, withColumnRenamed and drop keep Spark column order', () => {
     const df = lines().withColumn('len', length(col('value'))).withColumnRenamed('value', 'text');
     expect(df.columns).toEqual(['text', 'len']);

@@ -58,7 +58,8 @@ export class ProjectOperator implements PhysicalOperator {
     }
     this.generatorAt = this.bound.findIndex((b) => b.generator !== undefined);
     this.sessionAt = this.bound.findIndex((b) => b.session !== undefined);
-    this.output = this.bound.map((b) => outputField(b, child.output));
+    // A generator of several columns (posexplode) gives all of them, in its place.
+    this.output = this.bound.flatMap((b) => b.generator?.columns?.map((f): ScopeField => ({ ...f })) ?? [outputField(b, child.output)]);
   }
 
   get statefulIds(): readonly string[] {
@@ -76,6 +77,19 @@ export class ProjectOperator implements PhysicalOperator {
       return s < 0 ? out : out.filter((row) => row[s] !== null);
     }
     const out: Row[] = [];
+    const columns = bound[g]?.generator?.columns;
+    if (columns !== undefined) {
+      // Each element is a row of the generator's columns, spread in its place.
+      for (const row of rows) {
+        const before = bound.slice(0, g).map((b) => b.eval(row, ctx));
+        const after = bound.slice(g + 1).map((b) => b.eval(row, ctx));
+        const items = bound[g]?.eval(row, ctx) ?? null;
+        const list = Array.isArray(items) ? (items as readonly Value[]) : [];
+        if (list.length === 0 && bound[g]?.generator?.outer === true) out.push([...before, ...columns.map(() => null), ...after]);
+        for (const item of list) out.push([...before, ...(item as readonly Value[]), ...after]);
+      }
+      return out;
+    }
     const only = bound.length === 1 ? bound[0] : undefined;
     if (only !== undefined && only.generator?.outer === false) {
       // select(explode(...)) alone: one row per element, no intermediate arrays.

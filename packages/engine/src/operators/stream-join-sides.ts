@@ -1,4 +1,5 @@
-import type { Row, Value } from '../api/types.js';
+import type { DataType, Row, Value } from '../api/types.js';
+import { commonType } from '../expressions/extra-functions.js';
 import { bindExpr, childrenOf, resolveColumn, type ScopeField } from '../expressions/binder.js';
 import type { Evaluator } from '../expressions/bound.js';
 import type { Expr } from '../expressions/expr.js';
@@ -30,6 +31,13 @@ export interface StreamJoinSides {
   readonly post: readonly Evaluator[];
   /** Whether some conjunct equates a left and a right expression (Spark's equi-join keys). */
   readonly equiJoin: boolean;
+  /**
+   * The equi-join keys (`=` conjuncts and `using` columns, Spark's ExtractEquiJoinKeys order) on
+   * each side and their coerced types: the stream-stream join's shuffle hashes them.
+   */
+  readonly leftKeys: readonly Evaluator[];
+  readonly rightKeys: readonly Evaluator[];
+  readonly keyTypes: readonly DataType[];
 }
 
 function hasColumn(e: Expr): boolean {
@@ -71,6 +79,26 @@ export function streamJoinSides(
   const rightOnly: Evaluator[] = [];
   const post: Evaluator[] = [];
   const keyColumns: Array<readonly [number, number]> = [...usingKeys];
+  const leftKeys: Evaluator[] = [];
+  const rightKeys: Evaluator[] = [];
+  const keyTypes: DataType[] = [];
+  const addKey = (lt: DataType, rt: DataType, l: Evaluator, r: Evaluator): void => {
+    leftKeys.push(l);
+    rightKeys.push(r);
+    keyTypes.push(commonType([lt, rt]) ?? lt);
+  };
+  for (const [l, r] of usingKeys) {
+    const lf = left[l];
+    const rf = right[r];
+    if (lf !== undefined && rf !== undefined) addKey(lf.type, rf.type, (row) => row[l] ?? null, (row) => row[r] ?? null);
+  }
+  const bindFull = (e: Expr, fields: readonly ScopeField[]) => {
+    try {
+      return bindExpr(e, { fields, timeZone });
+    } catch {
+      return null;
+    }
+  };
   let equalities = 0;
   for (const c of condition === undefined ? [] : conjuncts(condition)) {
     const l = bindOn(c, left);
@@ -82,6 +110,10 @@ export function streamJoinSides(
     const onSides = (a: Expr, b: Expr): boolean => hasColumn(a) && hasColumn(b) && bindOn(a, left) !== null && bindOn(b, right) !== null;
     if (onSides(c.left, c.right) || onSides(c.right, c.left)) equalities += 1;
     if (c.op !== '=') continue;
+    const [ka, kb] = onSides(c.left, c.right) ? [c.left, c.right] : onSides(c.right, c.left) ? [c.right, c.left] : [null, null];
+    const kl = ka === null ? null : bindFull(ka, left);
+    const kr = kb === null ? null : bindFull(kb, right);
+    if (kl !== null && kr !== null) addKey(kl.type, kr.type, kl.eval, kr.eval);
     const direct = [ordinal(c.left, left), ordinal(c.right, right)] as const;
     const swapped = [ordinal(c.right, left), ordinal(c.left, right)] as const;
     if (direct[0] >= 0 && direct[1] >= 0) keyColumns.push(direct);
@@ -102,6 +134,7 @@ export function streamJoinSides(
     },
     post,
     equiJoin: usingKeys.length > 0 || equalities > 0,
+    leftKeys, rightKeys, keyTypes,
   };
 }
 

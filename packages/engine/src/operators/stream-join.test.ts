@@ -52,4 +52,10 @@ describe('stream-stream joins with watermarks and a time range (StreamingSymmetr
     expect(() => stream().join(stream(), undefined, 'full_outer').writeStream.outputMode('update').toPlan())
       .toThrow(/^FullOuter join between two streaming DataFrames\/Datasets is not supported in Update output mode, only in Append output mode;/);
   });
+
+  it('a Cross stream-stream join with a condition passes the checker and fails at the first batch', () => {
+    const r = new PlanRunner(stream().alias('l').join(stream().alias('r'), expr('l.value = r.value'), 'cross').writeStream.toPlan());
+    expect(() => r.runBatch([[['a', at(1, 0)]], [['a', at(1, 0)]]], true))
+      .toThrow('requirement failed: StreamingSymmetricHashJoinExec should not take Cross as the JoinType');
+  });
 });
