@@ -1,15 +1,27 @@
 #!/usr/bin/env bash
-# Benchmarks: each prints one JSON line with Sluice's rows/s, a baseline's rows/s measured in
-# the same run, and their ratio. Uses KAFKA_BROKERS / REDIS_URL or the local launcher.
+# Benchmarks: each prints one JSON line. start: `sluice run` start-up times (cold, warm, to an
+# analysis error) on its own local stack, which it stops. operators, pipeline: Sluice's rows/s,
+# a baseline's rows/s measured in the same run, and their ratio; the pipeline uses
+# KAFKA_BROKERS / REDIS_URL or the local launcher, and stops what it started.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh >&2
+tsx=node_modules/.bin/tsx
+"$tsx" bench/start.bench.ts
+"$tsx" bench/operators.bench.ts
+
+started=()
+stop_started() {
+  local s
+  for s in ${started[@]+"${started[@]}"}; do bash "scripts/local/$s" down >&2 || true; done
+}
+trap stop_started EXIT
 if [[ -z ${KAFKA_BROKERS:-} ]]; then
+  bash scripts/local/kafka.sh status >/dev/null 2>&1 || started+=(kafka.sh)
   export "$(bash scripts/local/kafka.sh up | tail -1)"
 fi
 if [[ -z ${REDIS_URL:-} ]]; then
+  bash scripts/local/redis.sh status >/dev/null 2>&1 || started+=(redis.sh)
   export "$(bash scripts/local/redis.sh up | tail -1)"
 fi
-tsx=node_modules/.bin/tsx
-"$tsx" bench/operators.bench.ts
 "$tsx" bench/pipeline.bench.ts

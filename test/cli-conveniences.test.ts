@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { cliPath, servicePath } from './support/programs.js';
 import { startProcess } from './support/processes.js';
 
-/** What a user at a terminal gets: --help everywhere, live counters while a directory is ingested. */
+/** What a user at a terminal gets: --help everywhere, live counters while a directory is ingested, no info logs. */
 describe('CLI conveniences', () => {
   it.each([
     ['sluice', [cliPath, '--help'], 'Usage: sluice <command>'],
@@ -35,6 +35,8 @@ await lines.groupBy().count().writeStream.outputMode("complete").trigger({ avail
       expect((await proc.exited).code).toBe(0);
       expect(proc.stdout).toContain(`ingest ${join(dir, 'logs')}: 3 files, 9 records, 0 malformed`);
       expect(proc.stdout).toContain('|    9|');
+      // A terminal gets the tables and warnings only (script merges stderr into its output).
+      expect(proc.stdout).not.toContain('"level":"info"');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

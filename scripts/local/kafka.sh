@@ -52,8 +52,8 @@ STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
 READY_LINE="Kafka Server started"
 CDS_ARCHIVE="$STATE_DIR/kafka-cds.jsa"
 JAVA_ID_FILE="$STATE_DIR/java-id"
-# Tuned for start time on a small dev machine (measurements in README.md): a small
-# heap, one GC thread, the C1 compiler only.
+# Tuned for start time on a small dev machine (measurements in the README.md next
+# to this script): a small heap, one GC thread, the C1 compiler only.
 DEFAULT_HEAP_OPTS="-Xms64m -Xmx256m"
 DEFAULT_JVM_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 LOG_PREFIX=kafka.sh
@@ -192,8 +192,8 @@ transaction.state.log.min.isr=1
 transaction.state.log.num.partitions=1
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=true
-# The log cleaner allocates this buffer at start (default 128 MiB: a third of the
-# start time and half the RSS on a small heap); 8 MiB is ample for a dev broker.
+# The log cleaner allocates this buffer at start (default 128 MiB: half the
+# broker's RSS on a small heap, and time); 8 MiB is ample for a dev broker.
 log.cleaner.dedupe.buffer.size=8388608
 ${KAFKA_EXTRA_PROPS:-}
 EOF

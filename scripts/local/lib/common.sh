@@ -36,12 +36,15 @@ pid_matches() {
 }
 
 # wait_pid_exit PID TIMEOUT_S: SIGTERM already sent; wait, then SIGKILL.
+# Sets PID_KILLED=1 if it had to send SIGKILL, else 0.
 wait_pid_exit() {
   local pid="$1" timeout="$2" start=$SECONDS
+  PID_KILLED=0
   while kill -0 "$pid" 2>/dev/null && (( SECONDS - start < timeout )); do
-    sleep 0.5
+    sleep 0.2
   done
   if kill -0 "$pid" 2>/dev/null; then
+    PID_KILLED=1
     log "pid $pid did not exit within ${timeout}s; sending SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true
     while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { register } from 'node:module';
 import { relative, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,6 +9,7 @@ import { ConfigError } from '../errors/config-error.js';
 import { LocalStackError } from '../errors/local-stack-error.js';
 import { StreamError } from '../errors/stream-error.js';
 import { createLogger, setLogLevel } from '../internal/logger.js';
+import type { QueryPlan } from '../plan/query-plan.js';
 import { writeStdout } from '../sinks/console-sink.js';
 
 const HELP = `Usage: sluice <command> [options]
@@ -91,16 +93,16 @@ async function planCommand(program: string, out: string | undefined): Promise<nu
   if (path === null) return 2;
   const { recordPlansInstead } = await import('../api/data-stream-writer.js');
   const { serializePlan } = await import('../plan/plan-json.js');
-  const plans: unknown[] = [];
+  const plans: QueryPlan[] = [];
   recordPlansInstead((plan) => plans.push(plan));
   await loadProgram(path);
   if (plans.length !== 1) {
     process.stderr.write(`sluice plan: the program started ${plans.length} queries; plan needs exactly one\n`);
     return 2;
   }
-  const text = `${serializePlan(plans[0] as Parameters<typeof serializePlan>[0])}\n`;
+  const text = `${serializePlan(plans[0] as QueryPlan)}\n`;
   if (out === undefined) await writeStdout(text);
-  else await (await import('node:fs/promises')).writeFile(out, text);
+  else await writeFile(out, text);
   return 0;
 }
 

@@ -61,9 +61,13 @@ function lastAssignment(stdout: string, name: string): string {
   return line.slice(name.length + 1);
 }
 
-/** A status probe that finds nothing running is an answer, not a failure. */
+/**
+ * A status probe that finds nothing running is an answer, not a failure. One that is starting
+ * (another process's `up`) counts as running: whoever started it stops it.
+ */
 async function isRunning(name: string): Promise<boolean> {
-  return (await runScript(name, ['status'])).code === 0;
+  const status = await runScript(name, ['status']);
+  return status.code === 0 || status.stdout.startsWith('starting');
 }
 
 export interface LocalStack {
