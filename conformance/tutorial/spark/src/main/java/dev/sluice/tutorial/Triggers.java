@@ -1,0 +1,35 @@
+package dev.sluice.tutorial;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+
+/** Segment 3, triggers.py: a 2-second processing-time trigger. */
+public final class Triggers {
+  public static void main(String[] args) throws Exception {
+    SparkSession spark = SparkSession
+      .builder()
+      .appName("StructuredSocketRead")
+      .getOrCreate();
+
+    spark.sparkContext().setLogLevel("WARN");
+
+    Dataset<Row> lines = spark
+      .readStream()
+      .format("socket")
+      .option("host", "localhost")
+      .option("port", Ports.port(args, 0, 12345))
+      .load();
+
+    StreamingQuery query = lines
+      .writeStream()
+      .outputMode("update")
+      .format("console")
+      .trigger(Trigger.ProcessingTime("2 seconds"))
+      .start();
+
+    query.awaitTermination();
+  }
+}
