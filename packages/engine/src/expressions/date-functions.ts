@@ -94,6 +94,19 @@ const timestampSeconds: FunctionSpec = {
   },
 };
 
+/** UnixMicros / UnixMillis / UnixSeconds: a timestamp as whole units since the epoch (floored). */
+function unixUnits(name: string, microsPerUnit: number): FunctionSpec {
+  return {
+    minArgs: 1,
+    maxArgs: 1,
+    resolve: (args) => {
+      const [x] = args as [Bound];
+      if (x.type !== 'timestamp' && x.type !== 'void') throw unexpectedType(`${name}(${x.sql})`, 0, '"TIMESTAMP"', x);
+      return { type: 'bigint', nullable: x.nullable, eval: nullSafe([x], ([v]) => Math.floor(Number(v) / microsPerUnit)) };
+    },
+  };
+}
+
 /** `current_date()` (also `current_date` and `curdate()`): the batch timestamp's date in the session time zone. */
 const currentDate: FunctionSpec = {
   minArgs: 0,
@@ -113,4 +126,7 @@ export const DATE_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   dateadd: dateArithmetic('date_add', 1),
   date_sub: dateArithmetic('date_sub', -1),
   timestamp_seconds: timestampSeconds,
+  unix_micros: unixUnits('unix_micros', 1),
+  unix_millis: unixUnits('unix_millis', 1000),
+  unix_seconds: unixUnits('unix_seconds', 1_000_000),
 };

@@ -274,7 +274,8 @@ describe('MultiStatefulOperatorsSuite', () => {
       .checkNewAnswer([0, 4]);
   });
 
-  // Sluice has no unix_micros() SQL function ([UNRESOLVED_ROUTINE]).
+  // Sluice keeps the event-time mark on both `window` and `window_time(window)` after the
+  // aggregation and refuses two event-time columns; Spark does not.
   it.failing('MultiStatefulOperatorsSuite: aggregation -> stream deduplication, append mode', () => {
     const aggStream = (inputData: MemoryStream): DataFrame => inputData.toDF()
       .withColumn('eventTime', timestamp_seconds(col('value')))
