@@ -77,7 +77,11 @@ export function bindWindow(args: readonly Bound[], scope: { readonly timeZone: s
   if (time === undefined || windowArg === undefined) {
     throw wrongNumArgs('window', '[2, 3, 4]', args.length);
   }
-  if (time.type !== 'timestamp' && time.type !== 'string' && time.type !== 'date') {
+  // A window struct as the time column (a window over a windowed aggregation's output): Spark's
+  // TimeWindowing takes window_time of it, the window's end minus 1 microsecond.
+  const isWindowStruct = typeof time.type !== 'string' && time.type.kind === 'struct' && time.type.fields.length === 2 &&
+    time.type.fields[0]?.name === 'start' && time.type.fields[1]?.name === 'end' && time.type.fields[1]?.type === 'timestamp';
+  if (time.type !== 'timestamp' && time.type !== 'string' && time.type !== 'date' && !isWindowStruct) {
     throw new AnalysisException(
       `[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "window(${time.sql})" due to data type mismatch: the first parameter requires the "TIMESTAMP" type, however "${time.sql}" has the type "${typeSql(time.type)}". SQLSTATE: 42K09`,
     );
@@ -101,7 +105,8 @@ export function bindWindow(args: readonly Bound[], scope: { readonly timeZone: s
     generator: { outer: false },
     eval: (row, ctx) => {
       const raw = te(row, ctx);
-      const t = from === 'timestamp' ? raw : castValue(raw, from, 'timestamp', scope.timeZone);
+      const end = isWindowStruct && Array.isArray(raw) ? raw[1] : null;
+      const t = isWindowStruct ? (typeof end === 'number' ? end - 1 : null) : from === 'timestamp' ? raw : castValue(raw, from as DataType, 'timestamp', scope.timeZone);
       return typeof t === 'number' ? assignWindows(t, windowUs, slideUs, startUs) : [];
     },
   };

@@ -193,8 +193,7 @@ describe('StreamingDeduplicationWithinWatermarkSuite', () => {
 });
 
 describe('MultiStatefulOperatorsSuite', () => {
-  // Sluice's window() rejects a window struct as its time column (Spark takes window.end - 1 µs).
-  it.failing('MultiStatefulOperatorsSuite: window agg -> window agg, append mode', () => {
+  it('MultiStatefulOperatorsSuite: window agg -> window agg, append mode', () => {
     const inputData = MemoryStream.of(spark, 'value INT');
     const stream = inputData.toDF()
       .withColumn('eventTime', timestamp_seconds(col('value')))
