@@ -1,5 +1,8 @@
 import type { DataType, Value } from '../api/types.js';
-import { hashSetTableLength, murmur3Bytes, sparkHashSetOrder } from './spark-hash-set.js';
+import { hashUnsafeBytes } from './murmur3.js';
+import { hashSetTableLength, sparkHashSetOrder } from './spark-hash-set.js';
+
+const murmur3Bytes = (bytes: Uint8Array): number => hashUnsafeBytes(bytes, 42);
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 const day = (iso: string): number => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;

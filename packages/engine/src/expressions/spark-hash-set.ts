@@ -1,4 +1,5 @@
 import type { DataType, Value } from '../api/types.js';
+import { doubleToLongWords, floatToIntBits, hashUnsafeBytes, utf8Bytes } from './murmur3.js';
 
 /**
  * The order Spark's `collect_set` returns its elements in. CollectSet (collect.scala) keeps
@@ -16,44 +17,6 @@ import type { DataType, Value } from '../api/types.js';
  * distinct elements, as here. (A batch query merging partial sets can end with fewer buckets,
  * an order Sluice does not reproduce.) Arrays, structs and binary keep first-seen order.
  */
-
-const C1 = 0xcc9e2d51;
-const C2 = 0x1b873593;
-
-function mixK1(k: number): number {
-  const k1 = Math.imul(k, C1);
-  return Math.imul((k1 << 15) | (k1 >>> 17), C2);
-}
-
-function mixH1(h: number, k: number): number {
-  const h1 = h ^ k;
-  return (Math.imul((h1 << 13) | (h1 >>> 19), 5) + 0xe6546b64) | 0;
-}
-
-function fmix(h: number, length: number): number {
-  let h1 = h ^ length;
-  h1 ^= h1 >>> 16;
-  h1 = Math.imul(h1, 0x85ebca6b);
-  h1 ^= h1 >>> 13;
-  h1 = Math.imul(h1, 0xc2b2ae35);
-  h1 ^= h1 >>> 16;
-  return h1 | 0;
-}
-
-/** Spark's Murmur3_x86_32.hashUnsafeBytes: 4-byte little-endian words, then each tail byte signed. */
-export function murmur3Bytes(bytes: Uint8Array, seed = 42): number {
-  const aligned = bytes.length - (bytes.length % 4);
-  let h = seed;
-  for (let i = 0; i < aligned; i += 4) {
-    const word = (bytes[i] ?? 0) | ((bytes[i + 1] ?? 0) << 8) | ((bytes[i + 2] ?? 0) << 16) | ((bytes[i + 3] ?? 0) << 24);
-    h = mixH1(h, mixK1(word));
-  }
-  for (let i = aligned; i < bytes.length; i++) h = mixH1(h, mixK1(((bytes[i] ?? 0) << 24) >> 24));
-  return fmix(h, bytes.length);
-}
-
-const encoder = new TextEncoder();
-const view = new DataView(new ArrayBuffer(8));
 
 /** Scala's `Statics.longHash`: the int itself when the long fits in one, else `Long.hashCode`. */
 function longHash(hi: number, lo: number): number {
@@ -81,18 +44,15 @@ export function collectSetHash(v: Value, type: DataType): number | null {
     case 'boolean':
       return v === true ? 1231 : 1237;
     case 'string':
-      return murmur3Bytes(encoder.encode(String(v)));
+      return hashUnsafeBytes(utf8Bytes(String(v)), 42);
     case 'double': {
       const d = Number(v);
-      if (Number.isNaN(d)) return longHash(0x7ff80000, 0);
-      view.setFloat64(0, d === 0 ? 0 : d);
-      return longHash(view.getInt32(0), view.getInt32(4));
+      const [hi, lo] = doubleToLongWords(d === 0 ? 0 : d);
+      return longHash(hi, lo);
     }
     case 'float': {
       const f = Number(v);
-      if (Number.isNaN(f)) return 0x7fc00000;
-      view.setFloat32(0, f === 0 ? 0 : f);
-      return view.getInt32(0);
+      return floatToIntBits(f === 0 ? 0 : f);
     }
     default:
       return null;
