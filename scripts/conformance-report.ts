@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { runConformanceCase, type ConformanceCase } from '../packages/engine/src/testing/index.js';
+import { readConformanceCase, runConformanceCase } from '../packages/engine/src/testing/index.js';
 
 const root = join(import.meta.dirname, '..', 'conformance');
 const casesDir = join(root, 'cases');
@@ -18,7 +18,7 @@ function caseFiles(dir: string): string[] {
 const short = (s: string, n = 110): string => (s.length > n ? `${s.slice(0, n)}…` : s);
 
 function difference(name: string): string | null {
-  const c = JSON.parse(readFileSync(join(casesDir, `${name}.json`), 'utf8')) as ConformanceCase;
+  const c = readConformanceCase(readFileSync(join(casesDir, `${name}.json`), 'utf8'));
   const outFile = join(root, 'goldens', `${name}.out`);
   const errFile = join(root, 'goldens', `${name}.err`);
   if (!existsSync(outFile)) return 'no golden file';

@@ -10,6 +10,8 @@ log() { printf 'setup: %s\n' "$*" >&2; }
 missing=()
 command -v nc >/dev/null 2>&1 || missing+=(netcat-openbsd)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# redis-cli (Debian's redis-tools, a dependency of redis-server) joins the local Redis Cluster of the tests.
+command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
 command -v java >/dev/null 2>&1 || missing+=(default-jdk-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v ss >/dev/null 2>&1 || missing+=(iproute2)

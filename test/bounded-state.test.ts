@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { checkpointKeys, connectRedis, deleteKeys, scanKeys } from 'sluice/testing';
+import { createLogger } from 'sluice';
 import { cliPath } from './support/programs.js';
 import { startProcess, stopProcess } from './support/processes.js';
 import { waitFor } from './support/wait-for.js';
@@ -26,11 +27,11 @@ describe('state stays bounded under a watermark', () => {
     const checkpoint = `test-${randomUUID()}`;
     mkdirSync(join(dir, 'events'));
     writeFileSync(join(dir, 'program.ts'), PROGRAM(checkpoint));
-    const redis = new Redis(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');
+    const redis = await connectRedis(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', createLogger());
     const proc = startProcess('node', [cliPath, 'run', join(dir, 'program.ts')], { cwd: dir, env: { ...process.env, TZ: 'UTC' } });
     const stateRows = async (): Promise<number> => {
       let n = 0;
-      for (const key of await redis.keys(`sluice:cp:${checkpoint}:state:*:*`)) n += await redis.hlen(key);
+      for (const key of await scanKeys(redis, checkpointKeys(checkpoint).all)) if (/:state:\d+:\d+$/.test(key)) n += await redis.hlen(key);
       return n;
     };
     try {
@@ -55,8 +56,7 @@ describe('state stays bounded under a watermark', () => {
       expect(await stateRows()).toBeLessThanOrEqual(8);
     } finally {
       await stopProcess(proc, 'SIGINT');
-      const keys = await redis.keys(`sluice:cp:${checkpoint}:*`);
-      if (keys.length > 0) await redis.del(...keys);
+      await deleteKeys(redis, await scanKeys(redis, checkpointKeys(checkpoint).all));
       await redis.quit();
       rmSync(dir, { recursive: true, force: true });
     }

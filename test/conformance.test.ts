@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { runConformanceCase, type ConformanceCase } from 'sluice/testing';
+import { readConformanceCase, runConformanceCase } from 'sluice/testing';
 import { repoRoot } from './support/programs.js';
 
 /**
@@ -31,7 +31,7 @@ const cases = caseFiles(casesDir).map((file) => relative(casesDir, file).replace
 const known = knownDifferences();
 
 function check(name: string): void {
-  const c = JSON.parse(readFileSync(join(casesDir, `${name}.json`), 'utf8')) as ConformanceCase;
+  const c = readConformanceCase(readFileSync(join(casesDir, `${name}.json`), 'utf8'));
   const outFile = join(goldensDir, `${name}.out`);
   const errFile = join(goldensDir, `${name}.err`);
   if (!existsSync(outFile)) throw new Error(`no golden file for ${name}: run \`npm run goldens\``);

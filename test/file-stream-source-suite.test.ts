@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
 import { IllegalArgumentError, SparkSession, type DataFrame, type Logger, type Row, type StreamingSourceNode } from 'sluice';
 import {
   CaseInsensitiveOptions, FileDropIngest, HEADER_FILE, KafkajsPort, SourceBuffer, StreamTest, connectRedis, decodeSourceRow,
-  readOffered, streamingSources, systemClock, type KafkaConsumer, type KafkaProducer,
+  maxFilesPerTrigger, readOffered, streamingSources, systemClock, type KafkaConsumer, type KafkaProducer, type RedisClient,
 } from 'sluice/testing';
 import { waitFor } from './support/wait-for.js';
 /*
@@ -88,7 +87,7 @@ type SourceOffsets = ReturnType<SourceBuffer['available']>;
 
 /** The real broker and Redis of the integration run (test/support/global-setup.ts). */
 const kafka = new KafkajsPort({ brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','), clientId: `test-${randomUUID()}`, logger: silentLog });
-let redis: Redis;
+let redis: RedisClient;
 /** The file sources the current test opened: their topics, consumer groups and keys go after it. */
 let opened: FileSourceState[] = [];
 
@@ -126,7 +125,7 @@ class FileSourceState {
 
   constructor(private readonly source: StreamingSourceNode) {
     this.options = new CaseInsensitiveOptions(source.options);
-    this.maxFiles = this.options.has('maxFilesPerTrigger') ? this.options.getInt('maxFilesPerTrigger', 1, 1) : null;
+    this.maxFiles = maxFilesPerTrigger(this.options);
   }
 
   private key(suffix: string): string {
@@ -516,10 +515,9 @@ describe('FileStreamSourceSuite', () => {
     });
   });
 
-  it.failing('FileStreamSourceSuite: max files per trigger - incorrect values', async () => {
-    // Fails: Sluice rejects the value when the DataFrame is defined (readStream...text(), through
-    // CaseInsensitiveOptions.getInt: "option 'maxFilesPerTrigger' must be an integer >= 1, got
-    // '0'"), not when the query starts, and without Spark's "must be a positive integer".
+  it('FileStreamSourceSuite: max files per trigger - incorrect values', async () => {
+    // Spark fails the query's stream thread (a StreamingQueryException caused by the
+    // IllegalArgumentException); Sluice's start() throws the IllegalArgumentException itself.
     await withTempDir((src) => {
       const testMaxFilePerTriggerValue = (value: string): void => {
         const df = spark.readStream.option('maxFilesPerTrigger', value).text(src);
@@ -551,7 +549,7 @@ describe('FileStreamSourceSuite', () => {
   it('FileStreamSourceSuite: SPARK-18433: Improve DataSource option keys to be more case-insensitive', () => {
     // Spark's FileStreamOptions; Sluice's file source reads its options through CaseInsensitiveOptions.
     const options = new CaseInsensitiveOptions({ maxfilespertrigger: '1' });
-    expect(options.has('maxFilesPerTrigger') ? options.getInt('maxFilesPerTrigger', 1, 1) : null).toBe(1);
+    expect(maxFilesPerTrigger(options)).toBe(1);
   });
 
   /** Spark's runTwoBatchesAndVerifyResults: maxFilesPerTrigger 1, two triggers of a manual clock. */

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { CommitLog, connectRedis, OffsetLog } from 'sluice/testing';
+import {
+  CHECKPOINT_LAYOUT, checkpointKeys, CommitLog, connectRedis, deleteKeys, legacyCheckpointKeys, OffsetLog, prepareCheckpointLayout, scanKeys,
+  type RedisClient,
+} from 'sluice/testing';
 import { createLogger } from 'sluice';
 
 /** Redis and the checkpoint logs (Spark's offsets/ and commits/) against the real server. */
 describe('Redis round trip (real server)', () => {
-  let redis: Redis;
+  let redis: RedisClient;
   const location = `test-${randomUUID()}`;
 
   beforeAll(async () => {
@@ -13,8 +15,7 @@ describe('Redis round trip (real server)', () => {
   });
 
   afterAll(async () => {
-    const keys = await redis.keys(`sluice:cp:${location}:*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeys(redis, await scanKeys(redis, checkpointKeys(location).all));
     await redis.quit();
   });
 
@@ -43,7 +44,55 @@ describe('Redis round trip (real server)', () => {
     const log = new CommitLog(redis, location);
     await log.add(0, { nextBatchWatermarkMs: 42 });
     expect(await log.get(0)).toEqual({ nextBatchWatermarkMs: 42 });
-    await redis.hset(`sluice:cp:${location}:commits`, '1', 'v9\n{}');
+    await redis.hset(checkpointKeys(location).commits, '1', 'v9\n{}');
     await expect(log.get(1)).rejects.toMatchObject({ code: 'CHECKPOINT_ERROR' });
+  });
+
+  it('checkpoint layout: a new checkpoint records the current layout; a newer one is refused', async () => {
+    const fresh = `test-${randomUUID()}`;
+    try {
+      await prepareCheckpointLayout(redis, fresh, createLogger());
+      expect(await redis.hget(checkpointKeys(fresh).metadata, 'layout')).toBe(String(CHECKPOINT_LAYOUT));
+      await redis.hset(checkpointKeys(fresh).metadata, 'layout', String(CHECKPOINT_LAYOUT + 1));
+      await expect(prepareCheckpointLayout(redis, fresh, createLogger())).rejects.toMatchObject({
+        code: 'CHECKPOINT_ERROR',
+        message: expect.stringContaining('written by a newer version of Sluice'),
+      });
+    } finally {
+      await deleteKeys(redis, await scanKeys(redis, checkpointKeys(fresh).all));
+    }
+  });
+
+  it('checkpoint layout: a layout-1 checkpoint is moved whole to layout 2, a longer location\'s keys stay', async () => {
+    const old = `test-${randomUUID()}`;
+    const legacy = legacyCheckpointKeys(old);
+    const other = legacyCheckpointKeys(`${old}:b`);
+    const written: Array<[string, string]> = [
+      [legacy.offsets, '0'], [legacy.commits, '0'], [legacy.state('1', 0), 'k'], [legacy.sourceTaking(0), 'f'],
+    ];
+    try {
+      await redis.hset(legacy.metadata, 'id', 'the-query-id');
+      for (const [key, field] of written) await redis.hset(key, field, 'v');
+      await redis.set(legacy.stateVersion, '0');
+      await redis.sadd(legacy.sourceFiles(0), 'file:///a');
+      await redis.set(legacy.sinkLastBatch('console'), '0');
+      await redis.hset(other.metadata, 'id', 'another-query');
+
+      await prepareCheckpointLayout(redis, old, createLogger());
+      const now = checkpointKeys(old);
+      expect(await redis.hgetall(now.metadata)).toEqual({ id: 'the-query-id', layout: String(CHECKPOINT_LAYOUT) });
+      for (const [key, field] of [[now.offsets, '0'], [now.commits, '0'], [now.state('1', 0), 'k'], [now.sourceTaking(0), 'f']] as const) {
+        expect(await redis.hget(key, field)).toBe('v');
+      }
+      expect(await redis.get(now.stateVersion)).toBe('0');
+      expect(await redis.smembers(now.sourceFiles(0))).toEqual(['file:///a']);
+      expect(await redis.get(now.sinkLastBatch('console'))).toBe('0');
+      expect(await scanKeys(redis, legacy.all)).toEqual([other.metadata]);
+      // A second start finds the layout recorded and changes nothing.
+      await prepareCheckpointLayout(redis, old, createLogger());
+      expect(await redis.hget(now.metadata, 'id')).toBe('the-query-id');
+    } finally {
+      await deleteKeys(redis, [...await scanKeys(redis, checkpointKeys(old).all), ...await scanKeys(redis, legacy.all)]);
+    }
   });
 });

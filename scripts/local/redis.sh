@@ -82,12 +82,14 @@ own_ready() {
 
 url_line() { printf 'REDIS_URL=redis://%s:%s\n' "$HOST" "$1"; }
 
-# Parse host and port out of REDIS_URL (redis[s]://[user:pass@]host[:port][/db]).
+# Parse host and port out of REDIS_URL (redis[s]://[user:pass@]host[:port][/db]); for a
+# cluster (redis[s]+cluster://host:port,host:port) its first seed node.
 url_host_port() {
   local rest="${1#*://}"
   rest="${rest##*@}"
   rest="${rest%%/*}"
   rest="${rest%%\?*}"
+  rest="${rest%%,*}"
   local host="${rest%:*}" port="${rest##*:}"
   if [[ "$rest" != *:* ]]; then host="$rest"; port=6379; fi
   host="${host#[}"; host="${host%]}"

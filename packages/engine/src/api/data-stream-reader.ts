@@ -5,7 +5,8 @@ import type { StreamingSourceNode } from '../plan/logical-plan.js';
 import { DataFrame } from './data-frame.js';
 import { asNullable, SchemaReader } from './options-builder.js';
 import type { SparkSession } from './spark-session.js';
-import { KAFKA_SOURCE_SCHEMA } from '../sources/kafka-records.js';
+import { kafkaSourceSchema } from '../sources/kafka-records.js';
+import { validateKafkaStreamOptions } from '../sources/kafka-source-options.js';
 import { typeName, type Schema } from './types.js';
 
 const SUPPORTED_FORMATS = ['socket', 'json', 'csv', 'text', 'kafka', 'rate'] as const;
@@ -80,13 +81,11 @@ export class DataStreamReader extends SchemaReader {
 
   /** Spark's Kafka source: key, value (binary), topic, partition, offset, timestamp, timestampType. */
   private loadKafka(): DataFrame {
+    validateKafkaStreamOptions(this.opts);
     if (this.userSchema !== null) throw new AnalysisException('Kafka source has a fixed schema and cannot be set with a custom one');
-    const given = ['subscribe', 'subscribePattern', 'assign'].filter((k) => (this.opts.get(k) ?? '').trim() !== '');
-    if (given.length === 0) throw new OptionError('One of the following options must be specified for Kafka source: subscribe, subscribePattern, assign. See the docs for more details.');
-    if (given.length > 1) throw new OptionError('Only one of the following options can be specified for Kafka source: subscribe, subscribePattern, assign. See the docs for more details.');
-    if (this.opts.get('kafka.bootstrap.servers') === undefined) throw new OptionError("Option 'kafka.bootstrap.servers' must be specified for configuring Kafka consumer");
     this.opts.getInt('maxOffsetsPerTrigger', 1, 1);
-    const node: StreamingSourceNode = { node: 'StreamingSource', index: 0, format: 'kafka', options: this.opts.toRecord(), schema: KAFKA_SOURCE_SCHEMA };
+    const schema = kafkaSourceSchema(this.opts.getBoolean('includeHeaders', false));
+    const node: StreamingSourceNode = { node: 'StreamingSource', index: 0, format: 'kafka', options: this.opts.toRecord(), schema };
     return new DataFrame(this.session, node);
   }
 
@@ -104,7 +103,6 @@ export class DataStreamReader extends SchemaReader {
     if ((this.session.conf.get(FORCE_NULLABLE) ?? 'true').trim().toLowerCase() !== 'false') schema = asNullable(schema);
     // Files are read relative to where the program runs; the plan keeps the absolute path.
     this.opts.set('path', resolvePath(path));
-    this.opts.getInt('maxFilesPerTrigger', 1, 1);
     const node: StreamingSourceNode = { node: 'StreamingSource', index: 0, format, options: this.opts.toRecord(), schema };
     return new DataFrame(this.session, node);
   }

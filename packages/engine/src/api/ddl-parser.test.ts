@@ -38,7 +38,19 @@ describe('parseDataType', () => {
     expect(() => parseDataType('array<foo(1, 2)>')).toThrow('[UNSUPPORTED_DATATYPE] Unsupported data type "FOO(1,2)". SQLSTATE: 0A000 (line 1, pos 6)');
     expect(() => parseDataType('int(5)')).toThrow('Unsupported data type "INT(5)".');
     expect(() => parseDataType('decimal(10,2)')).toThrow('Unsupported data type "DECIMAL(10,2)".');
-    expect(() => parseDataType('map<string, int>')).toThrow('Unsupported data type "MAP<STRING, INT>".');
+  });
+
+  it('reads MAP<K, V> (values nullable), nested in arrays and structs', () => {
+    expect(parseDataType('map<string, int>')).toEqual({ kind: 'map', keyType: 'string', valueType: 'int', valueContainsNull: true });
+    expect(parseDataType('ARRAY<MAP<INT, ARRAY<STRING>>>')).toEqual({
+      kind: 'array', containsNull: true,
+      elementType: { kind: 'map', keyType: 'int', valueType: { kind: 'array', elementType: 'string', containsNull: true }, valueContainsNull: true },
+    });
+    expect(parseSchemaDdl('m MAP<STRING, STRUCT<a: INT>> NOT NULL')).toEqual([
+      { name: 'm', type: { kind: 'map', keyType: 'string', valueType: { kind: 'struct', fields: [{ name: 'a', type: 'int', nullable: true }] }, valueContainsNull: true }, nullable: false },
+    ]);
+    expect(() => parseDataType('map<string>')).toThrow('[PARSE_SYNTAX_ERROR]');
+    expect(() => parseDataType('map')).toThrow('[INCOMPLETE_TYPE_DEFINITION.MAP]');
   });
 
   it('reports CHAR/VARCHAR without a length and ARRAY/STRUCT without element types', () => {

@@ -1,11 +1,14 @@
 import type { ParseException } from '../errors/parse-exception.js';
 import { TokenStream, identifierName, isIdentifier, type Token } from '../expressions/sql-lexer.js';
-import type { AtomicType, DataType, StructField } from './types.js';
+import { RuntimeError } from '../errors/runtime-error.js';
+import { decimalType, type AtomicType, type DataType, type StructField } from './types.js';
 
 /**
  * Spark's type and schema DDL (SqlBaseParser.g4 `dataType`, `colTypeList`; DataTypeAstBuilder):
- * `INT`, `array<string>`, `struct<a:int, b string>`, `a STRING, b INT NOT NULL COMMENT '...'`.
- * Names are case-insensitive. CHAR(n)/VARCHAR(n) read as STRING, as Spark's schemas do.
+ * `INT`, `array<string>`, `map<string, int>`, `struct<a:int, b string>`,
+ * `a STRING, b INT NOT NULL COMMENT '...'`.
+ * `DECIMAL(10,2)` (also `DEC`, `NUMERIC`). Names are case-insensitive. CHAR(n)/VARCHAR(n) read
+ * as STRING, as Spark's schemas do.
  */
 export function parseDataType(text: string): DataType {
   const ts = new TokenStream(text);
@@ -71,11 +74,11 @@ export function readDataType(ts: TokenStream): DataType {
   if (word === 'MAP' && ts.isOp('<', 1)) {
     ts.next();
     ts.next();
-    readDataType(ts);
+    const keyType = readDataType(ts);
     ts.expectOp(',');
-    readDataType(ts);
-    const end = ts.expectOp('>');
-    throw unsupported(ts, start, ts.command.slice(start.offset, end.offset + end.text.length));
+    const valueType = readDataType(ts);
+    ts.expectOp('>');
+    return { kind: 'map', keyType, valueType, valueContainsNull: true };
   }
   ts.next();
   const params: string[] = [];
@@ -97,8 +100,23 @@ export function readDataType(ts: TokenStream): DataType {
       `DataType ${type} requires a length parameter, for example ${type}(10). Please specify the length.`, '42K01');
   }
   if (COMPLEX_TYPES.has(word) && params.length === 0) throw incompleteType(ts, start, word);
-  // DECIMAL, INTERVAL, MAP, VARIANT...: Spark types Sluice has no representation for.
+  if (DECIMAL_NAMES.has(word) && params.length <= 2) return decimalOf(ts, start, params.map(Number));
+  // INTERVAL, VARIANT...: Spark types Sluice has no representation for.
   throw unsupported(ts, start, params.length > 0 ? `${name}(${params.join(',')})` : name);
+}
+
+const DECIMAL_NAMES = new Set(['DECIMAL', 'DEC', 'NUMERIC']);
+
+/** `DECIMAL` is DECIMAL(10,0), `DECIMAL(p)` DECIMAL(p,0) (DataTypeAstBuilder; DecimalType's checks). */
+function decimalOf(ts: TokenStream, at: Token, params: readonly number[]): DataType {
+  const [precision = 10, scale = 0] = params;
+  if (scale > precision) {
+    throw ts.error(at, '_LEGACY_ERROR_TEMP_1228', `Decimal scale (${scale}) cannot be greater than precision (${precision}).`, '');
+  }
+  if (precision > 38) {
+    throw new RuntimeError(`[DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION] Decimal precision ${precision} exceeds max precision 38. SQLSTATE: 22003`);
+  }
+  return decimalType(precision, scale);
 }
 
 /** `name [:] type [NOT NULL] [COMMENT '...']` (complexColType; colType without the colon). */

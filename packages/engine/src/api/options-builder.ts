@@ -31,6 +31,7 @@ export abstract class SchemaReader extends OptionsBuilder {
 function nullableType(type: DataType): DataType {
   if (typeof type === 'string') return type;
   if (type.kind === 'array') return { ...type, elementType: nullableType(type.elementType), containsNull: true };
+  if (type.kind === 'map') return { ...type, keyType: nullableType(type.keyType), valueType: nullableType(type.valueType), valueContainsNull: true };
   return { ...type, fields: asNullable(type.fields) };
 }
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../state/redis-connection.js';
 import { checkpointKeys } from '../state/keys.js';
 import { RedisMetadataLog } from './redis-metadata-log.js';
 
@@ -9,7 +9,7 @@ export interface CommitLogEntry {
 
 /** Entry N is written once batch N's output and state are durable (Spark's `commits/`). */
 export class CommitLog extends RedisMetadataLog<CommitLogEntry> {
-  constructor(redis: Redis, checkpointLocation: string) {
+  constructor(redis: RedisClient, checkpointLocation: string) {
     super(redis, checkpointKeys(checkpointLocation).commits, 'v1');
   }
 

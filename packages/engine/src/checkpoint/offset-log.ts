@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../state/redis-connection.js';
 import { checkpointKeys } from '../state/keys.js';
 import { RedisMetadataLog } from './redis-metadata-log.js';
 
@@ -20,7 +20,7 @@ export interface OffsetLogEntry {
 
 /** The write-ahead log: entry N is written before batch N runs (Spark's `offsets/`). */
 export class OffsetLog extends RedisMetadataLog<OffsetLogEntry> {
-  constructor(redis: Redis, checkpointLocation: string) {
+  constructor(redis: RedisClient, checkpointLocation: string) {
     super(redis, checkpointKeys(checkpointLocation).offsets, 'v1');
   }
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../state/redis-connection.js';
 import { CheckpointError } from '../errors/checkpoint-error.js';
 import type { MetadataLog } from './metadata-log.js';
 
@@ -8,7 +8,7 @@ import type { MetadataLog } from './metadata-log.js';
  */
 export abstract class RedisMetadataLog<T> implements MetadataLog<T> {
   protected constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: string,
     private readonly version: string,
   ) {}

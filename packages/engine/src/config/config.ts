@@ -1,5 +1,6 @@
 import convict from 'convict';
 import { ConfigError } from '../errors/config-error.js';
+import { parseRedisUrl, REDIS_URL_ALLOWED } from '../state/redis-address.js';
 
 /**
  * Configuration: convict schemas with the blocks every part shares (kafka, redis, metrics,
@@ -25,11 +26,10 @@ convict.addFormat({
 convict.addFormat({
   name: 'redis-url',
   validate(value: unknown) {
-    if (typeof value !== 'string') throw new TypeError('a redis:// or rediss:// URL');
+    if (typeof value !== 'string') throw new TypeError(REDIS_URL_ALLOWED);
     if (value === '') return;
-    if (!/^rediss?:\/\/[^\s]+$/.test(value)) {
-      throw new TypeError('a redis:// or rediss:// URL (e.g. redis://127.0.0.1:6379), or empty to use or start a local Redis');
-    }
+    // Throws a TypeError naming what is wrong and what is allowed (one server or a cluster).
+    parseRedisUrl(value);
   },
 });
 
@@ -68,7 +68,7 @@ export const commonSchema = {
   },
   redis: {
     url: {
-      doc: 'Redis URL. Empty: use redis://127.0.0.1:6379 if it answers, else start a local redis-server.',
+      doc: 'Redis URL: redis://host:port (rediss:// for TLS), or a Redis Cluster as redis+cluster://host:port,host:port (rediss+cluster:// for TLS). Empty: use redis://127.0.0.1:6379 if it answers, else start a local redis-server.',
       format: 'redis-url',
       default: '',
       env: 'REDIS_URL',

@@ -1,15 +1,19 @@
-import type { DataType, Value } from '../api/types.js';
+import { decimalParts, mapEntries, type DataType, type Value } from '../api/types.js';
+import { toBig, toPlainString } from '../expressions/decimal.js';
 
 /**
  * Renders one cell as Spark 4's `ToPrettyString` does for `show()`: NULL for nulls,
  * timestamps in the session time zone without trailing zero fractions, doubles in Java's
- * `Double.toString` form. Control characters are escaped as in Spark 3.4+.
+ * `Double.toString` form; maps as `{k -> v, ...}`. Control characters are escaped as in Spark 3.4+.
  */
 export function renderCell(value: Value, type: DataType, timeZone: string): string {
   if (value === null) return 'NULL';
   if (typeof type !== 'string') {
     const items = Array.isArray(value) ? (value as readonly Value[]) : [];
     if (type.kind === 'array') return `[${items.map((v) => renderCell(v, type.elementType, timeZone)).join(', ')}]`;
+    if (type.kind === 'map') {
+      return `{${mapEntries(value).map(([k, v]) => `${renderCell(k, type.keyType, timeZone)} -> ${renderCell(v, type.valueType, timeZone)}`).join(', ')}}`;
+    }
     return `{${items.map((v, i) => renderCell(v, type.fields[i]?.type ?? 'string', timeZone)).join(', ')}}`;
   }
   switch (type) {
@@ -25,8 +29,11 @@ export function renderCell(value: Value, type: DataType, timeZone: string): stri
       return typeof value === 'number' ? formatJavaFloat(value) : String(value);
     case 'binary':
       return `[${(String(value).match(/../g) ?? []).map((b) => b.toUpperCase()).join(' ')}]`;
-    default:
-      return String(value);
+    default: {
+      // A DECIMAL prints its plain digits at its scale (Decimal.toPlainString): 2.50, never 2.5E+0.
+      const decimal = decimalParts(type);
+      return decimal === undefined ? String(value) : toPlainString(toBig(value), decimal.scale);
+    }
   }
 }
 

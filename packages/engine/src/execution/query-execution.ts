@@ -4,9 +4,12 @@ import type { EventTimeStats } from '../operators/event-time-stats.js';
 import type { PhysicalOperator, StateMetrics } from '../operators/operator.js';
 import { planChildren, type LogicalPlan } from '../plan/logical-plan.js';
 import { checkBatch, executionChecks, type ExecutionChecks } from '../plan/execution-checks.js';
+import { pushDownPredicates } from '../plan/push-down-predicates.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import type { StateStore } from '../state/state-store.js';
-import { SHUFFLE_PARTITIONS, shufflePartitionsOf, streamingConf, type StreamingConf } from './streaming-conf.js';
+import {
+  MULTIPLE_WATERMARK_POLICY, SHUFFLE_PARTITIONS, parsePolicy, shufflePartitionsOf, streamingConf, type StreamingConf, type WatermarkPolicy,
+} from './streaming-conf.js';
 
 function watermarkNodes(plan: LogicalPlan): number {
   return (plan.node === 'EventTimeWatermark' ? 1 : 0) + planChildren(plan).reduce((n, c) => n + watermarkNodes(c), 0);
@@ -39,14 +42,18 @@ export class QueryExecution {
   private readonly conf: StreamingConf;
   /** `spark.sql.shuffle.partitions` of the query (the order stateful operators emit rows in). */
   private shufflePartitions: number;
+  /** `spark.sql.streaming.multipleWatermarkPolicy`: the session's, or the checkpoint's once restored. */
+  private watermarkPolicy: WatermarkPolicy;
   /** What Spark rejects when a batch is planned or run (not at start()). */
   private readonly checks: ExecutionChecks;
 
   constructor(private readonly plan: QueryPlan, private readonly newStore: (operatorId: string) => StateStore) {
-    this.operator = compilePlan(plan.root, plan.sessionTimeZone, plan.conf);
+    // The analysed plan optimised as Spark's optimizer would (where filters run changes the watermark).
+    this.operator = compilePlan(pushDownPredicates(plan.root, plan.sessionTimeZone, plan.conf), plan.sessionTimeZone, plan.conf);
     this.checks = executionChecks(plan.root, plan.sessionTimeZone);
     this.conf = streamingConf(plan.conf);
     this.shufflePartitions = shufflePartitionsOf(plan.conf);
+    this.watermarkPolicy = this.conf.watermarkPolicy;
     this.watermarkOperators = watermarkNodes(plan.root);
     this.hasWatermark = this.watermarkOperators > 0;
     this.evictsOnWatermark = this.hasWatermark && plan.outputMode !== 'complete' && this.operator.statefulIds.length > 0;
@@ -76,15 +83,20 @@ export class QueryExecution {
 
   /** The settings a checkpoint pins (OffsetSeqMetadata.conf): written with every batch's offsets. */
   get pinnedConf(): Readonly<Record<string, string>> {
-    return { [SHUFFLE_PARTITIONS]: String(this.shufflePartitions) };
+    return { [SHUFFLE_PARTITIONS]: String(this.shufflePartitions), [MULTIPLE_WATERMARK_POLICY]: this.watermarkPolicy };
   }
 
   /**
-   * Restores the settings of a checkpoint's offset log: its shuffle partitions win over the
-   * session's (OffsetSeqMetadata.setSessionConf), as the state is partitioned by them.
+   * Restores the settings of a checkpoint's offset log: they win over the session's
+   * (OffsetSeqMetadata.setSessionConf), as the state is partitioned by the shuffle partitions and
+   * the watermark was chosen by the policy. A policy the log does not record (written before it
+   * was pinned) is Spark's default for such logs, min (relevantSQLConfDefaultValues).
    */
   restorePinnedConf(conf: Readonly<Record<string, string>> | undefined): void {
-    if (conf?.[SHUFFLE_PARTITIONS] !== undefined) this.shufflePartitions = shufflePartitionsOf(conf);
+    if (conf === undefined) return;
+    if (conf[SHUFFLE_PARTITIONS] !== undefined) this.shufflePartitions = shufflePartitionsOf(conf);
+    const policy = conf[MULTIPLE_WATERMARK_POLICY];
+    this.watermarkPolicy = policy === undefined ? 'min' : parsePolicy(policy);
   }
 
   /** Restores the watermark of a checkpoint (commit log's nextBatchWatermarkMs). */
@@ -98,7 +110,7 @@ export class QueryExecution {
     batchId: number, batchTimestampMs: number, batchWatermarkMs: number, inputs: ReadonlyArray<readonly Row[]>,
   ): { rows: Row[]; metrics: StateMetrics; eventTimeStats: EventTimeStats | null } {
     checkBatch(this.checks, batchWatermarkMs);
-    const metrics: StateMetrics = { droppedByWatermark: 0, evicted: 0, updated: 0 };
+    const metrics: StateMetrics = { droppedByWatermark: 0, evicted: 0, updated: 0, custom: {} };
     const eventTimeStats: EventTimeStats[] = [];
     const previous = this.lastBatchWatermarkMs;
     const rows = this.operator.execute(inputs, {
@@ -131,7 +143,7 @@ export class QueryExecution {
     if (this.operatorWatermarks.size === 0) return 0;
     const values = [...this.operatorWatermarks.values()];
     if (values.length < this.watermarkOperators) values.push(0);
-    return this.conf.watermarkPolicy === 'max' ? Math.max(...values) : Math.min(...values);
+    return this.watermarkPolicy === 'max' ? Math.max(...values) : Math.min(...values);
   }
 
   /**

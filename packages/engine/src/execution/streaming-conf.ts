@@ -20,8 +20,11 @@ export const SHUFFLE_PARTITIONS = 'spark.sql.shuffle.partitions';
 /** `spark.sql.ansi.enabled`: ANSI expression semantics (errors) or Spark's legacy ones (NULL, wrapping). */
 export const ANSI_ENABLED = 'spark.sql.ansi.enabled';
 
+/** `spark.sql.mapKeyDedupPolicy`: a repeated key while a map is built fails (EXCEPTION) or wins (LAST_WIN). */
+export const MAP_KEY_DEDUP_POLICY = 'spark.sql.mapKeyDedupPolicy';
+
 /** The session settings a query takes along when it starts (into its plan document). */
-export const STREAMING_CONF_KEYS = [MULTIPLE_WATERMARK_POLICY, NO_DATA_MICRO_BATCHES, CHECK_CORRECTNESS, SHUFFLE_PARTITIONS, ANSI_ENABLED] as const;
+export const STREAMING_CONF_KEYS = [MULTIPLE_WATERMARK_POLICY, NO_DATA_MICRO_BATCHES, CHECK_CORRECTNESS, SHUFFLE_PARTITIONS, ANSI_ENABLED, MAP_KEY_DEDUP_POLICY] as const;
 
 export type WatermarkPolicy = 'min' | 'max';
 
@@ -37,7 +40,8 @@ function parseBoolean(key: string, value: string): boolean {
   throw new IllegalArgumentError(`${key} should be boolean, but was ${value}`);
 }
 
-function parsePolicy(value: string): WatermarkPolicy {
+/** A `spark.sql.streaming.multipleWatermarkPolicy` value (case-insensitive), or Spark's error. */
+export function parsePolicy(value: string): WatermarkPolicy {
   const v = value.toLowerCase();
   if (v === 'min' || v === 'max') return v;
   throw new IllegalArgumentError(`'${v}' in ${MULTIPLE_WATERMARK_POLICY} is invalid. Invalid value for '${MULTIPLE_WATERMARK_POLICY}'. Valid values are 'min' and 'max'`);
@@ -51,6 +55,7 @@ export function checkConfValue(key: string, value: string): void {
   if (key === MULTIPLE_WATERMARK_POLICY) parsePolicy(value);
   if (key === NO_DATA_MICRO_BATCHES || key === CHECK_CORRECTNESS || key === ANSI_ENABLED) parseBoolean(key, value);
   if (key === SHUFFLE_PARTITIONS) parsePartitions(value);
+  if (key === MAP_KEY_DEDUP_POLICY) mapKeyDedupPolicy({ [key]: value });
 }
 
 /** Whether the plan's `conf` leaves the stateful-operator correctness check on (Spark's default). */
@@ -63,6 +68,14 @@ export function checkCorrectnessEnabled(conf: Readonly<Record<string, string>> |
 export function ansiEnabled(conf: Readonly<Record<string, string>> | undefined): boolean {
   const v = conf?.[ANSI_ENABLED];
   return v === undefined ? true : parseBoolean(ANSI_ENABLED, v);
+}
+
+/** `spark.sql.mapKeyDedupPolicy` from a plan's `conf` (case-insensitive; Spark's default: EXCEPTION). */
+export function mapKeyDedupPolicy(conf: Readonly<Record<string, string>> | undefined): 'EXCEPTION' | 'LAST_WIN' {
+  const v = conf?.[MAP_KEY_DEDUP_POLICY]?.toUpperCase();
+  if (v === undefined || v === 'EXCEPTION' || v === 'LAST_WIN') return v ?? 'EXCEPTION';
+  // ConfigBuilder.checkValues, after the value was upper-cased (transform).
+  throw new IllegalArgumentError(`The value of ${MAP_KEY_DEDUP_POLICY} should be one of EXCEPTION, LAST_WIN, but was ${v}`);
 }
 
 /** The settings from a plan's `conf` (absent keys take Spark's defaults: min, true). */

@@ -5,18 +5,26 @@
  * it is one switch over every expression kind; functions live in scalar-functions.ts and
  * aggregate-functions.ts.
  */
-import { isIntegral, isNumeric, NUMERIC_TYPES, typeSql, YEAR_MONTH, type AtomicType, type DataType, type Row, type StructField, type Value } from '../api/types.js';
+import { decimalParts, isDecimal, isIntegral, isNumeric, typeSql, YEAR_MONTH, type DataType, type Row, type StructField, type Value } from '../api/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { RuntimeError } from '../errors/runtime-error.js';
 import type { Bound } from './bound.js';
 import { canCast, castValue } from './cast.js';
 import { addInterval } from './interval.js';
 import { compareValues, valuesEqual } from './compare.js';
+import { bindDecimalArithmetic } from './decimal-arithmetic.js';
+import { ceilDecimal, exactInteger, floorDecimal, toBig, toJavaString } from './decimal.js';
+import { decimalForLiteral, decimalForType, widerDecimalType, widerNumericType } from './decimal-type.js';
+import { longArithmetic, negateLong, wrapLong, type LongOp } from './exact-long.js';
 import type { Expr } from './expr.js';
 import { AGGREGATE_NAMES } from './aggregate-functions.js';
 import { checkArity, SCALAR_FUNCTIONS } from './scalar-functions.js';
 import { bindFromJson, bindStruct, bindToJson } from './json-functions.js';
 import { bindSessionWindow, bindWindow, wrongNumArgs } from './time-window.js';
+import { bindMapFunction, bindMapValue, MAP_FUNCTION_NAMES, mapGeneratorColumns, type MapKeyDedupPolicy } from './map-functions.js';
+import { containsMap, isMapType } from '../api/types.js';
+import { widerType } from './wider-type.js';
+import { WINDOW_FUNCTION_NAMES, windowFunctionSql, windowFunctionWithoutOver } from './window-functions.js';
 
 /** A field of the input, with the qualifier (DataFrame alias) it may be referred to by. */
 export interface ScopeField extends StructField {
@@ -37,12 +45,34 @@ export interface Scope {
    * division by zero and for malformed casts, integral overflow wrapping.
    */
   readonly ansi?: boolean;
+  /** spark.sql.mapKeyDedupPolicy (default EXCEPTION): a repeated key while a map is built. */
+  readonly mapKeyDedupPolicy?: MapKeyDedupPolicy;
+  /** In a projection with window functions: each window expression (by windowKey) → input ordinal. */
+  readonly windowSlots?: ReadonlyMap<string, number>;
 }
 
 const ansiOf = (scope: Scope): boolean => scope.ansi !== false;
 
+/** spark.sql.ansi.enabled where `scope` is bound: its own setting, else the compiling plan's. */
+export function scopeAnsi(scope: Scope): boolean {
+  return (scope.ansi ?? compilingAnsi) !== false;
+}
+
 /** spark.sql.ansi.enabled of the plan being compiled (set by compilePlan through withAnsi). */
 let compilingAnsi: boolean | undefined;
+/** spark.sql.mapKeyDedupPolicy of the plan being compiled (set through withMapKeyDedupPolicy). */
+let compilingMapKeyPolicy: MapKeyDedupPolicy | undefined;
+
+/** Runs `fn` (a plan's compilation) with `policy` as the map key policy of the Scopes bound in it. */
+export function withMapKeyDedupPolicy<T>(policy: MapKeyDedupPolicy, fn: () => T): T {
+  const saved = compilingMapKeyPolicy;
+  compilingMapKeyPolicy = policy;
+  try {
+    return fn();
+  } finally {
+    compilingMapKeyPolicy = saved;
+  }
+}
 
 /**
  * Runs `fn` (a plan's compilation) with `ansi` as the setting of every Scope bound in it that
@@ -131,18 +161,17 @@ function literalSql(value: Value, type?: DataType): string {
     const abs = Math.abs(months);
     return `INTERVAL '${months < 0 ? '-' : ''}${Math.floor(abs / 12)}-${abs % 12}' YEAR TO MONTH`;
   }
+  const decimal = type === undefined ? undefined : decimalParts(type);
+  if (decimal !== undefined) return toJavaString(toBig(value), decimal.scale);
   if (Array.isArray(value)) return `[${value.map((v) => literalSql(v)).join(', ')}]`;
   return String(value);
 }
 
-const NUMERIC_RANK: readonly AtomicType[] = NUMERIC_TYPES;
+/** The wider of two numeric types (Spark's findTightestCommonType over numerics, decimals included). */
+export const widerNumeric = widerNumericType;
 
-/** The wider of two numeric types (Spark's findTightestCommonType over numerics). */
-export function widerNumeric(a: DataType, b: DataType): DataType {
-  const ra = NUMERIC_RANK.indexOf(a as AtomicType);
-  const rb = NUMERIC_RANK.indexOf(b as AtomicType);
-  return (NUMERIC_RANK[Math.max(ra, rb)] ?? 'double') as DataType;
-}
+/** Integral, floating or DECIMAL: Spark's NumericType. */
+const isNumberType = (t: DataType): boolean => isNumeric(t) || isDecimal(t);
 
 function castTo(b: Bound, to: DataType, scope: Scope): Bound {
   if (b.type === to) return b;
@@ -166,11 +195,44 @@ function mismatch(sql: string, left: DataType, right: DataType): AnalysisExcepti
   );
 }
 
-/** Brings both sides of a comparison or arithmetic to one type (Spark's implicit casts). */
-function coercePair(l: Bound, r: Bound, sql: string, scope: Scope, numericOnly: boolean): [Bound, Bound] {
-  if (l.type === r.type && (!numericOnly || isNumeric(l.type))) return [l, r];
+/**
+ * DecimalPrecision's nondecimalAndDecimal (and decimalAndDecimal for comparisons): beside a
+ * DECIMAL an integral side becomes a DECIMAL (a literal with only the digits its value needs), a
+ * FLOAT/DOUBLE or STRING makes both sides DOUBLE. Arithmetic keeps two DECIMALs as they are
+ * (their result type follows from both); a comparison brings them to the wider one.
+ */
+function decimalPair(l: Bound, r: Bound, scope: Scope, arithmetic: boolean, literals: readonly [boolean, boolean]): [Bound, Bound] | null {
+  const asDecimal = (b: Bound, literal: boolean): Bound | null => {
+    if (isDecimal(b.type)) return b;
+    if (!isIntegral(b.type)) return null;
+    const to = literal ? decimalForLiteral(b.eval([], { batchTimestampMs: 0 }), b.type) : decimalForType(b.type);
+    return to === undefined ? null : castTo(b, to, scope);
+  };
+  const dl = asDecimal(l, literals[0]);
+  const dr = asDecimal(r, literals[1]);
+  if (dl !== null && dr !== null) {
+    if (arithmetic || dl.type === dr.type) return [dl, dr];
+    const wide = widerDecimalType(dl.type, dr.type);
+    return [castTo(dl, wide, scope), castTo(dr, wide, scope)];
+  }
+  const other = isDecimal(l.type) ? r.type : l.type;
+  if (other === 'float' || other === 'double' || other === 'string') return [castTo(l, 'double', scope), castTo(r, 'double', scope)];
+  return null;
+}
+
+/**
+ * Brings both sides of a comparison or arithmetic to one type (Spark's implicit casts).
+ * `literals` tells which side is a literal (an integral literal beside a DECIMAL keeps only the
+ * digits it needs).
+ */
+function coercePair(l: Bound, r: Bound, sql: string, scope: Scope, numericOnly: boolean, literals: readonly [boolean, boolean] = [false, false]): [Bound, Bound] {
+  if (l.type === r.type && (!numericOnly || isNumberType(l.type))) return [l, r];
   if (l.type === 'void') return [castTo(l, r.type, scope), r];
   if (r.type === 'void') return [l, castTo(r, l.type, scope)];
+  if (isDecimal(l.type) || isDecimal(r.type)) {
+    const pair = decimalPair(l, r, scope, numericOnly, literals);
+    if (pair !== null) return pair;
+  }
   if (isNumeric(l.type) && isNumeric(r.type)) {
     const t = widerNumeric(l.type, r.type);
     return [castTo(l, t, scope), castTo(r, t, scope)];
@@ -191,22 +253,28 @@ function coercePair(l: Bound, r: Bound, sql: string, scope: Scope, numericOnly: 
   throw mismatch(sql, l.type, r.type);
 }
 
+/** The ranges of the integral types evaluated on numbers (BIGINT runs on exact-long.ts). */
 const INT_RANGE: Readonly<Record<string, readonly [number, number]>> = {
-  tinyint: [-128, 127], smallint: [-32768, 32767], int: [-2147483648, 2147483647], bigint: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  tinyint: [-128, 127], smallint: [-32768, 32767], int: [-2147483648, 2147483647],
 };
 
 /** ARITHMETIC_OVERFLOW as MathUtils.addExact / subtractExact / multiplyExact raise it, with their hint. */
+function overflowMessage(hint: 'try_add' | 'try_subtract' | 'try_multiply'): string {
+  return `[ARITHMETIC_OVERFLOW] overflow. Use '${hint}' to tolerate overflow and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error. SQLSTATE: 22003`;
+}
+
+/** Long.MinValue div -1 under ANSI (QueryExecutionErrors.overflowInIntegralDivideError). */
+const LONG_DIVIDE_OVERFLOW = '[ARITHMETIC_OVERFLOW] Overflow in integral divide. Use \'try_divide\' to tolerate overflow and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error. SQLSTATE: 22003';
+
 function checkOverflow(v: number, type: DataType, hint: 'try_add' | 'try_subtract' | 'try_multiply'): number {
   const range = INT_RANGE[type as string];
-  if (range !== undefined && (v < range[0] || v > range[1])) {
-    throw new RuntimeError(`[ARITHMETIC_OVERFLOW] overflow. Use '${hint}' to tolerate overflow and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error. SQLSTATE: 22003`);
-  }
+  if (range !== undefined && (v < range[0] || v > range[1])) throw new RuntimeError(overflowMessage(hint));
   return v;
 }
 
-/** A non-ANSI integral result: two's-complement wrap to the type's width (BIGINT as far as a double holds it). */
+/** A non-ANSI integral result: two's-complement wrap to the type's width. */
 function wrapIntegral(v: number, type: DataType): number {
-  const bits = type === 'tinyint' ? 8 : type === 'smallint' ? 16 : type === 'int' ? 32 : 64;
+  const bits = type === 'tinyint' ? 8 : type === 'smallint' ? 16 : 32;
   return Number(BigInt.asIntN(bits, BigInt(Math.trunc(v))));
 }
 
@@ -237,10 +305,14 @@ function timestampArithmetic(op: string, l: Bound, r: Bound, sql: string, timeZo
 }
 
 
-function arithmetic(op: string, l: Bound, r: Bound, sql: string, scope: Scope): Bound {
+function arithmetic(op: string, l: Bound, r: Bound, sql: string, scope: Scope, literals: readonly [boolean, boolean] = [false, false]): Bound {
   const temporal = timestampArithmetic(op, l, r, sql, scope.timeZone);
   if (temporal !== null) return temporal;
-  let [cl, cr] = coercePair(l, r, sql, scope, true);
+  let [cl, cr] = coercePair(l, r, sql, scope, true, literals);
+  const ansi = ansiOf(scope);
+  if (isDecimal(cl.type) && isDecimal(cr.type)) {
+    return bindDecimalArithmetic(op as '+' | '-' | '*' | '/' | '%' | 'div', cl, cr, sql, ansi, { divide: DIVIDE_BY_ZERO, remainder: REMAINDER_BY_ZERO });
+  }
   if (op === '/' && cl.type !== 'double' && cl.type !== 'float') {
     cl = castTo(cl, 'double', scope);
     cr = castTo(cr, 'double', scope);
@@ -249,7 +321,6 @@ function arithmetic(op: string, l: Bound, r: Bound, sql: string, scope: Scope): 
   const le = cl.eval;
   const re = cr.eval;
   const integral = isIntegral(type);
-  const ansi = ansiOf(scope);
   // Under ANSI an integral result out of range fails; without, it wraps as Java's arithmetic.
   const exact = (v: number, hint: 'try_add' | 'try_subtract' | 'try_multiply'): number =>
     !integral ? v : ansi ? checkOverflow(v, type, hint) : wrapIntegral(v, type);
@@ -269,23 +340,82 @@ function arithmetic(op: string, l: Bound, r: Bound, sql: string, scope: Scope): 
   };
   // A FLOAT result is a 32-bit float.
   const applyTyped = type === 'float' ? (a: number, b: number): number | null => { const v = apply(a, b); return v === null ? null : Math.fround(v); } : apply;
+  // BIGINT operands run exact over the whole long range (exact-long.ts).
+  const long = cl.type === 'bigint' && (op === '+' || op === '-' || op === '*' || op === 'div' || op === '%');
+  const applyLong = (a: Value, b: Value): Value => {
+    if ((op === 'div' || op === '%') && (b === 0 || b === 0n)) return byZero(op === '%' ? REMAINDER_BY_ZERO : DIVIDE_BY_ZERO);
+    const v = longArithmetic(op as LongOp, a, b);
+    if (v !== null) return v;
+    if (ansi) throw new RuntimeError(op === 'div' ? LONG_DIVIDE_OVERFLOW : overflowMessage(op === '+' ? 'try_add' : op === '-' ? 'try_subtract' : 'try_multiply'));
+    return wrapLong(op === '+' ? toBig(a) + toBig(b) : op === '-' ? toBig(a) - toBig(b) : op === '*' ? toBig(a) * toBig(b) : toBig(a) / toBig(b));
+  };
   return {
     type,
     nullable: l.nullable || r.nullable || op === '/' || op === '%',
     sql,
     name: sql,
-    eval: (row, ctx) => {
-      const a = le(row, ctx);
-      if (a === null) return null;
-      const b = re(row, ctx);
-      if (b === null) return null;
-      return applyTyped(Number(a), Number(b));
-    },
+    eval: long
+      ? (row, ctx) => {
+          const a = le(row, ctx);
+          if (a === null) return null;
+          const b = re(row, ctx);
+          if (b === null) return null;
+          return applyLong(a, b);
+        }
+      : (row, ctx) => {
+          const a = le(row, ctx);
+          if (a === null) return null;
+          const b = re(row, ctx);
+          if (b === null) return null;
+          return applyTyped(Number(a), Number(b));
+        },
   };
 }
 
-function comparison(op: string, l: Bound, r: Bound, sql: string, scope: Scope): Bound {
-  const [cl, cr] = coercePair(l, r, sql, scope, false);
+/**
+ * DecimalPrecision.integralAndDecimalLiteral: an integral side compared with a DECIMAL literal
+ * compares with the literal's floor or ceiling as a BIGINT (`i > 1.5` is `i > 1`; past the long
+ * range the comparison is a constant). Null when the rule does not apply.
+ */
+function integralDecimalLiteral(op: string, left: Expr, right: Expr, l: Bound, r: Bound): Expr | null {
+  if (op !== '<' && op !== '<=' && op !== '>' && op !== '>=') return null;
+  const literalRight = isIntegral(l.type) && right.kind === 'literal' && isDecimal(right.type) && right.value !== null;
+  const literalLeft = isIntegral(r.type) && left.kind === 'literal' && isDecimal(left.type) && left.value !== null;
+  if (!literalRight && !literalLeft) return null;
+  const lit = (literalRight ? right : left) as Extract<Expr, { kind: 'literal' }>;
+  const scale = decimalParts(lit.type)?.scale ?? 0;
+  const u = toBig(lit.value);
+  const floor = floorDecimal(u, scale);
+  const ceil = ceilDecimal(u, scale);
+  // Which side of the comparison the integral is on, as `i op d`.
+  const asIntegralLeft = literalRight ? op : ({ '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as const)[op];
+  const greater = asIntegralLeft === '>' || asIntegralLeft === '>=';
+  const below = floor < LONG_MIN_BIG;
+  const above = ceil > LONG_MAX_BIG;
+  if (below || above) return { kind: 'literal', value: below === greater, type: 'boolean' };
+  // i > d ⇔ i > floor(d); i >= d ⇔ i >= ceil(d); i < d ⇔ i < ceil(d); i <= d ⇔ i <= floor(d).
+  const bound = asIntegralLeft === '>' || asIntegralLeft === '<=' ? floor : ceil;
+  const replaced: Expr = { kind: 'literal', value: exactInteger(bound), type: 'bigint' };
+  return { kind: 'binary', op, left: literalLeft ? replaced : left, right: literalRight ? replaced : right } as Expr;
+}
+
+const LONG_MIN_BIG = -(2n ** 63n);
+const LONG_MAX_BIG = 2n ** 63n - 1n;
+
+/**
+ * TypeUtils.checkForOrderingExpr: a map (or a type holding one) has no order, so it can be
+ * neither compared nor sorted (grouping on a map sorts it first: see mapSorter).
+ */
+function checkOrderable(opName: string, sql: string, types: readonly DataType[]): void {
+  const type = widerType(types);
+  if (type !== null && containsMap(type)) {
+    throw new AnalysisException(`[DATATYPE_MISMATCH.INVALID_ORDERING_TYPE] Cannot resolve "${sql}" due to data type mismatch: The \`${opName}\` does not support ordering on type "${typeSql(type)}". SQLSTATE: 42K09`);
+  }
+}
+
+function comparison(op: string, l: Bound, r: Bound, sql: string, scope: Scope, literals: readonly [boolean, boolean] = [false, false]): Bound {
+  checkOrderable(op, sql, [l.type, r.type]);
+  const [cl, cr] = coercePair(l, r, sql, scope, false, literals);
   const le = cl.eval;
   const re = cr.eval;
   const test = (c: number): boolean =>
@@ -357,9 +487,10 @@ export function isAggregateCall(expr: Expr): boolean {
   return expr.kind === 'call' && AGGREGATE_NAMES.has(expr.name);
 }
 
-/** True when an expression contains an aggregate call anywhere. */
+/** True when an expression contains an aggregate call anywhere (one over a window is a window function). */
 export function containsAggregate(expr: Expr): boolean {
   if (isAggregateCall(expr)) return true;
+  if (expr.kind === 'window') return false;
   return childrenOf(expr).some(containsAggregate);
 }
 
@@ -374,7 +505,23 @@ export function childrenOf(expr: Expr): readonly Expr[] {
     case 'in': return [expr.child, ...expr.list];
     case 'between': return [expr.child, expr.low, expr.high];
     case 'extract': return [expr.child, expr.field];
+    case 'multiAlias': return [expr.child];
+    case 'window': {
+      const frame = expr.spec.frame;
+      const offsets = frame === undefined ? [] : [frame.lower, frame.upper].flatMap((b) => (b.kind === 'offset' ? [b.value] : []));
+      return [expr.function, ...expr.spec.partitionBy, ...expr.spec.orderBy, ...offsets];
+    }
   }
+}
+
+/** True when an expression contains a window expression (`... OVER (...)`). */
+export function containsWindow(expr: Expr): boolean {
+  return expr.kind === 'window' || childrenOf(expr).some(containsWindow);
+}
+
+/** Identity of a window expression within one projection: its JSON form. */
+export function windowKey(expr: Expr): string {
+  return JSON.stringify(expr);
 }
 
 function named(b: Omit<Bound, 'name'>): Bound {
@@ -384,6 +531,7 @@ function named(b: Omit<Bound, 'name'>): Bound {
 /** Resolves and compiles `expr` against `scope`. */
 export function bindExpr(expr: Expr, scope: Scope): Bound {
   if (scope.ansi === undefined && compilingAnsi !== undefined) scope = { ...scope, ansi: compilingAnsi };
+  if (scope.mapKeyDedupPolicy === undefined && compilingMapKeyPolicy !== undefined) scope = { ...scope, mapKeyDedupPolicy: compilingMapKeyPolicy };
   switch (expr.kind) {
     case 'column': {
       const nested = expr.qualifier === undefined ? null : structFieldRef(expr.qualifier, expr.name, scope);
@@ -409,6 +557,7 @@ export function bindExpr(expr: Expr, scope: Scope): Bound {
     }
     case 'sortOrder': {
       const child = bindExpr(expr.child, scope);
+      checkOrderable('sortorder', `${child.sql} ${expr.direction.toUpperCase()} NULLS ${expr.nulls.toUpperCase()}`, [child.type]);
       return { ...child, sortOrder: { direction: expr.direction, nulls: expr.nulls } };
     }
     case 'unary': return bindUnary(expr.op, bindExpr(expr.child, scope), scope);
@@ -423,8 +572,13 @@ export function bindExpr(expr: Expr, scope: Scope): Bound {
       const opSql = expr.op === 'and' ? 'AND' : expr.op === 'or' ? 'OR' : expr.op;
       const sql = `(${l.sql} ${opSql} ${r.sql})`;
       if (expr.op === 'and' || expr.op === 'or') return logical(expr.op, l, r, sql, scope);
-      if (['=', '<', '<=', '>', '>=', '<=>'].includes(expr.op)) return comparison(expr.op, l, r, sql, scope);
-      return arithmetic(expr.op, l, r, sql, scope);
+      const literals = [expr.left.kind === 'literal', expr.right.kind === 'literal'] as const;
+      if (['=', '<', '<=', '>', '>=', '<=>'].includes(expr.op)) {
+        const reduced = integralDecimalLiteral(expr.op, expr.left, expr.right, l, r);
+        if (reduced !== null) return bindExpr(reduced, scope);
+        return comparison(expr.op, l, r, sql, scope, literals);
+      }
+      return arithmetic(expr.op, l, r, sql, scope, literals);
     }
     case 'cast': {
       const child = bindExpr(expr.child, scope);
@@ -464,6 +618,7 @@ export function bindExpr(expr: Expr, scope: Scope): Bound {
       const child = bindExpr(expr.child, scope);
       const list = expr.list.map((e) => bindExpr(e, scope));
       const sql = `(${child.sql} IN (${list.map((b) => b.sql).join(', ')}))`;
+      checkOrderable('in', sql, [child.type, ...list.map((b) => b.type)]);
       const pairs = list.map((item) => coercePair(child, item, sql, scope, false));
       const inBound: Bound = named({
         type: 'boolean', nullable: child.nullable || list.some((b) => b.nullable), sql,
@@ -488,6 +643,27 @@ export function bindExpr(expr: Expr, scope: Scope): Bound {
     }
     case 'extract': return bindExtract(bindExpr(expr.child, scope), expr.field, scope);
     case 'call': return bindCall(expr, scope);
+    case 'window': {
+      // A projection computes its window expressions first (window.ts) and reads them here.
+      const ordinal = scope.windowSlots?.get(windowKey(expr));
+      const field = ordinal === undefined ? undefined : scope.fields[ordinal];
+      if (ordinal === undefined || field === undefined) {
+        throw new AnalysisException('[WINDOW_FUNCTION_NOT_ALLOWED_IN_CLAUSE] It is not allowed to use window functions inside WHERE clause. SQLSTATE: 42601');
+      }
+      return { type: field.type, nullable: field.nullable, sql: field.name, name: field.name, eval: (row: Row) => row[ordinal] ?? null };
+    }
+    case 'multiAlias': {
+      const child = bindExpr(expr.child, scope);
+      const columns = child.generator?.columns ?? (child.generator === undefined ? undefined : [{ name: child.name, type: child.type, nullable: true }]);
+      if (child.generator === undefined || columns === undefined || columns.length !== expr.names.length) {
+        throw new AnalysisException(
+          `[UDTF_ALIAS_NUMBER_MISMATCH] The number of aliases supplied in the AS clause does not match the number of columns output by the UDTF. Expected ${columns?.length ?? 1} aliases, but got ${expr.names.join(', ')}. ` +
+            'Please ensure that the number of aliases provided matches the number of columns output by the UDTF. SQLSTATE: 42802',
+        );
+      }
+      const renamed = columns.map((c, i) => ({ ...c, name: expr.names[i] ?? c.name }));
+      return child.generator.columns === undefined ? { ...child, name: renamed[0]?.name ?? child.name } : { ...child, generator: { ...child.generator, columns: renamed } };
+    }
   }
 }
 
@@ -499,9 +675,11 @@ function structFieldRef(qualifier: string, field: string, scope: Scope): Bound |
   if (scope.fields.some((f) => f.qualifier?.toLowerCase() === qualifier.toLowerCase())) return null;
   const i = scope.fields.findIndex((f) => f.name.toLowerCase() === qualifier.toLowerCase());
   const base = scope.fields[i];
-  if (base === undefined || typeof base.type === 'string' || base.type.kind !== 'struct') return null;
+  if (base === undefined || typeof base.type === 'string' || (base.type.kind !== 'struct' && base.type.kind !== 'map')) return null;
   const child: Bound = { type: base.type, nullable: base.nullable, sql: base.name, name: base.name, ordinal: i, eval: (row) => row[i] ?? null };
-  return bindExtract(child, { kind: 'literal', value: field, type: 'string' }, scope);
+  const extracted = bindExtract(child, { kind: 'literal', value: field, type: 'string' }, scope);
+  // A map's `m.key` is named by the key, as a struct field by the field.
+  return base.type.kind === 'map' ? { ...extracted, name: field } : extracted;
 }
 
 function bindUnary(op: 'not' | 'negate' | 'isnull' | 'isnotnull', child: Bound, scope: Scope): Bound {
@@ -514,7 +692,23 @@ function bindUnary(op: 'not' | 'negate' | 'isnull' | 'isnotnull', child: Bound, 
     }
     case 'negate': {
       const c = child.type === 'string' ? castTo(child, 'double', scope) : child;
-      const min = c.type === 'int' ? -2147483648 : c.type === 'bigint' ? -9223372036854775808 : undefined;
+      if (c.type === 'bigint' || isDecimal(c.type)) {
+        // Exact: a DECIMAL's unscaled value negates alone; only Long.MIN_VALUE overflows.
+        const decimal = isDecimal(c.type);
+        return named({
+          type: c.type, nullable: child.nullable, sql: `(- ${child.sql})`,
+          eval: (row, ctx) => {
+            const v = c.eval(row, ctx);
+            if (v === null) return null;
+            if (decimal) return typeof v === 'number' ? 0 - v : exactInteger(-toBig(v));
+            const negated = negateLong(v);
+            if (negated !== null) return negated;
+            if (ansiOf(scope)) throw new RuntimeError(NEGATE_OVERFLOW);
+            return v;
+          },
+        });
+      }
+      const min = c.type === 'int' ? -2147483648 : undefined;
       const integral = isIntegral(c.type);
       return named({
         type: c.type, nullable: child.nullable, sql: `(- ${child.sql})`,
@@ -544,7 +738,7 @@ function bindCase(expr: Extract<Expr, { kind: 'case' }>, scope: Scope): Bound {
   const otherwise = expr.otherwise === undefined ? undefined : bindExpr(expr.otherwise, scope);
   const values = [...branches.map((b) => b.then), ...(otherwise === undefined ? [] : [otherwise])];
   let type: DataType = values.find((v) => v.type !== 'void')?.type ?? 'void';
-  for (const v of values) if (isNumeric(v.type) && isNumeric(type)) type = widerNumeric(type, v.type);
+  for (const v of values) if (isNumberType(v.type) && isNumberType(type)) type = widerNumeric(type, v.type);
   const thens = branches.map((b) => castTo(b.then, type, scope));
   const other = otherwise === undefined ? undefined : castTo(otherwise, type, scope);
   const sql = `CASE ${branches.map((b) => `WHEN ${b.when.sql} THEN ${b.then.sql}`).join(' ')}${otherwise === undefined ? '' : ` ELSE ${otherwise.sql}`} END`;
@@ -575,12 +769,39 @@ function bindExtract(child: Bound, field: Expr, scope: Scope): Bound {
       eval: (row, ctx) => { const v = ce(row, ctx); const i = ie(row, ctx); return Array.isArray(v) && i !== null ? (v[Number(i)] ?? null) : null; },
     });
   }
+  if (isMapType(child.type)) {
+    // GetMapValue: m[key] (and m.key): the key's value, NULL when missing.
+    const key = bindExpr(field, scope);
+    return named(bindMapValue(child, key, `${child.sql}[${key.sql}]`, scope.timeZone, true));
+  }
   throw new AnalysisException(`[INVALID_EXTRACT_BASE_FIELD_TYPE] Can't extract a value from "${child.sql}". Need a complex type [STRUCT, ARRAY, MAP] but got "${typeSql(child.type)}". SQLSTATE: 42000`);
 }
 
 function bindCall(expr: Extract<Expr, { kind: 'call' }>, scope: Scope): Bound {
   const name = expr.name;
   if (AGGREGATE_NAMES.has(name)) return bindAggregateRef(expr, scope);
+  if (WINDOW_FUNCTION_NAMES.has(name)) throw windowFunctionWithoutOver(windowFunctionSql(name, expr.args.map((a) => bindExpr(a, scope))));
+  if (MAP_FUNCTION_NAMES.has(name)) {
+    return bindMapFunction(name, expr.args.map((a) => bindExpr(a, scope)), { timeZone: scope.timeZone, dedupPolicy: scope.mapKeyDedupPolicy ?? 'EXCEPTION' });
+  }
+  if ((name === 'element_at' || name === 'try_element_at') && expr.args.length === 2) {
+    const [map, key] = expr.args.map((a) => bindExpr(a, scope)) as [Bound, Bound];
+    if (isMapType(map.type)) return named(bindMapValue(map, key, `${name}(${map.sql}, ${key.sql})`, scope.timeZone, false));
+  }
+  if ((name === 'explode' || name === 'explode_outer' || name === 'posexplode' || name === 'posexplode_outer') && expr.args.length === 1) {
+    const arg = bindExpr(expr.args[0] as Expr, scope);
+    if (isMapType(arg.type)) {
+      // A map explodes into the columns key and value (after pos); each entry is such a row.
+      const outer = name.endsWith('_outer');
+      const positions = name.startsWith('pos');
+      const ae = arg.eval;
+      return {
+        type: arg.type.valueType, nullable: true, sql: `${name}(${arg.sql})`, name: 'value',
+        eval: (row, ctx) => { const m = ae(row, ctx); return Array.isArray(m) ? (m as readonly Value[]).map((e, i): Value => (positions ? [i, ...(e as readonly Value[])] : e)) : null; },
+        generator: { outer, columns: mapGeneratorColumns(arg.type, positions, outer) },
+      };
+    }
+  }
   if (name === 'explode' || name === 'explode_outer') {
     const arg = bindExpr(expr.args[0] ?? { kind: 'literal', value: null, type: 'void' }, scope);
     if (typeof arg.type === 'string' || arg.type.kind !== 'array') {

@@ -1,6 +1,8 @@
-import { isIntegral, isNumeric, typeName, typeSql, type DataType, type Value } from '../api/types.js';
+import { decimalParts, isDecimal, isIntegral, isNumeric, mapEntries, typeName, typeSql, type DataType, type Value } from '../api/types.js';
 import { formatDateDays, formatJavaDouble, formatJavaFloat, formatTimestampMicros } from '../console/render-cell.js';
 import { RuntimeError } from '../errors/runtime-error.js';
+import { castFromDecimal, castToDecimal } from './decimal-cast.js';
+import { exactInteger, toBig, toJavaString, toPlainString } from './decimal.js';
 
 /**
  * Spark 4's CAST with ANSI mode on (its default): malformed input fails with
@@ -11,7 +13,6 @@ const INTEGRAL_RANGE: Readonly<Record<string, readonly [number, number]>> = {
   tinyint: [-128, 127],
   smallint: [-32768, 32767],
   int: [-2147483648, 2147483647],
-  bigint: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
 };
 
 function invalidInput(value: Value, from: DataType, to: DataType): RuntimeError {
@@ -33,6 +34,8 @@ export function toSqlValue(value: Value, type: DataType): string {
     if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
     return type === 'float' ? formatJavaFloat(value) : `${formatJavaDouble(value)}D`;
   }
+  const decimal = decimalParts(type);
+  if (decimal !== undefined) return `${toJavaString(toBig(value), decimal.scale)}BD`;
   switch (type) {
     case 'bigint': return `${String(value)}L`;
     case 'smallint': return `${String(value)}S`;
@@ -52,10 +55,18 @@ function overflow(value: Value, from: DataType, to: DataType): RuntimeError {
 /** True when Spark allows `CAST(from AS to)` at all. */
 export function canCast(from: DataType, to: DataType): boolean {
   if (from === 'void' || typeName(from) === typeName(to) || to === 'string') return true;
+  // Cast.canCast: an array or a map casts element by element (keys and values apart).
+  if (typeof from !== 'string' && typeof to !== 'string') {
+    if (from.kind === 'array' && to.kind === 'array') return canCast(from.elementType, to.elementType);
+    if (from.kind === 'map' && to.kind === 'map') return canCast(from.keyType, to.keyType) && canCast(from.valueType, to.valueType);
+    return false;
+  }
   if (typeof from !== 'string' || typeof to !== 'string') return false;
-  if (isNumeric(to)) return isNumeric(from) || from === 'string' || from === 'boolean' || from === 'timestamp';
-  if (to === 'boolean') return isNumeric(from) || from === 'string';
-  if (to === 'timestamp') return from === 'string' || from === 'date' || isNumeric(from);
+  // A DECIMAL casts as the other numeric types do.
+  const numeric = (t: DataType): boolean => isNumeric(t) || isDecimal(t);
+  if (numeric(to)) return numeric(from) || from === 'string' || from === 'boolean' || from === 'timestamp';
+  if (to === 'boolean') return numeric(from) || from === 'string';
+  if (to === 'timestamp') return from === 'string' || from === 'date' || numeric(from);
   if (to === 'date') return from === 'string' || from === 'timestamp';
   if (to === 'binary') return from === 'string';
   return false;
@@ -64,12 +75,23 @@ export function canCast(from: DataType, to: DataType): boolean {
 const TRUE_STRINGS = new Set(['t', 'true', 'y', 'yes', '1']);
 const FALSE_STRINGS = new Set(['f', 'false', 'n', 'no', '0']);
 
-function toIntegral(n: number, value: Value, from: DataType, to: DataType): number {
-  const range = INTEGRAL_RANGE[typeName(to)] ?? INTEGRAL_RANGE['bigint'] ?? [0, 0];
+function toIntegral(n: number, value: Value, from: DataType, to: DataType): number | bigint {
+  if (to === 'bigint') {
+    // DoubleExactNumeric.toLong: in range when floor/ceil stay within Long's bounds as doubles
+    // (2^63 itself passes and saturates to Long.MAX_VALUE, as Java's conversion does).
+    if (!(Math.floor(n) <= 2 ** 63 && Math.ceil(n) >= -(2 ** 63))) throw overflow(value, from, to);
+    const t = Math.trunc(n);
+    if (Number.isSafeInteger(t)) return t === 0 ? 0 : t;
+    const big = BigInt(t);
+    return exactInteger(big > LONG_MAX ? LONG_MAX : big);
+  }
+  const range = INTEGRAL_RANGE[typeName(to)] ?? [0, 0];
   const t = Math.trunc(n);
   if (!Number.isFinite(n) || t < range[0] || t > range[1]) throw overflow(value, from, to);
   return t === 0 ? 0 : t;
 }
+
+const LONG_MAX = 2n ** 63n - 1n;
 
 /**
  * Parses `yyyy[-[m]m[-[d]d[( |T)[h]h:[m]m[:[s]s[.ffffff]]]]]` (and a zone suffix) as Spark's
@@ -110,14 +132,13 @@ function zoneOffsetMs(localAsUtc: number, timeZone: string): number {
  * A string as an integral type under ANSI (UTF8String.toLongExact and friends): optional sign
  * and digits only, no fraction or exponent; out of the type's range is malformed too.
  */
-function stringToIntegral(value: string, from: DataType, to: DataType): number {
+function stringToIntegral(value: string, from: DataType, to: DataType): number | bigint {
   const t = value.trim();
   if (!/^[+-]?\d+$/.test(t)) throw invalidInput(value, from, to);
   const big = BigInt(t.replace(/^\+/, ''));
   const range = INTEGRAL_BIG_RANGE[typeName(to)] ?? INTEGRAL_BIG_RANGE['bigint'] ?? [0n, 0n];
   if (big < range[0] || big > range[1]) throw invalidInput(value, from, to);
-  const n = Number(big);
-  return n === 0 ? 0 : n;
+  return exactInteger(big);
 }
 
 const INTEGRAL_BIG_RANGE: Readonly<Record<string, readonly [bigint, bigint]>> = {
@@ -154,7 +175,7 @@ export function parseJavaDouble(text: string): number | null {
 export function castValue(value: Value, from: DataType, to: DataType, timeZone: string, tryMode = false, ansi = true): Value {
   if (value === null) return null;
   try {
-    return castNonNull(value, from, to, timeZone);
+    return castNonNull(value, from, to, timeZone, ansi);
   } catch (err) {
     if (tryMode && err instanceof RuntimeError) return null;
     if (!ansi && err instanceof RuntimeError) return legacyCast(value, from, to);
@@ -168,13 +189,14 @@ const INTEGRAL_BITS: Readonly<Record<string, number>> = { tinyint: 8, smallint: 
 function legacyCast(value: Value, from: DataType, to: DataType): Value {
   const bits = INTEGRAL_BITS[typeName(to)];
   if (bits === undefined) return null;
-  const wrap = (n: bigint): number => Number(BigInt.asIntN(bits, n));
+  const wrap = (n: bigint): number | bigint => exactInteger(BigInt.asIntN(bits, n));
   if (typeof value === 'string') {
     const m = /^([+-]?\d+)(?:\.\d*)?$/.exec(value.trim());
     if (m === null) return null;
     const n = BigInt(m[1] ?? '0');
-    return BigInt.asIntN(bits, n) === n ? Number(n) : null;
+    return BigInt.asIntN(bits, n) === n ? exactInteger(n) : null;
   }
+  if (typeof value === 'bigint') return wrap(value);
   if (typeof value !== 'number') return null;
   if (from === 'double' || from === 'float') {
     // Java's (int) / (long) conversion saturates; bytes and shorts narrow that int.
@@ -187,9 +209,17 @@ function legacyCast(value: Value, from: DataType, to: DataType): Value {
   return wrap(BigInt(Math.trunc(value)));
 }
 
-function castNonNull(value: Value, from: DataType, to: DataType, timeZone: string): Value {
+function castNonNull(value: Value, from: DataType, to: DataType, timeZone: string, ansi = true): Value {
   if (typeName(from) === typeName(to)) return value;
-  if (to === 'string') return castToString(value, from, timeZone);
+  if (to === 'string') return castToString(value, from, timeZone, ansi);
+  if (isDecimal(to)) return castToDecimal(value, from, to, ansi);
+  if (isDecimal(from)) return castFromDecimal(value, from, to, ansi);
+  if (typeof to !== 'string' && typeof from !== 'string' && Array.isArray(value)) {
+    const items = value as readonly Value[];
+    const cast = (v: Value, f: DataType, t: DataType): Value => (v === null ? null : castNonNull(v, f, t, timeZone, ansi));
+    if (from.kind === 'array' && to.kind === 'array') return items.map((v) => cast(v, from.elementType, to.elementType));
+    if (from.kind === 'map' && to.kind === 'map') return mapEntries(value).map(([k, v]) => [cast(k, from.keyType, to.keyType), cast(v, from.valueType, to.valueType)]);
+  }
   if (typeof to !== 'string') throw invalidInput(value, from, to);
   if (isNumeric(to)) {
     let n: number;
@@ -197,6 +227,10 @@ function castNonNull(value: Value, from: DataType, to: DataType, timeZone: strin
     else if (typeof value === 'number') {
       // A timestamp is seconds: whole ones for an integral type, with the fraction for DOUBLE/FLOAT.
       n = from === 'timestamp' ? (isIntegral(to) ? Math.floor(value / 1_000_000) : value / 1_000_000) : value;
+    } else if (typeof value === 'bigint') {
+      // A BIGINT past 2^53: exact into a narrower integral type's range check, rounded into a DOUBLE.
+      if (isIntegral(to)) throw overflow(value, from, to);
+      n = Number(value);
     } else if (typeof value === 'string') {
       if (isIntegral(to)) return stringToIntegral(value, from, to);
       const parsed = parseJavaDouble(value);
@@ -207,7 +241,7 @@ function castNonNull(value: Value, from: DataType, to: DataType, timeZone: strin
     return to === 'float' ? Math.fround(n) : n;
   }
   if (to === 'boolean') {
-    if (typeof value === 'number') return value !== 0;
+    if (typeof value === 'number' || typeof value === 'bigint') return value !== 0;
     const s = String(value).trim().toLowerCase();
     if (TRUE_STRINGS.has(s)) return true;
     if (FALSE_STRINGS.has(s)) return false;
@@ -215,7 +249,7 @@ function castNonNull(value: Value, from: DataType, to: DataType, timeZone: strin
   }
   if (to === 'timestamp') {
     if (from === 'date' && typeof value === 'number') return parseTimestampMicros(formatDateDays(value), timeZone);
-    if (typeof value === 'number') return Math.round(value * 1_000_000);
+    if (typeof value === 'number' || typeof value === 'bigint') return Math.round(Number(value) * 1_000_000);
     const micros = parseTimestampMicros(String(value), timeZone);
     if (micros === null) throw invalidInput(value, from, to);
     return micros;
@@ -237,9 +271,14 @@ function castNonNull(value: Value, from: DataType, to: DataType, timeZone: strin
   throw invalidInput(value, from, to);
 }
 
-/** CAST(x AS STRING): how Spark prints each type as a string. */
-export function castToString(value: Value, from: DataType, timeZone: string): string {
+/**
+ * CAST(x AS STRING): how Spark prints each type as a string. A DECIMAL prints plain under ANSI
+ * (`0.00000001`) and as BigDecimal.toString without (`1E-8`).
+ */
+export function castToString(value: Value, from: DataType, timeZone: string, ansi = true): string {
   if (typeof from !== 'string') return renderNested(value, from, timeZone);
+  const decimal = decimalParts(from);
+  if (decimal !== undefined) return ansi ? toPlainString(toBig(value), decimal.scale) : toJavaString(toBig(value), decimal.scale);
   switch (from) {
     case 'timestamp': return formatTimestampMicros(Number(value), timeZone);
     case 'date': return formatDateDays(Number(value));
@@ -255,5 +294,6 @@ function renderNested(value: Value, type: DataType, timeZone: string): string {
   const items = value as readonly Value[];
   const cell = (v: Value, t: DataType): string => (v === null ? 'null' : castToString(v, t, timeZone));
   if (type.kind === 'array') return `[${items.map((v) => cell(v, type.elementType)).join(', ')}]`;
+  if (type.kind === 'map') return `{${mapEntries(value).map(([k, v]) => `${cell(k, type.keyType)} -> ${cell(v, type.valueType)}`).join(', ')}}`;
   return `{${items.map((v, i) => cell(v, type.fields[i]?.type ?? 'string')).join(', ')}}`;
 }

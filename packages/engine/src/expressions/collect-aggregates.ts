@@ -1,4 +1,5 @@
 import type { Value } from '../api/types.js';
+import { stringifyValue } from '../api/value-json.js';
 import type { BoundAggregate } from './aggregate-functions.js';
 import type { Bound } from './bound.js';
 import { normalizeFloating, sparkHashSetOrder } from './spark-hash-set.js';
@@ -15,7 +16,7 @@ import { normalizeFloating, sparkHashSetOrder } from './spark-hash-set.js';
 function sameElement(a: Value, b: Value): boolean {
   if (a === b) return true;
   if (typeof a === 'number' && typeof b === 'number') return Number.isNaN(a) && Number.isNaN(b);
-  return Array.isArray(a) && Array.isArray(b) && JSON.stringify(a) === JSON.stringify(b);
+  return Array.isArray(a) && Array.isArray(b) && stringifyValue(a) === stringifyValue(b);
 }
 
 function addDistinct(set: readonly Value[], v: Value): readonly Value[] {

@@ -10,6 +10,11 @@ export function compareValues(a: Value, b: Value): number {
     if (Number.isNaN(b)) return -1;
     return a < b ? -1 : a > b ? 1 : 0;
   }
+  // An exact integer past 2^53 is a bigint (BIGINT, a DECIMAL's unscaled value): JS compares a
+  // bigint with a number exactly.
+  if (typeof a === 'bigint' || typeof b === 'bigint') {
+    if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) return a < b ? -1 : a > b ? 1 : 0;
+  }
   if (typeof a === 'boolean' && typeof b === 'boolean') return a === b ? 0 : a ? 1 : -1;
   if (Array.isArray(a) && Array.isArray(b)) {
     const n = Math.min(a.length, b.length);

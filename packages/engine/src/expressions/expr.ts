@@ -47,4 +47,32 @@ export type Expr =
       readonly child: Expr;
       readonly direction: 'asc' | 'desc';
       readonly nulls: 'first' | 'last';
-    };
+    }
+  /** `explode(m) AS (k, v)`: names for the columns of a generator (Spark's MultiAlias). */
+  | { readonly kind: 'multiAlias'; readonly child: Expr; readonly names: readonly string[] }
+  /** `f(...) OVER (PARTITION BY .. ORDER BY .. frame)`, `col.over(windowSpec)`. */
+  | { readonly kind: 'window'; readonly function: Expr; readonly spec: WindowSpec };
+
+/** A window specification; `orderBy` holds `sortOrder` expressions. */
+export interface WindowSpec {
+  readonly partitionBy: readonly Expr[];
+  readonly orderBy: readonly Expr[];
+  /** Absent: the function's own frame, or the default one (Spark's UnspecifiedFrame). */
+  readonly frame?: WindowFrame;
+}
+
+export interface WindowFrame {
+  readonly type: 'rows' | 'range';
+  readonly lower: FrameBoundary;
+  readonly upper: FrameBoundary;
+}
+
+/**
+ * A frame boundary. An offset counts rows (ROWS) or order-key values (RANGE) after the current
+ * row; `negated` is SQL's `n PRECEDING` (Spark's UnaryMinus(n)), as opposed to `-n FOLLOWING`.
+ */
+export type FrameBoundary =
+  | { readonly kind: 'unboundedPreceding' }
+  | { readonly kind: 'unboundedFollowing' }
+  | { readonly kind: 'currentRow' }
+  | { readonly kind: 'offset'; readonly value: Expr; readonly negated: boolean };

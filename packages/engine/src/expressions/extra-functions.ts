@@ -1,9 +1,10 @@
-import { isIntegral, isNumeric, NUMERIC_TYPES, typeName, typeSql, type AtomicType, type DataType, type Value } from '../api/types.js';
+import { isDecimal, isIntegral, isMapType, isNumeric, typeName, typeSql, type DataType, type Value } from '../api/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { RuntimeError } from '../errors/runtime-error.js';
 import { nullSafe, type Bound, type EvalContext } from './bound.js';
 import { castToString, castValue } from './cast.js';
 import { compareValues, valuesEqual } from './compare.js';
+import { widerNumericType } from './decimal-type.js';
 import type { FunctionSpec } from './scalar-functions.js';
 
 /**
@@ -37,13 +38,12 @@ export function coerce(arg: Bound, to: DataType, timeZone: string): Bound {
   return { ...arg, type: to, eval: (row, ctx) => castValue(inner(row, ctx), from, to, timeZone) };
 }
 
-const wider = (a: DataType, b: DataType): DataType =>
-  NUMERIC_TYPES[Math.max(NUMERIC_TYPES.indexOf(a as AtomicType), NUMERIC_TYPES.indexOf(b as AtomicType))] ?? 'double';
+const wider = widerNumericType;
 
-/** AnsiTypeCoercion.findWiderTypeForString: a STRING meets an integral as BIGINT, a fractional as DOUBLE. */
-function promoteString(other: AtomicType): DataType | null {
+/** AnsiTypeCoercion.findWiderTypeForString: a STRING meets an integral as BIGINT, a fractional (DECIMAL too) as DOUBLE. */
+function promoteString(other: DataType): DataType | null {
   if (isIntegral(other)) return 'bigint';
-  if (other === 'float' || other === 'double') return 'double';
+  if (other === 'float' || other === 'double' || isDecimal(other)) return 'double';
   return other === 'interval' || other === 'interval year to month' ? null : other;
 }
 
@@ -58,7 +58,7 @@ export function commonType(types: readonly DataType[]): DataType | null {
     if (t === 'void' || typeName(t) === typeName(acc)) continue;
     let next: DataType | null;
     if (acc === 'void') next = t;
-    else if (isNumeric(acc) && isNumeric(t)) next = wider(acc, t);
+    else if ((isNumeric(acc) || isDecimal(acc)) && (isNumeric(t) || isDecimal(t))) next = wider(acc, t);
     else if ((acc === 'date' && t === 'timestamp') || (acc === 'timestamp' && t === 'date')) next = 'timestamp';
     else if (acc === 'string' && typeof t === 'string') next = promoteString(t);
     else if (t === 'string' && typeof acc === 'string') next = promoteString(acc);
@@ -417,14 +417,18 @@ const arrayJoin: FunctionSpec = {
 };
 
 /**
- * `size(a)` / `cardinality(a)`: NULL for a NULL array under ANSI; -1 without it
+ * `size(a)` / `cardinality(a)` of an array or a map: NULL for NULL under ANSI; -1 without it
  * (spark.sql.legacy.sizeOfNull, true by default, applies only when ANSI is off).
  */
 const sizeFunction: FunctionSpec = {
   minArgs: 1,
   maxArgs: 1,
   resolve: (args, _timeZone, ansi = true) => {
-    const { arg } = arrayArg('size', args);
+    // A map's size is its number of entries (its value is the array of them).
+    const arg = args[0] as Bound;
+    if (arg.type !== 'void' && !isMapType(arg.type) && (typeof arg.type === 'string' || arg.type.kind !== 'array')) {
+      throw unexpectedType(`size(${arg.sql})`, 'first', '("ARRAY" or "MAP")', arg);
+    }
     if (!ansi) return { type: 'int', nullable: false, eval: (row, ctx) => { const a = arg.eval(row, ctx); return Array.isArray(a) ? a.length : -1; } };
     return { type: 'int', nullable: arg.nullable, eval: nullSafe([arg], ([a]) => (a as readonly Value[]).length) };
   },

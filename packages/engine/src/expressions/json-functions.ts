@@ -1,5 +1,8 @@
 import { parseSchemaDdl } from '../api/ddl-parser.js';
-import { typeName, type DataType, type StructField, type Value } from '../api/types.js';
+import { decimalParts, mapEntries, typeName, type DataType, type StructField, type Value } from '../api/types.js';
+import { toBig, toJavaString } from './decimal.js';
+import { JsonNumber, writeJson } from './json-text.js';
+import { castToString } from './cast.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { formatDateDays, formatTimestampMicros } from '../console/render-cell.js';
 import { convertValue, FieldTypeMismatch } from '../sources/record-parser.js';
@@ -8,7 +11,12 @@ import { firstJsonValueEnd } from '../sources/json-lines.js';
 
 /** A schema as DDL text (what `from_json` takes as a string and `schema_of_json` gives). */
 export function schemaToDdl(fields: readonly StructField[]): string {
-  const type = (t: DataType): string => (typeof t === 'string' ? t.toUpperCase() : t.kind === 'array' ? `ARRAY<${type(t.elementType)}>` : `STRUCT<${t.fields.map((f) => `${f.name}: ${type(f.type)}`).join(', ')}>`);
+  const type = (t: DataType): string => {
+    if (typeof t === 'string') return t.toUpperCase();
+    if (t.kind === 'array') return `ARRAY<${type(t.elementType)}>`;
+    if (t.kind === 'map') return `MAP<${type(t.keyType)}, ${type(t.valueType)}>`;
+    return `STRUCT<${t.fields.map((f) => `${f.name}: ${type(f.type)}`).join(', ')}>`;
+  };
   return fields.map((f) => `${f.name} ${type(f.type)}${f.nullable ? '' : ' NOT NULL'}`).join(', ');
 }
 
@@ -48,6 +56,11 @@ function jsonValue(v: Value, type: DataType, timeZone: string): unknown {
   if (typeof type !== 'string') {
     const items = v as readonly Value[];
     if (type.kind === 'array') return items.map((x) => jsonValue(x, type.elementType, timeZone));
+    if (type.kind === 'map') {
+      // JacksonGenerator.writeMapData: each key as its string form, NULL values written as null.
+      const entries = mapEntries(v).map(([k, x]) => [k === null ? 'null' : castToString(k, type.keyType, timeZone), jsonValue(x, type.valueType, timeZone)]);
+      return Object.fromEntries(entries);
+    }
     const out: Record<string, unknown> = {};
     type.fields.forEach((f, i) => {
       const x = items[i] ?? null;
@@ -57,6 +70,8 @@ function jsonValue(v: Value, type: DataType, timeZone: string): unknown {
   }
   if (type === 'timestamp') return formatTimestampMicros(Number(v), timeZone).replace(' ', 'T');
   if (type === 'date') return formatDateDays(Number(v));
+  const decimal = decimalParts(type);
+  if (decimal !== undefined) return new JsonNumber(toJavaString(toBig(v), decimal.scale));
   return v;
 }
 
@@ -72,7 +87,7 @@ export function bindToJson(args: readonly Bound[], timeZone: string): Bound {
     type: 'string', nullable: child.nullable, sql: `to_json(${child.sql})`, name: `to_json(${child.sql})`,
     eval: (row, ctx) => {
       const v = ce(row, ctx);
-      return v === null ? null : JSON.stringify(jsonValue(v, type, timeZone));
+      return v === null ? null : writeJson(jsonValue(v, type, timeZone));
     },
   };
 }

@@ -1,7 +1,8 @@
 import { formatTimestampMicros } from '../console/render-cell.js';
-import { NUMERIC_TYPES, type AtomicType, type DataType, type Value } from '../api/types.js';
+import { isDecimal, isNumeric, type DataType, type Value } from '../api/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { castValue } from './cast.js';
+import { widerNumericType } from './decimal-type.js';
 import type { FunctionSpec } from './scalar-functions.js';
 import { nullSafe, type Bound } from './bound.js';
 import { formatDatetime as formatPattern } from './datetime-pattern.js';
@@ -94,10 +95,8 @@ export const MORE_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     maxArgs: Infinity,
     resolve: (args, timeZone) => {
       const types = args.map((a) => a.type).filter((t) => t !== 'void');
-      const numeric = types.length > 0 && types.every((t) => typeof t === 'string' && NUMERIC_TYPES.includes(t));
-      const elementType: DataType = numeric
-        ? (NUMERIC_TYPES[Math.max(...types.map((t) => NUMERIC_TYPES.indexOf(t as AtomicType)))] ?? 'double')
-        : (types[0] ?? 'void');
+      const numeric = types.length > 0 && types.every((t) => isNumeric(t) || isDecimal(t));
+      const elementType: DataType = numeric ? types.reduce<DataType>((a, b) => widerNumericType(a, b), types[0] ?? 'void') : (types[0] ?? 'void');
       if (!numeric && types.some((t) => JSON.stringify(t) !== JSON.stringify(elementType))) {
         throw new AnalysisException(`[DATATYPE_MISMATCH.DATA_DIFF_TYPES] Cannot resolve "array(${args.map((a) => a.sql).join(', ')})" due to data type mismatch: Input to \`array\` should all be the same type. SQLSTATE: 42K09`);
       }

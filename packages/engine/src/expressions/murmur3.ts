@@ -1,4 +1,4 @@
-import type { DataType, Value } from '../api/types.js';
+import { decimalParts, mapEntries, type DataType, type Value } from '../api/types.js';
 
 /**
  * Spark's Murmur3 hashing (common/unsafe Murmur3_x86_32 and catalyst's HashExpression /
@@ -42,18 +42,18 @@ export function hashLongWords(hi: number, lo: number, seed: number): number {
 
 const scratch = new DataView(new ArrayBuffer(8));
 
-/** A JS integer as a Java long's halves (two's complement). */
-function longWords(v: number): [number, number] {
-  if (Number.isSafeInteger(v)) {
+/** An exact integer (a number, or a bigint past 2^53) as a Java long's halves (two's complement). */
+function longWords(v: number | bigint): [number, number] {
+  if (typeof v === 'number' && Number.isSafeInteger(v)) {
     const lo = v % 0x1_0000_0000;
     return [Math.floor(v / 0x1_0000_0000) | 0, lo | 0];
   }
-  const b = BigInt.asIntN(64, BigInt(Math.trunc(v)));
+  const b = BigInt.asIntN(64, typeof v === 'bigint' ? v : BigInt(Math.trunc(v)));
   return [Number(BigInt.asIntN(32, b >> 32n)), Number(BigInt.asIntN(32, b))];
 }
 
-/** Murmur3_x86_32.hashLong of a JS integer. */
-export function hashLong(v: number, seed: number): number {
+/** Murmur3_x86_32.hashLong of an exact integer. */
+export function hashLong(v: number | bigint, seed: number): number {
   const [hi, lo] = longWords(v);
   return hashLongWords(hi, lo, seed);
 }
@@ -112,7 +112,8 @@ export function doubleToLongWords(d: number): [number, number] {
  * Murmur3HashFunction.hash (InterpretedHashFunction): one value of a type, folded into `seed`.
  * NULL leaves the seed as it is; booleans hash as 1/0; byte, short, int and date as ints; long,
  * timestamp and day-time interval as longs; -0.0 as 0; a string or binary its bytes; an array
- * its elements and a struct its fields, each folded into the hash of the one before.
+ * its elements, a map its keys and values in turn and a struct its fields, each folded into the
+ * hash of the one before.
  */
 export function murmur3Value(v: Value, type: DataType, seed: number): number {
   if (v === null) return seed;
@@ -120,6 +121,7 @@ export function murmur3Value(v: Value, type: DataType, seed: number): number {
     const items = v as readonly Value[];
     let h = seed;
     if (type.kind === 'array') for (const item of items) h = murmur3Value(item, type.elementType, h);
+    else if (type.kind === 'map') for (const [k, x] of mapEntries(v)) h = murmur3Value(x, type.valueType, murmur3Value(k, type.keyType, h));
     else type.fields.forEach((f, i) => { h = murmur3Value(items[i] ?? null, f.type, h); });
     return h;
   }
@@ -127,7 +129,9 @@ export function murmur3Value(v: Value, type: DataType, seed: number): number {
     case 'boolean': return hashInt(v === true ? 1 : 0, seed);
     case 'tinyint': case 'smallint': case 'int': case 'date': case 'interval year to month':
       return hashInt(Number(v), seed);
-    case 'bigint': case 'timestamp': case 'interval':
+    case 'bigint':
+      return hashLong(typeof v === 'bigint' ? v : Number(v), seed);
+    case 'timestamp': case 'interval':
       return hashLong(Number(v), seed);
     case 'float': {
       const f = Number(v);
@@ -141,7 +145,31 @@ export function murmur3Value(v: Value, type: DataType, seed: number): number {
     case 'string': return hashUnsafeBytes(utf8Bytes(String(v)), seed);
     case 'binary': return hashUnsafeBytes(hexBytes(String(v)), seed);
     case 'void': return seed;
+    default: return hashDecimal(v, type, seed);
   }
+}
+
+/**
+ * A DECIMAL: its unscaled value as a long up to precision 18, else the bytes of
+ * `BigInteger.toByteArray()` of the unscaled value.
+ */
+function hashDecimal(v: Value, type: DataType, seed: number): number {
+  const precision = decimalParts(type)?.precision ?? 0;
+  if (precision <= 18) return hashLong(typeof v === 'bigint' ? v : Number(v), seed);
+  return hashUnsafeBytes(bigIntegerBytes(typeof v === 'bigint' ? v : BigInt(Number(v))), seed);
+}
+
+/** Java's BigInteger.toByteArray: the fewest big-endian two's-complement bytes, at least one. */
+export function bigIntegerBytes(b: bigint): Uint8Array {
+  let n = 1;
+  while (b < -(1n << BigInt(8 * n - 1)) || b >= 1n << BigInt(8 * n - 1)) n++;
+  const out = new Uint8Array(n);
+  let x = BigInt.asUintN(8 * n, b);
+  for (let i = n - 1; i >= 0; i--) {
+    out[i] = Number(x & 0xffn);
+    x >>= 8n;
+  }
+  return out;
 }
 
 /** Murmur3Hash(children, seed): each child's value folded into the hash of the ones before. */

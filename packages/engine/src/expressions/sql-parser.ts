@@ -1,6 +1,10 @@
 import { readDataType } from '../api/ddl-parser.js';
-import type { DataType, Value } from '../api/types.js';
-import type { BinaryOp, Expr } from './expr.js';
+import { decimalParts, type DataType, type Value } from '../api/types.js';
+import { IllegalStateError } from '../errors/illegal-state-error.js';
+import { RuntimeError } from '../errors/runtime-error.js';
+import { exactInteger, parseBigDecimal } from './decimal.js';
+import { literalDecimalType } from './decimal-type.js';
+import type { BinaryOp, Expr, FrameBoundary, WindowFrame, WindowSpec } from './expr.js';
 import { TokenStream, identifierName, isIdentifier, type Token } from './sql-lexer.js';
 import { YEAR_MONTH } from '../api/types.js';
 import { isFailure, MICROS_PER_DAY, sqlString, stringToInterval, unitToUnitInterval, type CalendarInterval, type IntervalField } from './interval.js';
@@ -68,7 +72,16 @@ class ExpressionParser {
   /** `expression [[AS] alias]`; the alias may be any identifier, keywords included. */
   namedExpression(): Expr {
     const expr = this.expression();
-    if (this.ts.acceptWord('AS') || isIdentifier(this.ts.peek())) {
+    const as = this.ts.acceptWord('AS');
+    // `explode(m) AS (k, v)`: an identifierList names a generator's columns (MultiAlias).
+    if (this.ts.isOp('(') && (as || isIdentifier(this.ts.peek(1)))) {
+      this.ts.next();
+      const names = [identifierName(this.ts.expectIdentifier())];
+      while (this.ts.acceptOp(',')) names.push(identifierName(this.ts.expectIdentifier()));
+      this.ts.expectOp(')');
+      return { kind: 'multiAlias', child: expr, names };
+    }
+    if (as || isIdentifier(this.ts.peek())) {
       return { kind: 'alias', child: expr, name: identifierName(this.ts.expectIdentifier()) };
     }
     return expr;
@@ -474,7 +487,75 @@ class ExpressionParser {
       }
     }
     ts.expectOp(')');
-    return distinct ? { kind: 'call', name, args, distinct } : { kind: 'call', name, args };
+    const call: Expr = distinct ? { kind: 'call', name, args, distinct } : { kind: 'call', name, args };
+    return ts.isWord('OVER') && ts.isOp('(', 1) ? { kind: 'window', function: call, spec: this.windowSpec() } : call;
+  }
+
+  /** `OVER ( [PARTITION BY e, ..] [ORDER BY sortItem, ..] [frame] )` (windowSpec). */
+  private windowSpec(): WindowSpec {
+    const ts = this.ts;
+    ts.next();
+    ts.expectOp('(');
+    const partitionBy: Expr[] = [];
+    if ((ts.isWord('PARTITION') || ts.isWord('DISTRIBUTE') || ts.isWord('CLUSTER')) && ts.isWord('BY', 1)) {
+      ts.next();
+      ts.next();
+      do partitionBy.push(this.expression()); while (ts.acceptOp(','));
+    }
+    const orderBy: Expr[] = [];
+    if ((ts.isWord('ORDER') || ts.isWord('SORT')) && ts.isWord('BY', 1)) {
+      ts.next();
+      ts.next();
+      do orderBy.push(this.sortItem()); while (ts.acceptOp(','));
+    }
+    let frame: WindowFrame | undefined;
+    if (ts.isWord('ROWS') || ts.isWord('RANGE')) {
+      const type = ts.next().upper === 'ROWS' ? 'rows' : 'range';
+      if (ts.acceptWord('BETWEEN')) {
+        const lower = this.frameBound();
+        ts.expectWord('AND');
+        frame = { type, lower, upper: this.frameBound() };
+      } else {
+        frame = { type, lower: this.frameBound(), upper: { kind: 'currentRow' } };
+      }
+    }
+    ts.expectOp(')');
+    return frame === undefined ? { partitionBy, orderBy } : { partitionBy, orderBy, frame };
+  }
+
+  /** `expression [ASC | DESC] [NULLS FIRST | LAST]`; nulls come first ascending, last descending. */
+  private sortItem(): Expr {
+    const ts = this.ts;
+    const child = this.expression();
+    const direction = ts.acceptWord('DESC') ? 'desc' : 'asc';
+    if (direction === 'asc') ts.acceptWord('ASC');
+    let nulls: 'first' | 'last' = direction === 'asc' ? 'first' : 'last';
+    if (ts.acceptWord('NULLS')) {
+      if (ts.acceptWord('FIRST')) nulls = 'first';
+      else {
+        ts.expectWord('LAST');
+        nulls = 'last';
+      }
+    }
+    return { kind: 'sortOrder', child, direction, nulls };
+  }
+
+  /** `UNBOUNDED PRECEDING | UNBOUNDED FOLLOWING | CURRENT ROW | expr PRECEDING | expr FOLLOWING`. */
+  private frameBound(): FrameBoundary {
+    const ts = this.ts;
+    if (ts.isWord('UNBOUNDED') && (ts.isWord('PRECEDING', 1) || ts.isWord('FOLLOWING', 1))) {
+      ts.next();
+      return { kind: ts.next().upper === 'PRECEDING' ? 'unboundedPreceding' : 'unboundedFollowing' };
+    }
+    if (ts.isWord('CURRENT') && ts.isWord('ROW', 1)) {
+      ts.next();
+      ts.next();
+      return { kind: 'currentRow' };
+    }
+    const value = this.valueExpression();
+    if (ts.acceptWord('PRECEDING')) return { kind: 'offset', value, negated: true };
+    ts.expectWord('FOLLOWING');
+    return { kind: 'offset', value, negated: false };
   }
 }
 
@@ -490,9 +571,9 @@ const FRACTIONAL_RANGES = {
 } as const;
 
 /**
- * A numeric literal, typed as AstBuilder types it: integers are int, then bigint; suffixes L, S,
- * Y, F, D; exponents are double. Spark's decimals (`1.5`, `1.5BD`, integers beyond bigint) have
- * no Sluice type and read as double. `start` is the `-` when the literal is negative.
+ * A numeric literal, typed as AstBuilder types it: integers are int, then bigint, then DECIMAL;
+ * suffixes L, S, Y, F, D, BD; exponents are double; a fraction (`1.50`) is a DECIMAL of its
+ * digits (DECIMAL(3,2)). `start` is the `-` when the literal is negative.
  */
 function numberLiteral(ts: TokenStream, token: Token, start: Token): Expr {
   if (token.kind !== 'number') throw ts.syntaxError(token);
@@ -505,7 +586,7 @@ function numberLiteral(ts: TokenStream, token: Token, start: Token): Expr {
       const v = BigInt(raw);
       if (v >= INT_RANGE[0] && v <= INT_RANGE[1]) return literal(Number(v), 'int');
       const [min, max] = INTEGRAL_RANGES.bigint;
-      return v >= min && v <= max ? literal(Number(v), 'bigint') : literal(Number(raw), 'double');
+      return v >= min && v <= max ? literal(exactInteger(v), 'bigint') : decimalLiteral(raw);
     }
     case 'bigint':
     case 'smallint':
@@ -513,7 +594,7 @@ function numberLiteral(ts: TokenStream, token: Token, start: Token): Expr {
       const [min, max] = INTEGRAL_RANGES[token.numberKind];
       const v = BigInt(raw);
       if (v < min || v > max) throw outOfRange(token.numberKind, String(min), String(max));
-      return literal(Number(v), token.numberKind);
+      return literal(exactInteger(v), token.numberKind);
     }
     case 'exponent':
     case 'double':
@@ -525,6 +606,16 @@ function numberLiteral(ts: TokenStream, token: Token, start: Token): Expr {
       return literal(v, type);
     }
     default:
-      return literal(Number(raw), 'double');
+      return decimalLiteral(raw);
   }
+}
+
+/** `Literal(BigDecimal(raw))`: a DECIMAL of the literal's digits; past 38 digits an error. */
+function decimalLiteral(raw: string): Expr {
+  const d = parseBigDecimal(raw);
+  if (d === null) throw new IllegalStateError(`not a numeric literal: ${raw}`);
+  const type = literalDecimalType(d.unscaled, d.scale);
+  const precision = decimalParts(type)?.precision ?? 0;
+  if (precision > 38) throw new RuntimeError(`[DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION] Decimal precision ${precision} exceeds max precision 38. SQLSTATE: 22003`);
+  return literal(exactInteger(d.unscaled), type);
 }

@@ -7,9 +7,18 @@ export type Headers = Readonly<Record<string, string>>;
 
 export interface OutgoingRecord {
   readonly key?: string | null;
-  readonly value: string | Buffer;
+  /** Null writes a record without a value (a tombstone). */
+  readonly value: string | Buffer | null;
   readonly headers?: Headers;
   readonly partition?: number;
+  /** The record's CreateTime in ms; the producer's clock when absent. */
+  readonly timestamp?: number;
+}
+
+/** One record header as Kafka keeps it: in order, keys may repeat, values are bytes. */
+export interface ConsumedHeader {
+  readonly key: string;
+  readonly value: Buffer | null;
 }
 
 export interface ConsumedRecord {
@@ -20,6 +29,8 @@ export interface ConsumedRecord {
   readonly key: Buffer | null;
   readonly value: Buffer | null;
   readonly headers: Headers;
+  /** The same headers in the record's order, values as bytes. */
+  readonly headerList: readonly ConsumedHeader[];
 }
 
 export interface PartitionOffset {
@@ -38,6 +49,17 @@ export interface KafkaAdmin {
   listTopics(): Promise<string[]>;
   /** The next offset to be written in every partition (the high watermark). */
   endOffsets(topic: string): Promise<PartitionOffset[]>;
+  /** The first offset still held in every partition (the log start offset). */
+  startOffsets(topic: string): Promise<PartitionOffset[]>;
+  /**
+   * In every partition, the offset of the first record whose timestamp is at or after
+   * `timestamp` (ms), or null where no record is.
+   */
+  offsetsForTimestamp(topic: string, timestamp: number): Promise<Array<{ readonly partition: number; readonly offset: number | null }>>;
+  /** Grows the topic to `partitions` partitions in all. */
+  createPartitions(topic: string, partitions: number): Promise<void>;
+  /** The ids of the consumer groups the cluster knows. */
+  listGroups(): Promise<string[]>;
   deleteGroups(groupIds: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
@@ -61,6 +83,12 @@ export interface ConsumedBatch {
   readonly records: readonly ConsumedRecord[];
   /** The partition's high watermark as the broker reported it with this batch. */
   readonly highWatermark: number;
+  /**
+   * The partition's position after this batch: one past its last offset, counting what is
+   * never delivered (transaction markers, aborted records). A batch of only such records comes
+   * with no records and this position.
+   */
+  readonly nextOffset: number;
 }
 
 export interface KafkaConsumer {
@@ -81,6 +109,10 @@ export interface ConsumerOptions {
   readonly groupId: string;
   /** Where a group with no committed offset starts; default earliest. */
   readonly fromBeginning?: boolean;
+  /** Also read records of open and aborted transactions (Kafka's read_uncommitted); default false. */
+  readonly readUncommitted?: boolean;
+  /** How old the consumer's topic metadata may get before a fetch refreshes it (new partitions are seen then). */
+  readonly metadataMaxAgeMs?: number;
 }
 
 export interface KafkaPort {

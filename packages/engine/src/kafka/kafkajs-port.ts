@@ -9,6 +9,7 @@ import {
 } from 'kafkajs';
 import { createLogger, type Logger } from '../internal/logger.js';
 import type {
+  ConsumedHeader,
   ConsumedRecord,
   ConsumerOptions,
   Headers,
@@ -34,16 +35,32 @@ function toHeaders(raw: IHeaders | undefined): Headers {
   return out;
 }
 
-function toMessages(records: readonly OutgoingRecord[]): Array<{
-  key: string | null; value: string | Buffer; headers?: Record<string, string>; partition?: number;
-}> {
+/** Headers in their order on the wire; kafkajs gathers a repeated key's values in an array. */
+function toHeaderList(raw: IHeaders | undefined): ConsumedHeader[] {
+  const out: ConsumedHeader[] = [];
+  if (raw === undefined) return out;
+  for (const [key, v] of Object.entries(raw)) {
+    for (const one of Array.isArray(v) ? v : [v]) {
+      out.push({ key, value: one === undefined ? null : Buffer.isBuffer(one) ? one : Buffer.from(String(one)) });
+    }
+  }
+  return out;
+}
+
+interface Message {
+  key: string | null;
+  value: string | Buffer | null;
+  headers?: Record<string, string>;
+  partition?: number;
+  timestamp?: string;
+}
+
+function toMessages(records: readonly OutgoingRecord[]): Message[] {
   return records.map((r) => {
-    const m: { key: string | null; value: string | Buffer; headers?: Record<string, string>; partition?: number } = {
-      key: r.key ?? null,
-      value: r.value,
-    };
+    const m: Message = { key: r.key ?? null, value: r.value };
     if (r.headers !== undefined) m.headers = { ...r.headers };
     if (r.partition !== undefined) m.partition = r.partition;
+    if (r.timestamp !== undefined) m.timestamp = String(r.timestamp);
     return m;
   });
 }
@@ -116,6 +133,25 @@ export class KafkajsPort implements KafkaPort {
         const offsets = await admin.fetchTopicOffsets(topic);
         return offsets.map((o) => ({ partition: o.partition, offset: Number(o.high) }));
       },
+      async startOffsets(topic) {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        return offsets.map((o) => ({ partition: o.partition, offset: Number(o.low) }));
+      },
+      async offsetsForTimestamp(topic, timestamp) {
+        // kafkajs answers the end offset where no record is at or after the timestamp.
+        const ends = await admin.fetchTopicOffsets(topic);
+        const found = await admin.fetchTopicOffsetsByTimestamp(topic, timestamp);
+        return found.map((o) => {
+          const end = ends.find((e) => e.partition === o.partition)?.high;
+          return { partition: o.partition, offset: end !== undefined && o.offset === end ? null : Number(o.offset) };
+        });
+      },
+      async createPartitions(topic, partitions) {
+        await admin.createPartitions({ topicPartitions: [{ topic, count: partitions }] });
+      },
+      async listGroups() {
+        return (await admin.listGroups()).groups.map((g) => g.groupId);
+      },
       async deleteGroups(groupIds) {
         if (groupIds.length > 0) await admin.deleteGroups([...groupIds]);
       },
@@ -160,6 +196,8 @@ export class KafkajsPort implements KafkaPort {
       maxWaitTimeInMs: 100,
       sessionTimeout: 10000,
       heartbeatInterval: 1000,
+      readUncommitted: options.readUncommitted ?? false,
+      ...(options.metadataMaxAgeMs === undefined ? {} : { metadataMaxAge: options.metadataMaxAgeMs }),
     });
     await consumer.connect();
     const fromBeginning = options.fromBeginning ?? true;
@@ -176,6 +214,15 @@ export class KafkajsPort implements KafkaPort {
             resolve();
           });
         });
+        // A fetch of only transaction markers or aborted records reaches no eachBatch; its
+        // position still moves the partition on (kafkajs reports it in the batch events).
+        consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+          if (payload.batchSize > 0) return;
+          void onBatch({
+            topic: payload.topic, partition: payload.partition, records: [],
+            highWatermark: Number(payload.highWatermark), nextOffset: Number(payload.lastOffset) + 1,
+          });
+        });
         await consumer.run({
           autoCommit: false,
           eachBatchAutoResolve: true,
@@ -189,8 +236,12 @@ export class KafkajsPort implements KafkaPort {
               key: m.key ?? null,
               value: m.value ?? null,
               headers: toHeaders(m.headers),
+              headerList: toHeaderList(m.headers),
             }));
-            await onBatch({ topic: batch.topic, partition: batch.partition, records, highWatermark: Number(batch.highWatermark) });
+            await onBatch({
+              topic: batch.topic, partition: batch.partition, records,
+              highWatermark: Number(batch.highWatermark), nextOffset: Number(batch.lastOffset()) + 1,
+            });
             await heartbeat();
           },
         });

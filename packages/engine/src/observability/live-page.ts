@@ -1,64 +1,57 @@
+import { formatDateTime, formatDuration } from './chart-scale.js';
+import { averageRate, batchRowPath, latestBatchId, liveSignature, queryPath, uptimeMs, type LiveQuery } from './live-query.js';
+import { pageHtml, statusBadge } from './page-layout.js';
+import { escapeHtml } from './svg-chart.js';
+
 /**
- * The live query page (in the spirit of Spark's Structured Streaming tab): every query of the
- * process with plots over time of input rate, process rate, batch duration, state rows and
- * watermark delay. One self-contained page that polls `/api/queries` every second.
+ * The live page's front (`/`), in the spirit of Spark's Structured Streaming tab: a table of the
+ * process's active queries and one of those that ended, each row linking to the query's page
+ * (`/query/<id>`) and its latest batch. Drawn on the server; the inline script redraws it when
+ * a query moves.
  */
-export const LIVE_PAGE = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>Sluice — streaming queries</title>
-<style>
-  body { font: 14px system-ui, sans-serif; margin: 24px; color: #1f2933; background: #f7f9fb; }
-  h1 { font-size: 20px; margin: 0 0 16px; }
-  .query { background: #fff; border: 1px solid #d9e2ec; border-radius: 6px; padding: 16px; margin-bottom: 20px; }
-  .query h2 { font-size: 16px; margin: 0 0 4px; }
-  .meta { color: #52606d; margin-bottom: 12px; }
-  .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 12px; }
-  figure { margin: 0; }
-  figcaption { font-weight: 600; margin-bottom: 4px; }
-  svg { width: 100%; height: 120px; background: #fbfcfd; border: 1px solid #e4e7eb; }
-  polyline { fill: none; stroke: #2680c2; stroke-width: 2; }
-  .value { color: #52606d; font-size: 12px; }
-  #empty { color: #52606d; }
-</style>
-</head>
-<body>
-<h1>Sluice — streaming queries</h1>
-<div id="queries"><p id="empty">No query is running.</p></div>
-<script>
-const CHARTS = [
-  ['Input rate (rows/s)', (p) => p.inputRowsPerSecond],
-  ['Process rate (rows/s)', (p) => p.processedRowsPerSecond],
-  ['Batch duration (ms)', (p) => p.batchDuration],
-  ['State rows', (p) => (p.stateOperators[0] ? p.stateOperators[0].numRowsTotal : 0)],
-  ['Watermark delay (s)', (p) => (p.eventTime && p.eventTime.watermark ? (Date.parse(p.timestamp) - Date.parse(p.eventTime.watermark)) / 1000 : 0)],
-];
-function chart(title, values) {
-  const w = 300, h = 120, max = Math.max(1, ...values);
-  const step = values.length > 1 ? w / (values.length - 1) : 0;
-  const pts = values.map((v, i) => (i * step).toFixed(1) + ',' + (h - 8 - (v / max) * (h - 16)).toFixed(1)).join(' ');
-  const last = values.length ? values[values.length - 1] : 0;
-  return '<figure><figcaption>' + title + ' <span class="value">' + (Math.round(last * 10) / 10) + '</span></figcaption>' +
-    '<svg viewBox="0 0 ' + w + ' ' + h + '" preserveAspectRatio="none"><polyline data-points="' + values.length + '" points="' + pts + '"/></svg></figure>';
+
+const COLUMNS = ['Name', 'Status', 'ID', 'Run ID', 'Start Time', 'Uptime', 'Avg Input /sec', 'Avg Process /sec', 'Latest Batch', 'Last Error'] as const;
+
+const rate = (v: number | null): string => (v === null ? 'NaN' : v.toFixed(2));
+
+/** A UUID shortened to its first group (the full one in the tooltip and on the query's page). */
+const shortId = (id: string): string => `<code title="${escapeHtml(id)}">${escapeHtml(id.length > 13 ? `${id.slice(0, 8)}…` : id)}</code>`;
+
+function row(q: LiveQuery, now: number): string {
+  const page = queryPath(q.id);
+  const uptime = uptimeMs(q, now);
+  const batch = latestBatchId(q);
+  const error = q.lastError === null ? '–' : escapeHtml(q.lastError.split('\n')[0] ?? '');
+  const cells = [
+    `<a class="query-link" href="${escapeHtml(page)}">${escapeHtml(q.name ?? '<no name>')}</a>`,
+    statusBadge(q.status),
+    `<a href="${escapeHtml(page)}">${shortId(q.id)}</a>`,
+    shortId(q.runId),
+    formatDateTime(q.startTimestamp),
+    q.status === 'RUNNING' ? `<span class="uptime" data-uptime-ms="${uptime}">${formatDuration(uptime)}</span>` : formatDuration(uptime),
+    rate(averageRate(q, 'inputRowsPerSecond')),
+    rate(averageRate(q, 'processedRowsPerSecond')),
+    batch === null ? '–' : `<a class="batch-link" href="${escapeHtml(batchRowPath(q.id, batch))}">${batch}</a>`,
+  ];
+  const classes = ['', '', '', '', '', 'num', 'num', 'num', 'num'];
+  return `<tr data-query="${escapeHtml(q.id)}">${cells.map((c, i) => `<td class="${classes[i] ?? ''}">${c}</td>`).join('')}` +
+    `<td class="error"${q.lastError === null ? '' : ` title="${escapeHtml(q.lastError)}"`}>${error}</td></tr>`;
 }
-async function refresh() {
-  try {
-    const queries = await (await fetch('/api/queries')).json();
-    const root = document.getElementById('queries');
-    if (queries.length === 0) { root.innerHTML = '<p id="empty">No query is running.</p>'; return; }
-    root.innerHTML = queries.map((q) => {
-      const ps = q.recentProgress || [];
-      const last = ps[ps.length - 1];
-      return '<section class="query" data-query="' + q.id + '"><h2>' + (q.name || q.id) + '</h2>' +
-        '<div class="meta">id ' + q.id + ' · batch ' + (last ? last.batchId : '–') + ' · ' + ps.length + ' batches shown</div>' +
-        '<div class="charts">' + CHARTS.map(([t, f]) => chart(t, ps.map(f))).join('') + '</div></section>';
-    }).join('');
-  } catch (e) { /* the next poll retries */ }
+
+function table(id: string, title: string, queries: readonly LiveQuery[], now: number): string {
+  return `<section class="card" id="${id}"><h2>${title} <span class="count">(${queries.length})</span></h2>` +
+    `<table class="queries"><thead><tr>${COLUMNS.map((c) => `<th scope="col">${c}</th>`).join('')}</tr></thead>` +
+    `<tbody>${queries.map((q) => row(q, now)).join('')}</tbody></table></section>`;
 }
-refresh();
-setInterval(refresh, 1000);
-</script>
-</body>
-</html>
-`;
+
+/** `/`: every query of the process, running ones first, newest first within each table. */
+export function renderQueryListPage(queries: readonly LiveQuery[], now: number): string {
+  const newest = [...queries].sort((a, b) => b.startTimestamp - a.startTimestamp);
+  const active = newest.filter((q) => q.status === 'RUNNING');
+  const ended = newest.filter((q) => q.status !== 'RUNNING');
+  const parts = [`<h1>Streaming queries</h1>`];
+  if (queries.length === 0) parts.push('<section class="card"><p class="empty-note" id="empty">No query is running.</p></section>');
+  if (active.length > 0) parts.push(table('active', 'Active streaming queries', active, now));
+  if (ended.length > 0) parts.push(table('completed', 'Completed streaming queries', ended, now));
+  return pageHtml('Sluice · streaming queries', parts.join(''), { api: '/api/queries', signature: liveSignature(queries) });
+}

@@ -1,8 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { systemClock, type Clock } from '../execution/clock.js';
 import type { Logger } from '../internal/logger.js';
 import type { KafkaPort } from '../kafka/kafka-port.js';
-import { LIVE_PAGE } from './live-page.js';
+import type { LiveQuery } from './live-query.js';
+import { liveRoute } from './live-routes.js';
 import { metrics } from './metrics.js';
 
 /** A readiness check: resolves when the dependency answers. */
@@ -14,6 +16,9 @@ export interface OpsServerOptions {
   readonly log: Logger;
   /** Extra JSON endpoints, e.g. `/progress`. */
   readonly json?: Readonly<Record<string, () => unknown>>;
+  /** The queries of the process, where queries run: serves the live page and `/api/queries`. */
+  readonly live?: () => readonly LiveQuery[];
+  readonly clock?: Clock;
 }
 
 /** The readiness checks of every part: Redis answers PING, Kafka lists its topics. */
@@ -40,7 +45,8 @@ function withTimeout(check: ReadinessCheck, ms: number): Promise<void> {
 /**
  * The endpoints every long-running part serves: `/metrics` (Prometheus), `/healthz` (the
  * process is alive), `/readyz` (every check passes: Kafka, Redis, the query running); where
- * queries run, also `/` (the live query page) and its data at `/api/queries`.
+ * queries run, also the live page (`/`, `/query/<id>`) and its JSON (`/api/queries…`, see
+ * live-routes.ts).
  */
 export class OpsServer {
   private server: Server | null = null;
@@ -71,7 +77,11 @@ export class OpsServer {
       return { status: 200, type: registry.contentType, body: await registry.metrics() };
     }
     if (path === '/healthz') return { status: 200, type: 'text/plain', body: 'ok\n' };
-    if (path === '/' && this.options.json?.['/api/queries'] !== undefined) return { status: 200, type: 'text/html; charset=utf-8', body: LIVE_PAGE };
+    const live = this.options.live;
+    if (live !== undefined) {
+      const routed = liveRoute(path, live(), (this.options.clock ?? systemClock).now());
+      if (routed !== null) return routed;
+    }
     if (path === '/readyz') {
       const results: Record<string, string> = {};
       let ready = true;

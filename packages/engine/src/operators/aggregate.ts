@@ -1,7 +1,9 @@
 import type { Row, Value } from '../api/types.js';
+import { parseValues, stringifyValue } from '../api/value-json.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { bindAggregate, type BoundAggregate } from '../expressions/aggregate-functions.js';
-import { aggregateKey, bindExpr, childrenOf, isAggregateCall, type Scope, type ScopeField } from '../expressions/binder.js';
+import { aggregateKey, bindExpr, childrenOf, isAggregateCall, scopeAnsi, type Scope, type ScopeField } from '../expressions/binder.js';
+import { withSortedMaps } from '../expressions/map-functions.js';
 import type { Bound } from '../expressions/bound.js';
 import type { Expr } from '../expressions/expr.js';
 import type { OperatorContext, PhysicalOperator } from './operator.js';
@@ -49,7 +51,8 @@ export class AggregateOperator implements PhysicalOperator {
 
   constructor(private readonly child: PhysicalOperator, grouping: readonly Expr[], aggregates: readonly Expr[], timeZone: string, readonly operatorId: string) {
     const input: Scope = { fields: child.output, timeZone };
-    this.groupBound = grouping.map((g) => bindExpr(g, input));
+    // Maps in a key are grouped sorted by key (Spark's InsertMapSortInGroupingExpressions).
+    this.groupBound = grouping.map((g) => withSortedMaps(bindExpr(g, input)));
     const generators = this.groupBound.filter((b) => b.generator !== undefined);
     if (generators.length > 1) {
       throw new AnalysisException('Multiple time/session window expressions would result in a cartesian product of rows, therefore they are currently not supported.');
@@ -65,7 +68,7 @@ export class AggregateOperator implements PhysicalOperator {
     this.aggs = [...calls.values()].map((call) => {
       const star = call.args.length === 1 && call.args[0]?.kind === 'star';
       const args = star ? [] : call.args.map((a) => bindExpr(a, input));
-      return bindAggregate(call.name === 'mean' ? 'avg' : call.name, args, star);
+      return bindAggregate(call.name === 'mean' ? 'avg' : call.name, args, star, scopeAnsi(input));
     });
     const objectHash = [...calls.values()].some((c) => c.name === 'collect_list' || c.name === 'collect_set' || c.name === 'array_agg');
     this.sortBased = !objectHash && this.aggs.some((a) => /^(min|max|first|last)\(/.test(a.sql) && !isMutableBufferType(a.type));
@@ -100,7 +103,7 @@ export class AggregateOperator implements PhysicalOperator {
       if (single !== undefined) {
         const v = single.eval(row, ctx);
         if (late && this.dropLate([v], ctx)) continue;
-        const key = typeof v === 'string' && !NEEDS_JSON_ESCAPE.test(v) ? `["${v}"]` : JSON.stringify([v]);
+        const key = typeof v === 'string' && !NEEDS_JSON_ESCAPE.test(v) ? `["${v}"]` : stringifyValue([v]);
         this.accumulate(changed, store, key, v, true, row, ctx);
         continue;
       }
@@ -109,7 +112,7 @@ export class AggregateOperator implements PhysicalOperator {
       const keys = g < 0 ? [base] : ((this.groupBound[g]?.eval(row, ctx) ?? []) as readonly Value[]).map((w) => base.map((v, i) => (i === g ? w : v)));
       for (const groupValues of keys) {
         if (late && this.dropLate(groupValues, ctx)) continue;
-        this.accumulate(changed, store, JSON.stringify(groupValues), groupValues, false, row, ctx);
+        this.accumulate(changed, store, stringifyValue(groupValues), groupValues, false, row, ctx);
       }
     }
     // Rows come out by shuffle partition (shuffle-order.ts); complete mode and append mode's
@@ -206,7 +209,7 @@ export class AggregateOperator implements PhysicalOperator {
         continue;
       }
       const others = this.groupBound.map((b, i) => (i === at ? null : b.eval(row, ctx)));
-      const key = JSON.stringify(others);
+      const key = stringifyValue(others);
       const sessions = ((store.get(key) as Value[][] | undefined) ?? []).map((x) => [...x]);
       let merged: Value[] = [start ?? 0, end ?? 0, ...this.aggs.map((a) => a.update(a.init(), row, ctx))];
       const kept: Value[][] = [];
@@ -226,14 +229,14 @@ export class AggregateOperator implements PhysicalOperator {
     ctx.metrics.updated += touched.size;
     const out: Row[] = [];
     const finish = (key: string, s: readonly Value[]): Row => {
-      const others = JSON.parse(key) as Value[];
+      const others = parseValues(key);
       const groupValues = others.map((v, i) => (i === at ? [s[0] ?? null, s[1] ?? null] : v));
       const intermediate: Value[] = [...groupValues, ...this.aggs.map((a, i) => a.result(s[i + 2] ?? null))];
       return [...groupValues, ...this.results.map((r) => r.eval(intermediate, ctx))];
     };
     // Rows come out by shuffle partition (of the keys without the session), each partition in
     // its state store's order (keys and session start: StreamingSessionWindowStateManagerImplV1).
-    const keysOf = (key: string): Value[] => (JSON.parse(key) as Value[]).filter((_, i) => i !== at);
+    const keysOf = (key: string): Value[] => (parseValues(key)).filter((_, i) => i !== at);
     if (order !== undefined) {
       // SessionWindowStateStoreSaveExec.putRows, key by key in sorted order: the key's sessions
       // that merged away are removed, then all its sessions put, by start.
@@ -291,7 +294,7 @@ export class AggregateOperator implements PhysicalOperator {
         partitions,
         order: new StateMapOrder((k) => {
           const [key, start] = splitSessionKey(k);
-          const keys = (JSON.parse(key) as Value[]).filter((_, i) => i !== at);
+          const keys = (parseValues(key)).filter((_, i) => i !== at);
           return [partitionOf(keys, types, partitions), unsafeRowHashCode([...keys, start], [...types, 'timestamp'])];
         }),
       };

@@ -1,6 +1,7 @@
-import { withAnsi, type ScopeField } from '../expressions/binder.js';
-import { ansiEnabled } from '../execution/streaming-conf.js';
+import { withAnsi, withMapKeyDedupPolicy, type ScopeField } from '../expressions/binder.js';
+import { ansiEnabled, mapKeyDedupPolicy } from '../execution/streaming-conf.js';
 import { isStreamingPlan, planChildren, type LogicalPlan } from '../plan/logical-plan.js';
+import { watermarkTreeString } from '../plan/tree-string.js';
 import { JoinOperator } from './join.js';
 import { AggregateOperator } from './aggregate.js';
 import { DeduplicateOperator } from './deduplicate.js';
@@ -83,7 +84,7 @@ export function compilePlan(plan: LogicalPlan, timeZone: string, conf?: Readonly
         return new DeduplicateOperator(child, p.keys, timeZone, String(nextId++));
       }
       case 'EventTimeWatermark':
-        return new EventTimeWatermarkOperator(visit(p.child), p.column, p.delayMs, timeZone, `watermark-${nextId++}`);
+        return new EventTimeWatermarkOperator(visit(p.child), p.column, p.delayMs, timeZone, `watermark-${nextId++}`, (type) => watermarkTreeString(p, type));
       case 'SubqueryAlias': {
         const child = visit(p.child);
         // Spark's SubqueryAlias only requalifies: the columns keep their watermark metadata.
@@ -96,5 +97,5 @@ export function compilePlan(plan: LogicalPlan, timeZone: string, conf?: Readonly
       }
     }
   };
-  return withAnsi(ansiEnabled(conf), () => visit(plan));
+  return withAnsi(ansiEnabled(conf), () => withMapKeyDedupPolicy(mapKeyDedupPolicy(conf), () => visit(plan)));
 }

@@ -1,6 +1,8 @@
 import type { Row } from '../api/types.js';
+import { stringifyValue } from '../api/value-json.js';
 import { resolveColumn, type ScopeField } from '../expressions/binder.js';
-import type { OperatorContext, PhysicalOperator } from './operator.js';
+import { checkNoMapKey } from '../expressions/map-functions.js';
+import { addCustomMetric, type OperatorContext, type PhysicalOperator } from './operator.js';
 import { byPartition, partitionOf } from './shuffle-order.js';
 
 /**
@@ -20,6 +22,7 @@ export class DeduplicateWithinWatermarkOperator implements PhysicalOperator {
     this.ordinals = keys.length === 0
       ? child.output.map((_, i) => i)
       : keys.map((k) => resolveColumn(k, undefined, { fields: child.output, timeZone }));
+    checkNoMapKey(this.ordinals.map((i) => child.output[i]).filter((f) => f !== undefined));
     this.eventTimeOrdinal = child.output.findIndex((f) => f.eventTimeDelayMs !== undefined);
     // Without one the validator refuses the query (UnsupportedOperationChecker) before it runs.
     this.delayMicros = (child.output[this.eventTimeOrdinal]?.eventTimeDelayMs ?? 0) * 1000;
@@ -37,18 +40,24 @@ export class DeduplicateWithinWatermarkOperator implements PhysicalOperator {
     const store = ctx.stores(this.operatorId);
     const out: Row[] = [];
     const t = this.eventTimeOrdinal;
+    let dropped = 0;
     for (const row of this.child.execute(inputs, ctx)) {
       const time = t < 0 ? null : row[t];
       if (typeof time === 'number' && ctx.watermarkMs > 0 && time / 1000 <= ctx.lateEventsWatermarkMs) {
         ctx.metrics.droppedByWatermark += 1;
         continue;
       }
-      const key = JSON.stringify(this.ordinals.map((i) => row[i] ?? null));
-      if (store.get(key) !== undefined) continue;
+      const key = stringifyValue(this.ordinals.map((i) => row[i] ?? null));
+      if (store.get(key) !== undefined) {
+        dropped += 1;
+        continue;
+      }
       store.put(key, typeof time === 'number' ? time + this.delayMicros : true);
       ctx.metrics.updated += 1;
       out.push(row);
     }
+    // BaseStreamingDeduplicateExec's numDroppedDuplicateRows: rows whose key was seen before.
+    addCustomMetric(ctx.metrics, this.operatorId, 'numDroppedDuplicateRows', dropped);
     // evictDupInfoFromState: the keys whose expiry the watermark reached.
     if (ctx.watermarkMs > 0) {
       const expired = [...store.entries()].filter(([, v]) => typeof v === 'number' && ctx.watermarkMs * 1000 >= v).map(([k]) => k);

@@ -1,6 +1,8 @@
 import type { Row } from '../api/types.js';
+import { stringifyValue } from '../api/value-json.js';
 import { resolveColumn, type ScopeField } from '../expressions/binder.js';
-import type { OperatorContext, PhysicalOperator } from './operator.js';
+import { checkNoMapKey } from '../expressions/map-functions.js';
+import { addCustomMetric, type OperatorContext, type PhysicalOperator } from './operator.js';
 import { byPartition, partitionOf } from './shuffle-order.js';
 
 /** Spark's streaming dropDuplicates: the first row of each key ever seen, keys kept in state. */
@@ -18,6 +20,7 @@ export class DeduplicateOperator implements PhysicalOperator {
     this.ordinals = keys.length === 0
       ? child.output.map((_, i) => i)
       : keys.map((k) => resolveColumn(k, undefined, { fields: child.output, timeZone }));
+    checkNoMapKey(this.ordinals.map((i) => child.output[i]).filter((f) => f !== undefined));
     this.eventTimeOrdinal = this.ordinals.find((i) => child.output[i]?.eventTimeDelayMs !== undefined) ?? -1;
     this.lateOrdinal = child.output.findIndex((f) => f.eventTimeDelayMs !== undefined);
   }
@@ -34,6 +37,7 @@ export class DeduplicateOperator implements PhysicalOperator {
     const store = ctx.stores(this.operatorId);
     const out: Row[] = [];
     const t = this.eventTimeOrdinal;
+    let dropped = 0;
     for (const row of this.child.execute(inputs, ctx)) {
       const time = t < 0 ? null : row[t];
       const eventTime = this.lateOrdinal < 0 ? null : row[this.lateOrdinal];
@@ -42,12 +46,17 @@ export class DeduplicateOperator implements PhysicalOperator {
         ctx.metrics.droppedByWatermark += 1;
         continue;
       }
-      const key = JSON.stringify(this.ordinals.map((i) => row[i] ?? null));
-      if (store.get(key) !== undefined) continue;
+      const key = stringifyValue(this.ordinals.map((i) => row[i] ?? null));
+      if (store.get(key) !== undefined) {
+        dropped += 1;
+        continue;
+      }
       store.put(key, typeof time === 'number' ? time : true);
       ctx.metrics.updated += 1;
       out.push(row);
     }
+    // BaseStreamingDeduplicateExec's numDroppedDuplicateRows: rows whose key was seen before.
+    addCustomMetric(ctx.metrics, this.operatorId, 'numDroppedDuplicateRows', dropped);
     if (t >= 0 && ctx.watermarkMs > 0) {
       const expired = [...store.entries()].filter(([, v]) => typeof v === 'number' && v / 1000 <= ctx.watermarkMs).map(([k]) => k);
       for (const k of expired) store.delete(k);

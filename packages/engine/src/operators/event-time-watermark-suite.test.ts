@@ -185,10 +185,9 @@ describe('EventTimeWatermarkSuite', () => {
     expect(e.message).toContain('badColumn');
   });
 
-  it.failing('EventTimeWatermarkSuite: error on wrong type', () => {
-    // Fails: Sluice raises Spark 4's EVENT_TIME_IS_NOT_ON_TIMESTAMP_TYPE ("The event time `value`
-    // has the invalid type "INT", ..."), which names the type in capitals; the suite transcribed
-    // (apache/spark 56ceeac) still expects the older message's lowercase "int".
+  it('EventTimeWatermarkSuite: error on wrong type', () => {
+    // Spark 4's EVENT_TIME_IS_NOT_ON_TIMESTAMP_TYPE names the type in capitals ("INT"); the
+    // lowercase "int" is in the analyzed plan the message carries (`value#2: int`).
     const inputData = MemoryStream.of(spark, 'value INT').toDF();
     const e = intercept(() => inputData.withWatermark('value', '1 minute'));
     expect(e).toBeInstanceOf(AnalysisException);
@@ -634,9 +633,8 @@ describe('EventTimeWatermarkSuite', () => {
     });
   });
 
-  it.failing('EventTimeWatermarkSuite: MultipleWatermarkPolicy: recovery from checkpoints ignores session conf', () => {
-    // Fails: Sluice's checkpoint does not keep the session settings Spark pins in the offset log
-    // (OffsetSeqMetadata): the query started again takes the new session's policy (min).
+  it('EventTimeWatermarkSuite: MultipleWatermarkPolicy: recovery from checkpoints ignores session conf', () => {
+    // The policy is pinned in the checkpoint's offset log (OffsetSeqMetadata), as in Spark.
     const input1 = MemoryStream.of(spark, 'value INT');
     const input2 = MemoryStream.of(spark, 'value INT');
     let t: SparkStreamTest | undefined;

@@ -1,8 +1,14 @@
-import type { Row } from '../api/types.js';
+import { typeSql, type DataType, type Row } from '../api/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { resolveColumn, type ScopeField } from '../expressions/binder.js';
 import { EventTimeStats } from './event-time-stats.js';
 import type { OperatorContext, PhysicalOperator } from './operator.js';
+
+/** CheckAnalysis: a timestamp, or a struct whose `end` is one (a window). */
+function isEventTimeType(type: DataType): boolean {
+  if (type === 'timestamp') return true;
+  return typeof type !== 'string' && type.kind === 'struct' && type.fields.some((f) => f.name === 'end' && f.type === 'timestamp');
+}
 
 /**
  * Spark's EventTimeWatermark: passes rows through, marks the column as event time, and
@@ -13,12 +19,20 @@ export class EventTimeWatermarkOperator implements PhysicalOperator {
   readonly output: ScopeField[];
   private readonly ordinal: number;
 
-  constructor(private readonly child: PhysicalOperator, column: string, private readonly delayMs: number, timeZone: string, readonly operatorId: string) {
+  /**
+   * `describePlan` draws the analyzed plan with the event-time column's type, which Spark's
+   * message carries after the error (CheckAnalysis fails with the plan).
+   */
+  constructor(
+    private readonly child: PhysicalOperator, column: string, private readonly delayMs: number, timeZone: string, readonly operatorId: string,
+    describePlan?: (eventTimeType: DataType) => string,
+  ) {
     this.ordinal = resolveColumn(column, undefined, { fields: child.output, timeZone });
     const field = child.output[this.ordinal];
-    if (field === undefined || (field.type !== 'timestamp' && !(typeof field.type !== 'string' && field.type.kind === 'struct'))) {
+    if (field !== undefined && !isEventTimeType(field.type)) {
+      const plan = describePlan === undefined ? '' : `;\n${describePlan(field.type)}`;
       throw new AnalysisException(
-        `[EVENT_TIME_IS_NOT_ON_TIMESTAMP_TYPE] The event time \`${column}\` has the invalid type "${typeof field?.type === 'string' ? field.type.toUpperCase() : 'STRUCT'}", but expected "TIMESTAMP". SQLSTATE: 42K09`,
+        `[EVENT_TIME_IS_NOT_ON_TIMESTAMP_TYPE] The event time \`${column}\` has the invalid type "${typeSql(field.type)}", but expected "TIMESTAMP". SQLSTATE: 42K09${plan}`,
       );
     }
     if (delayMs < 0) throw new AnalysisException(`delay threshold (${delayMs} ms) should not be negative.`);

@@ -1,4 +1,5 @@
 import type { Row, Value } from '../api/types.js';
+import { stringifyValue } from '../api/value-json.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { IllegalArgumentError } from '../errors/illegal-argument-error.js';
 import { bindExpr, resolveColumn, type ScopeField } from '../expressions/binder.js';
@@ -89,7 +90,7 @@ export class JoinOperator implements PhysicalOperator {
     for (let k = 0; k < this.leftKeys.length; k++) {
       const a = l[this.leftKeys[k] ?? 0] ?? null;
       const b = r[this.rightKeys[k] ?? 0] ?? null;
-      if (a === null || b === null || JSON.stringify(a) !== JSON.stringify(b)) return false;
+      if (a === null || b === null || (a !== b && stringifyValue(a) !== stringifyValue(b))) return false;
     }
     if (condition.length === 0) return true;
     const pair = [...l, ...r];

@@ -20,6 +20,18 @@ export interface StateMetrics {
   droppedByWatermark: number;
   evicted: number;
   updated: number;
+  /**
+   * An operator's own metrics (Spark's customStatefulOperatorMetrics, summed over the batch),
+   * by operator id then name: e.g. a deduplication's `numDroppedDuplicateRows`.
+   */
+  custom?: Record<string, Record<string, number>>;
+}
+
+/** Adds `value` to an operator's custom metric of the batch (reported even when 0). */
+export function addCustomMetric(metrics: StateMetrics, operatorId: string, name: string, value: number): void {
+  if (metrics.custom === undefined) metrics.custom = {};
+  const own = (metrics.custom[operatorId] ??= {});
+  own[name] = (own[name] ?? 0) + value;
 }
 
 /** What a batch gives every operator: its time, watermark, output mode and state stores. */

@@ -1,9 +1,10 @@
 import type { Row, Value } from '../api/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
-import { bindExpr, type Scope, type ScopeField } from '../expressions/binder.js';
+import { bindExpr, containsWindow, type Scope, type ScopeField } from '../expressions/binder.js';
 import type { Bound } from '../expressions/bound.js';
 import type { Expr } from '../expressions/expr.js';
 import type { PhysicalOperator } from './operator.js';
+import { WindowStage } from './window.js';
 
 /** Expands `*` and `t.*` into the input's columns. */
 export function expandStars(exprs: readonly Expr[], input: readonly ScopeField[]): Expr[] {
@@ -41,17 +42,25 @@ function windowDelay(input: readonly ScopeField[]): number | undefined {
   return input.find((f) => f.eventTimeDelayMs !== undefined)?.eventTimeDelayMs;
 }
 
-/** Spark's Project (and Generate, for one `explode` among the expressions). */
+/** Spark's Project (and Generate, for one `explode` among the expressions; Window, for window functions). */
 export class ProjectOperator implements PhysicalOperator {
   readonly output: ScopeField[];
   private readonly bound: Bound[];
   private readonly generatorAt: number;
   /** A `session_window(...)` column (or -1): rows without a session are dropped. */
   private readonly sessionAt: number;
+  /** The window functions among the expressions (Spark's Window operators below the Project). */
+  readonly windows: WindowStage | undefined;
 
   constructor(private readonly child: PhysicalOperator, exprs: readonly Expr[], timeZone: string) {
-    const scope: Scope = { fields: child.output, timeZone };
-    this.bound = expandStars(exprs, child.output).map((e) => bindExpr(e, scope));
+    const expanded = expandStars(exprs, child.output);
+    // Window functions are computed first, as extra input columns the expressions then read.
+    const windows = expanded.some(containsWindow) ? new WindowStage(expanded, { fields: child.output, timeZone }) : undefined;
+    this.windows = windows;
+    const scope: Scope = windows === undefined
+      ? { fields: child.output, timeZone }
+      : { fields: [...child.output, ...windows.fields], timeZone, windowSlots: windows.slots };
+    this.bound = expanded.map((e) => bindExpr(e, scope));
     const generators = this.bound.filter((b) => b.generator !== undefined);
     if (generators.length > 1) {
       throw new AnalysisException(`[UNSUPPORTED_GENERATOR.MULTI_GENERATOR] The generator is not supported: only one generator allowed per SELECT clause but found ${generators.length}: ${generators.map((g) => `"${g.sql}"`).join(', ')}. SQLSTATE: 42K0E`);
@@ -67,7 +76,8 @@ export class ProjectOperator implements PhysicalOperator {
   }
 
   execute(inputs: ReadonlyArray<readonly Row[]>, ctx: Parameters<PhysicalOperator['execute']>[1]): Row[] {
-    const rows = this.child.execute(inputs, ctx);
+    const input = this.child.execute(inputs, ctx);
+    const rows = this.windows === undefined ? input : this.windows.run(input, ctx);
     const bound = this.bound;
     const g = this.generatorAt;
     if (g < 0) {

@@ -1,4 +1,5 @@
 import type { DataType, Value } from '../api/types.js';
+import { parseValues } from '../api/value-json.js';
 import { compareValues } from '../expressions/compare.js';
 import { hashPartition } from '../expressions/murmur3.js';
 import { unsafeRowHashCode } from '../state/unsafe-row.js';
@@ -65,7 +66,7 @@ export function isMutableBufferType(type: DataType): boolean {
  */
 export function groupKeyLocator(types: readonly DataType[], numPartitions: number): KeyLocator {
   return (key) => {
-    const values = (JSON.parse(key) as Value[]).map(normalizeKey);
+    const values = parseValues(key).map(normalizeKey);
     return [partitionOf(values, types, numPartitions), unsafeRowHashCode(values, types)];
   };
 }

@@ -307,8 +307,7 @@ describe('StreamingDeduplicationSuite', () => {
       .checkNewAnswer([13], [14], [23]);
   });
 
-  // Sluice's dropDuplicates reports no custom metrics (numDroppedDuplicateRows).
-  it.failing('StreamingDeduplicationSuite: SPARK-35880: custom metric numDroppedDuplicateRows in state operator progress', () => {
+  it('StreamingDeduplicationSuite: SPARK-35880: custom metric numDroppedDuplicateRows in state operator progress', () => {
     /** Spark's assertStateOperatorCustomMetric: summed over the progress since its last check. */
     const customMetric = (): ((t: SparkStreamTest, metric: string, expected: number) => void) => {
       let checked = 0;

@@ -489,12 +489,10 @@ describe('StreamingOuterJoinSuite', () => {
   // When the join condition isn't true, the outer null rows must be generated, even if the join
   // keys themselves have a match.
   //
-  // Known difference (it.failing): Spark's optimizer pushes the right-only condition
-  // `rightValue < 300 OR rightValue > 1000` below the right side's withWatermark, so right rows
-  // 101-103 never reach it and the watermark stays at 61: (6, 3) state rows. Sluice applies the
-  // condition in the join, after the watermark saw them (watermark 93): 70-71 are evicted, (3, 3).
-  // Every answer matches; only that state count differs.
-  it.failing('StreamingOuterJoinSuite: left outer join with non-key condition violated', () => {
+  // The right-only condition `rightValue < 300 OR rightValue > 1000` is pushed below the right
+  // side's withWatermark (plan/push-down-predicates.ts, as Spark's optimizer does), so right rows
+  // 101-103 never reach it and the watermark stays at 61: (6, 3) state rows.
+  it('StreamingOuterJoinSuite: left outer join with non-key condition violated', () => {
     const [leftInput, simpleLeftDf] = setupStream('left', 2);
     const [rightInput, simpleRightDf] = setupStream('right', 3);
     const left = simpleLeftDf.select(col('key'), window('leftTime', '10 second'), col('leftValue')).alias('l');

@@ -642,7 +642,7 @@ describe('StreamingSessionWindowSuite', () => {
   // and first, last on nested tuple keys
   // Sluice has no median, stddev or variance aggregate (nor UDAFs: Spark's MySum Aggregator is
   // written as sum here).
-  it.failing('StreamingSessionWindowSuite: session window - with more aggregation functions and UDAFs', () => {
+  it('StreamingSessionWindowSuite: session window - with more aggregation functions and UDAFs', () => {
     const inputData = MemoryStream.of(spark, '_1 STRING, _2 BIGINT');
     // Split the lines into words, treat words as sessionId of events
     const events = inputData.toDF()
@@ -686,7 +686,7 @@ describe('StreamingSessionWindowSuite', () => {
 
   // Test that session window works with first, last, min_by, max_by (in one stored revision
   // of Spark's suite, not in others). Sluice has no min_by or max_by.
-  it.failing('StreamingSessionWindowSuite: session window with first/last function', () => {
+  it('StreamingSessionWindowSuite: session window with first/last function', () => {
     const inputData = MemoryStream.of(spark, '_1 STRING, _2 BIGINT');
     // Split the lines into words, treat words as sessionId of events
     const events = inputData.toDF()

@@ -1,4 +1,5 @@
 import { isDataType, type Row, type StructField } from '../api/types.js';
+import { parseValue, stringifyValue } from '../api/value-json.js';
 import type { Expr } from '../expressions/expr.js';
 import type { TriggerSpec } from '../api/trigger.js';
 import { PlanError } from '../errors/plan-error.js';
@@ -7,7 +8,8 @@ import { OUTPUT_MODES, SINK_FORMATS, type OutputMode, type QueryPlan, type SinkF
 
 /** Serialises a plan document; `parsePlan(serializePlan(p))` deep-equals `p`. */
 export function serializePlan(plan: QueryPlan): string {
-  return JSON.stringify(plan, null, 2);
+  // Literals and static rows may hold bigints (a BIGINT past 2^53, a wide DECIMAL).
+  return stringifyValue(plan, 2);
 }
 
 type Obj = Record<string, unknown>;
@@ -48,15 +50,20 @@ function parseField(value: unknown, where: string): StructField {
   return { name: str(o, 'name', where), type, nullable: o['nullable'] !== false };
 }
 
-const EXPR_KINDS = new Set(['column', 'star', 'literal', 'alias', 'unary', 'binary', 'call', 'cast', 'case', 'like', 'in', 'between', 'extract', 'sortOrder']);
+const EXPR_KINDS = new Set(['column', 'star', 'literal', 'alias', 'unary', 'binary', 'call', 'cast', 'case', 'like', 'in', 'between', 'extract', 'sortOrder', 'multiAlias', 'window']);
 
 /** Checks an expression tree's shape (every node a known kind, children where they belong). */
 function parseExpr(value: unknown, where: string): Expr {
   const o = obj(value, where);
   const kind = o['kind'];
   if (typeof kind !== 'string' || !EXPR_KINDS.has(kind)) throw new PlanError(`plan: ${where}.kind is not a known expression: ${JSON.stringify(kind)}`);
-  for (const key of ['child', 'left', 'right', 'pattern', 'low', 'high', 'field', 'subject', 'otherwise']) {
+  for (const key of ['child', 'left', 'right', 'pattern', 'low', 'high', 'field', 'subject', 'otherwise', 'function']) {
     if (o[key] !== undefined) parseExpr(o[key], `${where}.${key}`);
+  }
+  if (kind === 'window') {
+    const spec = obj(o['spec'], `${where}.spec`);
+    exprList(spec, 'partitionBy', `${where}.spec`);
+    exprList(spec, 'orderBy', `${where}.spec`);
   }
   for (const key of ['args', 'list']) {
     const list = o[key];
@@ -164,7 +171,7 @@ function parseSink(value: unknown): SinkSpec {
 export function parsePlan(text: string): QueryPlan {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = parseValue(text);
   } catch (cause) {
     throw new PlanError(`plan: not valid JSON: ${(cause as Error).message}`, { cause });
   }

@@ -2,52 +2,17 @@ import { CaseInsensitiveOptions } from '../api/options.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { IllegalArgumentError } from '../errors/illegal-argument-error.js';
 import { checkCorrectnessEnabled } from '../execution/streaming-conf.js';
+import { maxFilesPerTrigger } from '../sources/file-stream-options.js';
 import { createLogger } from '../internal/logger.js';
-import { childrenOf } from '../expressions/binder.js';
+import { childrenOf, containsWindow } from '../expressions/binder.js';
 import type { Expr } from '../expressions/expr.js';
 import { compilePlan } from '../operators/compile-plan.js';
 import { JoinOperator } from '../operators/join.js';
-import { isStreamingPlan, planChildren, streamingSources, type AggregateNode, type DeduplicateNode, type JoinNode, type JoinType, type LogicalPlan } from './logical-plan.js';
+import { ProjectOperator } from '../operators/project.js';
+import type { WindowOccurrence } from '../operators/window.js';
+import { isStreamingPlan, planChildren, streamingSources, type AggregateNode, type DeduplicateNode, type JoinNode, type LogicalPlan } from './logical-plan.js';
 import type { QueryPlan } from './query-plan.js';
-
-function exprText(e: Expr): string {
-  switch (e.kind) {
-    case 'column': return e.qualifier === undefined ? e.name : `${e.qualifier}.${e.name}`;
-    case 'literal': return String(e.value);
-    case 'alias': return `${exprText(e.child)} AS ${e.name}`;
-    case 'call': return `${e.name}(${e.args.map(exprText).join(', ')})`;
-    case 'star': return '*';
-    default: return childrenOf(e).map(exprText).join(` ${e.kind} `);
-  }
-}
-
-function nodeLine(plan: LogicalPlan): string {
-  switch (plan.node) {
-    case 'StreamingSource': return `StreamingRelation ${plan.format}, [${plan.schema.map((f) => f.name).join(', ')}]`;
-    case 'Project': return `Project [${plan.exprs.map(exprText).join(', ')}]`;
-    case 'Filter': return `Filter ${exprText(plan.condition)}`;
-    case 'Aggregate': return `Aggregate [${plan.grouping.map(exprText).join(', ')}], [${[...plan.grouping, ...plan.aggregates].map(exprText).join(', ')}]`;
-    case 'Sort': return `Sort [${plan.orders.map(exprText).join(', ')}], true`;
-    case 'Limit': return `GlobalLimit ${plan.limit}`;
-    case 'Union': return 'Union false, false';
-    case 'Deduplicate': return `${plan.withinWatermark === true ? 'DeduplicateWithinWatermark' : 'Deduplicate'} [${plan.keys.join(', ')}]`;
-    case 'SubqueryAlias': return `SubqueryAlias ${plan.alias}`;
-    case 'EventTimeWatermark': return `EventTimeWatermark ${plan.column}, ${plan.delay}`;
-    case 'LocalRelation': return `Relation [${plan.schema.map((f) => f.name).join(',')}] ${plan.description}`;
-    case 'Join': return `Join ${JOIN_NAMES[plan.joinType]}${plan.condition === undefined ? '' : `, ${exprText(plan.condition)}`}`;
-  }
-}
-
-/** The plan as Spark's `treeString` draws it (after the message of an AnalysisException). */
-export function treeString(plan: LogicalPlan, depth = 0): string {
-  const lines = [`${depth === 0 ? '' : `${'   '.repeat(depth - 1)}+- `}${nodeLine(plan)}`];
-  for (const child of planChildren(plan)) lines.push(treeString(child, depth + 1));
-  return lines.join('\n');
-}
-
-const JOIN_NAMES: Readonly<Record<JoinType, string>> = {
-  inner: 'Inner', cross: 'Cross', left_outer: 'LeftOuter', right_outer: 'RightOuter', full_outer: 'FullOuter', left_semi: 'LeftSemi', left_anti: 'LeftAnti',
-};
+import { JOIN_NAMES, treeString } from './tree-string.js';
 
 function fail(message: string, plan: LogicalPlan): never {
   // Spark's AnalysisException.getMessage: the message, ';', newline, the plan tree.
@@ -118,13 +83,15 @@ export function validatePlan(query: QueryPlan): void {
     throw outputModeError(mode, 'session window streaming aggregations');
   }
   if (mode === 'complete' && aggregates.length === 0) throw outputModeError(mode, 'no streaming aggregations');
-  // FileStreamOptions.checkDisallowedOptions, as the file source is created when the query starts.
+  // FileStreamOptions (checkDisallowedOptions, then maxFilesPerTrigger), as the file source is
+  // created when the query starts.
   for (const source of streamingSources(root)) {
     if (!['json', 'csv', 'text'].includes(source.format)) continue;
     const options = new CaseInsensitiveOptions(source.options);
     for (const param of ['modifiedBefore', 'modifiedAfter']) {
       if (options.has(param)) throw new IllegalArgumentError(`option '${param}' is not allowed in file stream sources`);
     }
+    maxFilesPerTrigger(options);
   }
 
   for (const p of postOrder(root)) {
@@ -145,6 +112,13 @@ export function validatePlan(query: QueryPlan): void {
 /** The per-operator cases of checkForStreaming's `plan.foreachUp`. */
 function checkOperator(p: LogicalPlan, mode: QueryPlan['outputMode'], modeName: string, timeZone: string): void {
   switch (p.node) {
+    case 'Project': {
+      // A window function below a streaming Project is Spark's Window over a stream: refused.
+      const op = isStreamingPlan(p.child) && p.exprs.some(containsWindow) ? compilePlan(p, timeZone) : undefined;
+      const group = op instanceof ProjectOperator ? op.windows?.groups[0] : undefined;
+      if (group !== undefined) throw nonTimeWindowError(group);
+      return;
+    }
     case 'Aggregate':
       if (isStreamingPlan(p.child) && [...p.grouping, ...p.aggregates].some((e) => anyExpr(e, (x) => x.kind === 'call' && x.distinct === true))) {
         fail('Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider using approx_count_distinct() instead.', p);
@@ -175,6 +149,19 @@ function checkOperator(p: LogicalPlan, mode: QueryPlan['outputMode'], modeName: 
     default:
       return;
   }
+}
+
+/**
+ * QueryExecutionErrors.nonTimeWindowNotSupportedInStreamingError for the first Window operator:
+ * its functions (upper-cased, as toSQLStmt prints them), their columns and window specifications.
+ */
+function nonTimeWindowError(group: readonly WindowOccurrence[]): AnalysisException {
+  const id = (name: string): string => name.split('.').map((part) => `\`${part.replace(/`/g, '``')}\``).join('.');
+  return new AnalysisException(
+    `[NON_TIME_WINDOW_NOT_SUPPORTED_IN_STREAMING] Window function is not supported in ${group.map((o) => o.window.functionText.toUpperCase()).join(',')} ` +
+      `(as column ${group.map((o) => id(o.name)).join(',')}) on streaming DataFrames/Datasets. Structured Streaming only supports time-window aggregation using the WINDOW function. ` +
+      `(window specification: ${group.map((o) => o.window.specSql.toUpperCase()).join(',')}) SQLSTATE: 42KDE`,
+  );
 }
 
 /** The join rows of Spark's support matrix (SEMANTICS 4.1) with its messages. */

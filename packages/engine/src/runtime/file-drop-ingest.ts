@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../state/redis-connection.js';
 import type { CaseInsensitiveOptions } from '../api/options.js';
 import type { Schema } from '../api/types.js';
 import type { Clock } from '../execution/clock.js';
@@ -34,7 +34,7 @@ export interface FileDropIngestOptions {
   readonly offeredKey: string;
   readonly kafka: KafkaPort;
   readonly producer: KafkaProducer;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly clock: Clock;
   readonly log: Logger;
   readonly pollMs?: number;

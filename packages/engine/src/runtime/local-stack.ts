@@ -5,6 +5,7 @@ import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { localStackSettings } from '../config/config.js';
 import { LocalStackError } from '../errors/local-stack-error.js';
+import { parseRedisUrl, type RedisNode } from '../state/redis-address.js';
 import type { Logger } from '../internal/logger.js';
 
 /**
@@ -229,19 +230,21 @@ export async function reachKafka(brokers: string): Promise<void> {
   );
 }
 
-/** Fails (LocalStackError naming REDIS_URL, without its password) unless Redis accepts a connection. */
+/**
+ * Fails (LocalStackError naming REDIS_URL, without its password) unless Redis accepts a
+ * connection: the server, or for a cluster any of its seed nodes.
+ */
 export async function reachRedis(url: string): Promise<void> {
-  let host: string;
-  let port: number;
+  let nodes: readonly RedisNode[];
   try {
-    ({ host, port } = hostPort(new URL(url).host, 6379));
+    ({ nodes } = parseRedisUrl(url));
   } catch {
     throw new LocalStackError(`REDIS_URL is not a URL: ${redactUrls(url)}`);
   }
-  const result = await probe(host, port, REACH_TIMEOUT_MS);
-  if (result.ok) return;
+  const results = await Promise.all(nodes.map((n) => probe(n.host, n.port, REACH_TIMEOUT_MS)));
+  if (results.some((r) => r.ok)) return;
   throw new LocalStackError(
-    `cannot reach Redis at ${redactUrls(url)} (REDIS_URL): ${result.reason}. ` +
+    `cannot reach Redis at ${redactUrls(url)} (REDIS_URL): ${results[0]?.reason ?? 'no node'}. ` +
       'Start that Redis or fix REDIS_URL; unset it to use the local one (sluice stack up).',
   );
 }

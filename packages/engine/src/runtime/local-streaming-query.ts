@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { StreamingQuery, StreamingQueryStatus } from '../api/streaming-query.js';
 import type { StreamingQueryProgress } from '../api/streaming-query-progress.js';
 import type { Clock } from '../execution/clock.js';
 import type { Logger } from '../internal/logger.js';
+import type { BatchLag } from '../observability/live-query.js';
 import { KafkajsPort } from '../kafka/kafkajs-port.js';
 import { streamingSources } from '../plan/logical-plan.js';
 import type { QueryPlan } from '../plan/query-plan.js';
-import { connectRedis } from '../state/redis-connection.js';
+import { connectRedis, type RedisClient } from '../state/redis-connection.js';
+import { deleteKeys, scanKeys } from '../state/redis-scan.js';
 import { checkpointKeys, queryRegistryKey } from '../state/keys.js';
 import { resolveQueryId } from './query-identity.js';
 import { IngestRole, ProcessorRole, SinkRole, type RoleContext } from './query-roles.js';
@@ -29,10 +30,12 @@ const SINK_DRAIN_TIMEOUT_MS = 15_000;
 export class LocalStreamingQuery implements StreamingQuery {
   id = '';
   readonly runId = randomUUID();
+  /** Epoch ms this run started (the live page's Start Time). */
+  readonly startTimestamp: number;
   private active = true;
   private failure: Error | null = null;
   private readonly progress: StreamingQueryProgress[] = [];
-  private redis: Redis | null = null;
+  private redis: RedisClient | null = null;
   private kafka: KafkajsPort | null = null;
   private ingest: IngestRole | null = null;
   private processor: ProcessorRole | null = null;
@@ -51,6 +54,7 @@ export class LocalStreamingQuery implements StreamingQuery {
     log: Logger,
     private readonly onTerminated: (query: LocalStreamingQuery) => void,
   ) {
+    this.startTimestamp = clock.now();
     this.log = log.child({ runId: this.runId });
     this.started = this.startRoles(connections);
     this.terminated = this.started
@@ -75,6 +79,11 @@ export class LocalStreamingQuery implements StreamingQuery {
 
   get recentProgress(): readonly StreamingQueryProgress[] {
     return [...this.progress];
+  }
+
+  /** The consumer lag of every source partition after each of `recentProgress`. */
+  get recentConsumerLag(): readonly BatchLag[] {
+    return this.processor?.executor.recentConsumerLag ?? [];
   }
 
   get status(): StreamingQueryStatus {
@@ -109,7 +118,7 @@ export class LocalStreamingQuery implements StreamingQuery {
   private async startRoles(connections: Promise<Connections>): Promise<void> {
     const { brokers, redisUrl } = await connections;
     this.redis = await connectRedis(redisUrl, this.log);
-    this.id = await resolveQueryId(this.redis, this.plan.checkpointLocation);
+    this.id = await resolveQueryId(this.redis, this.plan.checkpointLocation, this.log);
     this.kafka = new KafkajsPort({ brokers: brokers.split(','), clientId: `sluice-${this.id}`, logger: this.log });
     const ctx: RoleContext = {
       plan: this.plan,
@@ -176,8 +185,7 @@ export class LocalStreamingQuery implements StreamingQuery {
     const redis = this.redis;
     if (redis === null || this.id === '') return;
     const keys = checkpointKeys(this.plan.checkpointLocation);
-    const found = await redis.keys(keys.all);
-    if (found.length > 0) await redis.del(...found);
+    await deleteKeys(redis, await scanKeys(redis, keys.all));
     await redis.hdel(queryRegistryKey(), this.id);
     const topics = queryTopics(this.id);
     if (this.kafka === null) return;

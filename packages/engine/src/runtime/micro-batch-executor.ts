@@ -19,7 +19,7 @@
  * (see sourceHasOffset and sourceLatest for what each source offers).
  */
 import { availableParallelism } from 'node:os';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../state/redis-connection.js';
 import type { Row } from '../api/types.js';
 import type { StreamingQueryProgress } from '../api/streaming-query-progress.js';
 import type { StreamingQueryStatus } from '../api/streaming-query.js';
@@ -31,6 +31,7 @@ import type { Clock } from '../execution/clock.js';
 import type { Logger } from '../internal/logger.js';
 import type { KafkaAdmin, KafkaConsumer, KafkaPort, KafkaProducer, TopicPartitionOffset } from '../kafka/kafka-port.js';
 import { QueryExecution } from '../execution/query-execution.js';
+import type { BatchLag, PartitionLag } from '../observability/live-query.js';
 import { metrics } from '../observability/metrics.js';
 import type { StateMetrics } from '../operators/operator.js';
 import { streamingSources } from '../plan/logical-plan.js';
@@ -43,8 +44,13 @@ import { SourceError } from '../errors/source-error.js';
 import type { OutgoingRecord } from '../kafka/kafka-port.js';
 import type { StreamingSourceNode } from '../plan/logical-plan.js';
 import { kafkaSinkRecords, lastCommittedSinkBatch } from '../sinks/kafka-sink.js';
-import { kafkaRecordRow } from '../sources/kafka-records.js';
+import { hasHeaders, kafkaRecordRow } from '../sources/kafka-records.js';
+import { rateLimit } from '../sources/kafka-rate-limit.js';
+import { kafkaConsumerOptions } from '../sources/kafka-source-options.js';
+import { startingOffsetRangeLimit } from '../sources/kafka-offset-range-limit.js';
+import { resolveStartingOffsets } from '../sources/kafka-starting-offsets.js';
 import { CaseInsensitiveOptions } from '../api/options.js';
+import { maxFilesPerTrigger } from '../sources/file-stream-options.js';
 import { HEADER_FILE } from './file-drop-ingest.js';
 import { buildProgress } from './progress-builder.js';
 import { resolveSourceTopics, type SourceTopicSet } from './source-topics.js';
@@ -59,7 +65,7 @@ export interface MicroBatchExecutorOptions {
   readonly runId: string;
   readonly kafka: KafkaPort;
   readonly brokers: string;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly clock: Clock;
   readonly log: Logger;
   /** Offset-log and commit-log entries kept (Spark's minBatchesToRetain). */
@@ -120,27 +126,10 @@ function checkSameCluster(options: Readonly<Record<string, string>>, brokers: st
   }
 }
 
-/** Spark's maxOffsetsPerTrigger: at most `max` new offsets per batch, shared over partitions. */
-function capByOffsets(from: SourceOffsets, available: SourceOffsets, max: number): SourceOffsets {
-  const parts = Object.keys(available).sort((a, b) => Number(a) - Number(b));
-  const pending = parts.map((p) => Math.max(0, (available[p] ?? 0) - (from[p] ?? 0)));
-  const total = pending.reduce((a, b) => a + b, 0);
-  if (total <= max) return available;
-  const out: Record<string, number> = {};
-  let left = max;
-  parts.forEach((p, i) => {
-    const share = i === parts.length - 1 ? left : Math.min(pending[i] ?? 0, Math.floor(((pending[i] ?? 0) * max) / total));
-    out[p] = (from[p] ?? 0) + share;
-    left -= share;
-  });
-  return out;
-}
-
 /** What a source's options say about batches, read once per query. */
 interface SourceLimits {
   readonly maxFiles: number | null;
   readonly maxOffsets: number | null;
-  readonly startingOffsets: string;
   /** Spark's socket numPartitions (default: the cores, as local[*]). */
   readonly socketPartitions: number;
 }
@@ -149,9 +138,8 @@ function sourceLimits(source: StreamingSourceNode): SourceLimits {
   const o = new CaseInsensitiveOptions(source.options);
   const n = o.getInt('numPartitions', availableParallelism(), 1);
   return {
-    maxFiles: o.has('maxFilesPerTrigger') ? o.getInt('maxFilesPerTrigger', 1, 1) : null,
+    maxFiles: maxFilesPerTrigger(o),
     maxOffsets: o.has('maxOffsetsPerTrigger') ? o.getInt('maxOffsetsPerTrigger', 1, 1) : null,
-    startingOffsets: (o.get('startingOffsets') ?? 'latest').trim(),
     socketPartitions: n,
   };
 }
@@ -190,6 +178,8 @@ export class MicroBatchExecutor {
   private lastTriggerStart: number | null = null;
   private progress: StreamingQueryProgress | null = null;
   private readonly history: StreamingQueryProgress[] = [];
+  /** The consumer lag after each record of `history`, in step with it. */
+  private readonly lagHistory: BatchLag[] = [];
 
   constructor(private readonly options: MicroBatchExecutorOptions) {
     this.topics = queryTopics(options.queryId);
@@ -223,6 +213,11 @@ export class MicroBatchExecutor {
     return [...this.history];
   }
 
+  /** The consumer lag of every source partition after each of `recentProgress`, oldest first. */
+  get recentConsumerLag(): readonly BatchLag[] {
+    return [...this.lagHistory];
+  }
+
   /** Id of the last batch committed, or -1. */
   get lastCommittedBatchId(): number {
     return this.nextBatchId - 1;
@@ -251,7 +246,7 @@ export class MicroBatchExecutor {
     await admin.ensureTopic(PROGRESS_TOPIC, 1);
     this.progressProducer = await kafka.producer();
     await this.publishProgress('ACTIVE');
-    this.consumer = await kafka.consumer({ groupId: this.topics.processorGroup(this.options.runId) });
+    this.consumer = await kafka.consumer({ groupId: this.topics.processorGroup(this.options.runId), ...kafkaConsumerOptions(this.sources) });
     this.sourceSets.forEach((_, i) => this.buffers.push(new SourceBuffer(this.committed[i] ?? {})));
     const topics = [...new Set(this.sourceSets.flatMap((s) => s.topics))];
     await this.consumer.start(topics, async (batch) => {
@@ -338,8 +333,7 @@ export class MicroBatchExecutor {
       sources: last.sources.map((src) => ({ ...src, startOffset: src.endOffset, numInputRows: 0, inputRowsPerSecond: 0, processedRowsPerSecond: 0 })),
       sink: { ...last.sink, numOutputRows: 0 },
     };
-    this.history.push(this.progress);
-    if (this.history.length > 100) this.history.shift();
+    this.remember(this.progress);
     this.options.onProgress?.(this.progress);
   }
 
@@ -391,8 +385,8 @@ export class MicroBatchExecutor {
   }
 
   /**
-   * Kafka sources of a new query start at `startingOffsets`: `latest` (Spark's default),
-   * `earliest`, or JSON `{"topic":{"0":23,"1":-2}}` (-2 earliest, -1 latest).
+   * Kafka sources of a new query start where startingOffsets (`latest` by default, `earliest`,
+   * or JSON offsets), startingOffsetsByTimestamp or startingTimestamp say.
    */
   private async applyStartingOffsets(): Promise<void> {
     const admin = this.admin;
@@ -400,26 +394,9 @@ export class MicroBatchExecutor {
     for (const [i, source] of this.sources.entries()) {
       const set = this.sourceSets[i];
       if (source.format !== 'kafka' || set === undefined || Object.keys(this.committed[i] ?? {}).length > 0) continue;
-      const starting = this.limits[i]?.startingOffsets ?? 'latest';
-      if (starting.toLowerCase() === 'earliest') continue;
-      const ends = await set.endOffsets(admin);
-      if (starting.toLowerCase() === 'latest') {
-        this.committed[i] = ends;
-        continue;
-      }
-      let spec: Record<string, Record<string, number>>;
-      try {
-        spec = JSON.parse(starting) as Record<string, Record<string, number>>;
-      } catch {
-        throw new SourceError(`startingOffsets must be earliest, latest or JSON such as {"topic":{"0":23}}, got '${starting}'`);
-      }
+      const limit = startingOffsetRangeLimit(new CaseInsensitiveOptions(source.options));
       const chosen: Record<string, number> = {};
-      for (const [topic, partitions] of Object.entries(spec)) {
-        for (const [partition, offset] of Object.entries(partitions)) {
-          const key = set.key(topic, Number(partition));
-          chosen[key] = offset === -1 ? (ends[key] ?? 0) : offset === -2 ? 0 : offset;
-        }
-      }
+      for (const p of await resolveStartingOffsets(limit, set.topics, (t, n) => set.accepts(t, n), admin)) chosen[set.key(p.topic, p.partition)] = p.offset;
       this.committed[i] = chosen;
     }
   }
@@ -496,7 +473,8 @@ export class MicroBatchExecutor {
       const from = this.committed[i] ?? {};
       let available = await this.sourceLatest(i, buffer, snapshot !== null);
       if (maxFiles !== null) available = buffer.capByFiles(from, available, maxFiles, HEADER_FILE);
-      if (maxOffsets !== null) available = capByOffsets(from, available, maxOffsets);
+      // Trigger.Once reads all that is there, whatever the read limit (Spark: ReadAllAvailable).
+      if (maxOffsets !== null && this.options.plan.trigger.kind !== 'once') available = rateLimit(maxOffsets, from, available);
       const bound = snapshot?.[i];
       if (bound === undefined) {
         out.push(available);
@@ -641,7 +619,7 @@ export class MicroBatchExecutor {
       const rows: Row[] = [];
       for (const record of records) {
         if (source.format === 'kafka') {
-          rows.push(kafkaRecordRow(record));
+          rows.push(kafkaRecordRow(record, hasHeaders(source.schema)));
           continue;
         }
         const decoded = decodeSourceRow(source.schema, record.value);
@@ -739,6 +717,32 @@ export class MicroBatchExecutor {
     }
   }
 
+  /** Keeps the last 100 progress records, each with the consumer lag measured as it is made. */
+  private remember(progress: StreamingQueryProgress): void {
+    this.history.push(progress);
+    this.lagHistory.push({ batchId: progress.batchId, timestamp: progress.timestamp, partitions: this.partitionLag() });
+    if (this.history.length > 100) this.history.shift();
+    if (this.lagHistory.length > 100) this.lagHistory.shift();
+  }
+
+  /**
+   * Records each source partition holds beyond the last committed batch: fetched from Kafka and
+   * waiting for a batch (Spark's Kafka source reports the same as offsetsBehindLatest).
+   */
+  private partitionLag(): PartitionLag[] {
+    const out: PartitionLag[] = [];
+    for (const [i, buffer] of this.buffers.entries()) {
+      const end = this.committed[i] ?? {};
+      for (const [key, fetched] of Object.entries(buffer.available())) {
+        // Keys are the partition for one topic, `topic:partition` for several (SourceTopicSet.key).
+        const cut = key.lastIndexOf(':');
+        const topic = cut < 0 ? (this.sourceSets[i]?.topics[0] ?? '') : key.slice(0, cut);
+        out.push({ source: i, topic, partition: Number(key.slice(cut + 1)), records: Math.max(0, fetched - (end[key] ?? 0)) });
+      }
+    }
+    return out.sort((a, b) => a.source - b.source || a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  }
+
   /** The batch's numbers as Prometheus metrics (sluice_*), labelled by query id. */
   private recordMetrics(p: StreamingQueryProgress, batch: PlannedBatch): void {
     const m = metrics();
@@ -782,8 +786,7 @@ export class MicroBatchExecutor {
         : null,
     });
     this.lastTriggerStart = triggerStart;
-    this.history.push(this.progress);
-    if (this.history.length > 100) this.history.shift();
+    this.remember(this.progress);
     this.options.onProgress?.(this.progress);
     this.recordMetrics(this.progress, batch);
     void this.publishProgress('ACTIVE');

@@ -3,8 +3,9 @@ import { loadEngineConfig } from '../config/config.js';
 import { systemClock, type Clock } from '../execution/clock.js';
 import { applyConfiguredLogLevel, createLogger, type Logger } from '../internal/logger.js';
 import type { QueryPlan } from '../plan/query-plan.js';
-import { Redis } from 'ioredis';
+import { createRedisClient, type RedisClient } from '../state/redis-connection.js';
 import { KafkajsPort } from '../kafka/kafkajs-port.js';
+import type { LiveQuery } from '../observability/live-query.js';
 import { OpsServer, stackChecks } from '../observability/ops-server.js';
 import { warmLocalStack, type LocalStack } from './local-stack.js';
 import { LocalStreamingQuery, type Connections } from './local-streaming-query.js';
@@ -14,8 +15,28 @@ import { LocalStreamingQuery, type Connections } from './local-streaming-query.j
  * and Redis, or the local ones, started on first use and left up for the next runs) and the
  * handling of SIGINT/SIGTERM, which stops every query, then exits.
  */
+/** How many ended queries the live page keeps listing. */
+const MAX_ENDED_QUERIES = 20;
+
+/** A query as the live page shows it (once it has an id). */
+function liveView(q: LocalStreamingQuery): LiveQuery {
+  const failure = q.exception();
+  return {
+    id: q.id,
+    runId: q.runId,
+    name: q.name,
+    status: q.isActive ? 'RUNNING' : failure === null ? 'FINISHED' : 'FAILED',
+    startTimestamp: q.startTimestamp,
+    lastError: failure === null ? null : String(failure),
+    recentProgress: q.recentProgress,
+    consumerLag: q.recentConsumerLag,
+  };
+}
+
 export class QueryManager {
   private readonly queries = new Set<LocalStreamingQuery>();
+  /** Queries that ended while the process runs, oldest first (Spark's completed queries). */
+  private readonly ended: LiveQuery[] = [];
   private stack: Promise<LocalStack> | null = null;
   private signalsInstalled = false;
   /** Exit code owed to a SIGINT (130) or SIGTERM (143) being handled, else null. */
@@ -24,7 +45,7 @@ export class QueryManager {
   private terminationWaiters: Array<() => void> = [];
   private readonly shutdownHooks: Array<() => Promise<void>> = [];
   private ops: Promise<OpsServer | null> | null = null;
-  private opsRedis: Redis | null = null;
+  private opsRedis: RedisClient | null = null;
 
   constructor(private readonly clock: Clock = systemClock, log?: Logger) {
     this.log = log ?? createLogger({ component: 'sluice' });
@@ -32,6 +53,11 @@ export class QueryManager {
 
   get active(): LocalStreamingQuery[] {
     return [...this.queries].filter((q) => q.isActive);
+  }
+
+  /** Every query of the process that has an id: ended ones, then those running. */
+  liveQueries(): LiveQuery[] {
+    return [...this.ended, ...[...this.queries].filter((q) => q.id !== '').map(liveView)];
   }
 
   start(plan: QueryPlan): LocalStreamingQuery {
@@ -55,9 +81,9 @@ export class QueryManager {
     return this.stack.then((s) => ({ brokers: s.brokers, redisUrl: s.redisUrl }));
   }
 
-  /** /metrics, /healthz, /readyz and /progress for the queries of this process. */
+  /** /metrics, /healthz, /readyz, /progress and the live page for the queries of this process. */
   private async startOps(stack: LocalStack, port: number): Promise<OpsServer> {
-    const redis = new Redis(stack.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    const redis = createRedisClient(stack.redisUrl, { maxRetriesPerRequest: 1 });
     redis.on('error', () => undefined);
     const kafka = new KafkajsPort({ brokers: stack.brokers.split(','), clientId: 'sluice-ops', logger: this.log });
     const server = new OpsServer({
@@ -71,8 +97,9 @@ export class QueryManager {
       },
       json: {
         '/progress': () => this.active.map((q) => ({ id: q.id, name: q.name, lastProgress: q.lastProgress })),
-        '/api/queries': () => this.active.map((q) => ({ id: q.id, name: q.name, recentProgress: q.recentProgress })),
       },
+      live: () => this.liveQueries(),
+      clock: this.clock,
     });
     await server.start();
     this.opsRedis = redis;
@@ -81,6 +108,8 @@ export class QueryManager {
 
   private terminated(query: LocalStreamingQuery): void {
     this.queries.delete(query);
+    if (query.id !== '') this.ended.push(liveView(query));
+    if (this.ended.length > MAX_ENDED_QUERIES) this.ended.shift();
     const waiters = this.terminationWaiters;
     this.terminationWaiters = [];
     for (const w of waiters) w();

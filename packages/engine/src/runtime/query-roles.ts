@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../state/redis-connection.js';
 import { CaseInsensitiveOptions } from '../api/options.js';
 import type { StreamingQueryProgress } from '../api/streaming-query-progress.js';
 import { OptionError } from '../errors/option-error.js';
@@ -31,7 +31,7 @@ export interface RoleContext {
   readonly kafka: KafkaPort;
   /** The stack's Kafka bootstrap servers (what `kafka` connects to). */
   readonly brokers: string;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly clock: Clock;
   readonly log: Logger;
 }

@@ -1,4 +1,5 @@
 import type { Row, Schema } from '../api/types.js';
+import { parseValue, stringifyValue } from '../api/value-json.js';
 import type { Headers, OutgoingRecord } from '../kafka/kafka-port.js';
 import type { OutputMode } from '../plan/query-plan.js';
 
@@ -30,7 +31,7 @@ export function encodeBatch(
   });
   const records: OutgoingRecord[] = [];
   for (let i = 0; i < rows.length; i += ROWS_PER_RECORD) {
-    records.push({ key: String(batchId), value: JSON.stringify(rows.slice(i, i + ROWS_PER_RECORD)), headers: headers('rows') });
+    records.push({ key: String(batchId), value: stringifyValue(rows.slice(i, i + ROWS_PER_RECORD)), headers: headers('rows') });
   }
   const end: BatchEnd = { schema, rowCount: rows.length };
   records.push({ key: String(batchId), value: JSON.stringify(end), headers: headers('end') });
@@ -48,7 +49,7 @@ export function decodeResult(headers: Headers, value: Buffer | null): DecodedRes
   if (value === null) return { kind: 'invalid', reason: 'empty record value' };
   let body: unknown;
   try {
-    body = JSON.parse(value.toString('utf8'));
+    body = parseValue(value.toString('utf8'));
   } catch {
     return { kind: 'invalid', reason: 'record value is not JSON' };
   }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../state/redis-connection.js';
 import type { Row, Schema } from '../api/types.js';
 import type { Logger } from '../internal/logger.js';
 import type { KafkaConsumer, KafkaPort } from '../kafka/kafka-port.js';
@@ -10,7 +10,7 @@ import { decodeResult } from './result-records.js';
 export interface ResultsReaderOptions {
   readonly queryId: string;
   readonly runId: string;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** Redis key holding the results-topic offset to resume from. */
   readonly offsetKey: string;
   /** The sink's format, for metric labels. */

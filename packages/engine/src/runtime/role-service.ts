@@ -11,6 +11,7 @@ import { KafkajsPort } from '../kafka/kafkajs-port.js';
 import { parsePlan } from '../plan/plan-json.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import { connectRedis } from '../state/redis-connection.js';
+import type { LiveQuery } from '../observability/live-query.js';
 import { OpsServer, stackChecks } from '../observability/ops-server.js';
 import { resolveQueryId } from './query-identity.js';
 import { IngestRole, ProcessorRole, SinkRole, type RoleContext, type RunningRole } from './query-roles.js';
@@ -48,7 +49,7 @@ export async function runRoleService(options: RoleServiceOptions): Promise<numbe
   const { role, log } = options;
   const plan = await readPlanFile(options.planFile);
   const redis = await connectRedis(options.redisUrl, log);
-  const queryId = await resolveQueryId(redis, plan.checkpointLocation);
+  const queryId = await resolveQueryId(redis, plan.checkpointLocation, log);
   const ctx: RoleContext = {
     plan,
     queryId,
@@ -82,7 +83,9 @@ export async function runRoleService(options: RoleServiceOptions): Promise<numbe
     ended = new Promise(() => undefined);
   }
   let roleAlive = true;
-  void ended.then(() => { roleAlive = false; }, () => { roleAlive = false; });
+  let failure: unknown = null;
+  void ended.then(() => { roleAlive = false; }, (err: unknown) => { roleAlive = false; failure = err; });
+  const startTimestamp = ctx.clock.now();
   const ops = new OpsServer({
     port: options.metricsPort,
     log,
@@ -95,9 +98,21 @@ export async function runRoleService(options: RoleServiceOptions): Promise<numbe
     json: role === 'processor'
       ? {
           '/progress': () => (running as ProcessorRole).executor.lastProgress,
-          '/api/queries': () => [{ id: queryId, name: plan.name, recentProgress: (running as ProcessorRole).executor.recentProgress }],
         }
       : {},
+    ...(role === 'processor' ? {
+      live: (): LiveQuery[] => [{
+        id: queryId,
+        runId: ctx.runId,
+        name: plan.name,
+        status: roleAlive ? 'RUNNING' : failure === null ? 'FINISHED' : 'FAILED',
+        startTimestamp,
+        lastError: failure === null ? null : String(failure),
+        recentProgress: (running as ProcessorRole).executor.recentProgress,
+        consumerLag: (running as ProcessorRole).executor.recentConsumerLag,
+      }],
+    } : {}),
+    clock: ctx.clock,
   });
   await ops.start();
   log.info('service started', { role, queryId, checkpointLocation: plan.checkpointLocation });

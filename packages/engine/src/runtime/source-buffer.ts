@@ -31,6 +31,8 @@ export class SourceBuffer {
       part.records.push(r);
       part.next = r.offset + 1;
     }
+    // Transaction markers and aborted records take offsets no record is delivered at.
+    if (batch.nextOffset > part.next) part.next = batch.nextOffset;
     this.notify();
   }
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../state/redis-connection.js';
 import type { SourceOffsets } from '../checkpoint/offset-log.js';
 import type { KafkaPort } from '../kafka/kafka-port.js';
 
@@ -8,7 +8,7 @@ import type { KafkaPort } from '../kafka/kafka-port.js';
  * this when it plans a batch — and the processor reads it then. Until it is recorded the
  * source has no offset, and no batch runs for it.
  */
-export async function offerTopicEnd(redis: Redis, key: string, kafka: KafkaPort, topic: string): Promise<void> {
+export async function offerTopicEnd(redis: RedisClient, key: string, kafka: KafkaPort, topic: string): Promise<void> {
   const admin = await kafka.admin();
   try {
     const ends = await admin.endOffsets(topic);
@@ -19,7 +19,7 @@ export async function offerTopicEnd(redis: Redis, key: string, kafka: KafkaPort,
 }
 
 /** The offsets offered so far, keyed by partition; null while the source has none. */
-export async function readOffered(redis: Redis, key: string): Promise<SourceOffsets | null> {
+export async function readOffered(redis: RedisClient, key: string): Promise<SourceOffsets | null> {
   const raw = await redis.get(key);
   if (raw === null) return null;
   const parsed: unknown = JSON.parse(raw);

@@ -1,4 +1,5 @@
 import type { Row, Schema, Value } from '../api/types.js';
+import { parseValue, stringifyValue } from '../api/value-json.js';
 
 /**
  * Source-topic encoding: one record per row, the row as a JSON object by column name.
@@ -9,7 +10,7 @@ export function encodeSourceRow(schema: Schema, row: Row): string {
   schema.forEach((field, i) => {
     out[field.name] = row[i] ?? null;
   });
-  return JSON.stringify(out);
+  return stringifyValue(out);
 }
 
 export type DecodedSourceRow = { readonly ok: true; readonly row: Row } | { readonly ok: false; readonly reason: string };
@@ -18,7 +19,7 @@ export function decodeSourceRow(schema: Schema, value: Buffer | null): DecodedSo
   if (value === null) return { ok: false, reason: 'empty record value' };
   let body: unknown;
   try {
-    body = JSON.parse(value.toString('utf8'));
+    body = parseValue(value.toString('utf8'));
   } catch {
     return { ok: false, reason: 'record value is not JSON' };
   }
@@ -26,7 +27,7 @@ export function decodeSourceRow(schema: Schema, value: Buffer | null): DecodedSo
   const obj = body as Record<string, unknown>;
   const row = schema.map((field): Value => {
     const v = obj[field.name];
-    return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : null;
+    return typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' ? v : null;
   });
   return { ok: true, row };
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../state/redis-connection.js';
 import type { Row, Schema } from '../api/types.js';
 import { checkpointKeys } from '../state/keys.js';
 
@@ -20,7 +20,7 @@ export type BatchWriter = (batchId: number, schema: Schema, rows: readonly Row[]
 export class IdempotentSink implements BatchSink {
   private readonly lastKey: string;
 
-  constructor(private readonly redis: Redis, checkpointLocation: string, sinkId: string, private readonly write: BatchWriter) {
+  constructor(private readonly redis: RedisClient, checkpointLocation: string, sinkId: string, private readonly write: BatchWriter) {
     this.lastKey = checkpointKeys(checkpointLocation).sinkLastBatch(sinkId);
   }
 

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Row, Schema, Value, DataType } from '../api/types.js';
+import { decimalParts, mapEntries, type Row, type Schema, type Value, type DataType } from '../api/types.js';
 import { formatDateDays, formatTimestampMicros } from '../console/render-cell.js';
+import { toBig, toJavaString } from '../expressions/decimal.js';
+import { JsonNumber, writeJson } from '../expressions/json-text.js';
 import type { BatchWriter } from './batch-sink.js';
 
 export const FILE_SINK_FORMATS = ['json', 'csv', 'text'] as const;
@@ -17,12 +19,21 @@ function jsonCell(v: Value, type: DataType, timeZone: string): unknown {
     return Object.fromEntries(type.fields.map((f, i) => [f.name, jsonCell(items[i] ?? null, f.type, timeZone)]).filter(([, x]) => x !== null));
   }
   if (typeof type !== 'string' && type.kind === 'array') return (v as readonly Value[]).map((x) => jsonCell(x, type.elementType, timeZone));
+  if (typeof type !== 'string' && type.kind === 'map') {
+    // A map is a JSON object keyed by each key's string form; NULL values stay (as null).
+    return Object.fromEntries(mapEntries(v).map(([k, x]) => [String(jsonCell(k, type.keyType, timeZone)), jsonCell(x, type.valueType, timeZone)]));
+  }
+  // A DECIMAL as BigDecimal.toString, unquoted (bigints writeJson writes with all their digits).
+  const decimal = decimalParts(type);
+  if (decimal !== undefined) return new JsonNumber(toJavaString(toBig(v), decimal.scale));
   return v;
 }
 
 function csvCell(v: Value, type: DataType, timeZone: string): string {
   if (v === null) return '';
-  const text = type === 'timestamp' ? formatTimestampMicros(Number(v), timeZone) : type === 'date' ? formatDateDays(Number(v)) : String(v);
+  const decimal = decimalParts(type);
+  const text = type === 'timestamp' ? formatTimestampMicros(Number(v), timeZone) : type === 'date' ? formatDateDays(Number(v))
+    : decimal !== undefined ? toJavaString(toBig(v), decimal.scale) : String(v);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -31,7 +42,7 @@ export function encodeFile(format: FileSinkFormat, schema: Schema, rows: readonl
   return rows.map((row) => {
     switch (format) {
       case 'json':
-        return JSON.stringify(Object.fromEntries(schema.map((f, i) => [f.name, jsonCell(row[i] ?? null, f.type, timeZone)]).filter(([, x]) => x !== null)));
+        return writeJson(Object.fromEntries(schema.map((f, i) => [f.name, jsonCell(row[i] ?? null, f.type, timeZone)]).filter(([, x]) => x !== null)));
       case 'csv':
         return schema.map((f, i) => csvCell(row[i] ?? null, f.type, timeZone)).join(',');
       default:

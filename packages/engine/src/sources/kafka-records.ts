@@ -1,7 +1,7 @@
-import type { Row, Schema } from '../api/types.js';
+import type { Row, Schema, StructField } from '../api/types.js';
 import type { ConsumedRecord } from '../kafka/kafka-port.js';
 
-/** The columns of Spark's Kafka source. */
+/** The columns of Spark's Kafka source (KafkaRecordToRowConverter.schemaWithoutHeaders). */
 export const KAFKA_SOURCE_SCHEMA: Schema = [
   { name: 'key', type: 'binary', nullable: true },
   { name: 'value', type: 'binary', nullable: true },
@@ -12,9 +12,33 @@ export const KAFKA_SOURCE_SCHEMA: Schema = [
   { name: 'timestampType', type: 'int', nullable: true },
 ];
 
-/** One Kafka record as a row of the Kafka source (binary held as hex). */
-export function kafkaRecordRow(r: ConsumedRecord): Row {
-  return [
+/** `headers`, with option includeHeaders: array<struct<key: string, value: binary>>. */
+const HEADERS_FIELD: StructField = {
+  name: 'headers',
+  type: {
+    kind: 'array',
+    elementType: { kind: 'struct', fields: [{ name: 'key', type: 'string', nullable: true }, { name: 'value', type: 'binary', nullable: true }] },
+    containsNull: true,
+  },
+  nullable: true,
+};
+
+/** Spark's KafkaRecordToRowConverter.kafkaSchema. */
+export function kafkaSourceSchema(includeHeaders: boolean): Schema {
+  return includeHeaders ? [...KAFKA_SOURCE_SCHEMA, HEADERS_FIELD] : KAFKA_SOURCE_SCHEMA;
+}
+
+/** Whether a Kafka source's schema carries the headers column. */
+export function hasHeaders(schema: Schema): boolean {
+  return schema.length > KAFKA_SOURCE_SCHEMA.length;
+}
+
+/**
+ * One Kafka record as a row of the Kafka source (binary held as hex); a record without
+ * headers has NULL headers, as in Spark.
+ */
+export function kafkaRecordRow(r: ConsumedRecord, includeHeaders = false): Row {
+  const row = [
     r.key === null ? null : r.key.toString('hex'),
     r.value === null ? null : r.value.toString('hex'),
     r.topic,
@@ -23,4 +47,7 @@ export function kafkaRecordRow(r: ConsumedRecord): Row {
     r.timestamp * 1000,
     0,
   ];
+  if (!includeHeaders) return row;
+  const headers = r.headerList.length === 0 ? null : r.headerList.map((h) => [h.key, h.value === null ? null : h.value.toString('hex')]);
+  return [...row, headers];
 }

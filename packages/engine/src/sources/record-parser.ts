@@ -1,5 +1,7 @@
 import type { DataType, Row, Schema, Value } from '../api/types.js';
-import { isIntegral } from '../api/types.js';
+import { decimalParts, isIntegral } from '../api/types.js';
+import { exactInteger, fromDouble, parseBigDecimal, toPrecision } from '../expressions/decimal.js';
+import { fitLong } from '../expressions/exact-long.js';
 import { parseTimestampMicros } from '../expressions/cast.js';
 import { OptionError } from '../errors/option-error.js';
 
@@ -35,6 +37,8 @@ const SPECIAL_DOUBLES: ReadonlyMap<string, number> = new Map([['NaN', Number.NaN
 export function convertValue(raw: unknown, type: DataType, timeZone: string, fromText: boolean, positionalStructs = false): Value {
   if (raw === null || raw === undefined) return null;
   if (type === 'string') return typeof raw === 'string' ? raw : JSON.stringify(raw);
+  const exact = exactNumber(raw, type, fromText);
+  if (exact !== undefined) return exact;
   if (isIntegral(type) || type === 'double' || type === 'float') {
     // JSON has no literal for them: "NaN", "Infinity" and "-Infinity" stand for the doubles.
     const special = !isIntegral(type) && typeof raw === 'string' ? SPECIAL_DOUBLES.get(raw.trim()) : undefined;
@@ -58,6 +62,11 @@ export function convertValue(raw: unknown, type: DataType, timeZone: string, fro
   if (typeof type !== 'string' && type.kind === 'array' && Array.isArray(raw)) {
     return raw.map((item) => convertValue(item, type.elementType, timeZone, fromText, positionalStructs));
   }
+  if (typeof type !== 'string' && type.kind === 'map' && typeof raw === 'object' && !Array.isArray(raw)) {
+    // A JSON object: its keys are text, read as the key type.
+    return Object.entries(raw as Record<string, unknown>).map(([k, v]): Value =>
+      [convertValue(k, type.keyType, timeZone, true, positionalStructs), convertValue(v, type.valueType, timeZone, fromText, positionalStructs)]);
+  }
   if (typeof type !== 'string' && type.kind === 'struct' && typeof raw === 'object' && !Array.isArray(raw)) {
     const o = raw as Record<string, unknown>;
     return type.fields.map((f) => convertValue(o[f.name], f.type, timeZone, fromText, positionalStructs));
@@ -67,6 +76,31 @@ export function convertValue(raw: unknown, type: DataType, timeZone: string, fro
     return type.fields.map((f, i) => convertValue(raw[i], f.type, timeZone, fromText, positionalStructs));
   }
   throw new FieldTypeMismatch(`${JSON.stringify(raw)} does not fit ${JSON.stringify(type)}`);
+}
+
+/**
+ * A BIGINT from a bigint or from integer text (exact past 2^53), and any DECIMAL value (a number
+ * by its shortest decimal digits, text by all of its digits, rounded HALF_UP to the type's
+ * scale); undefined when the plain number path applies.
+ */
+function exactNumber(raw: unknown, type: DataType, fromText: boolean): Value | undefined {
+  if (type === 'bigint') {
+    // An integral double past 2^53 (JSON.parse's) holds a whole number too: kept as a bigint.
+    const unsafe = typeof raw === 'number' && Number.isInteger(raw) && !Number.isSafeInteger(raw);
+    const text = typeof raw === 'bigint' || unsafe ? BigInt(raw as number | bigint).toString()
+      : fromText && typeof raw === 'string' && /^\s*[+-]?\d+\s*$/.test(raw) ? raw.trim() : undefined;
+    if (text === undefined) return undefined;
+    const big = BigInt(text.replace(/^\+/, ''));
+    const value = fitLong(big);
+    if (value === null) throw new FieldTypeMismatch(`${text} is not a bigint`);
+    return value;
+  }
+  const decimal = decimalParts(type);
+  if (decimal === undefined) return undefined;
+  const d = typeof raw === 'number' ? fromDouble(raw) : typeof raw === 'bigint' ? { unscaled: raw, scale: 0 } : typeof raw === 'string' ? parseBigDecimal(raw.trim()) : null;
+  const u = d === null ? null : toPrecision(d.unscaled, d.scale, decimal.precision, decimal.scale);
+  if (u === null) throw new FieldTypeMismatch(`${String(raw)} is not a ${type}`);
+  return exactInteger(u);
 }
 
 /** Builds the PERMISSIVE result for a malformed record. */

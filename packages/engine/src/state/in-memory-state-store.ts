@@ -1,4 +1,5 @@
 import type { Value } from '../api/types.js';
+import { stringifyValue } from '../api/value-json.js';
 import type { StateStore } from './state-store.js';
 
 interface Entry {
@@ -34,7 +35,7 @@ export class InMemoryStateStore implements StateStore {
   }
 
   put(key: string, value: Value): void {
-    const json = JSON.stringify(value);
+    const json = stringifyValue(value);
     this.written(key, json);
     this.set(key, { value, bytes: key.length + json.length });
   }

@@ -1,6 +1,7 @@
-import type { Redis } from 'ioredis';
 import type { Value } from '../api/types.js';
+import { parseValue } from '../api/value-json.js';
 import { InMemoryStateStore } from './in-memory-state-store.js';
+import type { RedisClient } from './redis-connection.js';
 
 /**
  * A StateStore whose committed contents live in a Redis hash (field = key, value = JSON). It
@@ -11,13 +12,13 @@ export class RedisStateStore extends InMemoryStateStore {
   /** This batch's writes: field → JSON, or null for a delete. */
   private readonly pending = new Map<string, string | null>();
 
-  constructor(private readonly redis: Redis, readonly hashKey: string) {
+  constructor(private readonly redis: RedisClient, readonly hashKey: string) {
     super();
   }
 
   async load(): Promise<void> {
     const all = await this.redis.hgetall(this.hashKey);
-    for (const [k, v] of Object.entries(all)) super.put(k, JSON.parse(v) as Value);
+    for (const [k, v] of Object.entries(all)) super.put(k, parseValue(v) as Value);
     await this.commit();
   }
 

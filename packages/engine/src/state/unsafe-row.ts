@@ -1,4 +1,4 @@
-import type { DataType, Value } from '../api/types.js';
+import { mapEntries, type DataType, type Value } from '../api/types.js';
 import { doubleToLongWords, floatToIntBits, hashUnsafeWords, hexBytes, utf8Bytes } from '../expressions/murmur3.js';
 
 /**
@@ -78,6 +78,13 @@ function writeVariable(out: Bytes, base: number, v: Value, type: DataType): [num
   }
   if (typeof type === 'object' && type.kind === 'struct') {
     writeRow(out, v as readonly Value[], type.fields.map((f) => f.type));
+  } else if (typeof type === 'object' && type.kind === 'map') {
+    // UnsafeMapData: the key array's size in bytes, the key array, the value array.
+    const entries = mapEntries(v);
+    const sizeAt = out.reserve(8);
+    writeArray(out, entries.map((e) => e[0]), type.keyType);
+    out.view.setBigInt64(sizeAt, BigInt(out.length - sizeAt - 8), true);
+    writeArray(out, entries.map((e) => e[1]), type.valueType);
   } else if (typeof type === 'object') {
     writeArray(out, v as readonly Value[], type.elementType);
   }

@@ -2,6 +2,7 @@ import type { DataFrame } from '../api/data-frame.js';
 import { expr } from '../api/functions.js';
 import type { Column } from '../api/column.js';
 import { SparkSession } from '../api/spark-session.js';
+import { parseValue, stringifyValue } from '../api/value-json.js';
 import { IllegalStateError } from '../errors/illegal-state-error.js';
 import { QueryManager } from '../runtime/query-manager.js';
 import { MemoryStream } from './memory-stream.js';
@@ -100,6 +101,16 @@ class CaseBuilder {
       default: throw new IllegalStateError(`conformance case: unknown op ${JSON.stringify(name)}`);
     }
   }
+}
+
+/**
+ * A case file's JSON read as Spark's runner (Jackson) reads it: an integer past 2^53 keeps every
+ * digit (a bigint), where JSON.parse would round it to the nearest double.
+ */
+export function readConformanceCase(text: string): ConformanceCase {
+  const exact = text.replace(/"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g, (token) =>
+    token.startsWith('"') || /[.eE]/.test(token) || Number.isSafeInteger(Number(token)) ? token : stringifyValue(BigInt(token)));
+  return parseValue(exact) as ConformanceCase;
 }
 
 /** An error's message as the golden files hold it: one line, without the plan Spark appends. */

@@ -38,6 +38,8 @@ export interface StateOperatorProgress {
   readonly numRowsUpdated: number;
   readonly numRowsRemoved: number;
   readonly numRowsDroppedByWatermark?: number;
+  /** The operator's own metrics (Spark's `customMetrics`), for an operator that has some. */
+  readonly customMetrics?: Readonly<Record<string, number>>;
 }
 
 /** What Spark's query progress says of one batch StreamTest ran. */
@@ -94,6 +96,8 @@ export class StreamTest {
   private batchId = 0;
   private clockMs = 0;
   private watermarkMs = 0;
+  /** The settings the checkpoint's offset log pinned at its first batch (null before any batch). */
+  private pinnedConf: Readonly<Record<string, string>> | null = null;
   private running = true;
   private lastBatch: RanBatch | null = null;
   private rerunLastBatch = false;
@@ -119,6 +123,7 @@ export class StreamTest {
       return store;
     });
     execution.restoreWatermark(this.watermarkMs);
+    if (this.pinnedConf !== null) execution.restorePinnedConf(this.pinnedConf);
     return execution;
   }
 
@@ -155,6 +160,8 @@ export class StreamTest {
       s.writtenKeys.clear();
       s.removedKeys.clear();
     }
+    // The offset log is written (with the pinned settings) before the batch runs.
+    this.pinnedConf = this.execution.pinnedConf;
     const { rows: out, metrics, eventTimeStats } = this.execution.runBatch(this.batchId, clockMs, batchWatermarkMs, inputs);
     // Every store commits now: QueryExecution.commitState awaits them one after the other, so a
     // batch run right after (synchronously) would find all but the first uncommitted.
@@ -166,10 +173,12 @@ export class StreamTest {
     const stateOperators = ids.map((operatorId): StateOperatorProgress => {
       const s = this.stores.get(operatorId);
       const numRowsTotal = s?.size ?? 0;
+      const own = metrics.custom?.[operatorId];
+      const custom = own === undefined ? {} : { customMetrics: { ...own } };
       if (ids.length === 1) {
-        return { operatorId, numRowsTotal, numRowsUpdated: metrics.updated, numRowsRemoved: metrics.evicted, numRowsDroppedByWatermark: metrics.droppedByWatermark };
+        return { operatorId, numRowsTotal, numRowsUpdated: metrics.updated, numRowsRemoved: metrics.evicted, numRowsDroppedByWatermark: metrics.droppedByWatermark, ...custom };
       }
-      return { operatorId, numRowsTotal, numRowsUpdated: s?.writtenKeys.size ?? 0, numRowsRemoved: s?.removedKeys.size ?? 0 };
+      return { operatorId, numRowsTotal, numRowsUpdated: s?.writtenKeys.size ?? 0, numRowsRemoved: s?.removedKeys.size ?? 0, ...custom };
     });
     this.progress.push({
       batchId: this.batchId, batchWatermarkMs, batchTimestampMs: clockMs, numInputRows: inputs.reduce((n, rows) => n + rows.length, 0),

@@ -1,0 +1,321 @@
+import { sameType } from '../api/types.js';
+import { childrenOf, resolveColumn, type ScopeField } from '../expressions/binder.js';
+import type { Expr } from '../expressions/expr.js';
+import { compilePlan } from '../operators/compile-plan.js';
+import { expandStars } from '../operators/project.js';
+import type { JoinNode, JoinType, LogicalPlan } from './logical-plan.js';
+
+/*
+ * Spark's predicate pushdown (Optimizer.scala: PushPredicateThroughNonJoin and the join-condition
+ * case of PushPredicateThroughJoin), for what it changes in a streaming query: a filter below a
+ * `withWatermark` keeps the rows it removes from the watermark, and a join condition on one side
+ * filters that side before the join (and before its watermark). Run on the analysed plan when a
+ * query starts (QueryExecution), as Spark optimises each batch's plan; the rows a query returns
+ * are the same either way.
+ *
+ * Filters move down through:
+ * - another, deterministic, Filter (CombineFilters: `below AND above`, then pushed as one);
+ * - SubqueryAlias (eliminated by Spark's optimizer) and, conjunct by conjunct, Project (every
+ *   expression deterministic; a conjunct goes down with the aliases replaced by what they name,
+ *   unless that brings a generator or a time window into it);
+ * - EventTimeWatermark: the deterministic conjuncts that do not read the event-time column;
+ * - Union: the deterministic conjuncts, into every child.
+ * A join's condition gives its one-side conjuncts to that side as a Filter: both sides of an
+ * inner, cross or left semi join, the right of a left outer or left anti join, the left of a right
+ * outer join, none of a full outer join. Spark's pushdown of a Filter above a join, and through an
+ * Aggregate, is not reproduced.
+ */
+
+/** Functions a streaming batch evaluates non-deterministically (rand, ids, and the batch time, CurrentBatchTimestamp). */
+const NONDETERMINISTIC = new Set([
+  'rand', 'randn', 'random', 'uuid', 'shuffle', 'monotonically_increasing_id', 'spark_partition_id', 'input_file_name',
+  'current_timestamp', 'now', 'current_date', 'curdate', 'localtimestamp', 'current_time',
+]);
+
+/** Calls whose column is not one value per input row (Generate, Expand, session windows). */
+const MULTI_ROW = new Set([
+  'explode', 'explode_outer', 'posexplode', 'posexplode_outer', 'inline', 'inline_outer', 'stack', 'json_tuple',
+  'window', 'session_window',
+]);
+
+/** The children of an expression, and a rebuild with new ones; null for a kind not handled here. */
+function mapExpr(e: Expr, f: (child: Expr) => Expr | null): Expr | null {
+  const all = (xs: readonly Expr[]): Expr[] | null => {
+    const out: Expr[] = [];
+    for (const x of xs) {
+      const y = f(x);
+      if (y === null) return null;
+      out.push(y);
+    }
+    return out;
+  };
+  switch (e.kind) {
+    case 'column': case 'literal': return e;
+    case 'star': return null;
+    case 'alias': case 'unary': case 'cast': case 'sortOrder': {
+      const child = f(e.child);
+      return child === null ? null : { ...e, child };
+    }
+    case 'binary': {
+      const xs = all([e.left, e.right]);
+      return xs === null ? null : { ...e, left: xs[0] as Expr, right: xs[1] as Expr };
+    }
+    case 'call': {
+      const args = all(e.args);
+      return args === null ? null : { ...e, args };
+    }
+    case 'case': {
+      const subject = e.subject === undefined ? undefined : f(e.subject);
+      const branches = all(e.branches.flatMap((b) => [b.when, b.then]));
+      const otherwise = e.otherwise === undefined ? undefined : f(e.otherwise);
+      if (subject === null || branches === null || otherwise === null) return null;
+      return {
+        kind: 'case',
+        ...(subject === undefined ? {} : { subject }),
+        branches: e.branches.map((_, i) => ({ when: branches[2 * i] as Expr, then: branches[2 * i + 1] as Expr })),
+        ...(otherwise === undefined ? {} : { otherwise }),
+      };
+    }
+    case 'like': {
+      const xs = all([e.child, e.pattern]);
+      return xs === null ? null : { ...e, child: xs[0] as Expr, pattern: xs[1] as Expr };
+    }
+    case 'in': {
+      const xs = all([e.child, ...e.list]);
+      return xs === null ? null : { ...e, child: xs[0] as Expr, list: xs.slice(1) };
+    }
+    case 'between': {
+      const xs = all([e.child, e.low, e.high]);
+      return xs === null ? null : { ...e, child: xs[0] as Expr, low: xs[1] as Expr, high: xs[2] as Expr };
+    }
+    case 'extract': {
+      const xs = all([e.child, e.field]);
+      return xs === null ? null : { ...e, child: xs[0] as Expr, field: xs[1] as Expr };
+    }
+    default: return null;
+  }
+}
+
+function some(e: Expr, test: (x: Expr) => boolean): boolean {
+  return test(e) || childrenOf(e).some((c) => some(c, test));
+}
+
+/** Spark's `deterministic`: no call of a non-deterministic function (unix_timestamp() reads the batch time). */
+export function isDeterministic(e: Expr): boolean {
+  return !some(e, (x) => x.kind === 'call' && (NONDETERMINISTIC.has(x.name) || (x.name === 'unix_timestamp' && x.args.length === 0)));
+}
+
+function hasMultiRowCall(e: Expr): boolean {
+  return some(e, (x) => x.kind === 'call' && MULTI_ROW.has(x.name));
+}
+
+/** `a AND b AND c` as its conjuncts (Spark's splitConjunctivePredicates). */
+function splitConjuncts(e: Expr): Expr[] {
+  return e.kind === 'binary' && e.op === 'and' ? [...splitConjuncts(e.left), ...splitConjuncts(e.right)] : [e];
+}
+
+function and(es: readonly Expr[]): Expr {
+  return es.slice(1).reduce<Expr>((l, r) => ({ kind: 'binary', op: 'and', left: l, right: r }), es[0] as Expr);
+}
+
+/** A column reference resolved as the binder resolves it: an input column, or a field of a struct one (`w.start`). */
+interface Ref {
+  readonly ordinal: number;
+  readonly field?: string;
+}
+
+function resolveRef(e: Extract<Expr, { kind: 'column' }>, fields: readonly ScopeField[]): Ref | null {
+  if (e.qualifier !== undefined && !fields.some((f) => f.qualifier?.toLowerCase() === e.qualifier?.toLowerCase())) {
+    const i = fields.findIndex((f) => f.name.toLowerCase() === e.qualifier?.toLowerCase());
+    const base = fields[i];
+    if (base !== undefined && typeof base.type !== 'string' && base.type.kind === 'struct') return { ordinal: i, field: e.name };
+  }
+  const byPosition = e.ordinal === undefined ? undefined : fields[e.ordinal];
+  if (e.ordinal !== undefined && byPosition?.name.toLowerCase() === e.name.toLowerCase()) return { ordinal: e.ordinal };
+  try {
+    return { ordinal: resolveColumn(e.name, e.qualifier, { fields, timeZone: 'UTC' }) };
+  } catch {
+    return null;
+  }
+}
+
+/** The ordinals a predicate reads, or null when one of its columns does not resolve. */
+function references(e: Expr, fields: readonly ScopeField[]): Set<number> | null {
+  const out = new Set<number>();
+  const visit = (x: Expr): boolean => {
+    if (x.kind === 'star') return false;
+    if (x.kind !== 'column') return childrenOf(x).every(visit);
+    const r = resolveRef(x, fields);
+    if (r !== null) out.add(r.ordinal);
+    return r !== null;
+  };
+  return visit(e) ? out : null;
+}
+
+/**
+ * The predicate over a child's columns: every column reference (resolved against `fields`, the
+ * node's output) replaced by what the child gives for that output column; null if one does not
+ * resolve or has no replacement.
+ */
+function substitute(e: Expr, fields: readonly ScopeField[], replacement: (ordinal: number) => Expr | null): Expr | null {
+  if (e.kind === 'column') {
+    const r = resolveRef(e, fields);
+    const base = r === null ? null : replacement(r.ordinal);
+    if (r === null || base === null) return null;
+    return r.field === undefined ? base : { kind: 'extract', child: base, field: { kind: 'literal', value: r.field, type: 'string' } };
+  }
+  return mapExpr(e, (c) => substitute(c, fields, replacement));
+}
+
+/** Column `i` of `fields`, referenced by position (the binder takes the ordinal when the name matches). */
+function positional(fields: readonly ScopeField[]): (i: number) => Expr | null {
+  return (i) => {
+    const f = fields[i];
+    return f === undefined ? null : { kind: 'column', name: f.name, ordinal: i };
+  };
+}
+
+function stripAlias(e: Expr): Expr {
+  return e.kind === 'alias' ? stripAlias(e.child) : e;
+}
+
+class PredicatePushdown {
+  constructor(private readonly timeZone: string, private readonly conf: Readonly<Record<string, string>> | undefined) {}
+
+  private output(plan: LogicalPlan): readonly ScopeField[] {
+    return compilePlan(plan, this.timeZone, this.conf).output;
+  }
+
+  /** The plan with every Filter and join condition pushed as far down as the rules allow. */
+  optimize(plan: LogicalPlan): LogicalPlan {
+    const p = withChildren(plan, (c) => this.optimize(c));
+    if (p.node === 'Filter') return this.push(p.condition, p.child);
+    if (p.node === 'Join') return this.pushJoinCondition(p);
+    return p;
+  }
+
+  /** `Filter(condition, child)`, its conjuncts moved below `child` where a rule lets them. */
+  private push(condition: Expr, child: LogicalPlan): LogicalPlan {
+    const keep = (conds: readonly Expr[], below: LogicalPlan): LogicalPlan =>
+      (conds.length === 0 ? below : { node: 'Filter', condition: and(conds), child: below });
+    switch (child.node) {
+      case 'Filter': {
+        // CombineFilters: below a deterministic filter, this one's deterministic conjuncts join it
+        // (those it already has once); the others stay above.
+        if (!isDeterministic(child.condition)) return keep([condition], child);
+        const below = splitConjuncts(child.condition);
+        const seen = new Set(below.map((c) => JSON.stringify(c)));
+        const merged = splitConjuncts(condition).filter((c) => isDeterministic(c) && !seen.has(JSON.stringify(c)));
+        return keep(splitConjuncts(condition).filter((c) => !isDeterministic(c)), this.push(and([...below, ...merged]), child.child));
+      }
+      case 'SubqueryAlias': {
+        const moved = substitute(condition, this.output(child), positional(this.output(child.child)));
+        return moved === null ? keep([condition], child) : { ...child, child: this.push(moved, child.child) };
+      }
+      case 'Project': {
+        const input = this.output(child.child);
+        const exprs = expandStars(child.exprs, input).map(stripAlias);
+        const fields = this.output(child);
+        if (fields.length !== exprs.length || !exprs.every(isDeterministic)) return keep([condition], child);
+        const down: Expr[] = [];
+        const stay: Expr[] = [];
+        for (const c of splitConjuncts(condition)) {
+          const moved = substitute(c, fields, (i) => exprs[i] ?? null);
+          if (moved === null || hasMultiRowCall(moved)) stay.push(c);
+          else down.push(moved);
+        }
+        if (down.length === 0) return keep(stay, child);
+        return keep(stay, { ...child, child: this.push(and(down), child.child) });
+      }
+      case 'EventTimeWatermark': {
+        const fields = this.output(child.child);
+        let eventTime: number;
+        try {
+          eventTime = resolveColumn(child.column, undefined, { fields, timeZone: this.timeZone });
+        } catch {
+          return keep([condition], child);
+        }
+        const down: Expr[] = [];
+        const stay: Expr[] = [];
+        for (const c of splitConjuncts(condition)) {
+          const refs = references(c, fields);
+          if (refs !== null && isDeterministic(c) && !refs.has(eventTime)) down.push(c);
+          else stay.push(c);
+        }
+        if (down.length === 0) return keep(stay, child);
+        return keep(stay, { ...child, child: this.push(and(down), child.child) });
+      }
+      case 'Union': {
+        const fields = this.output(child);
+        const inputs = child.children.map((c) => this.output(c));
+        const down: Expr[] = [];
+        const stay: Expr[] = [];
+        for (const c of splitConjuncts(condition)) {
+          const refs = references(c, fields);
+          // Spark's Union has widened its children to one type per column; Sluice's does not.
+          const sameTypes = refs !== null && [...refs].every((i) => inputs.every((cols) => cols[i] !== undefined && sameType(cols[i].type, fields[i]?.type ?? 'void')));
+          if (isDeterministic(c) && sameTypes) down.push(c);
+          else stay.push(c);
+        }
+        if (down.length === 0) return keep(stay, child);
+        const children = child.children.map((c, k) => {
+          const moved = substitute(and(down), fields, positional(inputs[k] ?? []));
+          return moved === null ? keep(down, c) : this.push(moved, c);
+        });
+        return keep(stay, { ...child, children });
+      }
+      default:
+        return keep([condition], child);
+    }
+  }
+
+  /** PushPredicateThroughJoin: the condition's one-side conjuncts become Filters of that side. */
+  private pushJoinCondition(join: JoinNode): LogicalPlan {
+    if (join.condition === undefined || (join.using !== undefined && join.using.length > 0)) return join;
+    const toLeft = PUSH_LEFT.has(join.joinType);
+    const toRight = PUSH_RIGHT.has(join.joinType);
+    if (!toLeft && !toRight) return join;
+    const leftFields = this.output(join.left);
+    const rightFields = this.output(join.right);
+    const both = [...leftFields, ...rightFields];
+    const left: Expr[] = [];
+    const right: Expr[] = [];
+    const rest: Expr[] = [];
+    for (const c of splitConjuncts(join.condition)) {
+      const refs = isDeterministic(c) ? references(c, both) : null;
+      const ordinals = refs === null ? null : [...refs];
+      if (ordinals !== null && toLeft && ordinals.every((i) => i < leftFields.length)) left.push(c);
+      else if (ordinals !== null && toRight && ordinals.every((i) => i >= leftFields.length)) right.push(c);
+      else rest.push(c);
+    }
+    const side = (conds: readonly Expr[], plan: LogicalPlan, offset: number, fields: readonly ScopeField[]): LogicalPlan | null => {
+      if (conds.length === 0) return plan;
+      const moved = substitute(and(conds), both, (i) => positional(fields)(i - offset));
+      return moved === null ? null : this.push(moved, plan);
+    };
+    const newLeft = side(left, join.left, 0, leftFields);
+    const newRight = side(right, join.right, leftFields.length, rightFields);
+    if (newLeft === null || newRight === null) return join;
+    const { condition: _all, ...rest0 } = join;
+    return { ...rest0, left: newLeft, right: newRight, ...(rest.length === 0 ? {} : { condition: and(rest) }) };
+  }
+}
+
+/** Join types whose condition's left-only (right-only) conjuncts Spark pushes into that side. */
+const PUSH_LEFT: ReadonlySet<JoinType> = new Set(['inner', 'cross', 'left_semi', 'right_outer']);
+const PUSH_RIGHT: ReadonlySet<JoinType> = new Set(['inner', 'cross', 'left_semi', 'left_outer', 'left_anti']);
+
+/** The plan with its children replaced (a node kind added later keeps its children through `child`). */
+function withChildren(plan: LogicalPlan, f: (child: LogicalPlan) => LogicalPlan): LogicalPlan {
+  switch (plan.node) {
+    case 'StreamingSource': case 'LocalRelation': return plan;
+    case 'Join': return { ...plan, left: f(plan.left), right: f(plan.right) };
+    case 'Union': return { ...plan, children: plan.children.map(f) };
+    default: return { ...plan, child: f(plan.child) } as LogicalPlan;
+  }
+}
+
+/** The plan a query runs: its Filters and join conditions pushed down as Spark's optimizer does. */
+export function pushDownPredicates(plan: LogicalPlan, timeZone: string, conf?: Readonly<Record<string, string>>): LogicalPlan {
+  return new PredicatePushdown(timeZone, conf).optimize(plan);
+}
