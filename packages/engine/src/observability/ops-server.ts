@@ -66,7 +66,7 @@ export class OpsServer {
     });
     await new Promise<void>((resolve) => this.server?.listen(this.options.port, '0.0.0.0', resolve));
     const port = (this.server.address() as AddressInfo).port;
-    log.info('serving /metrics, /healthz and /readyz', { port });
+    log.info('serving the live page, /metrics, /healthz and /readyz', { port });
     return port;
   }
 

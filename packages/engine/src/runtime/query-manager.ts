@@ -101,7 +101,9 @@ export class QueryManager {
       live: () => this.liveQueries(),
       clock: this.clock,
     });
-    await server.start();
+    const bound = await server.start();
+    // As spark-shell names its web UI: on a terminal, where info logs are hidden, say where the page is.
+    if (process.stderr.isTTY === true) process.stderr.write(`sluice: live page at http://127.0.0.1:${bound}/\n`);
     this.opsRedis = redis;
     return server;
   }
