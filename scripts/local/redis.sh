@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Local Redis for Sluice development and tests.
 #
-# Usage: scripts/local/redis.sh up|down|status|env
+# Usage: scripts/local/redis.sh [--tls] up|down|status|env
 #
 #   up      if REDIS_URL is set, print it unchanged; else if 127.0.0.1:6379
 #           answers PING, use that; else start a private redis-server
@@ -11,6 +11,15 @@
 #   down    stop the redis-server this script started (never any other one)
 #   status  print running/stopped and the URL; exit 0 if usable, 3 if not
 #   env     print the REDIS_URL line if a usable redis is known (exit 3 if not)
+#
+#   --tls   a second, private redis-server that only speaks TLS (certificate signed by the
+#           local CA of lib/tls.sh, <state root>/tls/ca.pem; no client certificate asked)
+#           with ACL users: `default` and `sluice`, each with a generated password kept in
+#           <state root>/redis-tls/secrets.env (mode 600, never printed). Its own state dir
+#           and a free port; REDIS_URL in the environment is ignored. `up` and `env` print
+#           SLUICE_REDIS_TLS_CA_FILE=, REDIS_SECRETS=<that file> and, last,
+#           REDIS_URL=rediss://sluice@127.0.0.1:<port> (the password: SLUICE_REDIS_PASSWORD
+#           in the secrets file).
 #
 # Environment:
 #   REDIS_URL          use this server, start nothing
@@ -28,6 +37,12 @@ case "$LOCAL_ROOT" in
   /*) ;;
   *) LOCAL_ROOT="$PWD/$LOCAL_ROOT" ;;
 esac
+TLS=0
+ARGS=()
+for arg in "$@"; do
+  if [[ "$arg" == --tls ]]; then TLS=1; else ARGS+=("$arg"); fi
+done
+set -- "${ARGS[@]+"${ARGS[@]}"}"
 STATE_DIR="$LOCAL_ROOT/redis"
 PID_FILE="$STATE_DIR/redis.pid"
 PORT_FILE="$STATE_DIR/port"
@@ -38,6 +53,8 @@ DEFAULT_PORT=6379
 LOG_PREFIX=redis.sh
 # shellcheck source-path=SCRIPTDIR source=lib/common.sh
 . "$SCRIPT_DIR/lib/common.sh"
+# shellcheck source-path=SCRIPTDIR source=lib/tls.sh
+. "$SCRIPT_DIR/lib/tls.sh"
 
 usage() {
   sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//' >&2
@@ -218,6 +235,143 @@ cmd_env() {
     return 3
   fi
 }
+
+# --- --tls: a TLS-only redis-server with ACL users ------------------------------------------
+
+TLS_DIR="$LOCAL_ROOT/tls"
+TLS_STATE_DIR="$LOCAL_ROOT/redis-tls"
+TLS_SECRETS="$TLS_STATE_DIR/secrets.env"
+TLS_CONF="$TLS_STATE_DIR/redis.conf"
+TLS_PID_FILE="$TLS_STATE_DIR/redis.pid"
+TLS_PORT_FILE="$TLS_STATE_DIR/port"
+TLS_ENV_FILE="$TLS_STATE_DIR/env"
+TLS_LOG_FILE="$TLS_STATE_DIR/redis.log"
+
+tls_port() {
+  local p=""
+  [[ -s "$TLS_PORT_FILE" ]] && read -r p <"$TLS_PORT_FILE"
+  printf '%s\n' "$p"
+}
+
+tls_secret() { sed -n "s/^$1=//p" "$TLS_SECRETS" 2>/dev/null; }
+
+tls_alive() {
+  local pid port
+  pid="$(read_pid_file "$TLS_PID_FILE")" || return 1
+  port="$(tls_port)"
+  [[ -n "$port" ]] || return 1
+  pid_matches "$pid" redis-server ":$port"
+}
+
+tls_ready() {
+  tls_alive || return 1
+  local reply
+  reply="$(REDISCLI_AUTH="$(tls_secret SLUICE_REDIS_PASSWORD)" timeout 3 redis-cli --tls --cacert "$TLS_DIR/ca.pem" \
+    -h "$HOST" -p "$(tls_port)" --user sluice --no-auth-warning PING 2>/dev/null)" || return 1
+  [[ "$reply" == PONG ]]
+}
+
+tls_env_lines() {
+  printf '%s\n' "SLUICE_REDIS_TLS_CA_FILE=$TLS_DIR/ca.pem" "REDIS_SECRETS=$TLS_SECRETS" \
+    "REDIS_URL=rediss://sluice@$HOST:$(tls_port)"
+}
+
+tls_up() {
+  if tls_ready; then
+    log "TLS redis already running (pid $(read_pid_file "$TLS_PID_FILE"))"
+    tls_env_lines
+    return 0
+  fi
+  ensure_redis_server
+  command -v redis-cli >/dev/null 2>&1 || die "redis-cli not found (Debian's redis-tools)"
+  ensure_tls_material "$TLS_DIR"
+  mkdir -p "$TLS_STATE_DIR"
+  if tls_alive; then tls_down; fi
+  rm -f "$TLS_PID_FILE" "$TLS_ENV_FILE"
+  if [[ ! -s "$TLS_SECRETS" ]]; then
+    (umask 077 && printf 'SLUICE_REDIS_PASSWORD=%s\nREDIS_DEFAULT_PASSWORD=%s\n' "$(random_secret)" "$(random_secret)" >"$TLS_SECRETS")
+  fi
+  local port
+  port="$(pick_port "" "$(tls_port)")"
+  printf '%s\n' "$port" >"$TLS_PORT_FILE"
+  # The config file holds the passwords (ACL user lines): readable by its owner only.
+  (umask 077 && cat >"$TLS_CONF" <<EOF
+bind $HOST
+port 0
+tls-port $port
+tls-cert-file $TLS_DIR/server.pem
+tls-key-file $TLS_DIR/server.key
+tls-ca-cert-file $TLS_DIR/ca.pem
+tls-auth-clients no
+daemonize yes
+dir $TLS_STATE_DIR
+pidfile $TLS_PID_FILE
+logfile $TLS_LOG_FILE
+save ""
+appendonly no
+user default on >$(tls_secret REDIS_DEFAULT_PASSWORD) ~* &* +@all
+user sluice on >$(tls_secret SLUICE_REDIS_PASSWORD) ~* &* +@all
+EOF
+  )
+  log "starting a TLS redis-server on $HOST:$port (state in $TLS_STATE_DIR)"
+  redis-server "$TLS_CONF" >&2
+  local start=$SECONDS
+  until tls_ready; do
+    if (( SECONDS - start >= 15 )); then
+      log "TLS redis-server not answering on $HOST:$port after 15s"
+      tail -n 20 "$TLS_LOG_FILE" >&2 2>/dev/null || true
+      tls_down
+      exit 1
+    fi
+    sleep 0.2
+  done
+  tls_env_lines >"$TLS_ENV_FILE"
+  tls_env_lines
+}
+
+tls_down() {
+  if ! tls_alive; then
+    rm -f "$TLS_PID_FILE" "$TLS_ENV_FILE"
+    log "no TLS redis started by this script is running"
+    return 0
+  fi
+  local pid
+  pid="$(read_pid_file "$TLS_PID_FILE")"
+  log "stopping the TLS redis-server (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  wait_pid_exit "$pid" 15
+  rm -f "$TLS_PID_FILE" "$TLS_ENV_FILE"
+}
+
+tls_status() {
+  if tls_ready; then
+    echo "running $(tls_env_lines | tail -n 1) pid=$(read_pid_file "$TLS_PID_FILE")"
+    return 0
+  fi
+  echo "stopped"
+  return 3
+}
+
+tls_env() {
+  if tls_ready; then
+    tls_env_lines
+    return 0
+  fi
+  log "no TLS redis running; run: scripts/local/redis.sh --tls up"
+  return 3
+}
+
+if (( TLS )); then
+  case "${1:-}" in
+    up) tls_up ;;
+    down) tls_down ;;
+    status) tls_status ;;
+    env) tls_env ;;
+    -h|--help|help) usage ;;
+    *) usage; exit 2 ;;
+  esac
+  exit
+fi
 
 case "${1:-}" in
   up) shift; cmd_up "$@" ;;

@@ -194,11 +194,12 @@ export class KafkaStreamTest {
   async waitUntilBatchProcessed(): Promise<this> {
     const clock = this.clock;
     if (clock === null) throw new Error('no manual clock');
+    const dbg = setInterval(() => console.log('WAIT', clock.getTimeMillis(), JSON.stringify(this.current.status), (clock as unknown as {sleepers: Array<{start:number;until:number}>}).sleepers.map((x) => [x.start, x.until]), this.current.lastProgress?.batchId, [...this.batches.keys()]), 2000);
     await waitFor(() => {
       this.failIfFailed();
       const q = this.current;
       return !q.status.isTriggerActive && clock.isStreamWaitingAt(clock.getTimeMillis()) && this.sinkCaughtUp();
-    }, 'the stream to wait for its next trigger', STREAMING_TIMEOUT_MS);
+    }, 'the stream to wait for its next trigger', STREAMING_TIMEOUT_MS).finally(() => clearInterval(dbg));
     return this;
   }
 

@@ -13,12 +13,15 @@ export {
   explode, explode_outer, window, session_window, from_json, to_json, struct, coalesce, abs, isnull, isnotnull, not, current_timestamp, to_timestamp, when, asc, desc,
   count, sum, avg, mean, min, max, first, last, countDistinct, count_distinct, type ColumnOrName,
   collect_list, collect_set, current_date, date_add, date_sub, timestamp_seconds,
+  create_map, map_from_arrays, map_keys, map_values, map_entries, map_contains_key, element_at, size, cardinality,
+  posexplode, posexplode_outer, row_number, rank, dense_rank, lag, lead,
 } from './api/functions.js';
+export { Window, WindowSpec } from './api/window.js';
 export * as functions from './api/functions.js';
 export { parseDataType, parseSchemaDdl } from './api/ddl-parser.js';
 export {
   StructType, StructField, StringType, BooleanType, ByteType, ShortType, IntegerType, LongType, FloatType, DoubleType,
-  TimestampType, DateType, BinaryType, ArrayType,
+  TimestampType, DateType, BinaryType, ArrayType, MapType,
 } from './api/struct-type.js';
 export { parseExpression } from './expressions/sql-parser.js';
 export type { Expr } from './expressions/expr.js';
@@ -30,7 +33,7 @@ export type { StreamingQueryProgress, SourceProgress, SinkProgress } from './api
 export type { TriggerOptions, TriggerSpec } from './api/trigger.js';
 export type { OptionValue } from './api/options.js';
 export { typeName } from './api/types.js';
-export type { AtomicType, ArrayType as ArrayDataType, StructType as StructDataType, DataType, Row, Schema, StructField as StructFieldShape, Value } from './api/types.js';
+export type { AtomicType, ArrayType as ArrayDataType, StructType as StructDataType, MapType as MapDataType, DataType, Row, Schema, StructField as StructFieldShape, Value } from './api/types.js';
 export type { QueryPlan, OutputMode, SinkSpec } from './plan/query-plan.js';
 export type { LogicalPlan, StreamingSourceNode } from './plan/logical-plan.js';
 export { parsePlan, serializePlan } from './plan/plan-json.js';
@@ -53,6 +56,7 @@ export { LocalStackError } from './errors/local-stack-error.js';
 
 // For the services: configuration blocks, logging and the role runner.
 export { commonSchema, loadConfig, type CommonConfig } from './config/config.js';
+export { ingestSchema, DEFAULT_INGEST_LIMITS, type IngestConfig, type IngestLimits } from './config/ingest-config.js';
 export { createLogger, setLogLevel, type Logger, type LogLevel } from './internal/logger.js';
 export {
   runRoleService, readPlanFile, serviceMain, serviceSchema,

@@ -1,15 +1,26 @@
 import type { BinaryOp, Expr } from '../expressions/expr.js';
+import { IllegalArgumentError } from '../errors/illegal-argument-error.js';
 import { IllegalStateError } from '../errors/illegal-state-error.js';
+import { fitLong } from '../expressions/exact-long.js';
 import { parseDataType } from './ddl-parser.js';
 import type { DataType, Value } from './types.js';
+import type { WindowSpec } from './window.js';
 
 /** What API calls accept where PySpark takes a Column or a literal. */
-export type ColumnOrValue = Column | string | number | boolean | null;
+export type ColumnOrValue = Column | string | number | bigint | boolean | null;
 
-/** A literal expression with Spark's literal typing (int when it fits, else bigint/double). */
+/**
+ * A literal expression with Spark's literal typing (int when it fits, else bigint/double; a JS
+ * bigint is a BIGINT, exact over the long range).
+ */
 export function literalExpr(value: Value): Expr {
   if (value === null) return { kind: 'literal', value: null, type: 'void' };
   if (typeof value === 'boolean') return { kind: 'literal', value, type: 'boolean' };
+  if (typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value))) {
+    const exact = fitLong(BigInt(value));
+    if (exact === null) throw new IllegalArgumentError(`${String(value)} is outside the BIGINT range`);
+    return { kind: 'literal', value: exact, type: 'bigint' };
+  }
   if (typeof value === 'number') {
     const type: DataType = Number.isInteger(value) ? (Math.abs(value) <= 2147483647 ? 'int' : 'bigint') : 'double';
     return { kind: 'literal', value, type };
@@ -94,6 +105,11 @@ export class Column {
   desc(): Column { return new Column({ kind: 'sortOrder', child: this.expr, direction: 'desc', nulls: 'last' }); }
   desc_nulls_first(): Column { return new Column({ kind: 'sortOrder', child: this.expr, direction: 'desc', nulls: 'first' }); }
   desc_nulls_last(): Column { return this.desc(); }
+
+  /** `row_number().over(Window.partitionBy("k").orderBy("ts"))`: a window function over a window. */
+  over(window: WindowSpec): Column {
+    return new Column({ kind: 'window', function: this.expr, spec: window.spec });
+  }
 
   /** `when(cond, v).when(cond2, v2)` chains onto a CASE built by `when(...)`. */
   when(condition: Column, value: ColumnOrValue): Column {

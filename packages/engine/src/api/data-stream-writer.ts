@@ -5,6 +5,7 @@ import { OptionError } from '../errors/option-error.js';
 import { STREAMING_CONF_KEYS } from '../execution/streaming-conf.js';
 import { numberSources } from '../plan/logical-plan.js';
 import { validatePlan } from '../plan/plan-validator.js';
+import { checkPlanKafkaSecurity } from '../runtime/query-kafka-security.js';
 import { OUTPUT_MODES, type OutputMode, type QueryPlan, type SinkFormat } from '../plan/query-plan.js';
 import { registerForeachBatch, type ForeachBatchFunction } from '../sinks/foreach-batch-sink.js';
 import { checkKafkaSinkSchema } from '../sinks/kafka-sink.js';
@@ -107,6 +108,7 @@ export class DataStreamWriter extends OptionsBuilder {
       root: numberSources(this.df.plan),
     };
     validatePlan(plan);
+    checkPlanKafkaSecurity(plan);
     return plan;
   }
 

@@ -37,7 +37,26 @@ describe('parseDataType', () => {
     }));
     expect(() => parseDataType('array<foo(1, 2)>')).toThrow('[UNSUPPORTED_DATATYPE] Unsupported data type "FOO(1,2)". SQLSTATE: 0A000 (line 1, pos 6)');
     expect(() => parseDataType('int(5)')).toThrow('Unsupported data type "INT(5)".');
-    expect(() => parseDataType('decimal(10,2)')).toThrow('Unsupported data type "DECIMAL(10,2)".');
+    expect(() => parseDataType('decimal(1,2,3)')).toThrow('Unsupported data type "DECIMAL(1,2,3)".');
+  });
+
+  it('reads DECIMAL(p,s), DECIMAL(p) and DECIMAL as DECIMAL(10,0), also as DEC and NUMERIC', () => {
+    expect(parseDataType('DECIMAL(10,2)')).toBe('decimal(10,2)');
+    expect(parseDataType('decimal(5)')).toBe('decimal(5,0)');
+    expect(parseDataType('DECIMAL')).toBe('decimal(10,0)');
+    expect(parseDataType('dec(38, 38)')).toBe('decimal(38,38)');
+    expect(parseDataType('NUMERIC(7,3)')).toBe('decimal(7,3)');
+    expect(parseSchemaDdl('x DECIMAL(10,2) NOT NULL, y array<decimal(20,4)>')).toEqual([
+      { name: 'x', type: 'decimal(10,2)', nullable: false },
+      { name: 'y', type: { kind: 'array', elementType: 'decimal(20,4)', containsNull: true }, nullable: true },
+    ]);
+  });
+
+  it('rejects a DECIMAL past 38 digits or with its scale above its precision, as Spark 4.2.0 does', () => {
+    expect(() => parseDataType('DECIMAL(39,0)')).toThrow(expect.objectContaining({
+      code: 'RUNTIME_ERROR', message: '[DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION] Decimal precision 39 exceeds max precision 38. SQLSTATE: 22003',
+    }));
+    expect(() => parseDataType('DECIMAL(5,6)')).toThrow('Decimal scale (6) cannot be greater than precision (5).');
   });
 
   it('reads MAP<K, V> (values nullable), nested in arrays and structs', () => {

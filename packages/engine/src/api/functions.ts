@@ -115,11 +115,14 @@ export const nvl2 = (x: ColumnOrName, y: ColumnOrName, z: ColumnOrName): Column 
 export const nullif = (x: ColumnOrName, y: ColumnOrName): Column => call('nullif', c(x), c(y));
 /** `named_struct(name1, value1, ...)`: names are literal strings (`lit("a")`), as in PySpark. */
 export const named_struct = (...xs: ColumnOrName[]): Column => call('named_struct', ...xs.map(c));
-/** `element_at(array, index)`: 1-based, negative from the end; out of bounds fails under ANSI. */
-export const element_at = (x: ColumnOrName, index: Column | number): Column =>
-  call('element_at', c(x), typeof index === 'number' ? literalExpr(index) : index.expr);
-export const try_element_at = (x: ColumnOrName, index: Column | number): Column =>
-  call('try_element_at', c(x), typeof index === 'number' ? literalExpr(index) : index.expr);
+/**
+ * `element_at(array, index)`: 1-based, negative from the end; out of bounds fails under ANSI.
+ * `element_at(map, key)`: the key's value, NULL when missing. A number or string is a literal.
+ */
+export const element_at = (x: ColumnOrName, extraction: Column | number | string): Column =>
+  call('element_at', c(x), extraction instanceof Column ? extraction.expr : literalExpr(extraction));
+export const try_element_at = (x: ColumnOrName, extraction: Column | number | string): Column =>
+  call('try_element_at', c(x), extraction instanceof Column ? extraction.expr : literalExpr(extraction));
 /** `sort_array(a, asc=true)`: NULLs first ascending, last descending. */
 export const sort_array = (x: ColumnOrName, asc = true): Column => call('sort_array', c(x), literalExpr(asc));
 export const array_join = (x: ColumnOrName, delimiter: string, nullReplacement?: string): Column =>
@@ -147,6 +150,34 @@ export const dayofyear = (x: ColumnOrName): Column => call('dayofyear', c(x));
 /** `weekday(x)`: 0 (Monday) to 6 (Sunday). */
 export const weekday = (x: ColumnOrName): Column => call('weekday', c(x));
 export const quarter = (x: ColumnOrName): Column => call('quarter', c(x));
+
+/** `create_map(k1, v1, k2, v2, ...)` (SQL's `map`): names are columns, so keys are often `lit(...)`. */
+export const create_map = (...xs: ColumnOrName[]): Column => call('map', ...xs.map(c));
+/** `map_from_arrays(keys, values)`: NULL when either is NULL; unequal lengths fail. */
+export const map_from_arrays = (keys: ColumnOrName, values: ColumnOrName): Column => call('map_from_arrays', c(keys), c(values));
+export const map_keys = (x: ColumnOrName): Column => call('map_keys', c(x));
+export const map_values = (x: ColumnOrName): Column => call('map_values', c(x));
+/** `map_entries(m)`: an array of `{key, value}` structs, in the map's order. */
+export const map_entries = (x: ColumnOrName): Column => call('map_entries', c(x));
+/** `map_contains_key(m, key)`: the key a literal (or a Column). */
+export const map_contains_key = (x: ColumnOrName, key: ColumnOrValue): Column => call('map_contains_key', c(x), toExpr(key));
+/** `cardinality(x)`: as `size`, of an array or a map. */
+export const cardinality = (x: ColumnOrName): Column => call('cardinality', c(x));
+export const posexplode = (x: ColumnOrName): Column => call('posexplode', c(x));
+export const posexplode_outer = (x: ColumnOrName): Column => call('posexplode_outer', c(x));
+
+/** Window functions, for `.over(Window...)`: `row_number()` counts from 1 in window order. */
+export const row_number = (): Column => call('row_number');
+/** `rank()`: 1 + the rows before with a smaller order key (ties share a rank, gaps follow). */
+export const rank = (): Column => call('rank');
+/** `dense_rank()`: as rank, without gaps. */
+export const dense_rank = (): Column => call('dense_rank');
+/** `lag(x, offset=1, default=null)`: x `offset` rows before in the window, else the default. */
+export const lag = (x: ColumnOrName, offset = 1, defaultValue: Value = null): Column =>
+  call('lag', c(x), literalExpr(offset), literalExpr(defaultValue));
+/** `lead(x, offset=1, default=null)`: x `offset` rows after in the window, else the default. */
+export const lead = (x: ColumnOrName, offset = 1, defaultValue: Value = null): Column =>
+  call('lead', c(x), literalExpr(offset), literalExpr(defaultValue));
 
 export const asc = (x: ColumnOrName): Column => new Column(c(x)).asc();
 export const desc = (x: ColumnOrName): Column => new Column(c(x)).desc();

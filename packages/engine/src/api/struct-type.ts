@@ -1,5 +1,5 @@
 import { parseDataType } from './ddl-parser.js';
-import type { ArrayType as ArrayShape, DataType, StructField as FieldShape, StructType as StructShape } from './types.js';
+import { typeName, type ArrayType as ArrayShape, type DataType, type MapType as MapShape, type StructField as FieldShape, type StructType as StructShape } from './types.js';
 
 /**
  * PySpark's schema builders: `new StructType().add("a", "string").add("b", IntegerType())`.
@@ -23,7 +23,7 @@ export class StructType implements StructShape {
 
   /** Spark's `simpleString`: `struct<a:string,b:int>`. */
   simpleString(): string {
-    return `struct<${this.fields.map((f) => `${f.name}:${typeof f.type === 'string' ? f.type : JSON.stringify(f.type)}`).join(',')}>`;
+    return typeName(this);
   }
 
   toJSON(): StructShape {
@@ -43,5 +43,7 @@ export const TimestampType = (): DataType => 'timestamp';
 export const DateType = (): DataType => 'date';
 export const BinaryType = (): DataType => 'binary';
 export const ArrayType = (elementType: DataType, containsNull = true): ArrayShape => ({ kind: 'array', elementType, containsNull });
+/** `MapType(StringType(), IntegerType(), valueContainsNull=true)` as PySpark writes it. */
+export const MapType = (keyType: DataType, valueType: DataType, valueContainsNull = true): MapShape => ({ kind: 'map', keyType, valueType, valueContainsNull });
 /** `StructField("a", StringType(), true)` as PySpark writes it. */
 export const StructField = (name: string, type: DataType, nullable = true): FieldShape => ({ name, type, nullable });

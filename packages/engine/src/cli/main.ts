@@ -9,6 +9,7 @@ import { ConfigError } from '../errors/config-error.js';
 import { LocalStackError } from '../errors/local-stack-error.js';
 import { StreamError } from '../errors/stream-error.js';
 import { createLogger, setLogLevel } from '../internal/logger.js';
+import { redactText } from '../internal/secrets.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import { writeStdout } from '../sinks/console-sink.js';
 
@@ -181,7 +182,7 @@ function programFrame(err: Error): string | null {
 function report(err: unknown): number {
   const command = process.argv[2] ?? '';
   if (!(err instanceof Error)) {
-    process.stderr.write(`sluice ${command}: ${String(err)}\n`);
+    process.stderr.write(`sluice ${command}: ${redactText(String(err))}\n`);
     return 1;
   }
   let text: string;
@@ -197,7 +198,7 @@ function report(err: unknown): number {
       text += `\nCaused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`;
     }
   }
-  process.stderr.write(`${text}\n`);
+  process.stderr.write(`${redactText(text)}\n`);
   return exitCodeOf(err);
 }
 

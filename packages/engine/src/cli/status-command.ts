@@ -1,10 +1,11 @@
 import type { Row, Schema } from '../api/types.js';
-import { loadEngineConfig } from '../config/config.js';
+import { loadEngineConfig, redisSettings } from '../config/config.js';
 import { showString } from '../console/show-string.js';
 import { systemClock } from '../execution/clock.js';
 import type { Logger } from '../internal/logger.js';
+import { redactText } from '../internal/secrets.js';
 import { reachRedis, runningLocalStack } from '../runtime/local-stack.js';
-import { writeStdout } from '../sinks/console-sink.js';
+import { writeStdout as writeRaw } from '../sinks/console-sink.js';
 import { queryRegistryKey } from '../state/keys.js';
 import { connectRedis } from '../state/redis-connection.js';
 
@@ -15,6 +16,9 @@ interface QueryRecord {
   readonly updatedAt: string;
   readonly lastProgress: { batchId: number; numInputRows: number; inputRowsPerSecond: number; processedRowsPerSecond: number } | null;
 }
+
+/** What status prints goes through the redaction of secrets (a URL's password, a registered secret). */
+const writeStdout = (text: string): Promise<void> => writeRaw(redactText(text));
 
 /**
  * `sluice status`: the registered queries and their last progress, as a console table. With no
@@ -35,7 +39,7 @@ export async function statusCommand(asJson: boolean, all: boolean, log: Logger):
   } else {
     await reachRedis(url);
   }
-  const redis = await connectRedis(url, log);
+  const redis = await connectRedis(url, log, redisSettings(config.redis));
   try {
     // Like spark.streams.active: the running queries (a running query refreshes its entry at
     // least every 10 s; one silent for 30 s died without saying so), unless --all.

@@ -1,6 +1,10 @@
 import convict from 'convict';
 import { ConfigError } from '../errors/config-error.js';
+import { checkIngestLimits, ingestSchema, type IngestConfig } from './ingest-config.js';
+import { redactText, REDACTED, registerSecret } from '../internal/secrets.js';
+import { KafkaSecuritySettings, SASL_MECHANISMS, SECURITY_PROTOCOLS, type SecuritySetting } from '../kafka/kafka-security.js';
 import { parseRedisUrl, REDIS_URL_ALLOWED } from '../state/redis-address.js';
+import type { RedisSettings } from '../state/redis-connection.js';
 
 /**
  * Configuration: convict schemas with the blocks every part shares (kafka, redis, metrics,
@@ -30,6 +34,39 @@ convict.addFormat({
     if (value === '') return;
     // Throws a TypeError naming what is wrong and what is allowed (one server or a cluster).
     parseRedisUrl(value);
+  },
+});
+
+convict.addFormat({
+  name: 'kafka-security-protocol',
+  validate(value: unknown) {
+    if (!(SECURITY_PROTOCOLS as readonly string[]).includes(String(value).trim().toUpperCase())) throw new TypeError(`one of ${SECURITY_PROTOCOLS.join(', ')}`);
+  },
+});
+
+convict.addFormat({
+  name: 'kafka-sasl-mechanism',
+  validate(value: unknown) {
+    const v = String(value).trim().toUpperCase();
+    if (v !== '' && !(SASL_MECHANISMS as readonly string[]).includes(v)) {
+      throw new TypeError(`one of ${SASL_MECHANISMS.join(', ')} (GSSAPI/Kerberos and OAUTHBEARER are not supported)`);
+    }
+  },
+});
+
+convict.addFormat({
+  name: 'endpoint-identification',
+  validate(value: unknown) {
+    if (!['', 'https'].includes(String(value).trim().toLowerCase())) throw new TypeError('https (check the broker\'s host name) or empty (do not)');
+  },
+});
+
+convict.addFormat({
+  name: 'bind-address',
+  validate(value: unknown) {
+    if (typeof value !== 'string' || !/^(?:[0-9.]+|[0-9A-Fa-f:]+|[A-Za-z0-9.-]+)$/.test(value)) {
+      throw new TypeError('an address to listen on: 127.0.0.1 (this machine only), 0.0.0.0 (every interface), or a host name');
+    }
   },
 });
 
@@ -65,6 +102,70 @@ export const commonSchema = {
       default: 'sluice',
       env: 'SLUICE_KAFKA_CLIENT_ID',
     },
+    // Kafka's client properties; a query's kafka.* source and sink options override them.
+    security: {
+      protocol: {
+        doc: 'Kafka security.protocol: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.',
+        format: 'kafka-security-protocol',
+        default: 'PLAINTEXT',
+        env: 'SLUICE_KAFKA_SECURITY_PROTOCOL',
+      },
+    },
+    sasl: {
+      mechanism: {
+        doc: 'Kafka sasl.mechanism for SASL_*: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.',
+        format: 'kafka-sasl-mechanism',
+        default: '',
+        env: 'SLUICE_KAFKA_SASL_MECHANISM',
+      },
+      username: {
+        doc: 'SASL user name (or give a whole sasl.jaas.config line).',
+        format: String,
+        default: '',
+        env: 'SLUICE_KAFKA_SASL_USERNAME',
+      },
+      password: {
+        doc: 'SASL password (a secret: from a Kubernetes Secret; never printed).',
+        format: String,
+        default: '',
+        env: 'SLUICE_KAFKA_SASL_PASSWORD',
+        sensitive: true,
+      },
+      jaasConfig: {
+        doc: 'Kafka sasl.jaas.config, e.g. the sasl.jaas.config key of a Strimzi KafkaUser Secret (never printed).',
+        format: String,
+        default: '',
+        env: 'SLUICE_KAFKA_SASL_JAAS_CONFIG',
+        sensitive: true,
+      },
+    },
+    ssl: {
+      truststoreLocation: {
+        doc: 'PEM file of the CA certificates that signed the brokers\' certificates (empty: the system CAs).',
+        format: String,
+        default: '',
+        env: 'SLUICE_KAFKA_SSL_TRUSTSTORE_LOCATION',
+      },
+      keystoreLocation: {
+        doc: 'PEM file of a client key and certificate chain, for brokers that ask for one (ssl.client.auth).',
+        format: String,
+        default: '',
+        env: 'SLUICE_KAFKA_SSL_KEYSTORE_LOCATION',
+      },
+      keyPassword: {
+        doc: 'Password of an encrypted client key (never printed).',
+        format: String,
+        default: '',
+        env: 'SLUICE_KAFKA_SSL_KEY_PASSWORD',
+        sensitive: true,
+      },
+      endpointIdentificationAlgorithm: {
+        doc: 'https: check the broker certificate\'s host name (Kafka\'s default); empty: do not.',
+        format: 'endpoint-identification',
+        default: 'https',
+        env: 'SLUICE_KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM',
+      },
+    },
   },
   redis: {
     url: {
@@ -73,6 +174,37 @@ export const commonSchema = {
       default: '',
       env: 'REDIS_URL',
     },
+    username: {
+      doc: 'Redis ACL user (overrides a user in REDIS_URL).',
+      format: String,
+      default: '',
+      env: 'SLUICE_REDIS_USERNAME',
+    },
+    password: {
+      doc: 'Redis password (overrides one in REDIS_URL; a secret: from a Kubernetes Secret; never printed).',
+      format: String,
+      default: '',
+      env: 'SLUICE_REDIS_PASSWORD',
+      sensitive: true,
+    },
+    tlsCaFile: {
+      doc: 'PEM file of the CA that signed the Redis server certificate, for rediss:// (empty: the system CAs).',
+      format: String,
+      default: '',
+      env: 'SLUICE_REDIS_TLS_CA_FILE',
+    },
+    tlsCertFile: {
+      doc: 'PEM client certificate, for a Redis that asks for one (tls-auth-clients yes).',
+      format: String,
+      default: '',
+      env: 'SLUICE_REDIS_TLS_CERT_FILE',
+    },
+    tlsKeyFile: {
+      doc: 'PEM key of that client certificate.',
+      format: String,
+      default: '',
+      env: 'SLUICE_REDIS_TLS_KEY_FILE',
+    },
   },
   metrics: {
     port: {
@@ -80,6 +212,19 @@ export const commonSchema = {
       format: 'metrics-port',
       default: 0,
       env: 'SLUICE_METRICS_PORT',
+    },
+    host: {
+      doc: 'Address the ops endpoints listen on: 127.0.0.1 (this machine only); 0.0.0.0 in a container or pod, where probes and Prometheus connect from outside.',
+      format: 'bind-address',
+      default: '127.0.0.1',
+      env: 'SLUICE_METRICS_HOST',
+    },
+    token: {
+      doc: 'When set, every ops endpoint but /healthz and /readyz asks for "Authorization: Bearer <token>" (a browser: any user name, the token as password). Never printed.',
+      format: String,
+      default: '',
+      env: 'SLUICE_METRICS_TOKEN',
+      sensitive: true,
     },
   },
   log: {
@@ -92,10 +237,38 @@ export const commonSchema = {
   },
 } as const;
 
+export interface KafkaConfig {
+  readonly brokers: string;
+  readonly clientId: string;
+  readonly security: { readonly protocol: string };
+  readonly sasl: { readonly mechanism: string; readonly username: string; readonly password: string; readonly jaasConfig: string };
+  readonly ssl: {
+    readonly truststoreLocation: string;
+    readonly keystoreLocation: string;
+    readonly keyPassword: string;
+    readonly endpointIdentificationAlgorithm: string;
+  };
+}
+
+export interface RedisConfig {
+  readonly url: string;
+  readonly username: string;
+  readonly password: string;
+  readonly tlsCaFile: string;
+  readonly tlsCertFile: string;
+  readonly tlsKeyFile: string;
+}
+
+export interface MetricsConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly token: string;
+}
+
 export interface CommonConfig {
-  readonly kafka: { readonly brokers: string; readonly clientId: string };
-  readonly redis: { readonly url: string };
-  readonly metrics: { readonly port: number };
+  readonly kafka: KafkaConfig;
+  readonly redis: RedisConfig;
+  readonly metrics: MetricsConfig;
   readonly log: { readonly level: 'debug' | 'info' | 'warn' | 'error' };
 }
 
@@ -104,15 +277,44 @@ interface SchemaLeaf {
   readonly format?: unknown;
   readonly default?: unknown;
   readonly doc?: string;
+  readonly sensitive?: boolean;
 }
 
-function envNameOf(schema: unknown, key: string): string | undefined {
+function leafOf(schema: unknown, key: string): SchemaLeaf | undefined {
   let node: unknown = schema;
   for (const part of key.split('.')) {
     if (typeof node !== 'object' || node === null) return undefined;
     node = (node as Record<string, unknown>)[part];
   }
-  return typeof node === 'object' && node !== null ? (node as SchemaLeaf).env : undefined;
+  return typeof node === 'object' && node !== null ? (node as SchemaLeaf) : undefined;
+}
+
+function envNameOf(schema: unknown, key: string): string | undefined {
+  return leafOf(schema, key)?.env;
+}
+
+/** Every key of a schema whose leaf is marked `sensitive`. */
+function sensitiveKeys(schema: unknown, path = ''): string[] {
+  if (typeof schema !== 'object' || schema === null) return [];
+  if ('doc' in schema && 'default' in schema) return (schema as SchemaLeaf).sensitive === true ? [path] : [];
+  return Object.entries(schema).flatMap(([k, v]) => sensitiveKeys(v, path === '' ? k : `${path}.${k}`));
+}
+
+/** Registers the configuration's secrets (sensitive keys, a password in REDIS_URL): never printed. */
+function registerConfigSecrets(schema: object, get: (key: string) => unknown): void {
+  for (const key of sensitiveKeys(schema)) {
+    const value = get(key);
+    if (typeof value === 'string') registerSecret(value);
+  }
+  const url = leafOf(schema, 'redis.url') === undefined ? '' : get('redis.url');
+  if (typeof url === 'string' && url !== '') {
+    try {
+      const address = parseRedisUrl(url);
+      registerSecret(address.kind === 'cluster' ? address.password : decodeURIComponent(new URL(url).password));
+    } catch {
+      // An invalid URL is reported by validation, with its password hidden.
+    }
+  }
 }
 
 /**
@@ -121,6 +323,14 @@ function envNameOf(schema: unknown, key: string): string | undefined {
  */
 export function loadConfig<T>(schema: object, env: NodeJS.ProcessEnv = process.env): T {
   const config = convict(schema as convict.Schema<T>, { env: env as Record<string, string> });
+  // Before validation, so that an error about another key shows none of them.
+  registerConfigSecrets(schema, (key) => {
+    try {
+      return config.get(key as never);
+    } catch {
+      return undefined;
+    }
+  });
   const file = env['SLUICE_CONFIG'];
   if (file !== undefined && file !== '') {
     try {
@@ -134,12 +344,13 @@ export function loadConfig<T>(schema: object, env: NodeJS.ProcessEnv = process.e
   } catch (err) {
     const first = (err as Error).message.split('\n')[0] ?? '';
     const m = /^([\w.]+): (.*?)(?:: value was (.*))?$/.exec(first);
-    if (m === null) throw new ConfigError('config', first, 'a valid configuration', { cause: err });
+    if (m === null) throw new ConfigError('config', redactText(first), 'a valid configuration');
     const key = m[1] ?? 'config';
     const envName = envNameOf(schema, key);
-    const raw = envName !== undefined && env[envName] !== undefined ? env[envName] : config.get(key as never);
+    const raw: unknown = envName !== undefined && env[envName] !== undefined ? env[envName] : config.get(key as never);
     const where = envName !== undefined ? `${key} (env ${envName})` : key;
-    throw new ConfigError(where, raw, m[2] ?? 'a valid value', { cause: err });
+    const shown = leafOf(schema, key)?.sensitive === true ? REDACTED : typeof raw === 'string' ? redactText(raw) : raw;
+    throw new ConfigError(where, shown, m[2] ?? 'a valid value');
   }
   return deepFreeze(config.getProperties()) as T;
 }
@@ -152,9 +363,56 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** The connection settings of the engine's own local runs (`query.start()`). */
-export function loadEngineConfig(): CommonConfig {
-  return loadConfig<CommonConfig>(commonSchema);
+/** The settings of the engine's own local runs (`query.start()`): connections and the ingest's limits. */
+export function loadEngineConfig(): CommonConfig & IngestConfig {
+  const config = loadConfig<CommonConfig & IngestConfig>({ ...commonSchema, ...ingestSchema });
+  checkIngestLimits(config.ingest);
+  return config;
+}
+
+/** The environment variable a `${env:NAME}` reference names (resolved when a query connects). */
+export function environmentVariable(name: string): string | undefined {
+  return process.env[name];
+}
+
+/**
+ * The Kafka client security the configuration gives, as Kafka properties; a query's own
+ * `kafka.*` options are laid over it. Unset keys are left out.
+ */
+export function kafkaSecuritySettings(kafka: KafkaConfig): KafkaSecuritySettings {
+  const fields: ReadonlyArray<readonly [string, string, string, string]> = [
+    ['security.protocol', 'kafka.security.protocol', kafka.security.protocol, 'PLAINTEXT'],
+    ['sasl.mechanism', 'kafka.sasl.mechanism', kafka.sasl.mechanism, ''],
+    ['sasl.jaas.config', 'kafka.sasl.jaasConfig', kafka.sasl.jaasConfig, ''],
+    ['sasl.username', 'kafka.sasl.username', kafka.sasl.username, ''],
+    ['sasl.password', 'kafka.sasl.password', kafka.sasl.password, ''],
+    ['ssl.truststore.location', 'kafka.ssl.truststoreLocation', kafka.ssl.truststoreLocation, ''],
+    ['ssl.keystore.location', 'kafka.ssl.keystoreLocation', kafka.ssl.keystoreLocation, ''],
+    ['ssl.key.password', 'kafka.ssl.keyPassword', kafka.ssl.keyPassword, ''],
+    ['ssl.endpoint.identification.algorithm', 'kafka.ssl.endpointIdentificationAlgorithm', kafka.ssl.endpointIdentificationAlgorithm, 'https'],
+  ];
+  const label = (configKey: string): string => `${configKey} (env ${envNameOf(commonSchema, configKey) ?? ''})`;
+  const entries = new Map<string, SecuritySetting>();
+  for (const [key, configKey, value, unset] of fields) {
+    if (value !== unset) entries.set(key, { key, value, label: label(configKey), origin: 'config' });
+  }
+  return new KafkaSecuritySettings(entries, (key) => {
+    const configKey = fields.find((f) => f[0] === key)?.[1];
+    return { key, value: '', label: configKey === undefined ? `kafka.${key}` : label(configKey), origin: 'config' };
+  });
+}
+
+/** The Redis credentials and TLS files the configuration gives besides REDIS_URL. */
+export function redisSettings(redis: RedisConfig): RedisSettings {
+  const file = (key: string, path: string): { readonly path: string; readonly label: string } | null =>
+    path === '' ? null : { path, label: `redis.${key} (env ${envNameOf(commonSchema, `redis.${key}`) ?? ''})` };
+  return {
+    username: redis.username,
+    password: redis.password,
+    tlsCa: file('tlsCaFile', redis.tlsCaFile),
+    tlsCert: file('tlsCertFile', redis.tlsCertFile),
+    tlsKey: file('tlsKeyFile', redis.tlsKeyFile),
+  };
 }
 
 /** Passes the chosen connections to child processes and to later loads in this process. */

@@ -1,6 +1,18 @@
+import type { DataType } from '../api/types.js';
 import { formatJavaDouble, formatJavaFloat, formatTimestampMicros, renderCell } from './render-cell.js';
 
 describe('renderCell', () => {
+  it('prints a DECIMAL plain at its scale, and a BIGINT with all of its digits (Spark 4.2.0 show())', () => {
+    expect(renderCell(150, 'decimal(10,2)', 'UTC')).toBe('1.50');
+    expect(renderCell(-1, 'decimal(38,18)', 'UTC')).toBe('-0.000000000000000001');
+    expect(renderCell(12345678901234567890123456789012345678n, 'decimal(38,18)', 'UTC')).toBe('12345678901234567890.123456789012345678');
+    expect(renderCell(0, 'decimal(3,3)', 'UTC')).toBe('0.000');
+    expect(renderCell(-12345678901234567890n, 'decimal(20,0)', 'UTC')).toBe('-12345678901234567890');
+    expect(renderCell(9223372036854775807n, 'bigint', 'UTC')).toBe('9223372036854775807');
+    expect(renderCell(-9223372036854775808n, 'bigint', 'UTC')).toBe('-9223372036854775808');
+    expect(renderCell([150, null], { kind: 'array', elementType: 'decimal(10,2)', containsNull: true }, 'UTC')).toBe('[1.50, NULL]');
+  });
+
   it("prints doubles as Java's Double.toString", () => {
     expect(formatJavaDouble(15)).toBe('15.0');
     expect(formatJavaDouble(0.5)).toBe('0.5');
@@ -29,5 +41,17 @@ describe('renderCell', () => {
   it('prints NULL for null of any type', () => {
     expect(renderCell(null, 'timestamp', 'UTC')).toBe('NULL');
     expect(renderCell(true, 'boolean', 'UTC')).toBe('true');
+  });
+});
+
+describe('renderCell: maps (ToPrettyString)', () => {
+  const map = (keyType: DataType, valueType: DataType): DataType => ({ kind: 'map', keyType, valueType, valueContainsNull: true });
+  it('prints {k -> v, ...} with NULL values, nested types and escaped strings', () => {
+    expect(renderCell([['a', 1], ['b', null]], map('string', 'int'), 'UTC')).toBe('{a -> 1, b -> NULL}');
+    expect(renderCell([], map('string', 'int'), 'UTC')).toBe('{}');
+    expect(renderCell([[true, 1.5], [false, 0.3333333333333333]], map('boolean', 'double'), 'UTC')).toBe('{true -> 1.5, false -> 0.3333333333333333}');
+    expect(renderCell([['o', [['i', [1, null]]]]], map('string', map('string', { kind: 'array', elementType: 'int', containsNull: true })), 'UTC')).toBe('{o -> {i -> [1, NULL]}}');
+    expect(renderCell([[1, 'a\tb']], map('bigint', 'string'), 'UTC')).toBe('{1 -> a\\tb}');
+    expect(renderCell([[19724, 1704067201500000]], map('date', 'timestamp'), 'UTC')).toBe('{2024-01-02 -> 2024-01-01 00:00:01.5}');
   });
 });

@@ -4,11 +4,12 @@ import type { EventTimeStats } from '../operators/event-time-stats.js';
 import type { PhysicalOperator, StateMetrics } from '../operators/operator.js';
 import { planChildren, type LogicalPlan } from '../plan/logical-plan.js';
 import { checkBatch, executionChecks, type ExecutionChecks } from '../plan/execution-checks.js';
-import { pushDownPredicates } from '../plan/push-down-predicates.js';
+import { optimizePlan } from '../plan/optimizer.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import type { StateStore } from '../state/state-store.js';
 import {
-  MULTIPLE_WATERMARK_POLICY, SHUFFLE_PARTITIONS, parsePolicy, shufflePartitionsOf, streamingConf, type StreamingConf, type WatermarkPolicy,
+  MULTIPLE_WATERMARK_POLICY, SHUFFLE_PARTITIONS, allowMultipleStatefulOperators, parsePolicy, shufflePartitionsOf, streamingConf,
+  type StreamingConf, type WatermarkPolicy,
 } from './streaming-conf.js';
 
 function watermarkNodes(plan: LogicalPlan): number {
@@ -46,11 +47,19 @@ export class QueryExecution {
   private watermarkPolicy: WatermarkPolicy;
   /** What Spark rejects when a batch is planned or run (not at start()). */
   private readonly checks: ExecutionChecks;
+  /**
+   * spark.sql.streaming.statefulOperator.allowMultiple: late rows are those at or before the
+   * previous batch's watermark (PropagateWatermarkSimulator); false, the batch's own
+   * (UseSingleWatermarkPropagator).
+   */
+  private readonly allowMultiple: boolean;
 
   constructor(private readonly plan: QueryPlan, private readonly newStore: (operatorId: string) => StateStore) {
-    // The analysed plan optimised as Spark's optimizer would (where filters run changes the watermark).
-    this.operator = compilePlan(pushDownPredicates(plan.root, plan.sessionTimeZone, plan.conf), plan.sessionTimeZone, plan.conf);
-    this.checks = executionChecks(plan.root, plan.sessionTimeZone);
+    // Spark plans each batch from the optimised plan (where filters run moves the watermark).
+    const optimized = optimizePlan(plan.root, plan.sessionTimeZone, plan.conf);
+    this.operator = compilePlan(optimized, plan.sessionTimeZone, plan.conf);
+    this.allowMultiple = allowMultipleStatefulOperators(plan.conf);
+    this.checks = executionChecks(optimized, plan.sessionTimeZone, this.allowMultiple);
     this.conf = streamingConf(plan.conf);
     this.shufflePartitions = shufflePartitionsOf(plan.conf);
     this.watermarkPolicy = this.conf.watermarkPolicy;
@@ -119,7 +128,7 @@ export class QueryExecution {
       outputMode: this.plan.outputMode,
       stores: (id) => this.store(id),
       watermarkMs: batchWatermarkMs,
-      lateEventsWatermarkMs: Math.min(previous, batchWatermarkMs),
+      lateEventsWatermarkMs: this.allowMultiple ? Math.min(previous, batchWatermarkMs) : batchWatermarkMs,
       eventTime: {
         observe: (id, candidate) => {
           const current = this.operatorWatermarks.get(id);

@@ -23,8 +23,19 @@ export const ANSI_ENABLED = 'spark.sql.ansi.enabled';
 /** `spark.sql.mapKeyDedupPolicy`: a repeated key while a map is built fails (EXCEPTION) or wins (LAST_WIN). */
 export const MAP_KEY_DEDUP_POLICY = 'spark.sql.mapKeyDedupPolicy';
 
+/**
+ * `spark.sql.streaming.statefulOperator.allowMultiple`: true (Spark's default) filters late rows
+ * by the previous batch's watermark and rejects a redefined watermark or two event-time columns
+ * at a stateful operator; false is the compatibility mode (one watermark for late rows and
+ * eviction, the first event-time column taken).
+ */
+export const ALLOW_MULTIPLE_STATEFUL_OPERATORS = 'spark.sql.streaming.statefulOperator.allowMultiple';
+
 /** The session settings a query takes along when it starts (into its plan document). */
-export const STREAMING_CONF_KEYS = [MULTIPLE_WATERMARK_POLICY, NO_DATA_MICRO_BATCHES, CHECK_CORRECTNESS, SHUFFLE_PARTITIONS, ANSI_ENABLED, MAP_KEY_DEDUP_POLICY] as const;
+export const STREAMING_CONF_KEYS = [
+  MULTIPLE_WATERMARK_POLICY, NO_DATA_MICRO_BATCHES, CHECK_CORRECTNESS, SHUFFLE_PARTITIONS, ANSI_ENABLED, MAP_KEY_DEDUP_POLICY,
+  ALLOW_MULTIPLE_STATEFUL_OPERATORS,
+] as const;
 
 export type WatermarkPolicy = 'min' | 'max';
 
@@ -53,7 +64,7 @@ export function parsePolicy(value: string): WatermarkPolicy {
  */
 export function checkConfValue(key: string, value: string): void {
   if (key === MULTIPLE_WATERMARK_POLICY) parsePolicy(value);
-  if (key === NO_DATA_MICRO_BATCHES || key === CHECK_CORRECTNESS || key === ANSI_ENABLED) parseBoolean(key, value);
+  if (key === NO_DATA_MICRO_BATCHES || key === CHECK_CORRECTNESS || key === ANSI_ENABLED || key === ALLOW_MULTIPLE_STATEFUL_OPERATORS) parseBoolean(key, value);
   if (key === SHUFFLE_PARTITIONS) parsePartitions(value);
   if (key === MAP_KEY_DEDUP_POLICY) mapKeyDedupPolicy({ [key]: value });
 }
@@ -62,6 +73,12 @@ export function checkConfValue(key: string, value: string): void {
 export function checkCorrectnessEnabled(conf: Readonly<Record<string, string>> | undefined): boolean {
   const v = conf?.[CHECK_CORRECTNESS];
   return v === undefined ? true : parseBoolean(CHECK_CORRECTNESS, v);
+}
+
+/** `spark.sql.streaming.statefulOperator.allowMultiple` from a plan's `conf` (default: true). */
+export function allowMultipleStatefulOperators(conf: Readonly<Record<string, string>> | undefined): boolean {
+  const v = conf?.[ALLOW_MULTIPLE_STATEFUL_OPERATORS];
+  return v === undefined ? true : parseBoolean(ALLOW_MULTIPLE_STATEFUL_OPERATORS, v);
 }
 
 /** `spark.sql.ansi.enabled` from a plan's `conf` (Spark 4's default: true). */

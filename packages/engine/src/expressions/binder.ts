@@ -21,7 +21,7 @@ import { AGGREGATE_NAMES } from './aggregate-functions.js';
 import { checkArity, SCALAR_FUNCTIONS } from './scalar-functions.js';
 import { bindFromJson, bindStruct, bindToJson } from './json-functions.js';
 import { bindSessionWindow, bindWindow, wrongNumArgs } from './time-window.js';
-import { bindMapFunction, bindMapValue, MAP_FUNCTION_NAMES, mapGeneratorColumns, type MapKeyDedupPolicy } from './map-functions.js';
+import { bindMapFunction, bindMapValue, explodeMap, MAP_FUNCTION_NAMES, type MapKeyDedupPolicy } from './map-functions.js';
 import { containsMap, isMapType } from '../api/types.js';
 import { widerType } from './wider-type.js';
 import { WINDOW_FUNCTION_NAMES, windowFunctionSql, windowFunctionWithoutOver } from './window-functions.js';
@@ -790,17 +790,7 @@ function bindCall(expr: Extract<Expr, { kind: 'call' }>, scope: Scope): Bound {
   }
   if ((name === 'explode' || name === 'explode_outer' || name === 'posexplode' || name === 'posexplode_outer') && expr.args.length === 1) {
     const arg = bindExpr(expr.args[0] as Expr, scope);
-    if (isMapType(arg.type)) {
-      // A map explodes into the columns key and value (after pos); each entry is such a row.
-      const outer = name.endsWith('_outer');
-      const positions = name.startsWith('pos');
-      const ae = arg.eval;
-      return {
-        type: arg.type.valueType, nullable: true, sql: `${name}(${arg.sql})`, name: 'value',
-        eval: (row, ctx) => { const m = ae(row, ctx); return Array.isArray(m) ? (m as readonly Value[]).map((e, i): Value => (positions ? [i, ...(e as readonly Value[])] : e)) : null; },
-        generator: { outer, columns: mapGeneratorColumns(arg.type, positions, outer) },
-      };
-    }
+    if (isMapType(arg.type)) return explodeMap(name, arg, arg.type);
   }
   if (name === 'explode' || name === 'explode_outer') {
     const arg = bindExpr(expr.args[0] ?? { kind: 'literal', value: null, type: 'void' }, scope);

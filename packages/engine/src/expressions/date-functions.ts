@@ -1,8 +1,9 @@
-import { isIntegral, isNumeric, typeSql, type DataType, type Value } from '../api/types.js';
+import { decimalParts, isIntegral, isNumeric, typeSql, type DataType, type Value } from '../api/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { RuntimeError } from '../errors/runtime-error.js';
 import { nullSafe, type Bound, type Evaluator } from './bound.js';
 import { castValue } from './cast.js';
+import { pow10, toBig } from './decimal.js';
 import type { FunctionSpec } from './scalar-functions.js';
 
 /**
@@ -60,6 +61,8 @@ function dateArithmetic(name: 'date_add' | 'date_sub', sign: 1 | -1): FunctionSp
   };
 }
 
+const LONG_MAX = 2n ** 63n - 1n;
+
 /** Long.MaxValue / MICROS_PER_SECOND: more whole seconds than this overflow a timestamp. */
 const MAX_SECONDS = 9223372036854;
 
@@ -69,7 +72,23 @@ const timestampSeconds: FunctionSpec = {
   maxArgs: 1,
   resolve: (args) => {
     const [x] = args as [Bound];
-    if (!isNumeric(x.type) && x.type !== 'void') throw unexpectedType(`timestamp_seconds(${x.sql})`, 0, '"NUMERIC"', x);
+    const decimal = decimalParts(x.type);
+    if (!isNumeric(x.type) && decimal === undefined && x.type !== 'void') throw unexpectedType(`timestamp_seconds(${x.sql})`, 0, '"NUMERIC"', x);
+    if (decimal !== undefined) {
+      // The seconds times 10^6 as BigDecimal.longValueExact: a fraction of a microsecond fails.
+      return {
+        type: 'timestamp',
+        nullable: x.nullable,
+        eval: nullSafe([x], ([v]) => {
+          const micros = toBig(v) * pow10(6);
+          const p = pow10(decimal.scale);
+          if (micros % p !== 0n) throw new RuntimeError('Rounding necessary');
+          const whole = micros / p;
+          if (whole > LONG_MAX || whole < -LONG_MAX - 1n) throw new RuntimeError('Overflow');
+          return Number(whole);
+        }),
+      };
+    }
     if (isIntegral(x.type) || x.type === 'void') {
       return {
         type: 'timestamp',

@@ -77,7 +77,7 @@ function dataDiffTypes(name: string, args: readonly Bound[], sql: string): Analy
 }
 
 /** The arguments brought to their common type, or DATA_DIFF_TYPES. */
-function unify(name: string, args: readonly Bound[], sql: string, timeZone: string): { type: DataType; args: Bound[] } {
+export function unify(name: string, args: readonly Bound[], sql: string, timeZone: string): { type: DataType; args: Bound[] } {
   const type = commonType(args.map((a) => a.type));
   if (type === null) throw dataDiffTypes(name, args, sql);
   return { type, args: args.map((a) => coerce(a, type, timeZone)) };

@@ -7,6 +7,10 @@
 /** A number to write as these exact characters. */
 export class JsonNumber {
   constructor(readonly text: string) {}
+
+  toString(): string {
+    return this.text;
+  }
 }
 
 /** JSON.stringify for plain data holding bigints and JsonNumbers (compact, no undefined). */

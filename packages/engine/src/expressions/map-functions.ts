@@ -207,15 +207,24 @@ export function bindMapFunction(name: string, args: readonly Bound[], ctx: MapCo
 }
 
 /**
- * `explode(map)` / `posexplode(map)`: one row per entry, as the columns `key` and `value`
- * (after `pos`); the outer forms make every column nullable.
+ * `explode(map)` / `posexplode(map)` (and their outer forms): one row per entry, as the columns
+ * `key` and `value` (after `pos`); the outer forms make every column nullable.
  */
-export function mapGeneratorColumns(type: MapType, withPosition: boolean, outer: boolean): StructField[] {
-  return [
-    ...(withPosition ? [{ name: 'pos', type: 'int' as const, nullable: outer }] : []),
+export function explodeMap(name: string, map: Bound, type: MapType): Bound {
+  const outer = name.endsWith('_outer');
+  const positions = name.startsWith('pos');
+  const columns: StructField[] = [
+    ...(positions ? [{ name: 'pos', type: 'int' as const, nullable: outer }] : []),
     { name: 'key', type: type.keyType, nullable: outer },
     { name: 'value', type: type.valueType, nullable: outer || type.valueContainsNull },
   ];
+  const me = map.eval;
+  return {
+    type: type.valueType, nullable: true, sql: `${name}(${map.sql})`, name: 'value',
+    // Each entry is already a [key, value] row; posexplode puts its position first.
+    eval: (row, ctx) => { const m = me(row, ctx); return Array.isArray(m) ? mapEntries(m).map(([k, v], i): Value => (positions ? [i, k, v] : [k, v])) : null; },
+    generator: { outer, columns },
+  };
 }
 
 /**

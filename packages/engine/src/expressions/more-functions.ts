@@ -3,6 +3,7 @@ import { isDecimal, isNumeric, type DataType, type Value } from '../api/types.js
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { castValue } from './cast.js';
 import { widerNumericType } from './decimal-type.js';
+import { widerType } from './wider-type.js';
 import type { FunctionSpec } from './scalar-functions.js';
 import { nullSafe, type Bound } from './bound.js';
 import { formatDatetime as formatPattern } from './datetime-pattern.js';
@@ -96,8 +97,12 @@ export const MORE_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     resolve: (args, timeZone) => {
       const types = args.map((a) => a.type).filter((t) => t !== 'void');
       const numeric = types.length > 0 && types.every((t) => isNumeric(t) || isDecimal(t));
-      const elementType: DataType = numeric ? types.reduce<DataType>((a, b) => widerNumericType(a, b), types[0] ?? 'void') : (types[0] ?? 'void');
-      if (!numeric && types.some((t) => JSON.stringify(t) !== JSON.stringify(elementType))) {
+      // Arrays, maps and structs meet element by element (an empty array() beside another array,
+      // a map without NULL values beside one with them).
+      const nested = types.some((t) => typeof t !== 'string');
+      const elementType: DataType | null = numeric ? types.reduce<DataType>((a, b) => widerNumericType(a, b), types[0] ?? 'void')
+        : nested ? widerType(types) : (types[0] ?? 'void');
+      if (elementType === null || (!numeric && !nested && types.some((t) => JSON.stringify(t) !== JSON.stringify(elementType)))) {
         throw new AnalysisException(`[DATATYPE_MISMATCH.DATA_DIFF_TYPES] Cannot resolve "array(${args.map((a) => a.sql).join(', ')})" due to data type mismatch: Input to \`array\` should all be the same type. SQLSTATE: 42K09`);
       }
       return {

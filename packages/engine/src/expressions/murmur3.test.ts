@@ -37,6 +37,18 @@ const VECTORS: Array<[string, DataType[], Value[], number, number]> = [
   ['bigint -1', ['bigint'], [-1], -939490007, -821098432],
   ['bigint 2^53-1', ['bigint'], [9007199254740991], 1254640103, -1511839188],
   ['bigint -(2^53-1)', ['bigint'], [-9007199254740991], -2127917060, 920928129],
+  // A BIGINT past 2^53 is a bigint; a DECIMAL its unscaled value (a long up to precision 18, the
+  // BigInteger's bytes past it; a NULL wide DECIMAL still takes its 16 bytes in the row).
+  ['bigint max', ['bigint'], [9223372036854775807n], -1604625029, -1566569095],
+  ['bigint min', ['bigint'], [-9223372036854775808n], -853646085, 302122119],
+  ['bigint 2^53+1', ['bigint'], [9007199254740993n], 1386081767, 1801556886],
+  ['decimal(10,2) 1.50', ['decimal(10,2)'], [150], -2056712946, -616511498],
+  ['decimal(18,0) -999999999999999999', ['decimal(18,0)'], [-999999999999999999n], 1962370902, -391672493],
+  ['decimal(30,5) 1.5', ['decimal(30,5)'], [150000], 157495109, -1473513925],
+  ['decimal(30,5) -123456789012345678901234.5', ['decimal(30,5)'], [-12345678901234567890123450000n], 1629290425, 1667473677],
+  ['decimal(38,0) 10^37', ['decimal(38,0)'], [10n ** 37n], 216387744, -237489491],
+  ['decimal(20,2) 0', ['decimal(20,2)'], [0], -783713497, 728486185],
+  ['decimal(30,5) NULL', ['decimal(30,5)'], [null], 42, -1381100695],
   ['timestamp', ['timestamp'], [1704067200000000], 1545358984, -998590014],
   ['timestamp before 1970', ['timestamp'], [-1000000], 346627249, 669051185],
   ['date', ['date'], [19723], -456589419, -1439008885],

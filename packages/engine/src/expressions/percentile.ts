@@ -17,7 +17,8 @@ export function bindPercentile(name: 'median' | 'percentile', arg: Bound, percen
       `[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "${sql}" due to data type mismatch: The first parameter requires the "NUMERIC" type, however "${arg.sql}" has the type "${typeSql(arg.type)}". SQLSTATE: 42K09`,
     );
   }
-  const p = name === 'median' ? 0.5 : Number(percentage?.eval([], { batchTimestampMs: 0 }) ?? Number.NaN);
+  const given = percentage?.eval([], { batchTimestampMs: 0 }) ?? null;
+  const p = name === 'median' ? 0.5 : given === null || percentage === undefined ? Number.NaN : Number(castValue(given, percentage.type, 'double', 'UTC'));
   if (!(p >= 0 && p <= 1)) {
     throw new AnalysisException(`[DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] Cannot resolve "${sql}" due to data type mismatch: The \`percentage\` must be between [0.0, 1.0], but got ${String(p)}. SQLSTATE: 42K09`);
   }

@@ -1,10 +1,11 @@
-import type { DataType, Value } from '../api/types.js';
+import { typeName, type DataType, type Value } from '../api/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { nullSafe, type Bound } from './bound.js';
 import { MORE_FUNCTIONS } from './more-functions.js';
 import { DATE_FUNCTIONS } from './date-functions.js';
-import { EXTRA_FUNCTIONS } from './extra-functions.js';
+import { EXTRA_FUNCTIONS, unify } from './extra-functions.js';
 import { DATETIME_FUNCTIONS } from './datetime-functions.js';
+import { withDecimalArguments } from './decimal-functions.js';
 
 /**
  * Spark's scalar functions: argument checks, result types, the SQL text column names come
@@ -126,22 +127,35 @@ const BASE_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   coalesce: {
     minArgs: 1,
     maxArgs: Infinity,
-    resolve: (args) => ({
-      type: args.find((a) => a.type !== 'void')?.type ?? 'void',
-      nullable: args.every((a) => a.nullable),
-      eval: (row, ctx) => {
-        for (const a of args) {
-          const v = a.eval(row, ctx);
-          if (v !== null) return v;
-        }
-        return null;
-      },
-    }),
+    resolve: (raw, timeZone) => {
+      // The arguments meet at one type (numerics widened: coalesce(1.5, 10L) is a DECIMAL(21,1)).
+      const { type, args } = unify('coalesce', raw, `coalesce(${raw.map((a) => a.sql).join(', ')})`, timeZone);
+      return {
+        type,
+        nullable: args.every((a) => a.nullable),
+        eval: (row, ctx) => {
+          for (const a of args) {
+            const v = a.eval(row, ctx);
+            if (v !== null) return v;
+          }
+          return null;
+        },
+      };
+    },
+  },
+  /** TypeOf: the argument's type as its catalogString (`int`, `decimal(12,2)`, `array<string>`). */
+  typeof: {
+    minArgs: 1,
+    maxArgs: 1,
+    resolve: (args) => {
+      const name = typeName(args[0]?.type ?? 'void');
+      return { type: 'string', nullable: false, eval: () => name };
+    },
   },
   abs: {
     minArgs: 1,
     maxArgs: 1,
-    resolve: (args) => ({ type: args[0]?.type ?? 'double', nullable: args[0]?.nullable ?? true, eval: nullSafe(args, ([v]) => Math.abs(Number(v))) }),
+    resolve: (args) => ({ type: args[0]?.type ?? 'double', nullable: args[0]?.nullable ?? true, eval: nullSafe(args, ([v]) => (typeof v === 'bigint' ? (v < 0n ? -v : v) : Math.abs(Number(v)))) }),
   },
   /** Resolves so that the streaming check can reject it with Spark's message. */
   monotonically_increasing_id: {
@@ -159,6 +173,16 @@ const BASE_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     maxArgs: 0,
     resolve: () => ({ type: 'timestamp', nullable: false, eval: (_row, ctx) => ctx.batchTimestampMs * 1000 }),
   },
+  /**
+   * LocalTimestamp: the batch time's wall clock in the session time zone, a TIMESTAMP_NTZ in
+   * Spark. Sluice holds TIMESTAMP_NTZ values as the instant of that wall clock in the session time
+   * zone (ddl-parser.ts), which for the batch time is the batch time itself.
+   */
+  localtimestamp: {
+    minArgs: 0,
+    maxArgs: 0,
+    resolve: () => ({ type: 'timestamp', nullable: false, eval: (_row, ctx) => ctx.batchTimestampMs * 1000 }),
+  },
 };
 
 export function checkArity(name: string, spec: FunctionSpec, count: number): void {
@@ -171,4 +195,4 @@ export function checkArity(name: string, spec: FunctionSpec, count: number): voi
   }
 }
 
-export const SCALAR_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = { ...BASE_FUNCTIONS, ...MORE_FUNCTIONS, ...DATE_FUNCTIONS, ...EXTRA_FUNCTIONS, ...DATETIME_FUNCTIONS };
+export const SCALAR_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = withDecimalArguments({ ...BASE_FUNCTIONS, ...MORE_FUNCTIONS, ...DATE_FUNCTIONS, ...EXTRA_FUNCTIONS, ...DATETIME_FUNCTIONS });

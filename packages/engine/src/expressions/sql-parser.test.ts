@@ -65,14 +65,30 @@ describe('parseExpression: literals', () => {
     expect(parseExpression('-128Y')).toEqual(lit(-128, 'tinyint'));
   });
 
-  it('reads decimals and exponents as double, F as float', () => {
-    expect(parseExpression('1.5')).toEqual(lit(1.5, 'double'));
-    expect(parseExpression('.5')).toEqual(lit(0.5, 'double'));
+  it('reads a fraction (and BD) as a DECIMAL of its digits, exponents and D as double, F as float', () => {
+    // Spark 4.2.0: 1.5 DECIMAL(2,1), 0.1 DECIMAL(1,1), 1.10 DECIMAL(3,2), .5 DECIMAL(1,1),
+    // -1.5 DECIMAL(2,1), 1.5BD DECIMAL(2,1), 9223372036854775808 DECIMAL(19,0), 1e1 and 1.5D DOUBLE.
+    expect(parseExpression('1.5')).toEqual(lit(15, 'decimal(2,1)'));
+    expect(parseExpression('0.1')).toEqual(lit(1, 'decimal(1,1)'));
+    expect(parseExpression('1.10')).toEqual(lit(110, 'decimal(3,2)'));
+    expect(parseExpression('.5')).toEqual(lit(5, 'decimal(1,1)'));
+    expect(parseExpression('0.001')).toEqual(lit(1, 'decimal(3,3)'));
+    expect(parseExpression('-1.5')).toEqual(lit(-15, 'decimal(2,1)'));
+    expect(parseExpression('1.5BD')).toEqual(lit(15, 'decimal(2,1)'));
+    expect(parseExpression('9223372036854775808')).toEqual(lit(9223372036854775808n, 'decimal(19,0)'));
+    expect(parseExpression('12345678901234567890.123456789012345678')).toEqual(lit(12345678901234567890123456789012345678n, 'decimal(38,18)'));
+    expect(() => parseExpression('12345678901234567890123456789012345678.9')).toThrow('[DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION] Decimal precision 39 exceeds max precision 38. SQLSTATE: 22003');
     expect(parseExpression('1.5D')).toEqual(lit(1.5, 'double'));
     expect(parseExpression('1e3')).toEqual(lit(1000, 'double'));
     expect(parseExpression('1.5E-1')).toEqual(lit(0.15, 'double'));
     expect(parseExpression('2.5F')).toEqual(lit(2.5, 'float'));
-    expect(parseExpression('1.5BD')).toEqual(lit(1.5, 'double'));
+  });
+
+  it('reads a BIGINT literal exactly past 2^53', () => {
+    expect(parseExpression('9223372036854775807')).toEqual(lit(9223372036854775807n, 'bigint'));
+    expect(parseExpression('-9223372036854775808L')).toEqual(lit(-9223372036854775808n, 'bigint'));
+    expect(parseExpression('9007199254740993L')).toEqual(lit(9007199254740993n, 'bigint'));
+    expect(parseExpression('9007199254740991L')).toEqual(lit(9007199254740991, 'bigint'));
   });
 
   it('reads a digit-led word as an identifier, as the lexer does', () => {
@@ -272,5 +288,42 @@ describe('parseExpression: errors', () => {
     for (const sql of ['(a', 'f(a', 'CASE WHEN a THEN b', 'a IN ()', 'CAST(a AS)', 'a BETWEEN 1', "'open", 'a AS']) {
       expect(() => parseExpression(sql)).toThrow(expect.objectContaining({ code: 'PARSE_ERROR' }));
     }
+  });
+});
+
+describe('parseExpression: window specifications (OVER) and multi-aliases', () => {
+  const asc = (child: Expr): Expr => ({ kind: 'sortOrder', child, direction: 'asc', nulls: 'first' });
+  const desc = (child: Expr, nulls: 'first' | 'last' = 'last'): Expr => ({ kind: 'sortOrder', child, direction: 'desc', nulls });
+
+  it('reads PARTITION BY and ORDER BY (nulls first ascending, last descending)', () => {
+    expect(parseExpression('row_number() OVER (PARTITION BY word, n ORDER BY ts DESC, n NULLS LAST) AS rn')).toEqual({
+      kind: 'alias', name: 'rn',
+      child: { kind: 'window', function: call('row_number'), spec: { partitionBy: [col('word'), col('n')], orderBy: [desc(col('ts')), { ...asc(col('n')), nulls: 'last' }] } },
+    });
+    expect(parseExpression('rank() OVER ()')).toEqual({ kind: 'window', function: call('rank'), spec: { partitionBy: [], orderBy: [] } });
+    expect(parseExpression('count(*) over (distribute by a sort by b desc nulls first)')).toEqual({
+      kind: 'window', function: call('count', { kind: 'star' }), spec: { partitionBy: [col('a')], orderBy: [desc(col('b'), 'first')] },
+    });
+  });
+
+  it('reads ROWS / RANGE frames, with one bound meaning "up to the current row"', () => {
+    expect(parseExpression('sum(x) OVER (ORDER BY t ROWS BETWEEN 1 PRECEDING AND UNBOUNDED FOLLOWING)')).toEqual({
+      kind: 'window', function: call('sum', col('x')),
+      spec: { partitionBy: [], orderBy: [asc(col('t'))], frame: { type: 'rows', lower: { kind: 'offset', value: int(1), negated: true }, upper: { kind: 'unboundedFollowing' } } },
+    });
+    expect(parseExpression('sum(x) OVER (ORDER BY t RANGE UNBOUNDED PRECEDING)')).toEqual({
+      kind: 'window', function: call('sum', col('x')),
+      spec: { partitionBy: [], orderBy: [asc(col('t'))], frame: { type: 'range', lower: { kind: 'unboundedPreceding' }, upper: { kind: 'currentRow' } } },
+    });
+    expect(parseExpression('sum(x) OVER (ORDER BY t ROWS BETWEEN CURRENT ROW AND 2 + 1 FOLLOWING)')).toMatchObject({
+      spec: { frame: { lower: { kind: 'currentRow' }, upper: { kind: 'offset', value: bin('+', int(2), int(1)), negated: false } } },
+    });
+    expect(() => parseExpression('sum(x) OVER (ORDER BY t ROWS BETWEEN 1 AND 2 FOLLOWING)')).toThrow('[PARSE_SYNTAX_ERROR]');
+  });
+
+  it('keeps OVER as an alias when no window follows, and reads AS (a, b) as a multi-alias', () => {
+    expect(parseExpression('count(x) over')).toEqual({ kind: 'alias', child: call('count', col('x')), name: 'over' });
+    expect(parseExpression('explode(m) AS (k, v)')).toEqual({ kind: 'multiAlias', child: call('explode', col('m')), names: ['k', 'v'] });
+    expect(parseExpression('posexplode(a) (p, x)')).toEqual({ kind: 'multiAlias', child: call('posexplode', col('a')), names: ['p', 'x'] });
   });
 });

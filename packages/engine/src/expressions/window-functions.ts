@@ -1,10 +1,10 @@
-import { isIntegral, isNumeric, typeName, typeSql, type DataType, type Row, type Value } from '../api/types.js';
+import { typeName, type DataType, type Row, type Value } from '../api/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { AGGREGATE_NAMES, bindAggregate, type BoundAggregate } from './aggregate-functions.js';
 import type { Bound, EvalContext } from './bound.js';
 import { castValue } from './cast.js';
-import { compareValues } from './compare.js';
-import type { Expr, FrameBoundary, WindowSpec } from './expr.js';
+import type { Expr, WindowSpec } from './expr.js';
+import { checkRangeBoundaries, frameBoundary, frameIndices, frameSql, frameString, peerGroups, rowComparator, type Boundary, type Frame } from './window-frame.js';
 
 /**
  * Window functions (`f(...) OVER (PARTITION BY .. ORDER BY .. frame)`) resolved as Spark's
@@ -15,18 +15,6 @@ import type { Expr, FrameBoundary, WindowSpec } from './expr.js';
  */
 
 export const WINDOW_FUNCTION_NAMES: ReadonlySet<string> = new Set(['row_number', 'rank', 'dense_rank', 'lag', 'lead']);
-
-type Boundary =
-  | { readonly kind: 'unboundedPreceding' }
-  | { readonly kind: 'unboundedFollowing' }
-  | { readonly kind: 'currentRow' }
-  | { readonly kind: 'offset'; readonly value: number; readonly sql: string };
-
-interface Frame {
-  readonly type: 'rows' | 'range';
-  readonly lower: Boundary;
-  readonly upper: Boundary;
-}
 
 export interface BoundWindow {
   /** The column's name: WindowExpression.sql, `<function> OVER <spec>`. */
@@ -49,80 +37,13 @@ export interface BoundWindow {
 const NO_ROW: EvalContext = { batchTimestampMs: 0 };
 const ROWS_UNBOUNDED_TO_CURRENT: Frame = { type: 'rows', lower: { kind: 'unboundedPreceding' }, upper: { kind: 'currentRow' } };
 
-function boundarySql(b: Boundary): string {
-  switch (b.kind) {
-    case 'unboundedPreceding': return 'UNBOUNDED PRECEDING';
-    case 'unboundedFollowing': return 'UNBOUNDED FOLLOWING';
-    case 'currentRow': return 'CURRENT ROW';
-    default: return b.sql;
-  }
-}
-
-const frameSql = (f: Frame): string => `${f.type.toUpperCase()} BETWEEN ${boundarySql(f.lower)} AND ${boundarySql(f.upper)}`;
-
-function frameBoundary(b: FrameBoundary, type: 'rows' | 'range', bind: (e: Expr) => Bound): Boundary {
-  if (b.kind !== 'offset') return b;
-  const value = bind(b.value);
-  const v = value.eval([], NO_ROW);
-  const ok = type === 'rows' ? isIntegral(value.type) : isNumeric(value.type);
-  if (!ok || typeof v !== 'number') {
-    throw new AnalysisException(`[DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE] Cannot resolve "${value.sql}" due to data type mismatch: The data type "${typeSql(value.type)}" used in the window frame specification does not match the required data type. SQLSTATE: 42K09`);
-  }
-  return { kind: 'offset', value: b.negated ? -v : v, sql: `${value.sql} ${b.negated ? 'PRECEDING' : 'FOLLOWING'}` };
-}
-
-/** Orders two rows by the window's order keys (each with its direction and null order). */
-function rowComparator(orderBy: readonly Bound[]): (a: Row, b: Row, ctx: EvalContext) => number {
-  return (a, b, ctx) => {
-    for (const o of orderBy) {
-      const x = o.eval(a, ctx);
-      const y = o.eval(b, ctx);
-      if (x === null || y === null) {
-        if (x === y) continue;
-        const nullsFirst = o.sortOrder?.nulls !== 'last';
-        return (x === null) === nullsFirst ? -1 : 1;
-      }
-      const c = compareValues(x, y);
-      if (c !== 0) return o.sortOrder?.direction === 'desc' ? -c : c;
-    }
-    return 0;
-  };
-}
-
-/** Where each row's peer group (rows with equal order keys) starts and ends. */
-function peerGroups(rows: readonly Row[], orderBy: readonly Bound[], ctx: EvalContext): { start: number[]; end: number[] } {
-  const cmp = rowComparator(orderBy);
-  const start: number[] = [];
-  const end: number[] = new Array<number>(rows.length);
-  rows.forEach((row, i) => { start.push(i > 0 && cmp(rows[i - 1] as Row, row, ctx) === 0 ? (start[i - 1] ?? 0) : i); });
-  for (let i = rows.length - 1; i >= 0; i--) end[i] = i < rows.length - 1 && start[i + 1] === start[i] ? (end[i + 1] ?? i) : i;
-  return { start, end };
-}
-
-/** The first and last row of each row's frame (last < first: an empty frame). */
-function frameIndices(frame: Frame, rows: readonly Row[], orderBy: readonly Bound[], ctx: EvalContext): Array<[number, number]> {
-  const n = rows.length;
-  const peers = frame.type === 'range' ? peerGroups(rows, orderBy, ctx) : undefined;
-  const key = (i: number): Value => (orderBy[0]?.eval(rows[i] as Row, ctx) ?? null);
-  const descending = orderBy[0]?.sortOrder?.direction === 'desc';
-  const locate = (b: Boundary, i: number, isLower: boolean): number => {
-    if (b.kind === 'unboundedPreceding') return 0;
-    if (b.kind === 'unboundedFollowing') return n - 1;
-    if (b.kind === 'currentRow') return peers === undefined ? i : isLower ? (peers.start[i] ?? i) : (peers.end[i] ?? i);
-    if (frame.type === 'rows') return i + b.value;
-    // RANGE n PRECEDING / FOLLOWING: rows whose order key lies within n of this row's (in the
-    // order's direction); a NULL key's frame is its NULL peers.
-    const k = key(i);
-    if (k === null) return isLower ? (peers?.start[i] ?? i) : (peers?.end[i] ?? i);
-    const target = Number(k) + (descending ? -b.value : b.value);
-    const before = (j: number): boolean => { const v = key(j); return v === null ? orderBy[0]?.sortOrder?.nulls !== 'last' : descending ? Number(v) > target : Number(v) < target; };
-    const after = (j: number): boolean => { const v = key(j); return v === null ? orderBy[0]?.sortOrder?.nulls === 'last' : descending ? Number(v) < target : Number(v) > target; };
-    if (isLower) { let j = 0; while (j < n && before(j)) j++; return j; }
-    let j = n - 1;
-    while (j >= 0 && after(j)) j--;
-    return j;
-  };
-  return rows.map((_, i) => [Math.max(0, locate(frame.lower, i, true)), Math.min(n - 1, locate(frame.upper, i, false))]);
+/** ResolveWindowFrame: a ranking or offset function brings its own frame; another one given fails. */
+function checkOwnFrame(name: string, own: Frame, given: WindowSpec['frame'], bind: (e: Expr) => Bound): void {
+  if (given === undefined) return;
+  const frame: Frame = { type: given.type, lower: frameBoundary(given.lower, given.type, bind), upper: frameBoundary(given.upper, given.type, bind) };
+  if (frameString(frame) === frameString(own)) return;
+  if (name === 'lag' || name === 'lead') throw new AnalysisException(`Cannot specify window frame for ${name} function.`);
+  throw new AnalysisException(`Window Frame ${frameString(frame)} must match the required frame ${frameString(own)}.`);
 }
 
 function aggregateOver(agg: BoundAggregate, frame: Frame, rows: readonly Row[], orderBy: readonly Bound[], ctx: EvalContext): Value[] {
@@ -198,7 +119,7 @@ function rankingFunction(name: string, orderBy: readonly Bound[]): Resolved {
   };
 }
 
-function offsetFunction(name: 'lag' | 'lead', args: readonly Bound[], orderBy: readonly Bound[], timeZone: string): Resolved {
+function offsetFunction(name: 'lag' | 'lead', args: readonly Bound[], orderBy: readonly Bound[], timeZone: string, checkFrame: (own: Frame) => void): Resolved {
   const [input, offsetArg, defaultArg] = args;
   if (input === undefined || args.length > 3) {
     throw new AnalysisException(`[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The \`${name}\` requires [1, 3] parameters but the actual number is ${args.length}. Please, refer to 'https://spark.apache.org/docs/latest/sql-ref-functions.html' for a fix. SQLSTATE: 42605`);
@@ -208,10 +129,11 @@ function offsetFunction(name: 'lag' | 'lead', args: readonly Bound[], orderBy: r
   if (typeof offset !== 'number' || !Number.isInteger(offset)) {
     throw new AnalysisException(`[DATATYPE_MISMATCH.NON_FOLDABLE_INPUT] Cannot resolve "${sql}" due to data type mismatch: the input offset should be a foldable "INT" expression; however, got "${offsetArg?.sql ?? ''}". SQLSTATE: 42K09`);
   }
-  if (orderBy.length === 0) throw notOrdered(name, sql);
   // Lag(input, n) is the frame ROWS BETWEEN -n FOLLOWING AND -n FOLLOWING; Lead(input, n) n FOLLOWING.
   const shift = name === 'lag' ? -offset : offset;
   const at: Boundary = { kind: 'offset', value: shift, sql: `${shift} FOLLOWING` };
+  checkFrame({ type: 'rows', lower: at, upper: at });
+  if (orderBy.length === 0) throw notOrdered(name, sql);
   const fallback = defaultArg === undefined || defaultArg.type === 'void' || typeName(defaultArg.type) === typeName(input.type)
     ? defaultArg : { ...defaultArg, eval: (row: Row, ctx: EvalContext) => castValue(defaultArg.eval(row, ctx), defaultArg.type, input.type, timeZone) };
   return {
@@ -238,18 +160,24 @@ export function bindWindowExpression(expr: Extract<Expr, { kind: 'window' }>, bi
   }
   let resolved: Resolved;
   if (fn.name === 'row_number' || fn.name === 'rank' || fn.name === 'dense_rank') {
+    checkOwnFrame(fn.name, ROWS_UNBOUNDED_TO_CURRENT, spec.frame, bind);
     resolved = rankingFunction(fn.name, orderBy);
   } else if (fn.name === 'lag' || fn.name === 'lead') {
-    resolved = offsetFunction(fn.name, fn.args.map(bind), orderBy, timeZone);
-  } else if (AGGREGATE_NAMES.has(fn.name) && fn.distinct !== true) {
+    resolved = offsetFunction(fn.name, fn.args.map(bind), orderBy, timeZone, (own) => checkOwnFrame(fn.name, own, spec.frame, bind));
+  } else if (AGGREGATE_NAMES.has(fn.name)) {
     const star = fn.args.length === 1 && fn.args[0]?.kind === 'star';
     const agg = bindAggregate(fn.name === 'mean' ? 'avg' : fn.name, star ? [] : fn.args.map(bind), star);
     // Without a frame: RANGE up to the current row's peers when ordered, the whole partition if not.
     const frame: Frame = spec.frame === undefined
       ? orderBy.length > 0 ? { type: 'range', lower: { kind: 'unboundedPreceding' }, upper: { kind: 'currentRow' } } : { type: 'rows', lower: { kind: 'unboundedPreceding' }, upper: { kind: 'unboundedFollowing' } }
       : { type: spec.frame.type, lower: frameBoundary(spec.frame.lower, spec.frame.type, bind), upper: frameBoundary(spec.frame.upper, spec.frame.type, bind) };
-    if (frame.type === 'range' && (frame.lower.kind === 'offset' || frame.upper.kind === 'offset') && (orderBy.length !== 1 || !isNumeric(orderBy[0]?.type ?? 'void'))) {
-      throw new AnalysisException('[DATATYPE_MISMATCH.RANGE_FRAME_INVALID_TYPE] A range window frame with value boundaries needs exactly one numeric order expression. SQLSTATE: 42K09');
+    checkRangeBoundaries(frame, orderBy);
+    if (frame.type === 'range' && (frame.lower.kind === 'offset' || frame.upper.kind === 'offset') && orderBy.length !== 1) {
+      throw new AnalysisException('[DATATYPE_MISMATCH.RANGE_FRAME_MULTI_ORDER] A range window frame with value boundaries cannot be used in a window specification with multiple order by expressions. SQLSTATE: 42K09');
+    }
+    if (fn.distinct === true) {
+      const distinctSql = `${fn.name}(DISTINCT ${fn.args.map((a) => bind(a).sql).join(', ')}) OVER ${specText({ partitionBy, orderBy }, frame)}`;
+      throw new AnalysisException(`[DISTINCT_WINDOW_FUNCTION_UNSUPPORTED] Distinct window functions are not supported: "${distinctSql}". SQLSTATE: 0A000`);
     }
     resolved = { sql: agg.sql, functionText: agg.sql, type: agg.type, nullable: agg.nullable, frame, evaluate: (rows, ctx) => aggregateOver(agg, frame, rows, orderBy, ctx) };
   } else {

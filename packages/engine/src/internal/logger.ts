@@ -1,5 +1,8 @@
+import { redactText } from './secrets.js';
+
 /**
  * Structured logging: one JSON object a line on stderr. stdout belongs to the console sink.
+ * Every line goes through the redaction of secrets (secrets.ts): no password reaches a log.
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -56,7 +59,7 @@ export function createLogger(base: LogFields = {}): Logger {
     if (fields !== undefined) {
       for (const [k, v] of Object.entries(fields)) record[k] = errorFields(v);
     }
-    process.stderr.write(`${JSON.stringify(record)}\n`);
+    process.stderr.write(`${redactText(JSON.stringify(record))}\n`);
   };
   return {
     debug: (m, f) => write('debug', m, f),

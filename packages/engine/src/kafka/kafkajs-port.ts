@@ -6,8 +6,12 @@ import {
   type IHeaders,
   type LogEntry,
   type Producer,
+  type SASLOptions,
 } from 'kafkajs';
+import type { ConnectionOptions } from 'node:tls';
+import { LocalStackError } from '../errors/local-stack-error.js';
 import { createLogger, type Logger } from '../internal/logger.js';
+import { PLAINTEXT_SECURITY, type KafkaSecurity } from './kafka-security.js';
 import type {
   ConsumedHeader,
   ConsumedRecord,
@@ -89,7 +93,10 @@ function logCreator(log: Logger) {
       // retries it; those are debug noise. What fails for good reaches us as a rejection.
       // Its advice on limited idempotent retries does not apply: a failed transactional send
       // aborts the batch's transaction and the batch is re-run.
-      const retried = message.startsWith('Response ') || 'retryCount' in rest || message.startsWith('Limiting retries');
+      // A TLS connection still in its handshake when its client disconnects says so at ERROR:
+      // teardown noise (a failed handshake is a rejection, and explained).
+      const retried = message.startsWith('Response ') || 'retryCount' in rest || message.startsWith('Limiting retries')
+        || message.includes('disconnected before secure TLS connection was established');
       if (level === KafkaLogLevel.ERROR && !retried) log.error(message, fields);
       else if (level === KafkaLogLevel.WARN && !retried) log.warn(message, fields);
       else log.debug(message, fields);
@@ -100,16 +107,85 @@ export interface KafkajsPortOptions {
   readonly brokers: readonly string[];
   readonly clientId: string;
   readonly logger?: Logger;
+  /** TLS and SASL (kafka-security.ts); PLAINTEXT when absent. */
+  readonly security?: KafkaSecurity;
+}
+
+/** kafkajs' `ssl`: the CA, client certificate and host name check of kafka-security.ts. */
+function sslOf(security: KafkaSecurity): ConnectionOptions | undefined {
+  const tls = security.tls;
+  if (tls === null) return undefined;
+  const out: ConnectionOptions = {};
+  if (tls.ca !== null) out.ca = [...tls.ca];
+  if (tls.cert !== null) out.cert = tls.cert;
+  if (tls.key !== null) out.key = tls.key;
+  if (tls.passphrase !== null) out.passphrase = tls.passphrase;
+  // ssl.endpoint.identification.algorithm empty: the chain is still verified, not the name.
+  if (!tls.checkHostname) out.checkServerIdentity = () => undefined;
+  return out;
+}
+
+function saslOf(security: KafkaSecurity): SASLOptions | undefined {
+  const sasl = security.sasl;
+  if (sasl === null) return undefined;
+  const credentials = { username: sasl.username, password: sasl.password };
+  switch (sasl.mechanism) {
+    case 'PLAIN': return { mechanism: 'plain', ...credentials };
+    case 'SCRAM-SHA-256': return { mechanism: 'scram-sha-256', ...credentials };
+    default: return { mechanism: 'scram-sha-512', ...credentials };
+  }
+}
+
+/** The error and its causes (kafkajs keeps a retried error as `originalError`). */
+function causes(err: unknown): Error[] {
+  const out: Error[] = [];
+  for (let e: unknown = err; e instanceof Error && out.length < 8; e = e.cause ?? (e as { originalError?: unknown }).originalError) out.push(e);
+  return out;
+}
+
+/** A connection failure a person can act on: refused SASL credentials, an untrusted certificate. */
+function explainConnectFailure(err: unknown, brokers: readonly string[], security: KafkaSecurity): unknown {
+  const chain = causes(err);
+  const where = brokers.join(',');
+  const sasl = chain.find((e) => e.name === 'KafkaJSSASLAuthenticationError');
+  if (sasl !== undefined) {
+    const who = security.sasl === null ? '' : ` ${security.sasl.mechanism} login of user '${security.sasl.username}'`;
+    return new LocalStackError(
+      `Kafka at ${where} refused the SASL${who}: ${sasl.message}. Check kafka.sasl.mechanism and kafka.sasl.jaas.config (or SLUICE_KAFKA_SASL_*)`,
+      { cause: err },
+    );
+  }
+  const tls = chain.find((e) => /certificate|self[- ]signed|altnames|CERT_/i.test(e.message));
+  if (tls !== undefined) {
+    return new LocalStackError(
+      `cannot open a TLS connection to Kafka at ${where}: ${tls.message.replace(/^Connection error: /, '')}. Set kafka.ssl.truststore.location (or SLUICE_KAFKA_SSL_TRUSTSTORE_LOCATION) to a PEM file of the CA that signed the brokers' certificates`,
+      { cause: err },
+    );
+  }
+  return err;
 }
 
 export class KafkajsPort implements KafkaPort {
   private readonly kafka: Kafka;
+  private readonly connect: (client: { connect(): Promise<void> }) => Promise<void>;
 
   constructor(options: KafkajsPortOptions) {
     const log = (options.logger ?? createLogger()).child({ component: 'kafka' });
+    const security = options.security ?? PLAINTEXT_SECURITY;
+    const ssl = sslOf(security);
+    const sasl = saslOf(security);
+    this.connect = async (client) => {
+      try {
+        await client.connect();
+      } catch (err) {
+        throw explainConnectFailure(err, options.brokers, security);
+      }
+    };
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: [...options.brokers],
+      ...(ssl === undefined ? {} : { ssl }),
+      ...(sasl === undefined ? {} : { sasl }),
       logLevel: KafkaLogLevel.INFO,
       logCreator: logCreator(log),
       retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5000 },
@@ -118,7 +194,7 @@ export class KafkajsPort implements KafkaPort {
 
   async admin(): Promise<KafkaAdmin> {
     const admin = this.kafka.admin();
-    await admin.connect();
+    await this.connect(admin);
     return {
       async ensureTopic(topic, partitions) {
         return admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
@@ -169,7 +245,7 @@ export class KafkajsPort implements KafkaPort {
       maxInFlightRequests: transactional ? 1 : 5,
       ...(transactional ? { transactionalId: options.transactionalId } : {}),
     });
-    await producer.connect();
+    await this.connect(producer);
     return {
       async send(topic, records) {
         await sendChunked((b) => producer.send(b), topic, records);
@@ -199,7 +275,7 @@ export class KafkajsPort implements KafkaPort {
       readUncommitted: options.readUncommitted ?? false,
       ...(options.metadataMaxAgeMs === undefined ? {} : { metadataMaxAge: options.metadataMaxAgeMs }),
     });
-    await consumer.connect();
+    await this.connect(consumer);
     const fromBeginning = options.fromBeginning ?? true;
     return {
       async start(topics, onBatch, seekTo = []) {

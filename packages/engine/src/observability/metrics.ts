@@ -29,7 +29,21 @@ export class SluiceMetrics {
 
   // ingest
   readonly ingestConnections = new Counter({ name: 'sluice_ingest_connections_total', help: 'Socket source connections made.', labelNames: ['query'], registers: [this.registry] });
-  readonly ingestRecords = new Counter({ name: 'sluice_ingest_records_total', help: 'Lines and file records written to source topics.', labelNames: ['query', 'format'], registers: [this.registry] });
+  readonly ingestRecords = new Counter({ name: 'sluice_ingest_records_total', help: 'Lines and file records written to source topics (acknowledged by Kafka).', labelNames: ['query', 'format'], registers: [this.registry] });
+  readonly ingestRejected = new Counter({
+    name: 'sluice_ingest_rejected_records_total', help: 'Lines and records rejected by the ingest\'s limits (counted and logged), by reason.',
+    labelNames: ['query', 'reason'], registers: [this.registry],
+  });
+  readonly ingestUnwritten = new Counter({
+    name: 'sluice_ingest_unwritten_records_total', help: 'Records read but not written to a source topic (drain timeout or delivery timeout; logged with their count).',
+    labelNames: ['query'], registers: [this.registry],
+  });
+  readonly ingestWriteRetries = new Counter({ name: 'sluice_ingest_write_retries_total', help: 'Failed writes to a source topic, retried.', labelNames: ['query', 'topic'], registers: [this.registry] });
+  readonly ingestWritable = new Gauge({ name: 'sluice_ingest_source_topic_writable', help: '1 while writes to the source topic succeed, 0 while they fail and are retried.', labelNames: ['query', 'topic'], registers: [this.registry] });
+  readonly ingestBufferedRecords = new Gauge({ name: 'sluice_ingest_buffered_records', help: 'Records read and not yet acknowledged by Kafka.', labelNames: ['query', 'topic'], registers: [this.registry] });
+  readonly ingestBufferedBytes = new Gauge({ name: 'sluice_ingest_buffered_bytes', help: 'Bytes of records read and not yet acknowledged by Kafka.', labelNames: ['query', 'topic'], registers: [this.registry] });
+  readonly ingestPauses = new Counter({ name: 'sluice_ingest_backpressure_pauses_total', help: 'Times a source stopped reading because its buffer was full.', labelNames: ['query', 'topic'], registers: [this.registry] });
+  readonly ingestRefused = new Counter({ name: 'sluice_ingest_connections_refused_total', help: 'Line clients refused by a listening socket source (maxConnections).', labelNames: ['query'], registers: [this.registry] });
   readonly ingestBytes = new Counter({ name: 'sluice_ingest_bytes_total', help: 'Bytes read by sources.', labelNames: ['query', 'format'], registers: [this.registry] });
   readonly ingestFiles = new Counter({ name: 'sluice_ingest_files_total', help: 'Files taken by file sources.', labelNames: ['query'], registers: [this.registry] });
   readonly ingestMalformed = new Counter({ name: 'sluice_ingest_malformed_records_total', help: 'Malformed records (counted and logged).', labelNames: ['query'], registers: [this.registry] });

@@ -104,7 +104,7 @@ export class AggregateOperator implements PhysicalOperator {
         const v = single.eval(row, ctx);
         if (late && this.dropLate([v], ctx)) continue;
         const key = typeof v === 'string' && !NEEDS_JSON_ESCAPE.test(v) ? `["${v}"]` : stringifyValue([v]);
-        this.accumulate(changed, store, key, v, true, row, ctx);
+        this.accumulate(changed, key, v, true, row, ctx);
         continue;
       }
       const base = this.groupBound.map((b, i) => (i === g ? null : b.eval(row, ctx)));
@@ -112,7 +112,7 @@ export class AggregateOperator implements PhysicalOperator {
       const keys = g < 0 ? [base] : ((this.groupBound[g]?.eval(row, ctx) ?? []) as readonly Value[]).map((w) => base.map((v, i) => (i === g ? w : v)));
       for (const groupValues of keys) {
         if (late && this.dropLate(groupValues, ctx)) continue;
-        this.accumulate(changed, store, stringifyValue(groupValues), groupValues, false, row, ctx);
+        this.accumulate(changed, stringifyValue(groupValues), groupValues, false, row, ctx);
       }
     }
     // Rows come out by shuffle partition (shuffle-order.ts); complete mode and append mode's
@@ -120,7 +120,9 @@ export class AggregateOperator implements PhysicalOperator {
     const order = ctx.outputMode === 'update' ? undefined : this.stateOrder(ctx);
     order?.begin(ctx.batchId, store);
     for (const [key, state] of changed) {
-      store.put(key, state);
+      const combined = this.combine(state, store.get(key));
+      changed.set(key, combined);
+      store.put(key, combined);
       order?.put(key);
     }
     ctx.metrics.updated += changed.size;
@@ -314,21 +316,34 @@ export class AggregateOperator implements PhysicalOperator {
   }
 
   /**
-   * Adds a row to its group's buffers, taken from this batch's changes or the store (copied,
-   * so an aborted batch leaves the store as it was). `single` passes a one-key group as its value.
+   * Adds a row to its group's buffers of this batch (begun empty: the stored ones are merged in
+   * after the batch, combine). `single` passes a one-key group as its value.
    */
   private accumulate(
-    changed: Map<string, Value[]>, store: StateStore, key: string, group: Value | readonly Value[], single: boolean,
-    row: Row, ctx: OperatorContext,
+    changed: Map<string, Value[]>, key: string, group: Value | readonly Value[], single: boolean, row: Row, ctx: OperatorContext,
   ): void {
     let state = changed.get(key);
     if (state === undefined) {
-      const stored = store.get(key);
-      state = Array.isArray(stored) ? [...(stored as readonly Value[])] : [single ? [group as Value] : group as Value, ...this.aggs.map((a) => a.init())];
+      state = [single ? [group as Value] : group as Value, ...this.aggs.map((a) => a.init())];
       changed.set(key, state);
     }
     const aggs = this.aggs;
     for (let i = 0; i < aggs.length; i++) state[i + 1] = (aggs[i] as BoundAggregate).update(state[i + 1] ?? null, row, ctx);
+  }
+
+  /**
+   * A group's buffers after the batch, combined as Spark's plan combines them, merge by merge
+   * (which decides how doubles round): the batch's partial buffers merged into empty ones
+   * (PartialMerge after the shuffle), then the stored buffers (StateStoreRestore puts them
+   * first) and those merged into empty ones again (the PartialMerge StateStoreSave saves).
+   */
+  private combine(batch: readonly Value[], stored: Value | undefined): Value[] {
+    const restored = Array.isArray(stored) ? (stored as readonly Value[]) : undefined;
+    return [batch[0] ?? null, ...this.aggs.map((a, i) => {
+      const partial = a.merge(a.init(), batch[i + 1] ?? null);
+      const before = restored === undefined ? a.init() : a.merge(a.init(), restored[i + 1] ?? null);
+      return a.merge(before, partial);
+    })];
   }
 
   /** Spark's rule: a group is final once its event time (a window's end) <= the watermark. */
@@ -339,9 +354,10 @@ export class AggregateOperator implements PhysicalOperator {
     return typeof micros === 'number' && micros / 1000 <= watermarkMs;
   }
 
+  /** The group's output row: the Final aggregation merges the saved buffers into empty ones, then evaluates. */
   private finish(state: readonly Value[], ctx: OperatorContext): Row {
     const groupValues = (state[0] ?? []) as readonly Value[];
-    const intermediate: Value[] = [...groupValues, ...this.aggs.map((a, i) => a.result(state[i + 1] ?? null))];
+    const intermediate: Value[] = [...groupValues, ...this.aggs.map((a, i) => a.result(a.merge(a.init(), state[i + 1] ?? null)))];
     return [...groupValues, ...this.results.map((r) => r.eval(intermediate, ctx))];
   }
 }

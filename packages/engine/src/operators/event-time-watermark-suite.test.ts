@@ -462,9 +462,7 @@ describe('EventTimeWatermarkSuite', () => {
     expect(exc.message).toContain('spark.sql.streaming.statefulOperator.allowMultiple');
   });
 
-  it.failing('EventTimeWatermarkSuite: overriding watermark should not fail in compatibility mode', () => {
-    // Fails: Sluice has no compatibility mode (spark.sql.streaming.statefulOperator.allowMultiple
-    // = false): the watermark redefined still fails the query once the watermark is set.
+  it('EventTimeWatermarkSuite: overriding watermark should not fail in compatibility mode', () => {
     withSQLConf('spark.sql.streaming.statefulOperator.allowMultiple', 'false', () => {
       const [input, df] = buildTestQueryForOverridingWatermark();
       const t = new SparkStreamTest(df).add([input, [[100, 200]]]).checkAnswer();
@@ -512,9 +510,7 @@ describe('EventTimeWatermarkSuite', () => {
     expect(exc.message).toContain('Please ensure there is at most one event time column per stream.');
   });
 
-  it.failing('EventTimeWatermarkSuite: stateful operator should pick the first occurrence of event time column if there is multiple event time columns in compatibility mode', () => {
-    // Fails: Sluice has no compatibility mode (spark.sql.streaming.statefulOperator.allowMultiple
-    // = false): the deduplication still rejects its two event-time columns.
+  it('EventTimeWatermarkSuite: stateful operator should pick the first occurrence of event time column if there is multiple event time columns in compatibility mode', () => {
     withSQLConf('spark.sql.streaming.statefulOperator.allowMultiple', 'false', () => {
       const [input1, input2, dedup] = buildTestQueryForMultiEventTimeColumns();
       new SparkStreamTest(dedup)

@@ -260,9 +260,7 @@ describe('StreamingAggregationSuite', () => {
       .checkLastBatch([1, 1], [2, 1], [3, 1], [4, 1]);
   });
 
-  // Sluice has no localtimestamp() (nor a TIMESTAMP_NTZ type); the current_timestamp query
-  // alone passes.
-  it.failing('StreamingAggregationSuite: prune results by current_time or localtimestamp, complete mode', () => {
+  it('StreamingAggregationSuite: prune results by current_time or localtimestamp, complete mode', () => {
     const inputDataOne = MemoryStream.of(spark, 'value BIGINT');
     const aggregatedOne = inputDataOne.toDF()
       .groupBy(col('value'))
@@ -401,9 +399,10 @@ describe('StreamingAggregationSuite', () => {
     });
   });
 
-  // Sluice keeps no schema of an operator's state: the query restarted with other aggregates
-  // reads the old buffers (and fails with a TypeError, 'items is not iterable') instead of
-  // failing on the incompatible state schema.
+  // Sluice keeps no schema of an operator's state (Spark's state/<op>/_metadata/schema and
+  // StateSchemaCompatibilityChecker): the query restarted with other aggregates merges the old
+  // buffers into the new ones (and fails with a TypeError, 'right is not iterable') instead of
+  // failing on the incompatible state value schema.
   it.failing('StreamingAggregationSuite: changing schema of state when restarting query', () => {
     withSQLConf('spark.sql.shuffle.partitions', '1', () => {
       // prepareTestForChangingSchemaOfState

@@ -640,8 +640,7 @@ describe('StreamingSessionWindowSuite', () => {
 
   // Test that session window works with mean, median, std dev, variance, UDAFs
   // and first, last on nested tuple keys
-  // Sluice has no median, stddev or variance aggregate (nor UDAFs: Spark's MySum Aggregator is
-  // written as sum here).
+  // (Sluice has no UDAFs: Spark's MySum Aggregator is written as sum here.)
   it('StreamingSessionWindowSuite: session window - with more aggregation functions and UDAFs', () => {
     const inputData = MemoryStream.of(spark, '_1 STRING, _2 BIGINT');
     // Split the lines into words, treat words as sessionId of events
@@ -685,7 +684,7 @@ describe('StreamingSessionWindowSuite', () => {
   });
 
   // Test that session window works with first, last, min_by, max_by (in one stored revision
-  // of Spark's suite, not in others). Sluice has no min_by or max_by.
+  // of Spark's suite, not in others).
   it('StreamingSessionWindowSuite: session window with first/last function', () => {
     const inputData = MemoryStream.of(spark, '_1 STRING, _2 BIGINT');
     // Split the lines into words, treat words as sessionId of events

@@ -49,7 +49,12 @@ function moreThanOneEventTime(fields: readonly ScopeField[]): AnalysisException 
   );
 }
 
-export function executionChecks(root: LogicalPlan, timeZone: string): ExecutionChecks {
+/**
+ * The checks of a plan; `allowMultiple` false (spark.sql.streaming.statefulOperator.allowMultiple,
+ * the compatibility mode) leaves out the two the watermark propagation of multiple stateful
+ * operators brings: a redefined watermark, and more than one event-time column (the first is taken).
+ */
+export function executionChecks(root: LogicalPlan, timeZone: string, allowMultiple = true): ExecutionChecks {
   let planning: AnalysisException | null = null;
   let redefinedWatermark: AnalysisException | null = null;
   let execution: AnalysisException | null = null;
@@ -61,10 +66,10 @@ export function executionChecks(root: LogicalPlan, timeZone: string): ExecutionC
         planning = new AnalysisException('Global aggregation with session window in streaming query is not supported.');
       }
       // StateStoreSaveExec's input: the grouping keys (and the aggregation buffers).
-      execution ??= moreThanOneEventTime(compilePlan(p, timeZone).output.slice(0, p.grouping.length));
+      if (allowMultiple) execution ??= moreThanOneEventTime(compilePlan(p, timeZone).output.slice(0, p.grouping.length));
     }
-    if (p.node === 'Deduplicate') execution ??= moreThanOneEventTime(compilePlan(p.child, timeZone).output);
-    if (p.node === 'EventTimeWatermark' && redefinedWatermark === null && preOrder(p.child).some((c) => c.node === 'EventTimeWatermark')) {
+    if (p.node === 'Deduplicate' && allowMultiple) execution ??= moreThanOneEventTime(compilePlan(p.child, timeZone).output);
+    if (p.node === 'EventTimeWatermark' && allowMultiple && redefinedWatermark === null && preOrder(p.child).some((c) => c.node === 'EventTimeWatermark')) {
       redefinedWatermark = new AnalysisException(
         "Redefining watermark is disallowed. You can set the config 'spark.sql.streaming.statefulOperator.allowMultiple' to 'false' " +
           'to restore the previous behavior. Note that multiple stateful operators will be disallowed.',

@@ -134,6 +134,16 @@ export function planChildren(plan: LogicalPlan): readonly LogicalPlan[] {
   }
 }
 
+/** The plan with its children replaced (a node kind added later keeps its children through `child`). */
+export function withChildren(plan: LogicalPlan, f: (child: LogicalPlan) => LogicalPlan): LogicalPlan {
+  switch (plan.node) {
+    case 'StreamingSource': case 'LocalRelation': return plan;
+    case 'Join': return { ...plan, left: f(plan.left), right: f(plan.right) };
+    case 'Union': return { ...plan, children: plan.children.map(f) };
+    default: return { ...plan, child: f(plan.child) } as LogicalPlan;
+  }
+}
+
 /** True when a plan reads a streaming source. */
 export function isStreamingPlan(plan: LogicalPlan): boolean {
   return plan.node === 'StreamingSource' || planChildren(plan).some(isStreamingPlan);

@@ -3,13 +3,34 @@ import { parseValue, stringifyValue } from '../api/value-json.js';
 import type { Expr } from '../expressions/expr.js';
 import type { TriggerSpec } from '../api/trigger.js';
 import { PlanError } from '../errors/plan-error.js';
-import { JOIN_TYPES, type JoinType, type LogicalPlan } from './logical-plan.js';
+import { isJaasConfigKey, isReferenceOnly, isSecretKey, redactJaasConfig } from '../internal/secrets.js';
+import { JOIN_TYPES, streamingSources, type JoinType, type LogicalPlan } from './logical-plan.js';
 import { OUTPUT_MODES, SINK_FORMATS, type OutputMode, type QueryPlan, type SinkFormat, type SinkSpec } from './query-plan.js';
 
-/** Serialises a plan document; `parsePlan(serializePlan(p))` deep-equals `p`. */
+/**
+ * Serialises a plan document; `parsePlan(serializePlan(p))` deep-equals `p`. A plan goes to
+ * files and ConfigMaps, so it holds references to secrets (`${env:NAME}`), never their values:
+ * a secret option written in clear is refused, saying how to pass it.
+ */
 export function serializePlan(plan: QueryPlan): string {
+  for (const source of streamingSources(plan.root)) refuseSecrets(source.options, `the ${source.format} source`);
+  refuseSecrets(plan.sink.options, `the ${plan.sink.format} sink`);
   // Literals and static rows may hold bigints (a BIGINT past 2^53, a wide DECIMAL).
   return stringifyValue(plan, 2);
+}
+
+function refuseSecrets(options: Readonly<Record<string, string>>, what: string): void {
+  for (const [key, value] of Object.entries(options)) {
+    if (!isSecretKey(key) || value === '') continue;
+    const jaas = isJaasConfigKey(key);
+    if (jaas ? redactJaasConfig(value) === value : isReferenceOnly(value)) continue;
+    const instead = jaas ? 'password="${env:KAFKA_SASL_PASSWORD}" in it' : `"\${env:${key.replace(/^kafka\./i, '').replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()}}" as its value`;
+    throw new PlanError(
+      `option ${key} of ${what} holds a ${jaas ? 'password' : 'secret'} in clear, and a plan holds no secrets: write ${instead} ` +
+        '(a reference, in a quoted string rather than a template literal), and set that variable where the query runs ' +
+        '(in Kubernetes, from a Secret: env[].valueFrom.secretKeyRef); sluice run resolves it from its own environment',
+    );
+  }
 }
 
 type Obj = Record<string, unknown>;

@@ -96,6 +96,21 @@ describe('pushDownPredicates (Spark PushPredicateThroughNonJoin / PushPredicateT
     expect(optimized(left.join(right, cond, 'full_outer'))).toEqual(['Join full_outer (((k = rk) and (lv > 1)) and (rv > 2))', 'StreamingSource', 'StreamingSource']);
   });
 
+  it('moves a filter over a join into the sides, and an inner join\'s other conjuncts into its condition', () => {
+    const left = MemoryStream.of(spark, 'k INT, lv INT').toDF();
+    const right = MemoryStream.of(spark, 'rk INT, rv INT').toDF();
+    const where = expr('lv > 1 AND rv > 2 AND lv < rv');
+    expect(optimized(left.join(right, expr('k = rk'), 'inner').where(where))).toEqual([
+      'Join inner ((lv < rv) and (k = rk))', 'Filter (lv#1 > 1)', 'StreamingSource', 'Filter (rv#1 > 2)', 'StreamingSource',
+    ]);
+    expect(optimized(left.join(right, expr('k = rk'), 'left_outer').where(where))).toEqual([
+      'Filter ((rv > 2) and (lv < rv))', 'Join left_outer (k = rk)', 'Filter (lv#1 > 1)', 'StreamingSource', 'StreamingSource',
+    ]);
+    expect(optimized(left.join(right, expr('k = rk'), 'full_outer').where(where))[0]).toBe('Filter (((lv > 1) and (rv > 2)) and (lv < rv))');
+    const renamed = right.withColumnRenamed('rk', 'k');
+    expect(optimized(left.join(renamed, ['k'], 'inner').where(expr('lv > 1')))[0]).toBe('Filter (lv > 1)');
+  });
+
   it('knows which functions are not deterministic', () => {
     expect(isDeterministic(expr('upper(a) = b').expr)).toBe(true);
     expect(isDeterministic(expr('rand() > 0.5').expr)).toBe(false);

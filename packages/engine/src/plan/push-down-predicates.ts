@@ -3,15 +3,15 @@ import { childrenOf, resolveColumn, type ScopeField } from '../expressions/binde
 import type { Expr } from '../expressions/expr.js';
 import { compilePlan } from '../operators/compile-plan.js';
 import { expandStars } from '../operators/project.js';
-import type { JoinNode, JoinType, LogicalPlan } from './logical-plan.js';
+import { positional, references, resolveRef } from './expr-references.js';
+import { withChildren, type JoinNode, type JoinType, type LogicalPlan } from './logical-plan.js';
 
 /*
  * Spark's predicate pushdown (Optimizer.scala: PushPredicateThroughNonJoin and the join-condition
  * case of PushPredicateThroughJoin), for what it changes in a streaming query: a filter below a
  * `withWatermark` keeps the rows it removes from the watermark, and a join condition on one side
- * filters that side before the join (and before its watermark). Run on the analysed plan when a
- * query starts (QueryExecution), as Spark optimises each batch's plan; the rows a query returns
- * are the same either way.
+ * filters that side before the join (and before its watermark). Part of optimizer.ts; the rows a
+ * query returns are the same either way.
  *
  * Filters move down through:
  * - another, deterministic, Filter (CombineFilters: `below AND above`, then pushed as one);
@@ -20,10 +20,11 @@ import type { JoinNode, JoinType, LogicalPlan } from './logical-plan.js';
  *   unless that brings a generator or a time window into it);
  * - EventTimeWatermark: the deterministic conjuncts that do not read the event-time column;
  * - Union: the deterministic conjuncts, into every child.
+ * - Join (not a using-join): see pushIntoJoin.
  * A join's condition gives its one-side conjuncts to that side as a Filter: both sides of an
  * inner, cross or left semi join, the right of a left outer or left anti join, the left of a right
- * outer join, none of a full outer join. Spark's pushdown of a Filter above a join, and through an
- * Aggregate, is not reproduced.
+ * outer join, none of a full outer join. Spark's pushdown through an Aggregate, and its
+ * EliminateOuterJoin, are not reproduced.
  */
 
 /** Functions a streaming batch evaluates non-deterministically (rand, ids, and the batch time, CurrentBatchTimestamp). */
@@ -118,40 +119,6 @@ function and(es: readonly Expr[]): Expr {
   return es.slice(1).reduce<Expr>((l, r) => ({ kind: 'binary', op: 'and', left: l, right: r }), es[0] as Expr);
 }
 
-/** A column reference resolved as the binder resolves it: an input column, or a field of a struct one (`w.start`). */
-interface Ref {
-  readonly ordinal: number;
-  readonly field?: string;
-}
-
-function resolveRef(e: Extract<Expr, { kind: 'column' }>, fields: readonly ScopeField[]): Ref | null {
-  if (e.qualifier !== undefined && !fields.some((f) => f.qualifier?.toLowerCase() === e.qualifier?.toLowerCase())) {
-    const i = fields.findIndex((f) => f.name.toLowerCase() === e.qualifier?.toLowerCase());
-    const base = fields[i];
-    if (base !== undefined && typeof base.type !== 'string' && base.type.kind === 'struct') return { ordinal: i, field: e.name };
-  }
-  const byPosition = e.ordinal === undefined ? undefined : fields[e.ordinal];
-  if (e.ordinal !== undefined && byPosition?.name.toLowerCase() === e.name.toLowerCase()) return { ordinal: e.ordinal };
-  try {
-    return { ordinal: resolveColumn(e.name, e.qualifier, { fields, timeZone: 'UTC' }) };
-  } catch {
-    return null;
-  }
-}
-
-/** The ordinals a predicate reads, or null when one of its columns does not resolve. */
-function references(e: Expr, fields: readonly ScopeField[]): Set<number> | null {
-  const out = new Set<number>();
-  const visit = (x: Expr): boolean => {
-    if (x.kind === 'star') return false;
-    if (x.kind !== 'column') return childrenOf(x).every(visit);
-    const r = resolveRef(x, fields);
-    if (r !== null) out.add(r.ordinal);
-    return r !== null;
-  };
-  return visit(e) ? out : null;
-}
-
 /**
  * The predicate over a child's columns: every column reference (resolved against `fields`, the
  * node's output) replaced by what the child gives for that output column; null if one does not
@@ -165,14 +132,6 @@ function substitute(e: Expr, fields: readonly ScopeField[], replacement: (ordina
     return r.field === undefined ? base : { kind: 'extract', child: base, field: { kind: 'literal', value: r.field, type: 'string' } };
   }
   return mapExpr(e, (c) => substitute(c, fields, replacement));
-}
-
-/** Column `i` of `fields`, referenced by position (the binder takes the ordinal when the name matches). */
-function positional(fields: readonly ScopeField[]): (i: number) => Expr | null {
-  return (i) => {
-    const f = fields[i];
-    return f === undefined ? null : { kind: 'column', name: f.name, ordinal: i };
-  };
 }
 
 function stripAlias(e: Expr): Expr {
@@ -264,9 +223,57 @@ class PredicatePushdown {
         });
         return keep(stay, { ...child, children });
       }
+      case 'Join':
+        return this.pushIntoJoin(condition, child);
       default:
         return keep([condition], child);
     }
+  }
+
+  /**
+   * PushPredicateThroughJoin, a Filter over a join: one-side conjuncts go below into that side
+   * (both sides of an inner or cross join; the left of a left outer, semi or anti join; the right
+   * of a right outer join), an inner join's other conjuncts into its condition (first), the rest
+   * stay above. A full outer join, and a using-join (its columns are not the sides' side by side),
+   * keep the Filter.
+   */
+  private pushIntoJoin(condition: Expr, join: JoinNode): LogicalPlan {
+    const keep: LogicalPlan = { node: 'Filter', condition, child: join };
+    if (join.using !== undefined && join.using.length > 0) return keep;
+    const t = join.joinType;
+    const inner = t === 'inner' || t === 'cross';
+    const leftOnly = inner || t === 'left_outer' || t === 'left_semi' || t === 'left_anti';
+    const rightOnly = inner || t === 'right_outer';
+    if (!leftOnly && !rightOnly) return keep;
+    const leftFields = this.output(join.left);
+    const rightFields = this.output(join.right);
+    const semi = t === 'left_semi' || t === 'left_anti';
+    const fields = semi ? leftFields : [...leftFields, ...rightFields];
+    const left: Expr[] = [];
+    const right: Expr[] = [];
+    const common: Expr[] = [];
+    for (const c of splitConjuncts(condition)) {
+      const refs = isDeterministic(c) ? references(c, fields) : null;
+      const ordinals = refs === null ? null : [...refs];
+      if (ordinals !== null && ordinals.every((i) => i < leftFields.length)) left.push(c);
+      else if (ordinals !== null && ordinals.every((i) => i >= leftFields.length)) right.push(c);
+      else common.push(c);
+    }
+    const below = (conds: readonly Expr[], plan: LogicalPlan, offset: number, sideFields: readonly ScopeField[]): LogicalPlan | null => {
+      if (conds.length === 0) return plan;
+      const moved = substitute(and(conds), fields, (i) => positional(sideFields)(i - offset));
+      return moved === null ? null : this.push(moved, plan);
+    };
+    const newLeft = below(leftOnly ? left : [], join.left, 0, leftFields);
+    const newRight = below(rightOnly ? right : [], join.right, leftFields.length, rightFields);
+    if (newLeft === null || newRight === null) return keep;
+    const own = join.condition === undefined ? [] : [join.condition];
+    // An inner join takes the other conjuncts into its condition (canEvaluateWithinJoin: all here).
+    const conds = inner ? [...common, ...own] : own;
+    const stay = [...(leftOnly ? [] : left), ...(rightOnly ? [] : right), ...(inner ? [] : common)];
+    const { condition: _own, ...rest } = join;
+    const newJoin: LogicalPlan = { ...rest, left: newLeft, right: newRight, ...(conds.length === 0 ? {} : { condition: and(conds) }) };
+    return stay.length === 0 ? newJoin : { node: 'Filter', condition: and(stay), child: newJoin };
   }
 
   /** PushPredicateThroughJoin: the condition's one-side conjuncts become Filters of that side. */
@@ -304,16 +311,6 @@ class PredicatePushdown {
 /** Join types whose condition's left-only (right-only) conjuncts Spark pushes into that side. */
 const PUSH_LEFT: ReadonlySet<JoinType> = new Set(['inner', 'cross', 'left_semi', 'right_outer']);
 const PUSH_RIGHT: ReadonlySet<JoinType> = new Set(['inner', 'cross', 'left_semi', 'left_outer', 'left_anti']);
-
-/** The plan with its children replaced (a node kind added later keeps its children through `child`). */
-function withChildren(plan: LogicalPlan, f: (child: LogicalPlan) => LogicalPlan): LogicalPlan {
-  switch (plan.node) {
-    case 'StreamingSource': case 'LocalRelation': return plan;
-    case 'Join': return { ...plan, left: f(plan.left), right: f(plan.right) };
-    case 'Union': return { ...plan, children: plan.children.map(f) };
-    default: return { ...plan, child: f(plan.child) } as LogicalPlan;
-  }
-}
 
 /** The plan a query runs: its Filters and join conditions pushed down as Spark's optimizer does. */
 export function pushDownPredicates(plan: LogicalPlan, timeZone: string, conf?: Readonly<Record<string, string>>): LogicalPlan {

@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { SparkSession } from '../api/spark-session.js';
-import { count, countDistinct, expr } from '../api/functions.js';
+import { col, count, countDistinct, expr, row_number } from '../api/functions.js';
+import { Window } from '../api/window.js';
 import type { DataFrame } from '../api/data-frame.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { QueryManager } from '../runtime/query-manager.js';
@@ -32,7 +33,7 @@ import type { OutputMode } from './query-plan.js';
  * - `checkForStreaming(plan, mode)`: `df.writeStream.outputMode(mode).toPlan()` (what start() runs),
  *   `checkStreamingQueryGlobalWatermarkLimit` and `checkForBatch`: the validator's functions.
  *
- * Not transcribed (Sluice has no such operator, or no such entry point), 68 of Spark's 207 tests:
+ * Not transcribed (Sluice has no such operator, or no such entry point), 66 of Spark's 207 tests:
  * - "streaming plan - commmands: not supported" (DummyCommand: no commands in Sluice plans);
  * - every flatMapGroupsWithState / mapGroupsWithState test: the 28 generated in the
  *   "flatMapGroupsWithState - …" and "mapGroupsWithState - …" sections, the 7 global-watermark
@@ -44,7 +45,7 @@ import type { OutputMode } from './query-plan.js';
  *   Append mode", "FlatMapGroupsWithState after streaming aggregation in Append mode", the 7 of the
  *   "FlatMapGroupsWithState" block and "FlatMapGroupsWithState after deduplicate in Append mode";
  * - cogroup, except, intersect (4 each): no such DataFrame operations;
- * - sample and window (2 each: Sample, and Window functions over rows): no such operators;
+ * - sample (2): no such operator;
  * - "continuous processing - TypedFilter: supported": no continuous processing.
  */
 
@@ -460,6 +461,13 @@ describe('UnsupportedOperationsSuite', () => {
     () => streamRelation().agg(count('*')).orderBy(),
     Update,
     ['sort', 'aggregat', 'complete']); // sort on aggregations is supported on Complete mode only
+
+  // Other unary operations. Spark's `Window(Nil, Nil, Nil, _)` (a Window operator) is a projection
+  // with a window function here; `condition` is the error class Spark checks besides the message.
+  const windowed = (child: DataFrame): DataFrame => child.select(col('a'), row_number().over(Window.orderBy('a')));
+  testError('streaming plan - window with stream relation: not supported', ['window', 'streaming', 'DataFrame', 'Dataset', 'not supported', '[NON_TIME_WINDOW_NOT_SUPPORTED_IN_STREAMING]'], () =>
+    checkForStreaming(wrapInStreaming(windowed(streamRelation())), Append));
+  assertSupportedInStreamingPlan('window with batch relation', () => windowed(batchRelation()), Append);
 
   // Output modes with aggregation and non-aggregation plans
   testOutputMode(Append, false, true);

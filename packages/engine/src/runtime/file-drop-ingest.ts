@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RedisClient } from '../state/redis-connection.js';
 import type { CaseInsensitiveOptions } from '../api/options.js';
 import type { Schema } from '../api/types.js';
+import { DEFAULT_INGEST_LIMITS, type IngestLimits } from '../config/ingest-config.js';
 import type { Clock } from '../execution/clock.js';
 import type { Logger } from '../internal/logger.js';
 import type { KafkaProducer, OutgoingRecord } from '../kafka/kafka-port.js';
@@ -13,9 +15,11 @@ import type { ParsedRecord, ParseMode, RecordOptions } from '../sources/record-p
 import { metrics } from '../observability/metrics.js';
 import { maybeCrash } from '../internal/crash-point.js';
 import type { KafkaPort } from '../kafka/kafka-port.js';
-import { readRange } from '../kafka/read-range.js';
+import { countTopicRecords } from './count-topic-records.js';
+import { LineSplitter } from './line-splitter.js';
 import { offerTopicEnd } from './source-offered.js';
 import { encodeSourceRow } from './source-records.js';
+import { recordBytes, SourceTopicWriter } from './source-topic-writer.js';
 
 export const HEADER_FILE = 'sluice-file';
 
@@ -38,6 +42,7 @@ export interface FileDropIngestOptions {
   readonly clock: Clock;
   readonly log: Logger;
   readonly pollMs?: number;
+  readonly limits?: IngestLimits;
   /** Called after each file taken (live counters on a terminal). */
   readonly onProgress?: (stats: Readonly<FileDropStats>) => void;
 }
@@ -47,6 +52,18 @@ export interface FileDropStats {
   records: number;
   malformed: number;
   bytes: number;
+  /** Lines over ingest.maxLineBytes and records over ingest.maxRecordBytes (counted, logged, not written). */
+  rejected: number;
+}
+
+/** What one pass over a file found. */
+interface FileRead {
+  /** Records the file yields (from the first on, those skipped included). */
+  records: number;
+  malformed: number;
+  bytes: number;
+  /** False when the ingest stopped before the end of the file. */
+  complete: boolean;
 }
 
 /** Names of files still being written (HDFS `._COPYING_`, hidden and `_` files): not taken yet. */
@@ -54,7 +71,9 @@ export function isInProgressName(name: string): boolean {
   return name.startsWith('.') || name.startsWith('_') || name.endsWith('._COPYING_');
 }
 
-const RECORDS_PER_SEND = 1000;
+/** Bytes read from a file at a time. */
+const READ_CHUNK_BYTES = 64 * 1024;
+const RECOVERY_RETRY_MS = 2000;
 
 /**
  * The file source as Spark's: a watched directory whose every complete new file is read once
@@ -63,10 +82,15 @@ const RECORDS_PER_SEND = 1000;
  * Each file's rows go to the source topic with the file name in a header. Batches read whole
  * directory listings: once every file a listing found is in the topic, the topic's end is
  * offered to the processor, so the files present when a query starts all land in batch 0, as
- * in Spark (FileStreamSource lists the directory when it plans a batch).
+ * in Spark (FileStreamSource lists the directory when it plans a batch). A file is streamed,
+ * never read whole: lines end at LF, CR or CR LF (Hadoop's LineReader), reading pauses while
+ * the source topic's writer holds its limit of records not yet acknowledged, and a line over
+ * ingest.maxLineBytes is rejected (counted, logged) as it is read.
  */
 export class FileDropIngest {
-  readonly stats: FileDropStats = { files: 0, records: 0, malformed: 0, bytes: 0 };
+  readonly stats: FileDropStats = { files: 0, records: 0, malformed: 0, bytes: 0, rejected: 0 };
+  private readonly writer: SourceTopicWriter;
+  private readonly limits: IngestLimits;
   private stopped = false;
   private readonly abort = new AbortController();
   private loop: Promise<void> = Promise.resolve();
@@ -78,6 +102,10 @@ export class FileDropIngest {
   private readonly recordOptions: RecordOptions;
 
   constructor(private readonly o: FileDropIngestOptions) {
+    this.limits = o.limits ?? DEFAULT_INGEST_LIMITS;
+    this.writer = new SourceTopicWriter({
+      topic: o.topic, queryId: o.queryId, format: o.format, producer: o.producer, limits: this.limits, clock: o.clock, log: o.log,
+    });
     const mode = (o.options.get('mode') ?? 'PERMISSIVE').toUpperCase();
     this.recordOptions = {
       schema: o.schema,
@@ -91,16 +119,31 @@ export class FileDropIngest {
     this.loop = this.run();
   }
 
+  /** Rejects when the source topic could not be written for longer than ingest.deliveryTimeoutMs. */
+  get failed(): Promise<never> {
+    return this.writer.failed;
+  }
+
+  /** For /readyz: why the source topic cannot be written now, or null. */
+  problem(): string | null {
+    return this.writer.problem();
+  }
+
   private async run(): Promise<void> {
-    try {
-      await this.recover();
-      // Files a previous run took are offered with the first listing, even if that run died
-      // before it could offer them.
-      this.unoffered = (await this.o.redis.scard(this.o.takenKey)) > 0;
-    } catch (err) {
-      this.o.log.error('file source recovery failed', { err, directory: this.o.directory });
-    }
+    // Until the interrupted takes are finished, no file is taken: one taken afresh would be written twice.
     while (!this.stopped) {
+      try {
+        await this.recover();
+        // Files a previous run took are offered with the first listing, even if that run died
+        // before it could offer them.
+        this.unoffered = (await this.o.redis.scard(this.o.takenKey)) > 0;
+        break;
+      } catch (err) {
+        this.o.log.error('file source recovery failed; retrying', { err, directory: this.o.directory });
+        await this.o.clock.sleep(RECOVERY_RETRY_MS, this.abort.signal);
+      }
+    }
+    while (!this.stopped && !this.writer.gaveUp) {
       try {
         await this.scan();
       } catch (err) {
@@ -161,12 +204,11 @@ export class FileDropIngest {
   private async recover(): Promise<void> {
     const taking = await this.o.redis.hgetall(this.o.takingKey);
     for (const [id, raw] of Object.entries(taking)) {
-      const { start, count, path } = JSON.parse(raw) as { start: number; count: number; path: string };
-      const present = (await readRange(this.o.kafka, this.o.topic, 0, start, `${this.o.topic}.recovery.${randomUUID()}`, this.o.clock))
-        .filter((r) => r.headers[HEADER_FILE] === id).length;
-      this.o.log.warn('finishing a file a previous run was taking', { file: id, records: count, alreadyWritten: present });
-      if (present < count) await this.take(path, id, present);
-      else await this.markTaken(id);
+      if (this.stopped) return;
+      const { start, path } = JSON.parse(raw) as { start: number; path: string };
+      const present = await countTopicRecords(this.o.kafka, this.o.topic, start, HEADER_FILE, id, `${this.o.topic}.recovery.${randomUUID()}`, this.o.clock);
+      this.o.log.warn('finishing a file a previous run was taking', { file: id, alreadyWritten: present });
+      await this.take(path, id, present);
     }
   }
 
@@ -188,34 +230,21 @@ export class FileDropIngest {
 
   /**
    * Reads one file, writes its rows (from record `skip` on, when finishing an interrupted
-   * take), then records it as taken. Before writing, where its records start is recorded, so a
-   * kill between the two steps is recovered exactly (see recover()).
+   * take), then records it as taken once Kafka has acknowledged them. Before writing, where its
+   * records start is recorded, so a kill or a stop part-way is finished exactly (recover()).
    */
   private async take(path: string, id: string, skip = 0): Promise<void> {
-    const text = await readFile(path, 'utf8');
-    const lines = text.split(/\r?\n/);
-    if (lines[lines.length - 1] === '') lines.pop();
-    const skipHeader = this.o.format === 'csv' && this.o.options.getBoolean('header', false);
-    const records: OutgoingRecord[] = [];
-    let malformed = 0;
-    lines.forEach((line, i) => {
-      if (skipHeader && i === 0) return;
-      const parsed = this.parse(line);
-      if (parsed.kind === 'skip') return;
-      if (parsed.kind === 'malformed') {
-        malformed += 1;
-        this.o.log.warn('malformed record', { file: path, line: i + 1, reason: parsed.reason, mode: this.recordOptions.mode });
-        if (parsed.row === null) return;
+    if (this.recordOptions.mode === 'FAILFAST') {
+      // A first pass: a malformed record anywhere skips the whole file, before any row is written.
+      const check = await this.read(path, id, Number.POSITIVE_INFINITY, true);
+      if (!check.complete) return;
+      if (check.malformed > 0) {
+        this.o.log.error('malformed records in FAILFAST mode: the file is skipped', { file: path, malformed: check.malformed });
+        this.stats.malformed += check.malformed;
+        metrics().ingestMalformed.inc({ query: this.o.queryId }, check.malformed);
+        await this.markTaken(id);
+        return;
       }
-      const row = parsed.row ?? [];
-      records.push({ value: encodeSourceRow(this.o.schema, row), headers: { [HEADER_FILE]: id } });
-    });
-    if (malformed > 0 && this.recordOptions.mode === 'FAILFAST') {
-      this.o.log.error('malformed records in FAILFAST mode: the file is skipped', { file: path, malformed });
-      this.stats.malformed += malformed;
-      metrics().ingestMalformed.inc({ query: this.o.queryId }, malformed);
-      await this.markTaken(id);
-      return;
     }
     if (skip === 0) {
       const admin = await this.o.kafka.admin();
@@ -225,32 +254,89 @@ export class FileDropIngest {
       } finally {
         await admin.close();
       }
-      await this.o.redis.hset(this.o.takingKey, id, JSON.stringify({ start, count: records.length, path }));
+      await this.o.redis.hset(this.o.takingKey, id, JSON.stringify({ start, path }));
     }
-    const rest = records.slice(skip);
-    for (let i = 0; i < rest.length; i += RECORDS_PER_SEND) {
-      await this.o.producer.send(this.o.topic, rest.slice(i, i + RECORDS_PER_SEND));
-    }
+    const rejectedBefore = this.writer.stats.rejected;
+    const read = await this.read(path, id, skip, false);
+    // Stopped part-way (or Kafka given up on): the file stays being taken; a later run finishes it.
+    if (!read.complete) return;
+    await this.writer.flushed();
+    if (this.writer.gaveUp) return;
     maybeCrash('file-produced', this.taken);
     this.taken += 1;
     await this.markTaken(id);
     const m = metrics();
     const query = this.o.queryId;
+    const rejected = this.writer.stats.rejected - rejectedBefore;
     m.ingestFiles.inc({ query });
-    m.ingestRecords.inc({ query, format: this.o.format }, records.length);
-    m.ingestMalformed.inc({ query }, malformed);
-    m.ingestBytes.inc({ query, format: this.o.format }, Buffer.byteLength(text, 'utf8'));
+    m.ingestMalformed.inc({ query }, read.malformed);
+    m.ingestBytes.inc({ query, format: this.o.format }, read.bytes);
     this.stats.files += 1;
-    this.stats.records += records.length;
-    this.stats.malformed += malformed;
-    this.stats.bytes += Buffer.byteLength(text, 'utf8');
-    this.o.log.info('took file', { file: id, records: records.length, malformed });
+    this.stats.records += read.records;
+    this.stats.malformed += read.malformed;
+    this.stats.bytes += read.bytes;
+    this.stats.rejected += rejected;
+    this.o.log.info('took file', { file: id, records: read.records, malformed: read.malformed, rejected });
     this.o.onProgress?.(this.stats);
   }
 
-  async stop(): Promise<void> {
+  /**
+   * One streamed pass over a file: each line parsed into a record, and (unless `dryRun`) the
+   * records from number `skip` on offered to the writer, reading paused while it is full.
+   */
+  private async read(path: string, id: string, skip: number, dryRun: boolean): Promise<FileRead> {
+    const skipHeader = this.o.format === 'csv' && this.o.options.getBoolean('header', false);
+    const out: FileRead = { records: 0, malformed: 0, bytes: 0, complete: false };
+    let lineNo = 0;
+    const splitter = new LineSplitter(this.limits.maxLineBytes, {
+      line: (text) => {
+        lineNo += 1;
+        if (skipHeader && lineNo === 1) return;
+        const parsed = this.parse(text);
+        if (parsed.kind === 'skip') return;
+        if (parsed.kind === 'malformed') {
+          out.malformed += 1;
+          if (!dryRun) this.o.log.warn('malformed record', { file: path, line: lineNo, reason: parsed.reason, mode: this.recordOptions.mode });
+          if (parsed.row === null) return;
+        }
+        if (dryRun) return;
+        const record: OutgoingRecord = { value: encodeSourceRow(this.o.schema, parsed.row ?? []), headers: { [HEADER_FILE]: id } };
+        const bytes = recordBytes(record);
+        if (bytes > this.limits.maxRecordBytes) {
+          this.writer.reject('record-too-large', { file: path, line: lineNo, bytes, maxRecordBytes: this.limits.maxRecordBytes });
+          return;
+        }
+        out.records += 1;
+        if (out.records > skip) this.writer.offer(record);
+      },
+      tooLong: (bytes) => {
+        lineNo += 1;
+        if (!dryRun) this.writer.reject('line-too-long', { file: path, line: lineNo, bytes, maxLineBytes: this.limits.maxLineBytes });
+      },
+    });
+    const stream = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        out.bytes += chunk.length;
+        splitter.push(chunk);
+        if (this.writer.isFull) await this.writer.whenWritable();
+        if (this.stopped || this.writer.isClosed) return out;
+      }
+    } finally {
+      stream.destroy();
+    }
+    splitter.end();
+    out.complete = true;
+    return out;
+  }
+
+  /** Stops taking files, then writes what it has read, for at most `drainTimeoutMs`. */
+  async stop(drainTimeoutMs = this.limits.drainTimeoutMs): Promise<void> {
     this.stopped = true;
     this.abort.abort();
+    // Closing first wakes a read waiting for room; the drain runs while the loop winds down.
+    const closing = this.writer.close(drainTimeoutMs);
     await this.loop;
+    await closing;
   }
 }

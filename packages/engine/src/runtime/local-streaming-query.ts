@@ -1,22 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import type { StreamingQuery, StreamingQueryStatus } from '../api/streaming-query.js';
 import type { StreamingQueryProgress } from '../api/streaming-query-progress.js';
+import type { IngestLimits } from '../config/ingest-config.js';
+import { KafkaSecuritySettings } from '../kafka/kafka-security.js';
+import type { KafkaPort } from '../kafka/kafka-port.js';
 import type { Clock } from '../execution/clock.js';
 import type { Logger } from '../internal/logger.js';
 import type { BatchLag } from '../observability/live-query.js';
 import { KafkajsPort } from '../kafka/kafkajs-port.js';
 import { streamingSources } from '../plan/logical-plan.js';
 import type { QueryPlan } from '../plan/query-plan.js';
-import { connectRedis, type RedisClient } from '../state/redis-connection.js';
+import { connectRedis, type RedisClient, type RedisSettings } from '../state/redis-connection.js';
 import { deleteKeys, scanKeys } from '../state/redis-scan.js';
 import { checkpointKeys, queryRegistryKey } from '../state/keys.js';
 import { resolveQueryId } from './query-identity.js';
 import { IngestRole, ProcessorRole, SinkRole, type RoleContext } from './query-roles.js';
+import { queryKafkaSecurity } from './query-kafka-security.js';
 import { queryTopics } from './query-topics.js';
 
 export interface Connections {
   readonly brokers: string;
   readonly redisUrl: string;
+  readonly ingestLimits?: IngestLimits;
+  /** The configured Kafka security (the query's own kafka.* options are laid over it). */
+  readonly kafkaSecurity?: KafkaSecuritySettings;
+  /** The configured Redis user, password and TLS files. */
+  readonly redisSettings?: RedisSettings;
 }
 
 const MAX_RECENT_PROGRESS = 100;
@@ -57,8 +66,9 @@ export class LocalStreamingQuery implements StreamingQuery {
     this.startTimestamp = clock.now();
     this.log = log.child({ runId: this.runId });
     this.started = this.startRoles(connections);
+    // The query ends with its processor, or fails when its ingest cannot go on.
     this.terminated = this.started
-      .then(() => this.processor?.executor.awaitTermination())
+      .then(() => Promise.race([this.processor?.executor.awaitTermination(), this.ingest?.failed]))
       .then(() => this.stop(), (err: unknown) => this.failWith(err));
     // Failures surface through awaitStarted/awaitTermination, never as unhandled rejections.
     this.started.catch(() => undefined);
@@ -91,6 +101,16 @@ export class LocalStreamingQuery implements StreamingQuery {
     return this.processor?.executor.status ?? { message: 'Initializing StreamExecution', isDataAvailable: false, isTriggerActive: false };
   }
 
+  /** Why this query's ingest cannot write its source topics now (for /readyz), or null. */
+  ingestProblem(): string | null {
+    return this.ingest?.problem() ?? null;
+  }
+
+  /** This query's Kafka client once connected (it carries the query's credentials), else null. */
+  get kafkaPort(): KafkaPort | null {
+    return this.kafka;
+  }
+
   exception(): Error | null {
     return this.failure;
   }
@@ -116,10 +136,11 @@ export class LocalStreamingQuery implements StreamingQuery {
   }
 
   private async startRoles(connections: Promise<Connections>): Promise<void> {
-    const { brokers, redisUrl } = await connections;
-    this.redis = await connectRedis(redisUrl, this.log);
+    const { brokers, redisUrl, ingestLimits, kafkaSecurity, redisSettings } = await connections;
+    const security = await queryKafkaSecurity(this.plan, kafkaSecurity ?? KafkaSecuritySettings.empty());
+    this.redis = await connectRedis(redisUrl, this.log, redisSettings);
     this.id = await resolveQueryId(this.redis, this.plan.checkpointLocation, this.log);
-    this.kafka = new KafkajsPort({ brokers: brokers.split(','), clientId: `sluice-${this.id}`, logger: this.log });
+    this.kafka = new KafkajsPort({ brokers: brokers.split(','), clientId: `sluice-${this.id}`, logger: this.log, security });
     const ctx: RoleContext = {
       plan: this.plan,
       queryId: this.id,
@@ -129,6 +150,7 @@ export class LocalStreamingQuery implements StreamingQuery {
       redis: this.redis,
       clock: this.clock,
       log: this.log,
+      ...(ingestLimits === undefined ? {} : { ingestLimits }),
     };
     this.log.info('starting query', { queryId: this.id, name: this.plan.name, checkpointLocation: this.plan.checkpointLocation });
     this.sink = new SinkRole(ctx);
@@ -166,7 +188,7 @@ export class LocalStreamingQuery implements StreamingQuery {
     await this.started.catch(() => undefined);
     await this.ingest?.stop();
     await this.processor?.stop();
-    const lastBatch = this.processor?.executor.lastCommittedBatchId ?? -1;
+    const lastBatch = this.processor?.executor.lastBatchOfRun ?? -1;
     if (this.sink?.reader != null && lastBatch >= 0 && this.failure === null) {
       const drained = await this.sink.reader.waitForBatch(lastBatch, SINK_DRAIN_TIMEOUT_MS, (ms) => this.clock.sleep(ms));
       if (!drained) this.log.warn('sink did not catch up before stop', { lastBatch });

@@ -47,6 +47,7 @@ import { kafkaSinkRecords, lastCommittedSinkBatch } from '../sinks/kafka-sink.js
 import { hasHeaders, kafkaRecordRow } from '../sources/kafka-records.js';
 import { rateLimit } from '../sources/kafka-rate-limit.js';
 import { kafkaConsumerOptions } from '../sources/kafka-source-options.js';
+import { latestKafkaOffsets } from '../sources/kafka-latest-offsets.js';
 import { startingOffsetRangeLimit } from '../sources/kafka-offset-range-limit.js';
 import { resolveStartingOffsets } from '../sources/kafka-starting-offsets.js';
 import { CaseInsensitiveOptions } from '../api/options.js';
@@ -171,6 +172,8 @@ export class MicroBatchExecutor {
   /** Batch constructed but not committed: re-run after recovery. */
   private pending: PlannedBatch | null = null;
   private nextBatchId = 0;
+  /** The batch id this run started at (after recovery). */
+  private firstBatchOfRun = 0;
   private lastStateMetrics: StateMetrics | null = null;
   private walCommitMs = 0;
   private triggerActive = false;
@@ -223,6 +226,11 @@ export class MicroBatchExecutor {
     return this.nextBatchId - 1;
   }
 
+  /** Id of the last batch this run committed, or -1 when it has committed none. */
+  get lastBatchOfRun(): number {
+    return this.nextBatchId > this.firstBatchOfRun ? this.nextBatchId - 1 : -1;
+  }
+
   /** Recovers from the checkpoint, starts the consumer and runs the loop in the background. */
   async start(): Promise<void> {
     const { kafka } = this.options;
@@ -235,6 +243,7 @@ export class MicroBatchExecutor {
     }
     await this.admin.ensureTopic(this.topics.results, 1);
     await this.populateStartOffsets();
+    this.firstBatchOfRun = this.nextBatchId;
     await this.applyStartingOffsets();
     await this.loadState();
     if (this.options.plan.sink.format === 'kafka') {
@@ -267,7 +276,8 @@ export class MicroBatchExecutor {
   async stop(): Promise<void> {
     this.stopSignal.abort();
     try {
-      await this.loop;
+      // A failed loop has reported its error through awaitTermination already.
+      await this.loop?.catch(() => undefined);
     } finally {
       await this.publishProgress('TERMINATED');
       await this.progressProducer?.close();
@@ -494,11 +504,12 @@ export class MicroBatchExecutor {
    *   read; initialize() runs in planInputPartitions); lines follow in batches 1, 2, …
    * - rate: nothing in batch 0, which reads seconds (0, 0] (RateStreamMicroBatchStream:
    *   latestOffset is the whole seconds since the query started, 0 at its first trigger).
-   * - kafka: batch 0 reads up to the broker's end offsets (KafkaMicroBatchStream.latestOffset
-   *   fetches them), e.g. all that is there with startingOffsets earliest.
+   * - kafka: the broker's end offsets (KafkaMicroBatchStream.latestOffset fetches them), e.g.
+   *   all that is there with startingOffsets earliest; after batch 0 those of the partitions
+   *   the consumer reads (latestKafkaOffsets).
    * - file: the records of complete directory listings, once all have arrived (Spark lists the
    *   directory when it plans a batch and takes every new file: FileStreamSource.fetchMaxOffset).
-   * After batch 0, socket, rate and kafka offer what has arrived.
+   * After batch 0, socket and rate offer what has arrived.
    */
   private async sourceLatest(i: number, buffer: SourceBuffer, bounded: boolean): Promise<SourceOffsets> {
     const from = this.committed[i] ?? {};
@@ -507,8 +518,9 @@ export class MicroBatchExecutor {
     if (format === 'socket' || format === 'rate') return firstBatch ? from : buffer.available();
     if (format === 'kafka') {
       const set = this.sourceSets[i];
-      if (!firstBatch || bounded || this.admin === null || set === undefined) return buffer.available();
-      return set.endOffsets(this.admin);
+      if (bounded || this.admin === null || set === undefined) return buffer.available();
+      if (firstBatch) return set.endOffsets(this.admin);
+      return latestKafkaOffsets(set.topics, (t, p) => set.accepts(t, p), (t, p) => set.key(t, p), buffer.available(), this.admin);
     }
     // A bounded run's snapshot was taken after a complete listing.
     if (bounded) return buffer.available();

@@ -1,14 +1,18 @@
 import { IllegalStateError } from '../errors/illegal-state-error.js';
-import { loadEngineConfig } from '../config/config.js';
+import { kafkaSecuritySettings, loadEngineConfig, redisSettings, type MetricsConfig } from '../config/config.js';
+import { ConfigError } from '../errors/config-error.js';
 import { systemClock, type Clock } from '../execution/clock.js';
 import { applyConfiguredLogLevel, createLogger, type Logger } from '../internal/logger.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import { createRedisClient, type RedisClient } from '../state/redis-connection.js';
 import { KafkajsPort } from '../kafka/kafkajs-port.js';
+import type { KafkaPort } from '../kafka/kafka-port.js';
 import type { LiveQuery } from '../observability/live-query.js';
 import { OpsServer, stackChecks } from '../observability/ops-server.js';
 import { warmLocalStack, type LocalStack } from './local-stack.js';
 import { LocalStreamingQuery, type Connections } from './local-streaming-query.js';
+import { queryKafkaSecurity } from './query-kafka-security.js';
+import { DEFAULT_INGEST_LIMITS, type IngestLimits } from '../config/ingest-config.js';
 
 /**
  * The queries this process runs, and what they share: the connections (the configured Kafka
@@ -38,6 +42,8 @@ export class QueryManager {
   /** Queries that ended while the process runs, oldest first (Spark's completed queries). */
   private readonly ended: LiveQuery[] = [];
   private stack: Promise<LocalStack> | null = null;
+  /** The configured ingest limits, read with the connections. */
+  private ingestLimits: IngestLimits | null = null;
   private signalsInstalled = false;
   /** Exit code owed to a SIGINT (130) or SIGTERM (143) being handled, else null. */
   signalExitCode: number | null = null;
@@ -45,6 +51,10 @@ export class QueryManager {
   private terminationWaiters: Array<() => void> = [];
   private readonly shutdownHooks: Array<() => Promise<void>> = [];
   private ops: Promise<OpsServer | null> | null = null;
+  /** Rejects when the ops server cannot listen where configured (a port in use): queries fail. */
+  private opsListening: Promise<void> = Promise.resolve();
+  /** The configured Kafka security and Redis access, read with the connections. */
+  private access: Pick<Connections, 'kafkaSecurity' | 'redisSettings'> = {};
   private opsRedis: RedisClient | null = null;
 
   constructor(private readonly clock: Clock = systemClock, log?: Logger) {
@@ -70,29 +80,53 @@ export class QueryManager {
   private connections(): Promise<Connections> {
     if (this.stack === null) {
       const config = loadEngineConfig();
+      this.ingestLimits = config.ingest;
+      this.access = { kafkaSecurity: kafkaSecuritySettings(config.kafka), redisSettings: redisSettings(config.redis) };
       applyConfiguredLogLevel(config.log.level);
       this.stack = warmLocalStack({ brokers: config.kafka.brokers, redisUrl: config.redis.url }, this.log);
       // A stack that cannot be reached fails the query, which reports it: no second report here.
-      this.ops = this.stack.then((s) => this.startOps(s, config.metrics.port).catch((err: unknown) => {
-        this.log.warn('cannot serve /metrics', { err });
+      const started = this.stack.then((s) => this.startOps(s, config.metrics));
+      this.ops = started.catch((err: unknown) => {
+        if (!(err instanceof ConfigError)) this.log.warn('cannot serve /metrics', { err });
         return null;
-      }), () => null);
+      });
+      // A configuration the ops server cannot listen with (a port in use) fails the queries at start.
+      this.opsListening = started.then(() => undefined, (err: unknown) => {
+        if (err instanceof ConfigError) throw err;
+      });
     }
-    return this.stack.then((s) => ({ brokers: s.brokers, redisUrl: s.redisUrl }));
+    const ingestLimits = this.ingestLimits;
+    const access = this.access;
+    return Promise.all([this.stack, this.opsListening]).then(([s]) => ({
+      brokers: s.brokers, redisUrl: s.redisUrl, ...(ingestLimits === null ? {} : { ingestLimits }), ...access,
+    }));
   }
 
   /** /metrics, /healthz, /readyz, /progress and the live page for the queries of this process. */
-  private async startOps(stack: LocalStack, port: number): Promise<OpsServer> {
-    const redis = createRedisClient(stack.redisUrl, { maxRetriesPerRequest: 1 });
+  private async startOps(stack: LocalStack, metrics: MetricsConfig): Promise<OpsServer> {
+    const security = this.access.kafkaSecurity === undefined ? undefined : await queryKafkaSecurity(null, this.access.kafkaSecurity);
+    const own = new KafkajsPort({ brokers: stack.brokers.split(','), clientId: 'sluice-ops', logger: this.log, ...(security === undefined ? {} : { security }) });
+    // Readiness asks Kafka through a running query's client: its options may carry the credentials.
+    const kafka: KafkaPort = {
+      admin: () => (this.active.map((q) => q.kafkaPort).find((k) => k !== null) ?? own).admin(),
+      producer: (options) => own.producer(options),
+      consumer: (options) => own.consumer(options),
+    };
+    const redis = createRedisClient(stack.redisUrl, { maxRetriesPerRequest: 1, ...(this.access.redisSettings === undefined ? {} : { settings: this.access.redisSettings }) });
     redis.on('error', () => undefined);
-    const kafka = new KafkajsPort({ brokers: stack.brokers.split(','), clientId: 'sluice-ops', logger: this.log });
     const server = new OpsServer({
-      port,
+      port: metrics.port,
+      host: metrics.host,
+      token: metrics.token,
       log: this.log,
       checks: {
         ...stackChecks(redis, kafka),
         queries: async () => {
           if (this.active.length === 0) throw new IllegalStateError('no query is running');
+        },
+        ingest: async () => {
+          const problems = this.active.map((q) => q.ingestProblem()).filter((p): p is string => p !== null);
+          if (problems.length > 0) throw new IllegalStateError(problems.join('; '));
         },
       },
       json: {
@@ -103,7 +137,8 @@ export class QueryManager {
     });
     const bound = await server.start();
     // As spark-shell names its web UI: on a terminal, where info logs are hidden, say where the page is.
-    if (process.stderr.isTTY === true) process.stderr.write(`sluice: live page at http://127.0.0.1:${bound}/\n`);
+    const shown = metrics.host === '0.0.0.0' || metrics.host === '::' ? '127.0.0.1' : metrics.host.includes(':') ? `[${metrics.host}]` : metrics.host;
+    if (process.stderr.isTTY === true) process.stderr.write(`sluice: live page at http://${shown}:${bound}/\n`);
     this.opsRedis = redis;
     return server;
   }
@@ -177,7 +212,8 @@ export class QueryManager {
       this.log.info('stopping on signal', { signal });
       const code = signal === 'SIGINT' ? 130 : 143;
       this.signalExitCode = code;
-      void this.clock.sleep(30_000).then(() => process.exit(code));
+      // A last resort if stopping hangs: after the ingest's drain bound and the sink's catch-up.
+      void this.clock.sleep((this.ingestLimits ?? DEFAULT_INGEST_LIMITS).drainTimeoutMs + 30_000).then(() => process.exit(code));
       void this.stopAll().finally(() => process.exit(code));
     };
     process.once('SIGINT', onSignal);

@@ -2,6 +2,7 @@ import type { RedisClient } from '../state/redis-connection.js';
 import { CaseInsensitiveOptions } from '../api/options.js';
 import type { StreamingQueryProgress } from '../api/streaming-query-progress.js';
 import { OptionError } from '../errors/option-error.js';
+import { DEFAULT_INGEST_LIMITS, type IngestLimits } from '../config/ingest-config.js';
 import type { Clock } from '../execution/clock.js';
 import type { Logger } from '../internal/logger.js';
 import type { KafkaPort, KafkaProducer } from '../kafka/kafka-port.js';
@@ -34,6 +35,8 @@ export interface RoleContext {
   readonly redis: RedisClient;
   readonly clock: Clock;
   readonly log: Logger;
+  /** The ingest's buffer, line, connection, retry and drain limits (defaults when absent). */
+  readonly ingestLimits?: IngestLimits;
 }
 
 export interface RunningRole {
@@ -43,7 +46,12 @@ export interface RunningRole {
 /** What the ingest role runs per source. */
 interface SourceIngest {
   awaitSettled(): Promise<void>;
-  stop(): Promise<void>;
+  /** Stops reading, then writes what was read for at most `drainTimeoutMs`. */
+  stop(drainTimeoutMs?: number): Promise<void>;
+  /** Rejects when the source cannot go on (Kafka refused past ingest.deliveryTimeoutMs). */
+  readonly failed: Promise<never>;
+  /** Why its source topic cannot be written now, or null. */
+  problem(): string | null;
 }
 
 /** On a terminal: one self-updating line of what a directory's ingest has taken so far. */
@@ -53,14 +61,42 @@ function liveCounter(directory: string): (stats: Readonly<{ files: number; recor
   };
 }
 
+/**
+ * The ingest: every socket, file and rate source of the plan into its source topic, through
+ * one bounded, retrying writer per source (SourceTopicWriter). `stop()` stops reading and
+ * writes what was read within ingest.drainTimeoutMs.
+ */
 export class IngestRole implements RunningRole {
   private readonly ingests: SourceIngest[] = [];
   private producer: KafkaProducer | null = null;
+  private readonly limits: IngestLimits;
+  private rejectFailed: (err: unknown) => void = () => undefined;
+  /** Rejects when a source cannot go on; the role should then be stopped. */
+  readonly failed: Promise<never>;
 
-  constructor(private readonly ctx: RoleContext) {}
+  constructor(private readonly ctx: RoleContext) {
+    this.limits = ctx.ingestLimits ?? DEFAULT_INGEST_LIMITS;
+    this.failed = new Promise<never>((_, reject) => {
+      this.rejectFailed = reject;
+    });
+    this.failed.catch(() => undefined);
+  }
+
+  /** For /readyz: what keeps the sources from writing their topics now, or null. */
+  problem(): string | null {
+    const problems = this.ingests.map((i) => i.problem()).filter((p): p is string => p !== null);
+    return problems.length === 0 ? null : problems.join('; ');
+  }
+
+  private started(ingest: SourceIngest & { start(): void }): void {
+    ingest.start();
+    ingest.failed.catch((err: unknown) => this.rejectFailed(err));
+    this.ingests.push(ingest);
+  }
 
   async start(): Promise<void> {
     const { plan, queryId, kafka, clock } = this.ctx;
+    const limits = this.limits;
     const log = this.ctx.log.child({ role: 'ingest', queryId });
     const topics = queryTopics(queryId);
     const admin = await kafka.admin();
@@ -89,10 +125,10 @@ export class IngestRole implements RunningRole {
           redis: this.ctx.redis,
           clock,
           log,
+          limits,
           ...(process.stderr.isTTY === true ? { onProgress: liveCounter(options.get('path') ?? '.') } : {}),
         });
-        ingest.start();
-        this.ingests.push(ingest);
+        this.started(ingest);
         continue;
       }
       if (source.format === 'rate') {
@@ -106,10 +142,9 @@ export class IngestRole implements RunningRole {
         }
         const ingest = new RateIngest({
           rowsPerSecond: options.getInt('rowsPerSecond', 1, 0), schema: source.schema, topic: topics.source(source.index),
-          queryId, producer: this.producer, clock, log, startValue,
+          queryId, producer: this.producer, clock, log, startValue, limits,
         });
-        ingest.start();
-        this.ingests.push(ingest);
+        this.started(ingest);
         continue;
       }
       if (source.format !== 'socket') continue;
@@ -122,20 +157,22 @@ export class IngestRole implements RunningRole {
       // The socket has an offset once it connects (again, for a new ingest).
       const offeredKey = checkpointKeys(plan.checkpointLocation).sourceOffered(source.index);
       await this.ctx.redis.del(offeredKey);
+      const bindAddress = options.get('bindAddress');
       const ingest = new SocketIngest({
         host, port,
         includeTimestamp: options.getBoolean('includeTimestamp', false),
         listen: options.getBoolean('listen', false),
+        ...(bindAddress === undefined ? {} : { bindAddress }),
         schema: source.schema,
         topic: topics.source(source.index),
         queryId,
         producer: this.producer,
         clock,
         log,
+        limits,
         onReady: () => offerTopicEnd(this.ctx.redis, offeredKey, kafka, topics.source(source.index)),
       });
-      ingest.start();
-      this.ingests.push(ingest);
+      this.started(ingest);
     }
   }
 
@@ -144,9 +181,10 @@ export class IngestRole implements RunningRole {
     await Promise.all(this.ingests.map((i) => i.awaitSettled()));
   }
 
+  /** Stops reading every source, then writes what they read, all within ingest.drainTimeoutMs. */
   async stop(): Promise<void> {
-    for (const ingest of this.ingests) await ingest.stop();
-    await this.producer?.close();
+    await Promise.all(this.ingests.map((ingest) => ingest.stop(this.limits.drainTimeoutMs)));
+    await this.producer?.close().catch((err: unknown) => this.ctx.log.warn('cannot close the ingest producer', { err }));
     this.producer = null;
   }
 }

@@ -1,9 +1,10 @@
 import type { Schema } from '../api/types.js';
+import { DEFAULT_INGEST_LIMITS, type IngestLimits } from '../config/ingest-config.js';
 import type { Clock } from '../execution/clock.js';
 import type { Logger } from '../internal/logger.js';
-import type { KafkaProducer, OutgoingRecord } from '../kafka/kafka-port.js';
-import { metrics } from '../observability/metrics.js';
+import type { KafkaProducer } from '../kafka/kafka-port.js';
 import { encodeSourceRow } from './source-records.js';
+import { SourceTopicWriter } from './source-topic-writer.js';
 
 export interface RateIngestOptions {
   readonly rowsPerSecond: number;
@@ -15,6 +16,7 @@ export interface RateIngestOptions {
   readonly log: Logger;
   /** The next value to generate (continues after a restart). */
   readonly startValue: number;
+  readonly limits?: IngestLimits;
 }
 
 /**
@@ -26,9 +28,24 @@ export class RateIngest {
   private readonly abort = new AbortController();
   private loop: Promise<void> = Promise.resolve();
   private next: number;
+  private readonly writer: SourceTopicWriter;
+  private readonly limits: IngestLimits;
 
   constructor(private readonly o: RateIngestOptions) {
     this.next = o.startValue;
+    this.limits = o.limits ?? DEFAULT_INGEST_LIMITS;
+    this.writer = new SourceTopicWriter({
+      topic: o.topic, queryId: o.queryId, format: 'rate', producer: o.producer, limits: this.limits, clock: o.clock, log: o.log,
+    });
+  }
+
+  /** Rejects when the source topic could not be written for longer than ingest.deliveryTimeoutMs. */
+  get failed(): Promise<never> {
+    return this.writer.failed;
+  }
+
+  problem(): string | null {
+    return this.writer.problem();
   }
 
   start(): void {
@@ -39,19 +56,12 @@ export class RateIngest {
     const { clock, rowsPerSecond } = this.o;
     const startedAt = clock.now();
     const first = this.next;
-    while (!this.stopped) {
+    while (!this.stopped && !this.writer.isClosed) {
       const due = first + Math.floor(((clock.now() - startedAt) * rowsPerSecond) / 1000);
-      const records: OutgoingRecord[] = [];
       const now = clock.now() * 1000;
-      for (; this.next < due; this.next++) records.push({ value: encodeSourceRow(this.o.schema, [now, this.next]) });
-      if (records.length > 0) {
-        try {
-          await this.o.producer.send(this.o.topic, records);
-          metrics().ingestRecords.inc({ query: this.o.queryId, format: 'rate' }, records.length);
-        } catch (err) {
-          this.o.log.error('rate source cannot write to the source topic', { err });
-        }
-      }
+      // Rows wait in the writer while Kafka is away (retried, never dropped); at its bound the source waits too.
+      for (; this.next < due && !this.writer.isFull; this.next++) this.writer.offer({ value: encodeSourceRow(this.o.schema, [now, this.next]) });
+      if (this.writer.isFull) await this.writer.whenWritable();
       await clock.sleep(100, this.abort.signal);
     }
   }
@@ -60,9 +70,11 @@ export class RateIngest {
     await this.o.clock.sleep(0);
   }
 
-  async stop(): Promise<void> {
+  async stop(drainTimeoutMs = this.limits.drainTimeoutMs): Promise<void> {
     this.stopped = true;
     this.abort.abort();
+    const closing = this.writer.close(drainTimeoutMs);
     await this.loop;
+    await closing;
   }
 }

@@ -1,19 +1,23 @@
 import { IllegalStateError } from '../errors/illegal-state-error.js';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { commonSchema, type CommonConfig } from '../config/config.js';
+import { commonSchema, kafkaSecuritySettings, redisSettings, type CommonConfig } from '../config/config.js';
+import { checkIngestLimits, type IngestLimits } from '../config/ingest-config.js';
 import { ConfigError } from '../errors/config-error.js';
 import { PlanError } from '../errors/plan-error.js';
 import { StreamError } from '../errors/stream-error.js';
 import { systemClock } from '../execution/clock.js';
 import { createLogger, setLogLevel, type Logger } from '../internal/logger.js';
+import { redactText } from '../internal/secrets.js';
+import { KafkaSecuritySettings } from '../kafka/kafka-security.js';
 import { KafkajsPort } from '../kafka/kafkajs-port.js';
 import { parsePlan } from '../plan/plan-json.js';
 import type { QueryPlan } from '../plan/query-plan.js';
-import { connectRedis } from '../state/redis-connection.js';
+import { connectRedis, type RedisSettings } from '../state/redis-connection.js';
 import type { LiveQuery } from '../observability/live-query.js';
 import { OpsServer, stackChecks } from '../observability/ops-server.js';
 import { resolveQueryId } from './query-identity.js';
+import { queryKafkaSecurity } from './query-kafka-security.js';
 import { IngestRole, ProcessorRole, SinkRole, type RoleContext, type RunningRole } from './query-roles.js';
 
 export type RoleName = 'ingest' | 'processor' | 'sink';
@@ -26,7 +30,16 @@ export interface RoleServiceOptions {
   readonly clientId: string;
   /** Port of /metrics, /healthz and /readyz (0: a free port). */
   readonly metricsPort: number;
+  /** Their address (default 127.0.0.1) and bearer token (none by default). */
+  readonly metricsHost?: string;
+  readonly metricsToken?: string;
+  /** The configured Kafka security (the plan's kafka.* options are laid over it). */
+  readonly kafkaSecurity?: KafkaSecuritySettings;
+  /** The configured Redis user, password and TLS files. */
+  readonly redisSettings?: RedisSettings;
   readonly log: Logger;
+  /** The ingest role's limits (its service config's `ingest` block). */
+  readonly ingestLimits?: IngestLimits;
 }
 
 /** Reads and checks a plan document file. */
@@ -48,17 +61,19 @@ export async function readPlanFile(path: string): Promise<QueryPlan> {
 export async function runRoleService(options: RoleServiceOptions): Promise<number> {
   const { role, log } = options;
   const plan = await readPlanFile(options.planFile);
-  const redis = await connectRedis(options.redisUrl, log);
+  const security = await queryKafkaSecurity(plan, options.kafkaSecurity ?? KafkaSecuritySettings.empty());
+  const redis = await connectRedis(options.redisUrl, log, options.redisSettings);
   const queryId = await resolveQueryId(redis, plan.checkpointLocation, log);
   const ctx: RoleContext = {
     plan,
     queryId,
     runId: randomUUID(),
-    kafka: new KafkajsPort({ brokers: options.brokers.split(','), clientId: `${options.clientId}-${role}`, logger: log }),
+    kafka: new KafkajsPort({ brokers: options.brokers.split(','), clientId: `${options.clientId}-${role}`, logger: log, security }),
     brokers: options.brokers,
     redis,
     clock: systemClock,
     log,
+    ...(options.ingestLimits === undefined ? {} : { ingestLimits: options.ingestLimits }),
   };
   let running: RunningRole;
   let ended: Promise<void>;
@@ -75,7 +90,7 @@ export async function runRoleService(options: RoleServiceOptions): Promise<numbe
     const ingest = new IngestRole(ctx);
     await ingest.start();
     running = ingest;
-    ended = new Promise(() => undefined);
+    ended = ingest.failed;
   } else {
     const sink = new SinkRole(ctx);
     await sink.start();
@@ -88,11 +103,16 @@ export async function runRoleService(options: RoleServiceOptions): Promise<numbe
   const startTimestamp = ctx.clock.now();
   const ops = new OpsServer({
     port: options.metricsPort,
+    ...(options.metricsHost === undefined ? {} : { host: options.metricsHost }),
+    ...(options.metricsToken === undefined ? {} : { token: options.metricsToken }),
     log,
     checks: {
       ...stackChecks(redis, ctx.kafka),
       [role]: async () => {
         if (!roleAlive) throw new IllegalStateError(`${role} is not running`);
+        // The ingest is alive but holding what it reads while its source topics refuse writes.
+        const problem = role === 'ingest' ? (running as IngestRole).problem() : null;
+        if (problem !== null) throw new IllegalStateError(problem);
       },
     },
     json: role === 'processor'
@@ -116,11 +136,14 @@ export async function runRoleService(options: RoleServiceOptions): Promise<numbe
   });
   await ops.start();
   log.info('service started', { role, queryId, checkpointLocation: plan.checkpointLocation });
-  const reason = await Promise.race([stopped, ended.then(() => 'finished' as const)]);
+  // An ingest that cannot go on is stopped like on a signal (what it holds is logged), then fails the process.
+  const ingestFailed = role === 'ingest' ? ended.then(() => 'finished' as const, () => 'failed' as const) : null;
+  const reason = await Promise.race([stopped, ingestFailed ?? ended.then(() => 'finished' as const)]);
   log.info('service stopping', { role, reason });
   await ops.stop();
   await running.stop();
   await redis.quit().catch(() => undefined);
+  if (failure !== null) throw failure;
   return reason === 'SIGINT' ? 130 : reason === 'SIGTERM' ? 143 : 0;
 }
 
@@ -149,6 +172,8 @@ export function serviceHelp(role: RoleName, schema: object): string {
 /** The configuration every role service shares: the common blocks plus the query it serves. */
 export interface ServiceConfig extends CommonConfig {
   readonly query: { readonly plan: string };
+  /** The ingest service's limits (its schema adds the `ingest` block). */
+  readonly ingest?: IngestLimits;
 }
 
 export const serviceSchema = {
@@ -190,13 +215,18 @@ export function serviceMain<C extends ServiceConfig>(role: RoleName, loadService
       redisUrl: config.redis.url === '' ? 'redis://127.0.0.1:6379' : config.redis.url,
       clientId: config.kafka.clientId,
       metricsPort: config.metrics.port,
+      metricsHost: config.metrics.host,
+      metricsToken: config.metrics.token,
+      kafkaSecurity: kafkaSecuritySettings(config.kafka),
+      redisSettings: redisSettings(config.redis),
       log,
+      ...(config.ingest === undefined ? {} : { ingestLimits: checkIngestLimits(config.ingest) }),
     });
   };
   main().then(
     (code) => process.exit(code),
     (err: unknown) => {
-      if (err instanceof StreamError) process.stderr.write(`${err.name}: ${err.message}\n`);
+      if (err instanceof StreamError) process.stderr.write(`${redactText(`${err.name}: ${err.message}`)}\n`);
       log.error(`${role} service failed`, { err });
       process.exit(1);
     },

@@ -1,5 +1,6 @@
 import type { DataType, Row, Schema, Value } from '../api/types.js';
 import { decimalParts, isIntegral } from '../api/types.js';
+import { stringifyValue } from '../api/value-json.js';
 import { exactInteger, fromDouble, parseBigDecimal, toPrecision } from '../expressions/decimal.js';
 import { fitLong } from '../expressions/exact-long.js';
 import { parseTimestampMicros } from '../expressions/cast.js';
@@ -36,7 +37,7 @@ const SPECIAL_DOUBLES: ReadonlyMap<string, number> = new Map([['NaN', Number.NaN
  */
 export function convertValue(raw: unknown, type: DataType, timeZone: string, fromText: boolean, positionalStructs = false): Value {
   if (raw === null || raw === undefined) return null;
-  if (type === 'string') return typeof raw === 'string' ? raw : JSON.stringify(raw);
+  if (type === 'string') return typeof raw === 'string' ? raw : typeof raw === 'bigint' ? String(raw) : JSON.stringify(raw);
   const exact = exactNumber(raw, type, fromText);
   if (exact !== undefined) return exact;
   if (isIntegral(type) || type === 'double' || type === 'float') {
@@ -44,17 +45,17 @@ export function convertValue(raw: unknown, type: DataType, timeZone: string, fro
     const special = !isIntegral(type) && typeof raw === 'string' ? SPECIAL_DOUBLES.get(raw.trim()) : undefined;
     if (special !== undefined) return special;
     const n = typeof raw === 'number' ? raw : fromText && typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
-    if (Number.isNaN(n) || (isIntegral(type) && !Number.isInteger(n))) throw new FieldTypeMismatch(`${JSON.stringify(raw)} is not a ${type}`);
+    if (Number.isNaN(n) || (isIntegral(type) && !Number.isInteger(n))) throw new FieldTypeMismatch(`${stringifyValue(raw)} is not a ${type}`);
     // A FLOAT holds a 32-bit value: 16777217 is 1.6777216E7.
     return type === 'float' ? Math.fround(n) : n;
   }
   if (type === 'boolean') {
     if (typeof raw === 'boolean') return raw;
     if (fromText && typeof raw === 'string' && /^(true|false)$/i.test(raw.trim())) return raw.trim().toLowerCase() === 'true';
-    throw new FieldTypeMismatch(`${JSON.stringify(raw)} is not a boolean`);
+    throw new FieldTypeMismatch(`${stringifyValue(raw)} is not a boolean`);
   }
   if (type === 'timestamp' || type === 'date') {
-    if (typeof raw !== 'string') throw new FieldTypeMismatch(`${JSON.stringify(raw)} is not a ${type}`);
+    if (typeof raw !== 'string') throw new FieldTypeMismatch(`${stringifyValue(raw)} is not a ${type}`);
     const micros = parseTimestampMicros(raw, timeZone);
     if (micros === null) throw new FieldTypeMismatch(`'${raw}' is not a ${type}`);
     return type === 'date' ? Math.floor(micros / 86_400_000_000) : micros;
@@ -75,7 +76,7 @@ export function convertValue(raw: unknown, type: DataType, timeZone: string, fro
   if (positionalStructs && typeof type !== 'string' && type.kind === 'struct' && Array.isArray(raw) && raw.length === type.fields.length) {
     return type.fields.map((f, i) => convertValue(raw[i], f.type, timeZone, fromText, positionalStructs));
   }
-  throw new FieldTypeMismatch(`${JSON.stringify(raw)} does not fit ${JSON.stringify(type)}`);
+  throw new FieldTypeMismatch(`${stringifyValue(raw)} does not fit ${JSON.stringify(type)}`);
 }
 
 /**
@@ -117,7 +118,7 @@ export function malformed(options: RecordOptions, text: string, reason: string):
  */
 export function rowsOfValues(what: string, values: ReadonlyArray<readonly unknown[]>, schema: Schema, timeZone: string): Row[] {
   return values.map((v) => {
-    if (v.length !== schema.length) throw new OptionError(`${what}: a row of ${v.length} values for ${schema.length} columns: ${JSON.stringify(v)}`);
+    if (v.length !== schema.length) throw new OptionError(`${what}: a row of ${v.length} values for ${schema.length} columns: ${stringifyValue(v)}`);
     return schema.map((f, i): Value => {
       try {
         return convertValue(v[i], f.type, timeZone, false, true);

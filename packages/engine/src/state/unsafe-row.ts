@@ -1,5 +1,5 @@
-import { mapEntries, type DataType, type Value } from '../api/types.js';
-import { doubleToLongWords, floatToIntBits, hashUnsafeWords, hexBytes, utf8Bytes } from '../expressions/murmur3.js';
+import { decimalParts, mapEntries, type DataType, type Value } from '../api/types.js';
+import { bigIntegerBytes, doubleToLongWords, floatToIntBits, hashUnsafeWords, hexBytes, utf8Bytes } from '../expressions/murmur3.js';
 
 /**
  * The bytes of Spark's UnsafeRow (catalyst UnsafeRowWriter) for a row of values, and its
@@ -43,8 +43,11 @@ function elementSize(type: DataType): number {
   }
 }
 
+/** A DECIMAL wider than a long (precision > 18) is stored as its unscaled BigInteger's bytes. */
+const isWideDecimal = (type: DataType): boolean => (decimalParts(type)?.precision ?? 0) > 18;
+
 function isFixedWidth(type: DataType): boolean {
-  return typeof type === 'string' && type !== 'string' && type !== 'binary';
+  return typeof type === 'string' && type !== 'string' && type !== 'binary' && !isWideDecimal(type);
 }
 
 /** Writes a fixed-width value at `at` (the slot is already zero). */
@@ -63,13 +66,23 @@ function writeFixed(out: Bytes, at: number, v: Value, type: DataType): void {
       return;
     }
     case 'void': return;
-    default: view.setBigInt64(at, BigInt(Math.trunc(Number(v))), true);
+    // A long (exact past 2^53 as a bigint), a timestamp, or a narrow DECIMAL's unscaled value.
+    default: view.setBigInt64(at, typeof v === 'bigint' ? BigInt.asIntN(64, v) : BigInt(Math.trunc(Number(v))), true);
   }
 }
 
-/** Appends a variable-length value at the cursor, word-aligned; returns its offset and size. */
-function writeVariable(out: Bytes, base: number, v: Value, type: DataType): [number, number] {
+/**
+ * Appends a variable-length value at the cursor, word-aligned; returns its offset and size. A
+ * wide DECIMAL takes 16 bytes in a row (UnsafeRowWriter), its bytes rounded to a word in an array.
+ */
+function writeVariable(out: Bytes, base: number, v: Value, type: DataType, inRow = true): [number, number] {
   const start = out.length;
+  if (isWideDecimal(type)) {
+    const bytes = bigIntegerBytes(typeof v === 'bigint' ? v : BigInt(Number(v)));
+    const at = out.reserve(inRow ? 16 : roundToWord(bytes.length));
+    out.buf.set(bytes, at);
+    return [start - base, bytes.length];
+  }
   if (type === 'string' || type === 'binary') {
     const bytes = type === 'string' ? utf8Bytes(String(v)) : hexBytes(String(v));
     const at = out.reserve(roundToWord(bytes.length));
@@ -101,6 +114,8 @@ function writeRow(out: Bytes, values: readonly Value[], types: readonly DataType
     const slot = base + bitset + 8 * i;
     if (v === null) {
       out.buf[base + (i >> 3)] = (out.buf[base + (i >> 3)] ?? 0) | (1 << (i & 7));
+      // A NULL wide DECIMAL still takes its 16 bytes, its offset kept (UnsafeRowWriter.write(null)).
+      if (isWideDecimal(type)) out.view.setInt32(slot + 4, out.reserve(16) - base, true);
     } else if (isFixedWidth(type)) {
       writeFixed(out, slot, v, type);
     } else {
@@ -126,7 +141,7 @@ function writeArray(out: Bytes, items: readonly Value[], elementType: DataType):
     } else if (fixed) {
       writeFixed(out, at, v, elementType);
     } else {
-      const [offset, length] = writeVariable(out, base, v, elementType);
+      const [offset, length] = writeVariable(out, base, v, elementType, false);
       out.view.setInt32(at, length, true);
       out.view.setInt32(at + 4, offset, true);
     }

@@ -1,0 +1,338 @@
+import type { IngestLimits } from '../config/ingest-config.js';
+import { SourceError } from '../errors/source-error.js';
+import type { Clock } from '../execution/clock.js';
+import type { Logger, LogFields } from '../internal/logger.js';
+import type { KafkaProducer, OutgoingRecord } from '../kafka/kafka-port.js';
+import { metrics } from '../observability/metrics.js';
+
+export interface SourceTopicWriterOptions {
+  readonly topic: string;
+  readonly queryId: string;
+  /** The `format` label of the records-written metric: socket, json, csv, text, rate. */
+  readonly format: string;
+  readonly producer: KafkaProducer;
+  readonly limits: IngestLimits;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
+
+/** Why the ingest rejected a line or record (the `reason` label of the rejection metric). */
+export type RejectReason = 'line-too-long' | 'record-too-large';
+
+interface Held {
+  readonly record: OutgoingRecord;
+  readonly bytes: number;
+}
+
+/** Records per produce request: kafkajs's encoding cost grows faster than linearly beyond this. */
+const RECORDS_PER_SEND = 1000;
+/** While writes keep failing, a reminder is logged this often. */
+const FAILING_LOG_EVERY_MS = 30_000;
+/** Drop the acknowledged head of the queue once it is this long. */
+const COMPACT_AT = 4096;
+
+/** A record's size as the broker counts it against message.max.bytes, less the batch overhead. */
+export function recordBytes(record: OutgoingRecord): number {
+  const size = (v: string | Buffer | null | undefined): number =>
+    v === null || v === undefined ? 0 : typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : v.length;
+  let bytes = size(record.value) + size(record.key);
+  for (const [k, v] of Object.entries(record.headers ?? {})) bytes += size(k) + size(v);
+  return bytes;
+}
+
+/** The broker refused a write for its size (kafkajs carries the protocol error's type, maybe wrapped). */
+function isTooLarge(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; typeof e === 'object' && e !== null && depth < 4; depth++) {
+    const type = (e as { type?: unknown }).type;
+    if (type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE') return true;
+    e = (e as { originalError?: unknown; cause?: unknown }).originalError ?? (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
+ * The one writer of a source topic: records read by a source wait here, in order, until
+ * Kafka acknowledges them. Bounded (ingest.maxBufferedRecords / maxBufferedBytes): a source
+ * stops reading while `isFull` and resumes at `whenWritable()` (half the bounds). A write
+ * that fails is retried, the same records in the same produce request, with backoff and
+ * without limit unless ingest.deliveryTimeoutMs says otherwise, so the idempotent producer
+ * drops a retried request the broker had already appended: a record read is written once.
+ * A record over ingest.maxRecordBytes is rejected on its own, counted and logged; if the
+ * broker still refuses a request for its size, it is split until the one record it refuses
+ * is rejected alone, never its neighbours.
+ */
+export class SourceTopicWriter {
+  readonly stats = { written: 0, rejected: 0, unwritten: 0 };
+  private queue: Held[] = [];
+  private head = 0;
+  private bytes = 0;
+  private running = false;
+  private closed = false;
+  private abandoned = false;
+  private failure: SourceError | null = null;
+  private failingSince: number | null = null;
+  private lastFailureLogAt = 0;
+  private retriesSinceSuccess = 0;
+  private backoffMs: number;
+  private writableWaiters: Array<() => void> = [];
+  private idleWaiters: Array<() => void> = [];
+  private readonly stopRetrying = new AbortController();
+  private rejectFailed: (err: SourceError) => void = () => undefined;
+  /** Rejects when writes have failed for longer than ingest.deliveryTimeoutMs. */
+  readonly failed: Promise<never>;
+  private readonly labels: { query: string; topic: string };
+
+  constructor(private readonly o: SourceTopicWriterOptions) {
+    this.backoffMs = o.limits.retryBackoffMs;
+    this.labels = { query: o.queryId, topic: o.topic };
+    this.failed = new Promise<never>((_, reject) => {
+      this.rejectFailed = reject;
+    });
+    this.failed.catch(() => undefined);
+    metrics().ingestWritable.set(this.labels, 1);
+    this.gauge();
+  }
+
+  /** Records read and not yet acknowledged. */
+  get bufferedRecords(): number {
+    return this.queue.length - this.head;
+  }
+
+  get bufferedBytes(): number {
+    return this.bytes;
+  }
+
+  /** Sources stop reading while this holds. */
+  get isFull(): boolean {
+    const { maxBufferedRecords, maxBufferedBytes } = this.o.limits;
+    return this.bufferedRecords >= maxBufferedRecords || this.bytes >= maxBufferedBytes;
+  }
+
+  /** Whether the writer takes no more records: closed, or given up (delivery timeout). */
+  get isClosed(): boolean {
+    return this.closed || this.failure !== null;
+  }
+
+  /** Whether records it took will not be written: delivery timeout, or closed before they were. */
+  get gaveUp(): boolean {
+    return this.failure !== null || this.abandoned;
+  }
+
+  /**
+   * Takes a record to write. False when it is rejected for its size (counted and logged, with
+   * `where` in the log line) or the writer no longer takes records.
+   */
+  offer(record: OutgoingRecord, where: LogFields = {}): boolean {
+    if (this.isClosed) return false;
+    const bytes = recordBytes(record);
+    if (bytes > this.o.limits.maxRecordBytes) {
+      this.reject('record-too-large', { ...where, bytes, maxRecordBytes: this.o.limits.maxRecordBytes });
+      return false;
+    }
+    this.queue.push({ record, bytes });
+    this.bytes += bytes;
+    if (!this.running) {
+      this.running = true;
+      // After the current read: the records of one read go out in one request.
+      queueMicrotask(() => void this.run());
+    }
+    return true;
+  }
+
+  /** Counts and logs a line or record the ingest will not write. */
+  reject(reason: RejectReason, fields: LogFields): void {
+    this.stats.rejected += 1;
+    metrics().ingestRejected.inc({ query: this.o.queryId, reason });
+    this.o.log.warn(reason === 'line-too-long' ? 'rejected a line over ingest.maxLineBytes' : 'rejected a record over ingest.maxRecordBytes', {
+      topic: this.o.topic, reason, ...fields,
+    });
+  }
+
+  /** Resolves once the buffer is at most half full (at once if it is), or the writer stops. */
+  whenWritable(): Promise<void> {
+    if (this.belowLowWater() || this.isClosed || this.abandoned) return Promise.resolve();
+    metrics().ingestPauses.inc(this.labels);
+    return new Promise((resolve) => this.writableWaiters.push(resolve));
+  }
+
+  /** Resolves once every record taken so far is acknowledged (or the writer gave up). */
+  flushed(): Promise<void> {
+    if (this.bufferedRecords === 0 || this.failure !== null || this.abandoned) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** For /readyz: why writes are failing now, or null while they succeed. */
+  problem(): string | null {
+    if (this.failure !== null) return this.failure.message;
+    if (this.failingSince === null) return null;
+    return `cannot write to source topic ${this.o.topic} for ${this.o.clock.now() - this.failingSince} ms (retrying; ${this.bufferedRecords} records held)`;
+  }
+
+  /**
+   * Takes no more records and waits up to `timeoutMs` for those held to be acknowledged. What
+   * is still held then is given up, logged with its count, and counted; returns that count.
+   */
+  async close(timeoutMs: number): Promise<number> {
+    this.closed = true;
+    // Sources waiting for room stop waiting: they read no more.
+    this.wakeWritable();
+    if (this.bufferedRecords > 0 && this.failure === null) {
+      const timer = new AbortController();
+      await Promise.race([this.flushed(), this.o.clock.sleep(timeoutMs, timer.signal)]);
+      timer.abort();
+    }
+    const left = this.failure !== null ? 0 : this.bufferedRecords;
+    if (left > 0) {
+      this.abandoned = true;
+      this.stats.unwritten += left;
+      metrics().ingestUnwritten.inc({ query: this.o.queryId }, left);
+      this.o.log.error('stopping with read records not written to the source topic', {
+        topic: this.o.topic, unwritten: left, drainTimeoutMs: timeoutMs,
+      });
+    }
+    this.stopRetrying.abort();
+    this.wake();
+    return left;
+  }
+
+  private belowLowWater(): boolean {
+    const { maxBufferedRecords, maxBufferedBytes } = this.o.limits;
+    return this.bufferedRecords <= maxBufferedRecords / 2 && this.bytes <= maxBufferedBytes / 2;
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (this.bufferedRecords > 0 && !this.abandoned && this.failure === null) {
+        await this.deliver(this.nextChunkSize());
+      }
+    } finally {
+      this.running = false;
+      this.wake();
+    }
+  }
+
+  /** How many of the held records the next request carries (by count and by bytes). */
+  private nextChunkSize(): number {
+    const end = Math.min(this.queue.length, this.head + RECORDS_PER_SEND);
+    let bytes = 0;
+    let i = this.head;
+    for (; i < end; i++) {
+      const b = (this.queue[i] as Held).bytes;
+      if (i > this.head && bytes + b > this.o.limits.maxRecordBytes) break;
+      bytes += b;
+    }
+    return i - this.head;
+  }
+
+  /** Writes the first `count` held records, retrying until they are acknowledged or the writer stops. */
+  private async deliver(count: number): Promise<void> {
+    const records = this.queue.slice(this.head, this.head + count).map((h) => h.record);
+    for (;;) {
+      if (this.abandoned || this.failure !== null) return;
+      try {
+        await this.o.producer.send(this.o.topic, records);
+        if (!this.abandoned) this.acknowledged(count);
+        return;
+      } catch (err) {
+        if (this.abandoned) return;
+        if (isTooLarge(err)) {
+          if (count === 1) {
+            this.reject('record-too-large', { bytes: (this.queue[this.head] as Held).bytes, brokerError: String(err) });
+            this.advance(1);
+            return;
+          }
+          const half = Math.ceil(count / 2);
+          await this.deliver(half);
+          await this.deliver(count - half);
+          return;
+        }
+        await this.retryAfter(err);
+      }
+    }
+  }
+
+  private acknowledged(count: number): void {
+    this.stats.written += count;
+    metrics().ingestRecords.inc({ query: this.o.queryId, format: this.o.format }, count);
+    if (this.failingSince !== null) {
+      this.o.log.info('writing to the source topic again', {
+        topic: this.o.topic, failedForMs: this.o.clock.now() - this.failingSince, retries: this.retriesSinceSuccess,
+      });
+      metrics().ingestWritable.set(this.labels, 1);
+    }
+    this.failingSince = null;
+    this.retriesSinceSuccess = 0;
+    this.backoffMs = this.o.limits.retryBackoffMs;
+    this.advance(count);
+  }
+
+  private advance(count: number): void {
+    for (let i = this.head; i < this.head + count; i++) this.bytes -= (this.queue[i] as Held).bytes;
+    this.head += count;
+    if (this.head >= COMPACT_AT && this.head * 2 >= this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    this.gauge();
+    if (this.belowLowWater()) this.wakeWritable();
+  }
+
+  private async retryAfter(err: unknown): Promise<void> {
+    const { clock, log, topic, limits } = this.o;
+    const now = clock.now();
+    this.retriesSinceSuccess += 1;
+    metrics().ingestWriteRetries.inc(this.labels);
+    if (this.failingSince === null) {
+      this.failingSince = now;
+      this.lastFailureLogAt = now;
+      metrics().ingestWritable.set(this.labels, 0);
+      log.warn('cannot write to the source topic; retrying (no read line is dropped)', { err, topic, held: this.bufferedRecords });
+    } else if (now - this.lastFailureLogAt >= FAILING_LOG_EVERY_MS) {
+      this.lastFailureLogAt = now;
+      log.warn('still cannot write to the source topic; retrying', {
+        err, topic, failingForMs: now - this.failingSince, retries: this.retriesSinceSuccess, held: this.bufferedRecords,
+      });
+    }
+    if (limits.deliveryTimeoutMs > 0 && now - this.failingSince >= limits.deliveryTimeoutMs) {
+      this.fail(err, now - this.failingSince);
+      return;
+    }
+    await clock.sleep(this.backoffMs, this.stopRetrying.signal);
+    this.backoffMs = Math.min(this.backoffMs * 2, limits.retryBackoffMaxMs);
+  }
+
+  private fail(err: unknown, failingForMs: number): void {
+    const left = this.bufferedRecords;
+    this.failure = new SourceError(
+      `cannot write to source topic ${this.o.topic} for ${failingForMs} ms (ingest.deliveryTimeoutMs ${this.o.limits.deliveryTimeoutMs}): `
+      + `${err instanceof Error ? err.message : String(err)}; ${left} read records not written`,
+      { cause: err },
+    );
+    this.stats.unwritten += left;
+    metrics().ingestUnwritten.inc({ query: this.o.queryId }, left);
+    this.o.log.error('giving up writing to the source topic', { topic: this.o.topic, unwritten: left, failingForMs, err });
+    this.rejectFailed(this.failure);
+    this.wake();
+  }
+
+  private gauge(): void {
+    const m = metrics();
+    m.ingestBufferedRecords.set(this.labels, this.bufferedRecords);
+    m.ingestBufferedBytes.set(this.labels, this.bytes);
+  }
+
+  private wakeWritable(): void {
+    const waiters = this.writableWaiters;
+    this.writableWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private wake(): void {
+    this.wakeWritable();
+    if (this.bufferedRecords === 0 || this.failure !== null || this.abandoned) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+}
