@@ -60,7 +60,6 @@ describe('ingest SIGTERM under a flood', () => {
     expect(exit.code).toBe(143);
 
     const stopped = logLine(ingest.proc.stderr, 'socket source stopped');
-    console.log('DEBUG', stopped, logLine(ingest.proc.stderr, 'socket source stopped reading; writing what it holds'));
     expect(stopped).not.toBeNull();
     const { lines, written, rejected, unwritten } = stopped as { lines: number; written: number; rejected: number; unwritten: number };
     expect({ written, rejected, unwritten }).toEqual({ written: lines, rejected: 0, unwritten: 0 });

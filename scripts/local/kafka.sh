@@ -29,6 +29,8 @@
 #   KAFKA_JVM_OPTS         other JVM options (default -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
 #   KAFKA_CDS              1 (default): class-data sharing archive for faster starts; 0: none
 #   KAFKA_EXTRA_PROPS      lines appended to server.properties
+#   KAFKA_LIB_DIR          the broker's classpath dir (default <state dir>/lib); point it at
+#                          another state dir's complete lib to share the jars
 #   KAFKA_START_TIMEOUT    seconds to wait for readiness (default 90)
 #   KAFKA_STOP_TIMEOUT     seconds to wait after SIGTERM (default 30)
 #
@@ -60,7 +62,7 @@ fi
 TLS_DIR="$LOCAL_ROOT/tls"
 SECRETS_FILE="$STATE_DIR/secrets.env"
 SASL_USER=sluice
-LIB_DIR="$STATE_DIR/lib"
+LIB_DIR="${KAFKA_LIB_DIR:-$STATE_DIR/lib}"
 DATA_DIR="$STATE_DIR/data"
 LOG_DIR="$STATE_DIR/logs"
 PID_FILE="$STATE_DIR/kafka.pid"

@@ -48,6 +48,8 @@ export class KafkaStreamTest {
   }
 
   private readonly clock: StreamManualClock | null;
+  /** The manual clock's sleeps before the current run started. */
+  private clockMark = 0;
   /** The checkpoint of the query started last. */
   private runCheckpoint = this.checkpointLocation;
 
@@ -77,6 +79,7 @@ export class KafkaStreamTest {
       .foreachBatch((batch, batchId) => {
         if (!this.batches.has(batchId)) this.batches.set(batchId, batch.rows.map((r) => [...r]));
       });
+    this.clockMark = this.clock?.sleeps ?? 0;
     const query = writer.start();
     this.query = query;
     await query.awaitStarted();
@@ -194,12 +197,11 @@ export class KafkaStreamTest {
   async waitUntilBatchProcessed(): Promise<this> {
     const clock = this.clock;
     if (clock === null) throw new Error('no manual clock');
-    const dbg = setInterval(() => console.log('WAIT', clock.getTimeMillis(), JSON.stringify(this.current.status), (clock as unknown as {sleepers: Array<{start:number;until:number}>}).sleepers.map((x) => [x.start, x.until]), this.current.lastProgress?.batchId, [...this.batches.keys()]), 2000);
     await waitFor(() => {
       this.failIfFailed();
       const q = this.current;
-      return !q.status.isTriggerActive && clock.isStreamWaitingAt(clock.getTimeMillis()) && this.sinkCaughtUp();
-    }, 'the stream to wait for its next trigger', STREAMING_TIMEOUT_MS).finally(() => clearInterval(dbg));
+      return !q.status.isTriggerActive && clock.isStreamWaitingAt(clock.getTimeMillis(), this.clockMark) && this.sinkCaughtUp();
+    }, 'the stream to wait for its next trigger', STREAMING_TIMEOUT_MS);
     return this;
   }
 

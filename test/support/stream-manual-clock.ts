@@ -1,6 +1,8 @@
 import type { Clock } from 'sluice/testing';
 
 interface Sleeper {
+  /** How many sleeps began before this one. */
+  readonly seq: number;
   readonly start: number;
   readonly until: number;
   readonly wake: () => void;
@@ -13,6 +15,8 @@ interface Sleeper {
 export class StreamManualClock implements Clock {
   private time: number;
   private sleepers: Sleeper[] = [];
+  /** Sleeps begun so far. */
+  private begun = 0;
 
   constructor(startMs = 0) {
     this.time = startMs;
@@ -30,6 +34,7 @@ export class StreamManualClock implements Clock {
     if (ms <= 0 || signal?.aborted === true) return Promise.resolve();
     return new Promise((resolve) => {
       const sleeper: Sleeper = {
+        seq: this.begun++,
         start: this.time,
         until: this.time + ms,
         wake: () => {
@@ -48,8 +53,16 @@ export class StreamManualClock implements Clock {
     for (const s of [...this.sleepers]) if (s.until <= this.time) s.wake();
   }
 
-  /** Whether something sleeps since `time` (the stream waits for its next trigger there). */
-  isStreamWaitingAt(time: number): boolean {
-    return this.sleepers.some((s) => s.start === time);
+  /** Sleeps begun so far: a mark for `isStreamWaitingAt`. */
+  get sleeps(): number {
+    return this.begun;
+  }
+
+  /**
+   * Whether something sleeps since `time` (the stream waits for its next trigger there),
+   * counting only sleeps begun after `mark` (a stopped run's leftover waits are not the stream's).
+   */
+  isStreamWaitingAt(time: number, mark = 0): boolean {
+    return this.sleepers.some((s) => s.start === time && s.seq >= mark);
   }
 }

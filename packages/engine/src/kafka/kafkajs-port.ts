@@ -8,7 +8,8 @@ import {
   type Producer,
   type SASLOptions,
 } from 'kafkajs';
-import type { ConnectionOptions } from 'node:tls';
+import { isIP } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { LocalStackError } from '../errors/local-stack-error.js';
 import { createLogger, type Logger } from '../internal/logger.js';
 import { PLAINTEXT_SECURITY, type KafkaSecurity } from './kafka-security.js';
@@ -143,6 +144,27 @@ function causes(err: unknown): Error[] {
   return out;
 }
 
+const UNTRUSTED = /certificate|self[- ]signed|altnames|CERT_/i;
+
+/**
+ * One TLS handshake with the first broker, so that an untrusted certificate fails the start at
+ * once rather than after kafkajs' retries (~20 s). Anything else is kafkajs' to retry and report.
+ */
+function tlsPreflight(broker: string, ssl: ConnectionOptions): Promise<Error | null> {
+  const colon = broker.lastIndexOf(':');
+  const host = broker.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
+  return new Promise((resolve) => {
+    const socket = tlsConnect({ ...ssl, host, port: Number(broker.slice(colon + 1)), ...(isIP(host) === 0 ? { servername: host } : {}) });
+    const done = (err: Error | null): void => {
+      socket.destroy();
+      resolve(err !== null && UNTRUSTED.test(`${err.message} ${(err as NodeJS.ErrnoException).code ?? ''}`) ? err : null);
+    };
+    socket.setTimeout(5000, () => done(null));
+    socket.once('secureConnect', () => done(null));
+    socket.once('error', done);
+  });
+}
+
 /** A connection failure a person can act on: refused SASL credentials, an untrusted certificate. */
 function explainConnectFailure(err: unknown, brokers: readonly string[], security: KafkaSecurity): unknown {
   const chain = causes(err);
@@ -155,7 +177,7 @@ function explainConnectFailure(err: unknown, brokers: readonly string[], securit
       { cause: err },
     );
   }
-  const tls = chain.find((e) => /certificate|self[- ]signed|altnames|CERT_/i.test(e.message));
+  const tls = chain.find((e) => UNTRUSTED.test(e.message));
   if (tls !== undefined) {
     return new LocalStackError(
       `cannot open a TLS connection to Kafka at ${where}: ${tls.message.replace(/^Connection error: /, '')}. Set kafka.ssl.truststore.location (or SLUICE_KAFKA_SSL_TRUSTSTORE_LOCATION) to a PEM file of the CA that signed the brokers' certificates`,
@@ -174,7 +196,14 @@ export class KafkajsPort implements KafkaPort {
     const security = options.security ?? PLAINTEXT_SECURITY;
     const ssl = sslOf(security);
     const sasl = saslOf(security);
+    let preflight: Promise<Error | null> | null = null;
     this.connect = async (client) => {
+      const first = options.brokers[0];
+      if (ssl !== undefined && first !== undefined) {
+        preflight ??= tlsPreflight(first, ssl);
+        const untrusted = await preflight;
+        if (untrusted !== null) throw explainConnectFailure(untrusted, options.brokers, security);
+      }
       try {
         await client.connect();
       } catch (err) {

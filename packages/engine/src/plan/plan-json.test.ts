@@ -72,3 +72,32 @@ describe('plan documents', () => {
     ).toThrow(expect.objectContaining({ code: 'INVALID_PLAN' }));
   });
 });
+
+/** A plan goes to files and ConfigMaps: it holds references to secrets, never their values. */
+describe('plan documents and secrets', () => {
+  const kafka = (sourceOptions: Record<string, string>, sinkOptions: Record<string, string> = { topic: 'out' }): QueryPlan => ({
+    ...plan,
+    sink: { format: 'kafka', options: sinkOptions },
+    root: { node: 'StreamingSource', index: 0, format: 'kafka', options: { 'kafka.bootstrap.servers': 'h:9093', subscribe: 'in', ...sourceOptions }, schema: plan.root.node === 'StreamingSource' ? plan.root.schema : [] },
+  });
+  const jaas = (password: string): string => `org.apache.kafka.common.security.scram.ScramLoginModule required username="app" password="${password}";`;
+
+  it('keeps a ${env:NAME} reference as written', () => {
+    const referenced = kafka({ 'kafka.sasl.jaas.config': jaas('${env:KAFKA_PW}'), 'kafka.ssl.key.password': '${env:KEY_PW}' }, { topic: 'out', 'kafka.sasl.jaas.config': '${env:KAFKA_JAAS}' });
+    const text = serializePlan(referenced);
+    expect(text).toContain('password=\\"${env:KAFKA_PW}\\"');
+    expect(parsePlan(text)).toEqual(referenced);
+  });
+
+  it.each([
+    [{ 'kafka.sasl.jaas.config': jaas('hunter22') }, {}, 'option kafka.sasl.jaas.config of the kafka source holds a password in clear, and a plan holds no secrets: write password="${env:KAFKA_SASL_PASSWORD}" in it'],
+    [{}, { 'kafka.ssl.key.password': 'hunter22' }, 'option kafka.ssl.key.password of the kafka sink holds a secret in clear, and a plan holds no secrets: write "${env:SSL_KEY_PASSWORD}" as its value'],
+    [{ 'kafka.ssl.truststore.password': 'pre-${env:X}' }, {}, 'option kafka.ssl.truststore.password of the kafka source holds a secret in clear'],
+  ])('refuses a secret written in clear, saying how to pass it: %j %j', (sourceOptions, sinkOptions, message) => {
+    const run = (): string => serializePlan(kafka(sourceOptions, { topic: 'out', ...sinkOptions }));
+    expect(run).toThrow(PlanError);
+    expect(run).toThrow(message);
+    expect(run).toThrow('set that variable where the query runs (in Kubernetes, from a Secret: env[].valueFrom.secretKeyRef)');
+    expect(run).not.toThrow('hunter22');
+  });
+});

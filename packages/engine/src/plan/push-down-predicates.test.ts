@@ -6,7 +6,8 @@ import { QueryManager } from '../runtime/query-manager.js';
 import { MemoryStream } from '../testing/memory-stream.js';
 import { StreamTest } from '../testing/stream-test.js';
 import { planChildren, type LogicalPlan } from './logical-plan.js';
-import { isDeterministic, pushDownPredicates } from './push-down-predicates.js';
+import { isDeterministic } from './expr-references.js';
+import { pushDownPredicates } from './push-down-predicates.js';
 
 const spark = new SparkSession('test', new QueryManager());
 spark.conf.set('spark.sql.session.timeZone', 'UTC');

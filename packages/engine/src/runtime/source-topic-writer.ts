@@ -28,6 +28,8 @@ interface Held {
 const RECORDS_PER_SEND = 1000;
 /** While writes keep failing, a reminder is logged this often. */
 const FAILING_LOG_EVERY_MS = 30_000;
+/** A request unanswered this long makes /readyz fail before the client gives it up. */
+const UNANSWERED_MS = 5_000;
 /** Drop the acknowledged head of the queue once it is this long. */
 const COMPACT_AT = 4096;
 
@@ -71,6 +73,8 @@ export class SourceTopicWriter {
   private abandoned = false;
   private failure: SourceError | null = null;
   private failingSince: number | null = null;
+  /** When the request in flight was sent, or null. */
+  private sendingSince: number | null = null;
   private lastFailureLogAt = 0;
   private retriesSinceSuccess = 0;
   private backoffMs: number;
@@ -164,8 +168,15 @@ export class SourceTopicWriter {
   /** For /readyz: why writes are failing now, or null while they succeed. */
   problem(): string | null {
     if (this.failure !== null) return this.failure.message;
-    if (this.failingSince === null) return null;
-    return `cannot write to source topic ${this.o.topic} for ${this.o.clock.now() - this.failingSince} ms (retrying; ${this.bufferedRecords} records held)`;
+    const now = this.o.clock.now();
+    if (this.failingSince !== null) {
+      return `cannot write to source topic ${this.o.topic} for ${now - this.failingSince} ms (retrying; ${this.bufferedRecords} records held)`;
+    }
+    // The client retries inside one send for a while before it reports a failure.
+    if (this.sendingSince !== null && now - this.sendingSince >= UNANSWERED_MS) {
+      return `no acknowledgement from Kafka for source topic ${this.o.topic} in ${now - this.sendingSince} ms (${this.bufferedRecords} records held)`;
+    }
+    return null;
   }
 
   /**
@@ -229,11 +240,14 @@ export class SourceTopicWriter {
     const records = this.queue.slice(this.head, this.head + count).map((h) => h.record);
     for (;;) {
       if (this.abandoned || this.failure !== null) return;
+      this.sendingSince = this.o.clock.now();
       try {
         await this.o.producer.send(this.o.topic, records);
+        this.sendingSince = null;
         if (!this.abandoned) this.acknowledged(count);
         return;
       } catch (err) {
+        this.sendingSince = null;
         if (this.abandoned) return;
         if (isTooLarge(err)) {
           if (count === 1) {

@@ -5,6 +5,8 @@
 export { consoleBatch, showString } from '../console/show-string.js';
 export { KafkajsPort } from '../kafka/kafkajs-port.js';
 export type { KafkaPort, KafkaAdmin, KafkaProducer, KafkaConsumer, ConsumedBatch, ConsumedRecord } from '../kafka/kafka-port.js';
+export type { KafkaSecurity } from '../kafka/kafka-security.js';
+export { readRange } from '../kafka/read-range.js';
 export { connectRedis, type RedisClient } from '../state/redis-connection.js';
 export { checkpointKeys, checkpointPrefix, CHECKPOINT_LAYOUT, legacyCheckpointKeys } from '../state/keys.js';
 export { prepareCheckpointLayout } from '../checkpoint/checkpoint-layout.js';
