@@ -13,6 +13,8 @@ RUN npx tsc -b && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
+# In a container the ops endpoints must be reachable from outside it (docs/security.md).
+ENV SLUICE_METRICS_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules

@@ -53,6 +53,12 @@ const brokers = process.env['KAFKA_BROKERS'] ?? '';
 
 afterAll(async () => {
   await spark.stop();
+  await new Promise((r) => setTimeout(r, 3000));
+  const hs = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles();
+  for (const h of hs) {
+    const o = h as { constructor: { name: string }; remoteAddress?: string; remotePort?: number; localPort?: number; _idleTimeout?: number; _onTimeout?: { toString(): string } };
+    console.log('HANDLE', o.constructor.name, o.remoteAddress, o.remotePort, o.localPort, o._idleTimeout, o._onTimeout?.toString().slice(0, 200));
+  }
 });
 
 /** One test's Kafka: unique topic names, the queries it starts, all removed after it. */

@@ -289,7 +289,7 @@ describe('Kafka SASL_SSL and Redis TLS/ACL, and no secret printed', () => {
 
   it('sluice plan refuses a password written in clear in the program, saying how to pass it', async () => {
     const literal = counting(true, '').replace('password="${env:KAFKA_PW}"', `password="${kafkaPassword}"`);
-    const proc = sluice(['plan', program('literal.ts', literal)], userEnv({}));
+    const proc = sluice(['plan', program('literal.ts', literal)], userEnv({ TOPIC_IN: 'in', TOPIC_OUT: 'out', CHECKPOINT: `test-${randomUUID()}` }));
     expect(await finished(proc, 'plan of a literal password')).toBe(1);
     expect(plainLines(proc.stderr)[0]).toBe(
       'PlanError: option kafka.sasl.jaas.config of the kafka source holds a password in clear, and a plan holds no secrets: write password="${env:KAFKA_SASL_PASSWORD}" in it ' +

@@ -27,7 +27,7 @@ async function writeLines(path: string, lines: number, width: number): Promise<v
   for (let i = 0; i < lines; i += 1000) {
     let chunk = '';
     for (let j = i; j < Math.min(lines, i + 1000); j++) chunk += `n-${j}:${pad}\n`;
-    if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
+    if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err == null ? resolve() : reject(err))));
 }

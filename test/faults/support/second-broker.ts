@@ -41,16 +41,9 @@ export class SecondBroker {
   }
 
   private script(...args: string[]): Promise<void> {
-    const env = {
-      ...process.env,
-      SLUICE_LOCAL_DIR: this.dir,
-      KAFKA_PORT: String(this.port),
-      KAFKA_CONTROLLER_PORT: String(this.controllerPort),
-    };
-    if (args[0] !== 'up') {
-      delete env['KAFKA_PORT'];
-      delete env['KAFKA_CONTROLLER_PORT'];
-    }
+    // Ports only for `up` (the same ones again on a restart); the state dir for every command.
+    const ports = args[0] === 'up' ? { KAFKA_PORT: String(this.port), KAFKA_CONTROLLER_PORT: String(this.controllerPort) } : {};
+    const env: NodeJS.ProcessEnv = { ...process.env, SLUICE_LOCAL_DIR: this.dir, ...ports };
     return new Promise((resolve, reject) => {
       execFile('bash', [join(repoRoot, 'scripts', 'local', 'kafka.sh'), ...args], { env, timeout: 300_000 }, (err, _stdout, stderr) => {
         if (err === null) resolve();

@@ -35,6 +35,8 @@ Options:
 
 Environment: KAFKA_BROKERS, REDIS_URL, SLUICE_LOG_LEVEL (debug|info|warn|error; on a
 terminal, run shows warnings and errors only unless it is set), SLUICE_LOCAL_DIR.
+TLS, SASL, Redis ACL users and the live page's address and token: SLUICE_KAFKA_*,
+SLUICE_REDIS_*, SLUICE_METRICS_HOST, SLUICE_METRICS_TOKEN (docs/security.md).
 
 Exit codes: 0 done; 1 the program or a query failed (e.g. an analysis error); 2 a usage or
 configuration error (e.g. no such program file); 3 Kafka or Redis cannot be reached or the

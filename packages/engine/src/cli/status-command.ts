@@ -1,5 +1,6 @@
 import type { Row, Schema } from '../api/types.js';
-import { loadEngineConfig, redisSettings } from '../config/config.js';
+import { loadEngineConfig } from '../config/config.js';
+import { redisSettings } from '../config/security-config.js';
 import { showString } from '../console/show-string.js';
 import { systemClock } from '../execution/clock.js';
 import type { Logger } from '../internal/logger.js';

@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors/config-error.js';
 import { redactText, REDACTED } from '../internal/secrets.js';
-import { commonSchema, kafkaSecuritySettings, loadConfig, redisSettings, type CommonConfig } from './config.js';
+import { commonSchema, loadConfig, type CommonConfig } from './config.js';
+import { kafkaSecuritySettings, redisSettings } from './security-config.js';
 
 describe('loadConfig', () => {
   it('reads the shared blocks from the environment names users know', () => {

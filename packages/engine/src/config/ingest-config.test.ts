@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import { ConfigError } from '../errors/config-error.js';
 import { commonSchema, loadConfig, type CommonConfig } from './config.js';
+import { serviceSchema } from '../runtime/role-service.js';
 import { checkIngestLimits, DEFAULT_INGEST_LIMITS, ingestSchema, type IngestConfig } from './ingest-config.js';
 
 type Config = CommonConfig & IngestConfig;
@@ -57,6 +59,12 @@ describe('ingest limits configuration', () => {
     expect(e.configKey).toBe(`${key} (env ${env})`);
     expect(e.value).toBe(value);
     expect(e.allowed).toContain(allowed);
+  });
+
+  it('takes config/ingest.example.json as SLUICE_CONFIG', () => {
+    // The ingest service's schema: the service blocks and the ingest block.
+    const c = loadConfig<Config>({ ...serviceSchema, ...ingestSchema }, { SLUICE_CONFIG: join(process.cwd(), 'config', 'ingest.example.json') });
+    expect(c.ingest).toEqual(DEFAULT_INGEST_LIMITS);
   });
 
   it('refuses limits that contradict each other', () => {

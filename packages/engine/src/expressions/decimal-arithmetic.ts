@@ -1,4 +1,4 @@
-import { isIntegral, type DataType, type Value } from '../api/types.js';
+import type { Value } from '../api/types.js';
 import { RuntimeError } from '../errors/runtime-error.js';
 import type { Bound } from './bound.js';
 import {
@@ -74,9 +74,4 @@ export function bindDecimalArithmetic(op: DecimalOp, l: Bound, r: Bound, sql: st
       return compute(toBig(a), y);
     },
   };
-}
-
-/** Whether a type takes part in decimal arithmetic beside a DECIMAL as a decimal (integral types do). */
-export function widensToDecimal(type: DataType): boolean {
-  return isIntegral(type);
 }

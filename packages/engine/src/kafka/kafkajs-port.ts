@@ -96,8 +96,10 @@ function logCreator(log: Logger) {
       // aborts the batch's transaction and the batch is re-run.
       // A TLS connection still in its handshake when its client disconnects says so at ERROR:
       // teardown noise (a failed handshake is a rejection, and explained).
+      // So is a refused SASL login: the rejection that follows is explained (explainConnectFailure).
       const retried = message.startsWith('Response ') || 'retryCount' in rest || message.startsWith('Limiting retries')
-        || message.includes('disconnected before secure TLS connection was established');
+        || message.includes('disconnected before secure TLS connection was established')
+        || (message.startsWith('SASL ') && message.includes('authentication failed'));
       if (level === KafkaLogLevel.ERROR && !retried) log.error(message, fields);
       else if (level === KafkaLogLevel.WARN && !retried) log.warn(message, fields);
       else log.debug(message, fields);

@@ -1,5 +1,6 @@
 import { IllegalStateError } from '../errors/illegal-state-error.js';
-import { kafkaSecuritySettings, loadEngineConfig, redisSettings, type MetricsConfig } from '../config/config.js';
+import { loadEngineConfig, type MetricsConfig } from '../config/config.js';
+import { kafkaSecuritySettings, redisSettings } from '../config/security-config.js';
 import { ConfigError } from '../errors/config-error.js';
 import { systemClock, type Clock } from '../execution/clock.js';
 import { applyConfiguredLogLevel, createLogger, type Logger } from '../internal/logger.js';

@@ -1,7 +1,8 @@
 import { IllegalStateError } from '../errors/illegal-state-error.js';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { commonSchema, kafkaSecuritySettings, redisSettings, type CommonConfig } from '../config/config.js';
+import { commonSchema, type CommonConfig } from '../config/config.js';
+import { kafkaSecuritySettings, redisSettings } from '../config/security-config.js';
 import { checkIngestLimits, type IngestLimits } from '../config/ingest-config.js';
 import { ConfigError } from '../errors/config-error.js';
 import { PlanError } from '../errors/plan-error.js';

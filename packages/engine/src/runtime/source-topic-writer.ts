@@ -30,6 +30,8 @@ const RECORDS_PER_SEND = 1000;
 const FAILING_LOG_EVERY_MS = 30_000;
 /** A request unanswered this long makes /readyz fail before the client gives it up. */
 const UNANSWERED_MS = 5_000;
+/** The held-records gauges follow new records at most this often (they follow acknowledgements at once). */
+const GAUGE_EVERY_MS = 100;
 /** Drop the acknowledged head of the queue once it is this long. */
 const COMPACT_AT = 4096;
 
@@ -73,6 +75,7 @@ export class SourceTopicWriter {
   private abandoned = false;
   private failure: SourceError | null = null;
   private failingSince: number | null = null;
+  private gaugedAt = 0;
   /** When the request in flight was sent, or null. */
   private sendingSince: number | null = null;
   private lastFailureLogAt = 0;
@@ -135,6 +138,7 @@ export class SourceTopicWriter {
     }
     this.queue.push({ record, bytes });
     this.bytes += bytes;
+    if (this.o.clock.now() - this.gaugedAt >= GAUGE_EVERY_MS) this.gauge();
     if (!this.running) {
       this.running = true;
       // After the current read: the records of one read go out in one request.
@@ -330,6 +334,7 @@ export class SourceTopicWriter {
   }
 
   private gauge(): void {
+    this.gaugedAt = this.o.clock.now();
     const m = metrics();
     m.ingestBufferedRecords.set(this.labels, this.bufferedRecords);
     m.ingestBufferedBytes.set(this.labels, this.bytes);

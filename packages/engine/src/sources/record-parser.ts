@@ -44,7 +44,7 @@ export function convertValue(raw: unknown, type: DataType, timeZone: string, fro
     // JSON has no literal for them: "NaN", "Infinity" and "-Infinity" stand for the doubles.
     const special = !isIntegral(type) && typeof raw === 'string' ? SPECIAL_DOUBLES.get(raw.trim()) : undefined;
     if (special !== undefined) return special;
-    const n = typeof raw === 'number' ? raw : fromText && typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+    const n = typeof raw === 'number' ? raw : typeof raw === 'bigint' ? Number(raw) : fromText && typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
     if (Number.isNaN(n) || (isIntegral(type) && !Number.isInteger(n))) throw new FieldTypeMismatch(`${stringifyValue(raw)} is not a ${type}`);
     // A FLOAT holds a 32-bit value: 16777217 is 1.6777216E7.
     return type === 'float' ? Math.fround(n) : n;

@@ -134,14 +134,19 @@ export function explainRedisFailure(err: unknown, url: string): unknown {
 export async function connectRedis(url: string, log: Logger, settings: RedisSettings = NO_REDIS_SETTINGS): Promise<RedisClient> {
   const redis = createRedisClient(url, { maxRetriesPerRequest: 3, settings });
   // A refused AUTH reaches the 'error' event; connect() then only says the connection closed.
+  // Until connected, a failure is thrown (explained), not also logged as a warning.
   let lastError: unknown = null;
+  let connected = false;
   redis.on('error', (err: Error) => {
     lastError = err;
-    log.warn('redis connection error', { err, url: redactText(url) });
+    const fields = { err, url: redactText(url) };
+    if (connected) log.warn('redis connection error', fields);
+    else log.debug('redis connection error', fields);
   });
   try {
     await redis.connect();
     await redis.ping();
+    connected = true;
   } catch (err) {
     // Else the client keeps reconnecting in the background and holds the process open.
     redis.disconnect();
