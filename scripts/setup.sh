@@ -14,6 +14,8 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
 command -v java >/dev/null 2>&1 || missing+=(default-jdk-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
+# openssl makes the local CA of the TLS/SASL tests (scripts/local/lib/tls.sh).
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v ss >/dev/null 2>&1 || missing+=(iproute2)
 # Debian's Chromium, for the live page's browser test (driven by playwright-core).
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)

@@ -7,6 +7,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/setup.sh
 npx eslint . --max-warnings 0
+# The engine's layers and no import circles (.dependency-cruiser.cjs, docs/architecture.md).
+npm run --silent lint:deps
 mkdir -p .local
 report=.local/jest-report.json
 rm -f "$report"

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { col, count, IllegalArgumentError, SparkSession, window, type DataFrame, type Row } from 'sluice';
 import {
   CaseInsensitiveOptions, EarliestOffsetRangeLimit, LatestOffsetRangeLimit, OffsetLog, QueryManager, connectRedis, kafkaOffsetRangeLimit,
-  systemClock, type KafkaOffsetRangeLimit,
+  systemClock, type Clock, type KafkaOffsetRangeLimit,
 } from 'sluice/testing';
 import { KafkaStreamTest, STREAMING_TIMEOUT_MS } from './support/kafka-stream-test.js';
 import { KafkaTestUtils, silentLog } from './support/kafka-test-utils.js';
@@ -53,12 +53,6 @@ const brokers = process.env['KAFKA_BROKERS'] ?? '';
 
 afterAll(async () => {
   await spark.stop();
-  await new Promise((r) => setTimeout(r, 3000));
-  const hs = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles();
-  for (const h of hs) {
-    const o = h as { constructor: { name: string }; remoteAddress?: string; remotePort?: number; localPort?: number; _idleTimeout?: number; _onTimeout?: { toString(): string } };
-    console.log('HANDLE', o.constructor.name, o.remoteAddress, o.remotePort, o.localPort, o._idleTimeout, o._onTimeout?.toString().slice(0, 200));
-  }
 });
 
 /** One test's Kafka: unique topic names, the queries it starts, all removed after it. */
@@ -68,8 +62,8 @@ interface Ctx {
   newTopic(): string;
   /** Spark's testStream(df): a query over `df` with a memory sink; stopped and removed after the test. */
   testStream(df: DataFrame, options?: { readonly outputMode?: string; readonly clock?: StreamManualClock }): KafkaStreamTest;
-  /** A session whose queries run on `clock` (StartStream(trigger, clock)). */
-  sessionOn(clock: StreamManualClock): SparkSession;
+  /** A session of its own whose queries run on `clock` (StartStream(trigger, clock)). */
+  sessionOn(clock: Clock): SparkSession;
 }
 
 async function withKafka(body: (ctx: Ctx) => Promise<void>): Promise<void> {
@@ -135,7 +129,7 @@ async function intercept(body: () => unknown): Promise<Error> {
 }
 
 describe('KafkaMicroBatchSourceSuiteBase', () => {
-  it('KafkaMicroBatchSourceSuite: Trigger.AvailableNow', () => withKafka(async ({ utils, newTopic }) => {
+  it.concurrent('KafkaMicroBatchSourceSuite: Trigger.AvailableNow', () => withKafka(async ({ utils, newTopic }) => {
     const topic = newTopic();
     await utils.createTopic(topic, 5);
     await utils.sendMessages(topic, to(0, 14).map((x) => `foo-${x}`), 0);
@@ -156,7 +150,7 @@ describe('KafkaMicroBatchSourceSuiteBase', () => {
     expect(index).toBe(3);
   }));
 
-  it.failing('KafkaMicroBatchSourceSuite: Query with Trigger.AvailableNow should throw error when topic partitions got unavailable during subsequent batches', () => withKafka(async ({ utils, newTopic }) => {
+  it.concurrent.failing('KafkaMicroBatchSourceSuite: Query with Trigger.AvailableNow should throw error when topic partitions got unavailable during subsequent batches', () => withKafka(async ({ utils, newTopic }) => {
     // Fails: Sluice does not compare the partitions a batch plans with those the run's end
     // offsets (taken at start) hold; its one consumer fetched the records before the topic went.
     const topic = newTopic();
@@ -185,7 +179,7 @@ describe('KafkaMicroBatchSourceSuiteBase', () => {
     expect(exc.message).toContain('topic-partitions for end offset: ');
   }));
 
-  it.failing('KafkaMicroBatchSourceSuite: Query with Trigger.AvailableNow should throw error when offset(s) in planned topic partitions got unavailable during subsequent batches', () => withKafka(async ({ utils, newTopic }) => {
+  it.concurrent.failing('KafkaMicroBatchSourceSuite: Query with Trigger.AvailableNow should throw error when offset(s) in planned topic partitions got unavailable during subsequent batches', () => withKafka(async ({ utils, newTopic }) => {
     // Fails: Sluice does not check a batch's planned end offsets against what the partitions
     // offer; its one consumer fetched the records before the topic went.
     const topic = newTopic();
@@ -213,7 +207,7 @@ describe('KafkaMicroBatchSourceSuiteBase', () => {
     expect(exc.message).toContain('end offset: ');
   }));
 
-  it('KafkaMicroBatchSourceSuite: (de)serialization of initial offsets', () => withKafka(async ({ utils, newTopic, testStream }) => {
+  it.concurrent('KafkaMicroBatchSourceSuite: (de)serialization of initial offsets', () => withKafka(async ({ utils, newTopic, testStream }) => {
     const topic = newTopic();
     await utils.createTopic(topic, 5);
     const t = testStream(kafkaReader(spark, { 'kafka.bootstrap.servers': brokers, subscribe: topic }));
@@ -224,7 +218,7 @@ describe('KafkaMicroBatchSourceSuiteBase', () => {
     await t.stopStream();
   }));
 
-  it('KafkaMicroBatchSourceSuite: SPARK-26718 Rate limit set to Long.Max should not overflow integer during end offset calculation', () => withKafka(async ({ utils, newTopic, testStream }) => {
+  it.concurrent('KafkaMicroBatchSourceSuite: SPARK-26718 Rate limit set to Long.Max should not overflow integer during end offset calculation', () => withKafka(async ({ utils, newTopic, testStream }) => {
     const topic = newTopic();
     await utils.createTopic(topic, 1);
     // fill in 5 messages to trigger potential integer overflow
@@ -267,7 +261,7 @@ describe('KafkaMicroBatchSourceSuiteBase', () => {
     await t.checkAnswer(...ints(...allData, ...to(1000, 1010)));
   }
 
-  it('KafkaMicroBatchSourceSuite: maxOffsetsPerTrigger', () => withKafka(async (ctx) => {
+  it.concurrent('KafkaMicroBatchSourceSuite: maxOffsetsPerTrigger', () => withKafka(async (ctx) => {
     const { utils, newTopic, testStream, sessionOn } = ctx;
     const topic = newTopic();
     await utils.createTopic(topic, 3);
@@ -306,7 +300,7 @@ describe('KafkaMicroBatchSourceSuiteBase', () => {
     await onceIgnoresReadLimit(ctx, readLimited(spark, topic, { maxOffsetsPerTrigger: 10 }), topic, [1, ...to(10, 20), ...to(100, 200)]);
   }));
 
-  it.failing('KafkaMicroBatchSourceSuite: minOffsetsPerTrigger', () => withKafka(async (ctx) => {
+  it.concurrent.failing('KafkaMicroBatchSourceSuite: minOffsetsPerTrigger', () => withKafka(async (ctx) => {
     // Fails: Sluice has no minOffsetsPerTrigger / maxTriggerDelay; a trigger with fewer new
     // offsets than the minimum runs a batch (the first CheckNewAnswer() after six records).
     const { utils, newTopic, testStream, sessionOn } = ctx;
@@ -360,7 +354,7 @@ describe('KafkaMicroBatchSourceSuiteBase', () => {
     await onceIgnoresReadLimit(ctx, readLimited(spark, topic, { minOffsetsPerTrigger: 15, maxTriggerDelay: '5s' }), topic, [1, 2, ...to(10, 25), ...to(100, 125)]);
   }));
 
-  it('KafkaMicroBatchSourceSuite: input row metrics', () => withKafka(async ({ utils, newTopic, testStream }) => {
+  it.concurrent('KafkaMicroBatchSourceSuite: input row metrics', () => withKafka(async ({ utils, newTopic, testStream }) => {
     const topic = newTopic();
     await utils.createTopic(topic, 5);
     await utils.sendMessages(topic, ['-1']);
@@ -375,7 +369,7 @@ describe('KafkaMicroBatchSourceSuiteBase', () => {
     expect(recordsRead).toBe(3);
   }));
 
-  it.failing('KafkaMicroBatchSourceSuite: subscribing topic by pattern with topic deletions', () => withKafka(async ({ utils, newTopic, testStream }) => {
+  it.concurrent.failing('KafkaMicroBatchSourceSuite: subscribing topic by pattern with topic deletions', () => withKafka(async ({ utils, newTopic, testStream }) => {
     // Fails: Sluice matches subscribePattern against the topics that exist when the query
     // starts; a topic created later is not read.
     const topicPrefix = newTopic();
@@ -399,7 +393,7 @@ describe('KafkaMicroBatchSourceSuiteBase', () => {
     await t.checkAnswer(...ints(2, 3, 4, 5, 6, 7));
   }));
 
-  it('KafkaMicroBatchSourceSuite: SPARK-41375: empty partitions should not record to latest offset', () => withKafka(async ({ utils, newTopic, testStream }) => {
+  it.concurrent('KafkaMicroBatchSourceSuite: SPARK-41375: empty partitions should not record to latest offset', () => withKafka(async ({ utils, newTopic, testStream }) => {
     const topicPrefix = newTopic();
     const topic = `${topicPrefix}-good`;
     await utils.createTopic(topic, 5);
@@ -426,7 +420,7 @@ describe('KafkaMicroBatchSourceSuiteBase', () => {
     expect(t.current.exception()).toBeNull();
   }));
 
-  it.failing('KafkaMicroBatchSourceSuite: subscribe topic by pattern with topic recreation between batches', () => withKafka(async ({ utils, newTopic, testStream }) => {
+  it.concurrent.failing('KafkaMicroBatchSourceSuite: subscribe topic by pattern with topic recreation between batches', () => withKafka(async ({ utils, newTopic, testStream }) => {
     // Fails: a restarted Sluice query does not compare its checkpoint's offsets with the
     // partitions' offsets now (Spark: "Partition ...'s offset was changed from 2 to 1").
     const topicPrefix = newTopic();
@@ -459,7 +453,7 @@ describe('KafkaMicroBatchSourceSuiteBase', () => {
     expect(e.message).toContain('was changed from 2 to 1');
   }));
 
-  it('KafkaMicroBatchSourceSuite: KafkaSource with watermark', () => withKafka(async ({ utils, newTopic, testStream }) => {
+  it.concurrent('KafkaMicroBatchSourceSuite: KafkaSource with watermark', () => withKafka(async ({ utils, newTopic, testStream }) => {
     const now = Date.now();
     const topic = newTopic();
     await utils.createTopic(newTopic(), 1);
@@ -488,7 +482,7 @@ describe('KafkaMicroBatchSourceSuiteBase', () => {
     await t.stopStream();
   }));
 
-  it('KafkaMicroBatchSourceSuite: SPARK-22956: currentPartitionOffsets should be set when no new data comes in', () => withKafka(async ({ utils, newTopic, testStream, sessionOn }) => {
+  it.concurrent('KafkaMicroBatchSourceSuite: SPARK-22956: currentPartitionOffsets should be set when no new data comes in', () => withKafka(async ({ utils, newTopic, testStream, sessionOn }) => {
     const clock = new StreamManualClock();
     const session = sessionOn(clock);
     const getSpecificDF = async (range: readonly number[]): Promise<DataFrame> => {
@@ -549,7 +543,7 @@ describe('KafkaMicroBatchSourceSuiteBase', () => {
     validateGroupId(customGroupId, await utils.listConsumerGroups());
   }
 
-  it.failing('KafkaMicroBatchSourceSuite: allow group.id prefix', () => withKafka(async (ctx) => {
+  it.concurrent.failing('KafkaMicroBatchSourceSuite: allow group.id prefix', () => withKafka(async (ctx) => {
     // Fails: Sluice names its consumer groups itself (sluice.<query id>.processor.<run id>); it
     // does not take groupIdPrefix.
     await testGroupId(ctx, 'groupIdPrefix', (expected, actual) => {
@@ -557,21 +551,23 @@ describe('KafkaMicroBatchSourceSuiteBase', () => {
     });
   }));
 
-  it.failing('KafkaMicroBatchSourceSuite: allow group.id override', () => withKafka(async (ctx) => {
+  it.concurrent.failing('KafkaMicroBatchSourceSuite: allow group.id override', () => withKafka(async (ctx) => {
     // Fails: Sluice names its consumer groups itself; it does not take kafka.group.id.
     await testGroupId(ctx, 'kafka.group.id', (expected, actual) => {
       expect(actual.some((g) => g === expected)).toBe(true);
     });
   }));
 
-  it.failing('KafkaMicroBatchSourceSuite: ensure stream-stream self-join generates only one offset in log and correct metrics', () => withKafka(async ({ utils, newTopic, testStream }) => {
+  it.concurrent.failing('KafkaMicroBatchSourceSuite: ensure stream-stream self-join generates only one offset in log and correct metrics', () => withKafka(async ({ utils, newTopic, testStream, sessionOn }) => {
     // Fails: Sluice has no spark.sql.exchange.reuse; a self-join reads its source once or twice
     // whatever it says, so one of the two numInputRows sums (8 without reuse, 4 with) differs.
     const topic = newTopic();
     await utils.createTopic(topic, 2);
     expect(Object.keys((await utils.getLatestOffsets([topic]))[topic] ?? {})).toHaveLength(2);
 
-    const kafka = kafkaReader(spark, { subscribe: topic, 'kafka.bootstrap.servers': brokers, 'kafka.metadata.max.age.ms': '1' });
+    // A session of its own: the test sets a conf.
+    const session = sessionOn(systemClock);
+    const kafka = kafkaReader(session, { subscribe: topic, 'kafka.bootstrap.servers': brokers, 'kafka.metadata.max.age.ms': '1' });
     const values = kafka.selectExpr('CAST(CAST(value AS STRING) AS INT) AS value', 'CAST(CAST(value AS STRING) AS INT) % 5 AS key');
     const join = values.join(values, 'key');
 
@@ -597,7 +593,7 @@ describe('KafkaMicroBatchSourceSuiteBase', () => {
     };
     const inputRows = (t: KafkaStreamTest): number => t.current.recentProgress.map((p) => p.numInputRows).reduce((a, b) => a + b, 0);
 
-    spark.conf.set('spark.sql.exchange.reuse', 'false');
+    session.conf.set('spark.sql.exchange.reuse', 'false');
     try {
       await checkQuery(async (t) => {
         expect(await availableOffsets(t)).toBe(1);
@@ -605,9 +601,9 @@ describe('KafkaMicroBatchSourceSuiteBase', () => {
         expect(inputRows(t)).toBe(8);
       });
     } finally {
-      spark.conf.unset('spark.sql.exchange.reuse');
+      session.conf.unset('spark.sql.exchange.reuse');
     }
-    spark.conf.set('spark.sql.exchange.reuse', 'true');
+    session.conf.set('spark.sql.exchange.reuse', 'true');
     try {
       await checkQuery(async (t) => {
         expect(await availableOffsets(t)).toBe(1);
@@ -616,7 +612,7 @@ describe('KafkaMicroBatchSourceSuiteBase', () => {
         expect(inputRows(t)).toBe(4);
       });
     } finally {
-      spark.conf.unset('spark.sql.exchange.reuse');
+      session.conf.unset('spark.sql.exchange.reuse');
     }
   }));
 
@@ -699,7 +695,7 @@ describe('KafkaMicroBatchSourceSuiteBase', () => {
     });
   }
 
-  it('KafkaMicroBatchSourceSuite: read Kafka transactional messages: read_committed', () => withKafka(async (ctx) => {
+  it.concurrent('KafkaMicroBatchSourceSuite: read Kafka transactional messages: read_committed', () => withKafka(async (ctx) => {
     // This test will cover the following cases:
     // 1. the whole batch contains no data messages
     // 2. the first offset in a batch is not a committed data message
@@ -714,7 +710,7 @@ describe('KafkaMicroBatchSourceSuiteBase', () => {
     });
   }));
 
-  it('KafkaMicroBatchSourceSuite: read Kafka transactional messages: read_uncommitted', () => withKafka(async (ctx) => {
+  it.concurrent('KafkaMicroBatchSourceSuite: read Kafka transactional messages: read_uncommitted', () => withKafka(async (ctx) => {
     await transactionalTest(ctx, 'read_uncommitted', {
       openTxn: [0, 1, 2], // offset 0, 1, 2
       afterCommit: [3, 4], // offset: 3, 4, 5* [* means it's not a committed data message]
@@ -724,7 +720,7 @@ describe('KafkaMicroBatchSourceSuiteBase', () => {
     });
   }));
 
-  it('KafkaMicroBatchSourceSuite: SPARK-25495: FetchedData.reset should reset all fields', () => withKafka(async ({ utils, newTopic }) => {
+  it.concurrent('KafkaMicroBatchSourceSuite: SPARK-25495: FetchedData.reset should reset all fields', () => withKafka(async ({ utils, newTopic }) => {
     const topic = newTopic();
     await utils.createTopic(topic, 1);
     const ds = kafkaReader(spark, {
@@ -769,13 +765,13 @@ describe('KafkaMicroBatchSourceSuiteBase', () => {
     expect(seen.map((s) => [s.epochId, [...s.values].sort()])).toEqual([[0, strings(to(0, 3))], [1, strings(to(4, 7))]]);
   }));
 
-  it('KafkaMicroBatchSourceSuite: SPARK-27494: read kafka record containing null key/values.', () => withKafka(async (ctx) => {
+  it.concurrent('KafkaMicroBatchSourceSuite: SPARK-27494: read kafka record containing null key/values.', () => withKafka(async (ctx) => {
     await testNullableKeyValue(ctx, { processingTime: 100 });
   }));
 });
 
 describe('KafkaMicroBatchV2SourceSuite', () => {
-  it('KafkaMicroBatchSourceSuite: minPartitions is supported', () => withKafka(async ({ utils, newTopic }) => {
+  it.concurrent('KafkaMicroBatchSourceSuite: minPartitions is supported', () => withKafka(async ({ utils, newTopic }) => {
     // Only its illegal values: Spark checks them when the stream is created, Sluice when the
     // DataFrame is defined (so does Spark, through KafkaSourceProvider.validateStreamOptions).
     const topic = newTopic();
@@ -789,7 +785,7 @@ describe('KafkaMicroBatchV2SourceSuite', () => {
   const sourceMetrics = (p: { readonly sources: ReadonlyArray<object> }): Readonly<Record<string, string>> | undefined =>
     (p.sources[0] as { readonly metrics?: Readonly<Record<string, string>> } | undefined)?.metrics;
 
-  it.failing('KafkaMicroBatchSourceSuite: test custom metrics - with rate limit', () => withKafka(async ({ utils, newTopic, testStream }) => {
+  it.concurrent.failing('KafkaMicroBatchSourceSuite: test custom metrics - with rate limit', () => withKafka(async ({ utils, newTopic, testStream }) => {
     // Fails: Sluice's source progress has no metrics (minOffsetsBehindLatest, ...).
     const topic = newTopic();
     const data = to(1, 10);
@@ -814,7 +810,7 @@ describe('KafkaMicroBatchV2SourceSuite', () => {
     expect(Number(metrics['avgOffsetsBehindLatest'])).toBeGreaterThan(0);
   }));
 
-  it.failing('KafkaMicroBatchSourceSuite: test custom metrics - no rate limit', () => withKafka(async ({ utils, newTopic, testStream }) => {
+  it.concurrent.failing('KafkaMicroBatchSourceSuite: test custom metrics - no rate limit', () => withKafka(async ({ utils, newTopic, testStream }) => {
     // Fails: Sluice's source progress has no metrics (minOffsetsBehindLatest, ...).
     const topic = newTopic();
     const data = to(1, 10);
@@ -874,7 +870,7 @@ async function testNullableKeyValue(ctx: Ctx, trigger: { readonly processingTime
 }
 
 describe('KafkaSourceSuiteBase', () => {
-  it('KafkaMicroBatchSourceSuite: cannot stop Kafka stream', () => withKafka(async ({ utils, newTopic, testStream }) => {
+  it.concurrent('KafkaMicroBatchSourceSuite: cannot stop Kafka stream', () => withKafka(async ({ utils, newTopic, testStream }) => {
     const topic = newTopic();
     await utils.createTopic(topic, 5);
     await utils.sendMessages(topic, strings(to(101, 105)));
@@ -1078,81 +1074,81 @@ describe('KafkaSourceSuiteBase', () => {
   }
 
   for (const failOnDataLoss of [true, false]) {
-    it(`KafkaMicroBatchSourceSuite: assign from latest offsets (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
+    it.concurrent(`KafkaMicroBatchSourceSuite: assign from latest offsets (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
       const topic = ctx.newTopic();
       await testFromLatestOffsets(ctx, topic, false, failOnDataLoss, { assign: assignString(topic, to(0, 4)) });
     }));
 
-    it(`KafkaMicroBatchSourceSuite: assign from earliest offsets (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
+    it.concurrent(`KafkaMicroBatchSourceSuite: assign from earliest offsets (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
       const topic = ctx.newTopic();
       await testFromEarliestOffsets(ctx, topic, false, failOnDataLoss, { assign: assignString(topic, to(0, 4)) });
     }));
 
-    it(`KafkaMicroBatchSourceSuite: assign from specific offsets (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
+    it.concurrent(`KafkaMicroBatchSourceSuite: assign from specific offsets (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
       const topic = ctx.newTopic();
       await testFromSpecificOffsets(ctx, topic, failOnDataLoss, { assign: assignString(topic, to(0, 4)) });
     }));
 
-    it(`KafkaMicroBatchSourceSuite: assign from specific timestamps (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
+    it.concurrent(`KafkaMicroBatchSourceSuite: assign from specific timestamps (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
       const topic = ctx.newTopic();
       await testFromSpecificTimestamps(ctx, topic, failOnDataLoss, false, { assign: assignString(topic, to(0, 4)) });
     }));
 
-    it(`KafkaMicroBatchSourceSuite: assign from global timestamp per topic (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
+    it.concurrent(`KafkaMicroBatchSourceSuite: assign from global timestamp per topic (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
       const topic = ctx.newTopic();
       await testFromGlobalTimestamp(ctx, topic, failOnDataLoss, false, { assign: assignString(topic, to(0, 4)) });
     }));
 
-    it(`KafkaMicroBatchSourceSuite: subscribing topic by name from latest offsets (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
+    it.concurrent(`KafkaMicroBatchSourceSuite: subscribing topic by name from latest offsets (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
       const topic = ctx.newTopic();
       await testFromLatestOffsets(ctx, topic, true, failOnDataLoss, { subscribe: topic });
     }));
 
-    it(`KafkaMicroBatchSourceSuite: subscribing topic by name from earliest offsets (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
+    it.concurrent(`KafkaMicroBatchSourceSuite: subscribing topic by name from earliest offsets (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
       const topic = ctx.newTopic();
       await testFromEarliestOffsets(ctx, topic, true, failOnDataLoss, { subscribe: topic });
     }));
 
-    it(`KafkaMicroBatchSourceSuite: subscribing topic by name from specific offsets (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
+    it.concurrent(`KafkaMicroBatchSourceSuite: subscribing topic by name from specific offsets (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
       const topic = ctx.newTopic();
       await testFromSpecificOffsets(ctx, topic, failOnDataLoss, { subscribe: topic });
     }));
 
-    it(`KafkaMicroBatchSourceSuite: subscribing topic by name from specific timestamps (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
+    it.concurrent(`KafkaMicroBatchSourceSuite: subscribing topic by name from specific timestamps (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
       const topic = ctx.newTopic();
       await testFromSpecificTimestamps(ctx, topic, failOnDataLoss, true, { subscribe: topic });
     }));
 
-    it(`KafkaMicroBatchSourceSuite: subscribing topic by name from global timestamp per topic (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
+    it.concurrent(`KafkaMicroBatchSourceSuite: subscribing topic by name from global timestamp per topic (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
       const topic = ctx.newTopic();
       await testFromGlobalTimestamp(ctx, topic, failOnDataLoss, true, { subscribe: topic });
     }));
 
-    it(`KafkaMicroBatchSourceSuite: subscribing topic by pattern from latest offsets (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
+    it.concurrent(`KafkaMicroBatchSourceSuite: subscribing topic by pattern from latest offsets (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
       const topicPrefix = ctx.newTopic();
       const topic = `${topicPrefix}-suffix`;
       await testFromLatestOffsets(ctx, topic, true, failOnDataLoss, { subscribePattern: `${topicPrefix}-.*` });
     }));
 
-    it(`KafkaMicroBatchSourceSuite: subscribing topic by pattern from earliest offsets (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
+    it.concurrent(`KafkaMicroBatchSourceSuite: subscribing topic by pattern from earliest offsets (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
       const topicPrefix = ctx.newTopic();
       const topic = `${topicPrefix}-suffix`;
       await testFromEarliestOffsets(ctx, topic, true, failOnDataLoss, { subscribePattern: `${topicPrefix}-.*` });
     }));
 
-    it(`KafkaMicroBatchSourceSuite: subscribing topic by pattern from specific offsets (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
+    it.concurrent(`KafkaMicroBatchSourceSuite: subscribing topic by pattern from specific offsets (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
       const topicPrefix = ctx.newTopic();
       const topic = `${topicPrefix}-suffix`;
       await testFromSpecificOffsets(ctx, topic, failOnDataLoss, { subscribePattern: `${topicPrefix}-.*` });
     }));
 
-    it(`KafkaMicroBatchSourceSuite: subscribing topic by pattern from specific timestamps (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
+    it.concurrent(`KafkaMicroBatchSourceSuite: subscribing topic by pattern from specific timestamps (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
       const topicPrefix = ctx.newTopic();
       const topic = `${topicPrefix}-suffix`;
       await testFromSpecificTimestamps(ctx, topic, failOnDataLoss, true, { subscribePattern: `${topicPrefix}-.*` });
     }));
 
-    it(`KafkaMicroBatchSourceSuite: subscribing topic by pattern from global timestamp per topic (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
+    it.concurrent(`KafkaMicroBatchSourceSuite: subscribing topic by pattern from global timestamp per topic (failOnDataLoss: ${failOnDataLoss})`, () => withKafka(async (ctx) => {
       const topicPrefix = ctx.newTopic();
       const topic = `${topicPrefix}-suffix`;
       await testFromGlobalTimestamp(ctx, topic, failOnDataLoss, true, { subscribePattern: `${topicPrefix}-.*` });
@@ -1218,29 +1214,29 @@ describe('KafkaSourceSuiteBase', () => {
       setupDataFrameForTestOnGlobalTimestamp(secondTimestamp, true, { ...options, startingoffsetsbytimestampstrategy: 'latest' }), secondTimestamp);
   }
 
-  it('KafkaMicroBatchSourceSuite: subscribing topic by name from specific timestamps with non-matching starting offset', () => withKafka(async (ctx) => {
+  it.concurrent('KafkaMicroBatchSourceSuite: subscribing topic by name from specific timestamps with non-matching starting offset', () => withKafka(async (ctx) => {
     const topic = ctx.newTopic();
     await testFromSpecificTimestampsWithNoMatchingStartingOffset(ctx, topic, { subscribe: topic });
   }));
 
-  it('KafkaMicroBatchSourceSuite: subscribing topic by name from global timestamp per topic with non-matching starting offset', () => withKafka(async (ctx) => {
+  it.concurrent('KafkaMicroBatchSourceSuite: subscribing topic by name from global timestamp per topic with non-matching starting offset', () => withKafka(async (ctx) => {
     const topic = ctx.newTopic();
     await testFromGlobalTimestampWithNoMatchingStartingOffset(ctx, topic, { subscribe: topic });
   }));
 
-  it('KafkaMicroBatchSourceSuite: subscribing topic by pattern from specific timestamps with non-matching starting offset', () => withKafka(async (ctx) => {
+  it.concurrent('KafkaMicroBatchSourceSuite: subscribing topic by pattern from specific timestamps with non-matching starting offset', () => withKafka(async (ctx) => {
     const topicPrefix = ctx.newTopic();
     const topic = `${topicPrefix}-suffix`;
     await testFromSpecificTimestampsWithNoMatchingStartingOffset(ctx, topic, { subscribePattern: `${topicPrefix}-.*` });
   }));
 
-  it('KafkaMicroBatchSourceSuite: subscribing topic by pattern from global timestamp per topic with non-matching starting offset', () => withKafka(async (ctx) => {
+  it.concurrent('KafkaMicroBatchSourceSuite: subscribing topic by pattern from global timestamp per topic with non-matching starting offset', () => withKafka(async (ctx) => {
     const topicPrefix = ctx.newTopic();
     const topic = `${topicPrefix}-suffix`;
     await testFromGlobalTimestampWithNoMatchingStartingOffset(ctx, topic, { subscribePattern: `${topicPrefix}-.*` });
   }));
 
-  it('KafkaMicroBatchSourceSuite: SPARK-53560: no crash looping during uncommitted batch retry in AvailableNow trigger', () => withKafka(async ({ utils, newTopic, testStream }) => {
+  it.concurrent('KafkaMicroBatchSourceSuite: SPARK-53560: no crash looping during uncommitted batch retry in AvailableNow trigger', () => withKafka(async ({ utils, newTopic, testStream }) => {
     const topic = newTopic();
     await utils.createTopic(topic, 1);
     await utils.sendMessages(topic, strings(to(1, 7)), 0);
@@ -1262,7 +1258,7 @@ describe('KafkaSourceSuiteBase', () => {
     expect(e.message).toContain('error for 7');
   }));
 
-  it('KafkaMicroBatchSourceSuite: bad source options', async () => {
+  it.concurrent('KafkaMicroBatchSourceSuite: bad source options', async () => {
     const testBadOptions = async (options: Readonly<Record<string, string>>, ...expectedMsgs: string[]): Promise<void> => {
       const ex = await intercept(() => {
         let reader = spark.readStream.format('kafka');
@@ -1290,7 +1286,7 @@ describe('KafkaSourceSuiteBase', () => {
     );
   });
 
-  it('KafkaMicroBatchSourceSuite: unsupported kafka configs', async () => {
+  it.concurrent('KafkaMicroBatchSourceSuite: unsupported kafka configs', async () => {
     const testUnsupportedConfig = async (key: string, value = 'someValue'): Promise<void> => {
       const ex = await intercept(() => spark.readStream.format('kafka')
         .option('subscribe', 'topic').option('kafka.bootstrap.servers', 'somehost').option(key, value).load());
@@ -1309,7 +1305,7 @@ describe('KafkaSourceSuiteBase', () => {
     await testUnsupportedConfig('kafka.auto.offset.reset', 'latest');
   });
 
-  it('KafkaMicroBatchSourceSuite: get offsets from case insensitive parameters', () => {
+  it.concurrent('KafkaMicroBatchSourceSuite: get offsets from case insensitive parameters', async () => {
     const STARTING_OFFSETS_OPTION_KEY = 'startingoffsets';
     const ENDING_OFFSETS_OPTION_KEY = 'endingoffsets';
     const cases: Array<[string, string, KafkaOffsetRangeLimit]> = [
@@ -1327,7 +1323,7 @@ describe('KafkaSourceSuiteBase', () => {
     }
   });
 
-  it('KafkaMicroBatchSourceSuite: Kafka column types', () => withKafka(async ({ utils, newTopic, testStream }) => {
+  it.concurrent('KafkaMicroBatchSourceSuite: Kafka column types', () => withKafka(async ({ utils, newTopic, testStream }) => {
     const now = Date.now();
     const topic = newTopic();
     await utils.createTopic(newTopic(), 1);

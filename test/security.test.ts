@@ -9,7 +9,7 @@ import { createLogger } from 'sluice';
 import {
   checkpointKeys, connectRedis, deleteKeys, KafkajsPort, readRange, scanKeys, systemClock, type KafkaSecurity, type RedisClient,
 } from 'sluice/testing';
-import { cliPath, repoRoot } from './support/programs.js';
+import { cliPath, repoRoot, servicePath } from './support/programs.js';
 import { freePort, startProcess, stopProcess, type Proc } from './support/processes.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -126,7 +126,8 @@ describe('Kafka SASL_SSL and Redis TLS/ACL, and no secret printed', () => {
     return { protocol: 'SASL_SSL', sasl: { mechanism, username: 'sluice', password }, tls: { ca: [ca], cert: null, key: null, passphrase: null, checkHostname: true } };
   }
 
-  const secretsOf = (): string[] => [kafkaPassword, redisPassword, redisDefaultPassword, metricsToken];
+  /** A wrong password is a secret too (it is often the right one, mistyped). */
+  const secretsOf = (): string[] => [kafkaPassword, redisPassword, redisDefaultPassword, metricsToken, 'wrong-kafka-password', 'wrong-redis-password'];
 
   const newTopic = async (records: readonly string[]): Promise<string> => {
     const topic = `test-${randomUUID()}`;
@@ -252,6 +253,23 @@ describe('Kafka SASL_SSL and Redis TLS/ACL, and no secret printed', () => {
     expect(query.child.exitCode).toBe(130);
   });
 
+  it('the processor service runs the plan `sluice plan` wrote, its ${env:…} password resolved from the service\'s environment', async () => {
+    const input = await newTopic(['p', 'q', 'p']);
+    const output = await newTopic([]);
+    const checkpoint = `test-${randomUUID()}`;
+    checkpoints.push(checkpoint);
+    const planFile = join(dir, 'service-plan.json');
+    const env = userEnv({ TOPIC_IN: input, TOPIC_OUT: output, CHECKPOINT: checkpoint });
+    const plan = sluice(['plan', program('service.ts', counting(true, '.trigger({ availableNow: true })')), '-o', planFile], env);
+    expect(await finished(plan, 'service plan')).toBe(0);
+    const text = readFileSync(planFile, 'utf8');
+    captured.push({ what: 'service plan file', text });
+    expect(text).toContain('${env:KAFKA_PW}');
+    const processor = startProcess('node', [servicePath('processor')], { env: { ...env, SLUICE_QUERY_PLAN: planFile, SLUICE_METRICS_TOKEN: metricsToken } });
+    expect(await finished(processor, 'processor service')).toBe(0);
+    expect(await countsIn(output)).toEqual({ p: '2', q: '1' });
+  });
+
   it('PLAIN and SCRAM-SHA-256 on the same listener; a wrong password or mechanism is refused in one line', async () => {
     const brokers = [kafkaEnv['KAFKA_BROKERS'] ?? ''];
     for (const mechanism of ['PLAIN', 'SCRAM-SHA-256'] as const) {
@@ -270,6 +288,7 @@ describe('Kafka SASL_SSL and Redis TLS/ACL, and no secret printed', () => {
   it.each([
     ['a wrong Kafka password', { KAFKA_PW: 'wrong-kafka-password' }, 3, /^sluice run: Kafka at 127\.0\.0\.1:\d+ refused the SASL SCRAM-SHA-512 login of user 'sluice': SASL SCRAM SHA512 authentication failed: .*\. Check kafka\.sasl\.mechanism and kafka\.sasl\.jaas\.config \(or SLUICE_KAFKA_SASL_\*\)$/],
     ['a wrong Redis password', { SLUICE_REDIS_PASSWORD: 'wrong-redis-password' }, 3, /^sluice run: Redis at rediss:\/\/sluice@127\.0\.0\.1:\d+ refused the credentials \(WRONGPASS invalid username-password pair or user is disabled\): check the user and password in REDIS_URL, or SLUICE_REDIS_USERNAME and SLUICE_REDIS_PASSWORD$/],
+    ['a wrong password in REDIS_URL', { SLUICE_REDIS_PASSWORD: undefined, REDIS_URL: 'wrong-redis-password' }, 3, /^sluice run: Redis at rediss:\/\/sluice:\*\*\*@127\.0\.0\.1:\d+ refused the credentials \(WRONGPASS/],
     ['no CA for the broker\'s certificate', { CA: '' , SLUICE_KAFKA_SSL_TRUSTSTORE_LOCATION: '' }, 3, /^sluice run: cannot open a TLS connection to Kafka at 127\.0\.0\.1:\d+: unable to verify the first certificate\. Set kafka\.ssl\.truststore\.location/],
     ['GSSAPI', { MECHANISM: 'GSSAPI' }, 1, /^OptionError: invalid Kafka option: kafka\.sasl\.mechanism = "GSSAPI"; allowed: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 \(GSSAPI\/Kerberos and OAUTHBEARER are not supported\)$/],
     ['OAUTHBEARER', { MECHANISM: 'OAUTHBEARER' }, 1, /^OptionError: invalid Kafka option: kafka\.sasl\.mechanism = "OAUTHBEARER"; allowed: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512/],
@@ -277,6 +296,9 @@ describe('Kafka SASL_SSL and Redis TLS/ACL, and no secret printed', () => {
   ] as const)('%s: refused at start in one line (no stack), naming what to fix', async (what, extra, code, line) => {
     const file = program(`refused-${code}-${randomUUID()}.ts`, counting(true, '.trigger({ availableNow: true })'));
     const env = userEnv({ TOPIC_IN: `test-${randomUUID()}`, TOPIC_OUT: `test-${randomUUID()}`, CHECKPOINT: `test-${randomUUID()}`, ...extra });
+    // (REDIS_URL given as a password: that password put in the TLS Redis's URL.)
+    const urlPassword = (extra as { readonly REDIS_URL?: string }).REDIS_URL;
+    if (urlPassword !== undefined) env['REDIS_URL'] = (redisEnv['REDIS_URL'] ?? '').replace('sluice@', `sluice:${urlPassword}@`);
     for (const [k, v] of Object.entries(extra)) if (v === undefined) delete env[k];
     const proc = sluice(['run', file], env);
     expect(await finished(proc, what)).toBe(code);

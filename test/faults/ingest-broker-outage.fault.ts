@@ -20,9 +20,14 @@ const OUTAGE_MS = 70_000;
 let broker: SecondBroker | null = null;
 let plan: IngestPlan | null = null;
 let service: IngestService | null = null;
+let limitedPlan: IngestPlan | null = null;
+let limited: IngestService | null = null;
 
 afterEach(async () => {
   if (plan !== null) await dropQuery(service, plan);
+  if (limitedPlan !== null) await dropQuery(limited, limitedPlan).catch(() => undefined);
+  limitedPlan = null;
+  limited = null;
   await broker?.destroy();
   broker = null;
   plan = null;
@@ -59,7 +64,18 @@ describe('faults: Kafka outage', () => {
     let stopping = false;
     const sending = steady(client, 5000, () => stopping);
     await waitFor(async () => (await metricValue(ingest.metricsPort, 'sluice_ingest_records_total')) > 20_000, 'lines flowing');
+    // A second ingest told to give up after 20 s of failed writes (ingest.deliveryTimeoutMs).
+    const limitedPort = await freePort();
+    limitedPlan = await ingestPlan(`spark.readStream.format("socket").option("host", "127.0.0.1").option("port", ${limitedPort}).option("listen", true).load()`);
+    limited = await startIngest(limitedPlan, { KAFKA_BROKERS: broker.brokers, SLUICE_INGEST_DELIVERY_TIMEOUT_MS: '20000' });
+    const giving = limited;
+    await waitFor(() => logLine(giving.proc.stderr, 'socket source listening') !== null, 'the second ingest listening');
+    const limitedClient = await lineClient(limitedPort);
+    limitedClient.on('error', () => undefined);
+    let limitedStopping = false;
+    const limitedSending = steady(limitedClient, 100, () => limitedStopping);
 
+    const downStartedAt = Date.now();
     await broker.down();
     const downAt = Date.now();
     await waitFor(async () => (await readyz(ingest.metricsPort)).status === 503, '/readyz failing', 60_000, 500);
@@ -67,6 +83,13 @@ describe('faults: Kafka outage', () => {
     await waitFor(async () => (await metricValue(ingest.metricsPort, 'sluice_ingest_source_topic_writable')) === 0, 'the writable gauge at 0', 60_000, 500);
     await waitFor(async () => (await metricValue(ingest.metricsPort, 'sluice_ingest_backpressure_pauses_total')) > 0, 'reading paused', 60_000, 500);
     const heldDuring = await metricValue(ingest.metricsPort, 'sluice_ingest_buffered_records');
+    // The limited ingest gives up within the outage: exit 1, the records it could not write logged with their count.
+    const limitedExit = await giving.proc.exited;
+    const limitedExitAfter = Date.now() - downStartedAt;
+    limitedStopping = true;
+    limitedClient.destroy();
+    await limitedSending;
+    const gaveUp = logLine(giving.proc.stderr, 'giving up writing to the source topic');
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, OUTAGE_MS - (Date.now() - downAt))));
     await broker.up();
     await waitFor(async () => (await readyz(ingest.metricsPort)).status === 200, '/readyz ready again', 180_000, 500);
@@ -95,5 +118,9 @@ describe('faults: Kafka outage', () => {
     expect(logLine(ingest.proc.stderr, 'cannot write to the source topic; retrying (no read line is dropped)')).not.toBeNull();
     expect(logLine(ingest.proc.stderr, 'writing to the source topic again')).not.toBeNull();
     expect({ out, wrong }).toEqual({ out: sent, wrong: 0 });
+    expect(limitedExit.code).toBe(1);
+    expect(limitedExitAfter).toBeGreaterThan(20_000);
+    expect(Number(gaveUp?.['unwritten'])).toBeGreaterThan(0);
+    expect(giving.proc.stderr).toMatch(/SourceError: cannot write to source topic \S+ for \d+ ms \(ingest\.deliveryTimeoutMs 20000\)/);
   });
 });

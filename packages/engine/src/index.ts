@@ -18,7 +18,7 @@ export {
 } from './api/functions.js';
 export { Window, WindowSpec } from './api/window.js';
 export * as functions from './api/functions.js';
-export { parseDataType, parseSchemaDdl } from './api/ddl-parser.js';
+export { parseDataType, parseSchemaDdl } from './expressions/ddl-parser.js';
 export {
   StructType, StructField, StringType, BooleanType, ByteType, ShortType, IntegerType, LongType, FloatType, DoubleType,
   TimestampType, DateType, BinaryType, ArrayType, MapType,
@@ -27,13 +27,13 @@ export { parseExpression } from './expressions/sql-parser.js';
 export type { Expr } from './expressions/expr.js';
 export { DataStreamWriter } from './api/data-stream-writer.js';
 export { BatchDataFrame } from './api/batch-data-frame.js';
-export type { ForeachBatchFunction } from './sinks/foreach-batch-sink.js';
-export type { StreamingQuery, StreamingQueryStatus } from './api/streaming-query.js';
-export type { StreamingQueryProgress, SourceProgress, SinkProgress } from './api/streaming-query-progress.js';
-export type { TriggerOptions, TriggerSpec } from './api/trigger.js';
-export type { OptionValue } from './api/options.js';
-export { typeName } from './api/types.js';
-export type { AtomicType, ArrayType as ArrayDataType, StructType as StructDataType, MapType as MapDataType, DataType, Row, Schema, StructField as StructFieldShape, Value } from './api/types.js';
+export type { ForeachBatchFunction } from './api/batch-data-frame.js';
+export type { StreamingQuery, StreamingQueryStatus } from './core/streaming-query.js';
+export type { StreamingQueryProgress, SourceProgress, SinkProgress } from './core/streaming-query-progress.js';
+export type { TriggerOptions, TriggerSpec } from './core/trigger.js';
+export type { OptionValue } from './core/options.js';
+export { typeName } from './core/types.js';
+export type { AtomicType, ArrayType as ArrayDataType, StructType as StructDataType, MapType as MapDataType, DataType, Row, Schema, StructField as StructFieldShape, Value } from './core/types.js';
 export type { QueryPlan, OutputMode, SinkSpec } from './plan/query-plan.js';
 export type { LogicalPlan, StreamingSourceNode } from './plan/logical-plan.js';
 export { parsePlan, serializePlan } from './plan/plan-json.js';

@@ -1,6 +1,9 @@
 import { showOutput } from '../console/show-string.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
-import type { Row, Schema, Value } from './types.js';
+import type { Row, Schema, Value } from '../core/types.js';
+
+/** The user's function of `writeStream.foreachBatch(fn)`. */
+export type ForeachBatchFunction = (df: BatchDataFrame, batchId: number) => void | Promise<void>;
 
 /**
  * The DataFrame `foreachBatch` hands the user's function: one batch's result rows, with the

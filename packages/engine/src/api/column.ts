@@ -2,8 +2,8 @@ import type { BinaryOp, Expr } from '../expressions/expr.js';
 import { IllegalArgumentError } from '../errors/illegal-argument-error.js';
 import { IllegalStateError } from '../errors/illegal-state-error.js';
 import { fitLong } from '../expressions/exact-long.js';
-import { parseDataType } from './ddl-parser.js';
-import type { DataType, Value } from './types.js';
+import { parseDataType } from '../expressions/ddl-parser.js';
+import type { DataType, Value } from '../core/types.js';
 import type { WindowSpec } from './window.js';
 
 /** What API calls accept where PySpark takes a Column or a literal. */

@@ -2,14 +2,14 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { OptionError } from '../errors/option-error.js';
 import { isInProgressName } from '../runtime/file-drop-ingest.js';
-import { parseCsvLine, splitCsvLine } from '../sources/csv-lines.js';
-import { parseJsonLine } from '../sources/json-lines.js';
-import type { ParseMode, RecordOptions } from '../sources/record-parser.js';
+import { parseCsvLine, splitCsvLine } from '../expressions/csv-lines.js';
+import { parseJsonLine } from '../expressions/json-lines.js';
+import type { ParseMode, RecordOptions } from '../expressions/record-parser.js';
 import { DataFrame } from './data-frame.js';
 import { asNullable, SchemaReader } from './options-builder.js';
-import type { OptionValue } from './options.js';
+import type { OptionValue } from '../core/options.js';
 import type { SparkSession } from './spark-session.js';
-import type { AtomicType, Row, Schema } from './types.js';
+import type { AtomicType, Row, Schema } from '../core/types.js';
 
 /** The files of a path: the file itself, or the visible files of a directory. */
 function filesOf(path: string): string[] {

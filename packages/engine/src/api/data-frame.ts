@@ -12,7 +12,7 @@ import { DataStreamWriter } from './data-stream-writer.js';
 import { colExpr, type ColumnOrName } from './functions.js';
 import { GroupedData } from './grouped-data.js';
 import type { SparkSession } from './spark-session.js';
-import { typeName, type Schema } from './types.js';
+import { typeName, type Schema } from '../core/types.js';
 
 const BATCH_ON_STREAM = 'Queries with streaming sources must be executed with writeStream.start()';
 
@@ -144,7 +144,7 @@ export class DataFrame {
   }
 
   groupBy(...cols: Array<ColumnOrName | readonly ColumnOrName[]>): GroupedData {
-    return new GroupedData(this, toExprs(cols));
+    return new GroupedData(this, toExprs(cols), (plan) => this.derive(plan));
   }
 
   groupby(...cols: Array<ColumnOrName | readonly ColumnOrName[]>): GroupedData {
@@ -153,7 +153,7 @@ export class DataFrame {
 
   /** The whole DataFrame as one group: `df.agg(count("*"))`. */
   agg(...cols: Column[]): DataFrame {
-    return new GroupedData(this, []).agg(...cols);
+    return new GroupedData(this, [], (plan) => this.derive(plan)).agg(...cols);
   }
 
   orderBy(...cols: Array<ColumnOrName | readonly ColumnOrName[]>): DataFrame {

@@ -7,7 +7,7 @@ import { asNullable, SchemaReader } from './options-builder.js';
 import type { SparkSession } from './spark-session.js';
 import { kafkaSourceSchema } from '../sources/kafka-records.js';
 import { validateKafkaStreamOptions } from '../sources/kafka-source-options.js';
-import { typeName, type Schema } from './types.js';
+import { typeName, type Schema } from '../core/types.js';
 
 const SUPPORTED_FORMATS = ['socket', 'json', 'csv', 'text', 'kafka', 'rate'] as const;
 /** `spark.sql.streaming.fileSource.schema.forceNullable` (default true). */

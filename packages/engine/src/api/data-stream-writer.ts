@@ -2,19 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { resolve as resolvePath } from 'node:path';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { OptionError } from '../errors/option-error.js';
-import { STREAMING_CONF_KEYS } from '../execution/streaming-conf.js';
+import { STREAMING_CONF_KEYS } from '../core/streaming-conf.js';
 import { numberSources } from '../plan/logical-plan.js';
-import { validatePlan } from '../plan/plan-validator.js';
+import { validatePlan } from '../execution/plan-validator.js';
 import { checkPlanKafkaSecurity } from '../runtime/query-kafka-security.js';
 import { OUTPUT_MODES, type OutputMode, type QueryPlan, type SinkFormat } from '../plan/query-plan.js';
-import { registerForeachBatch, type ForeachBatchFunction } from '../sinks/foreach-batch-sink.js';
+import { registerForeachBatch } from '../sinks/foreach-batch-sink.js';
 import { checkKafkaSinkSchema } from '../sinks/kafka-sink.js';
+import { BatchDataFrame, type ForeachBatchFunction } from './batch-data-frame.js';
 import type { DataFrame } from './data-frame.js';
 import { OptionsBuilder } from './options-builder.js';
 import type { RuntimeConfig } from './spark-session.js';
-import { CaseInsensitiveOptions } from './options.js';
-import type { StreamingQuery } from './streaming-query.js';
-import { DEFAULT_TRIGGER, toTriggerSpec, type TriggerOptions, type TriggerSpec } from './trigger.js';
+import { CaseInsensitiveOptions } from '../core/options.js';
+import type { StreamingQuery } from '../core/streaming-query.js';
+import { DEFAULT_TRIGGER, toTriggerSpec, type TriggerOptions, type TriggerSpec } from '../core/trigger.js';
 
 const SUPPORTED_SINKS = ['console', 'foreachBatch', 'kafka', 'json', 'csv', 'text'] as const;
 const FILE_SINKS = new Set(['json', 'csv', 'text']);
@@ -53,7 +54,7 @@ export class DataStreamWriter extends OptionsBuilder {
   /** Hands each batch's result to `fn` (in this process), as PySpark's foreachBatch. */
   foreachBatch(fn: ForeachBatchFunction): this {
     this.sinkFormat = 'foreachBatch';
-    this.opts.set('function', registerForeachBatch(fn));
+    this.opts.set('function', registerForeachBatch((batchId, schema, rows, timeZone) => fn(new BatchDataFrame(schema, rows, timeZone), batchId)));
     return this;
   }
 

@@ -1,7 +1,7 @@
 import type { Expr } from '../expressions/expr.js';
 import { parseExpression } from '../expressions/sql-parser.js';
 import { Column, literalExpr, toExpr, type ColumnOrValue } from './column.js';
-import type { StructField, Value } from './types.js';
+import type { StructField, Value } from '../core/types.js';
 import { schemaToDdl } from '../expressions/json-functions.js';
 
 /**

@@ -1,16 +1,25 @@
 import type { Expr } from '../expressions/expr.js';
 import type { Column } from './column.js';
-import { DataFrame } from './data-frame.js';
+import type { LogicalPlan } from '../plan/logical-plan.js';
+import type { DataFrame } from './data-frame.js';
 import { colExpr } from './functions.js';
 
 const AGG_NAMES: Readonly<Record<string, string>> = { avg: 'avg', mean: 'avg', max: 'max', min: 'min', sum: 'sum', count: 'count' };
 
-/** `df.groupBy(...)`: PySpark's GroupedData. Output: the grouping columns, then the aggregates. */
+/**
+ * `df.groupBy(...)`: PySpark's GroupedData. Output: the grouping columns, then the aggregates.
+ * The frame passes `derive` (a DataFrame of the same session over a new plan), so this module
+ * needs DataFrame only as a type and the two do not import each other at run time.
+ */
 export class GroupedData {
-  constructor(private readonly df: DataFrame, private readonly grouping: readonly Expr[]) {}
+  constructor(
+    private readonly df: DataFrame,
+    private readonly grouping: readonly Expr[],
+    private readonly derive: (plan: LogicalPlan) => DataFrame,
+  ) {}
 
   private aggregate(aggregates: readonly Expr[]): DataFrame {
-    return new DataFrame(this.df.sparkSession, { node: 'Aggregate', child: this.df.plan, grouping: this.grouping, aggregates });
+    return this.derive({ node: 'Aggregate', child: this.df.plan, grouping: this.grouping, aggregates });
   }
 
   /** `agg(sum("x"), count("*"))` or `agg({ x: "max" })`. */

@@ -1,7 +1,7 @@
-import { parseSchemaDdl } from './ddl-parser.js';
-import { CaseInsensitiveOptions, type OptionValue } from './options.js';
+import { parseSchemaDdl } from '../expressions/ddl-parser.js';
+import { CaseInsensitiveOptions, type OptionValue } from '../core/options.js';
 import type { StructType } from './struct-type.js';
-import type { DataType, Schema } from './types.js';
+import type { DataType, Schema } from '../core/types.js';
 
 /** `option(key, value)` and `options({...})`, as every PySpark reader and writer has them. */
 export abstract class OptionsBuilder {

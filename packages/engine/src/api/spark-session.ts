@@ -1,15 +1,15 @@
-import { checkConfValue } from '../execution/streaming-conf.js';
+import { checkConfValue } from '../core/streaming-conf.js';
 import { IllegalArgumentError } from '../errors/illegal-argument-error.js';
 import { setLogLevel, type LogLevel } from '../internal/logger.js';
 import { queryManager, type QueryManager } from '../runtime/query-manager.js';
-import { rowsOfValues } from '../sources/record-parser.js';
+import { rowsOfValues } from '../expressions/record-parser.js';
 import { DataFrame } from './data-frame.js';
 import { DataFrameReader } from './data-frame-reader.js';
-import { parseSchemaDdl } from './ddl-parser.js';
+import { parseSchemaDdl } from '../expressions/ddl-parser.js';
 import type { StructType } from './struct-type.js';
 import { DataStreamReader } from './data-stream-reader.js';
-import type { OptionValue } from './options.js';
-import type { StreamingQuery } from './streaming-query.js';
+import type { OptionValue } from '../core/options.js';
+import type { StreamingQuery } from '../core/streaming-query.js';
 
 /** Spark's `spark.conf`: session settings by their Spark names. */
 export class RuntimeConfig {

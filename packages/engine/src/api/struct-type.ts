@@ -1,5 +1,5 @@
-import { parseDataType } from './ddl-parser.js';
-import { typeName, type ArrayType as ArrayShape, type DataType, type MapType as MapShape, type StructField as FieldShape, type StructType as StructShape } from './types.js';
+import { parseDataType } from '../expressions/ddl-parser.js';
+import { typeName, type ArrayType as ArrayShape, type DataType, type MapType as MapShape, type StructField as FieldShape, type StructType as StructShape } from '../core/types.js';
 
 /**
  * PySpark's schema builders: `new StructType().add("a", "string").add("b", IntegerType())`.

@@ -1,8 +1,8 @@
-import type { Row, Schema } from '../api/types.js';
+import type { Row, Schema } from '../core/types.js';
 import { loadEngineConfig } from '../config/config.js';
 import { redisSettings } from '../config/security-config.js';
 import { showString } from '../console/show-string.js';
-import { systemClock } from '../execution/clock.js';
+import { systemClock } from '../core/clock.js';
 import type { Logger } from '../internal/logger.js';
 import { redactText } from '../internal/secrets.js';
 import { reachRedis, runningLocalStack } from '../runtime/local-stack.js';

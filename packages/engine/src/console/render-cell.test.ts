@@ -1,4 +1,4 @@
-import type { DataType } from '../api/types.js';
+import type { DataType } from '../core/types.js';
 import { formatJavaDouble, formatJavaFloat, formatTimestampMicros, renderCell } from './render-cell.js';
 
 describe('renderCell', () => {

@@ -1,5 +1,5 @@
-import { decimalParts, mapEntries, type DataType, type Value } from '../api/types.js';
-import { toBig, toPlainString } from '../expressions/decimal.js';
+import { decimalParts, mapEntries, type DataType, type Value } from '../core/types.js';
+import { toBig, toPlainString } from '../core/decimal.js';
 import { javaDoubleToString, javaFloatToString } from './java-double-to-string.js';
 
 /**

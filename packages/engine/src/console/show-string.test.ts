@@ -1,4 +1,4 @@
-import type { Row, Schema } from '../api/types.js';
+import type { Row, Schema } from '../core/types.js';
 import { consoleBatch, showOutput, showString } from './show-string.js';
 
 const value: Schema = [{ name: 'value', type: 'string', nullable: true }];

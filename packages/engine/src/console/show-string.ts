@@ -1,4 +1,4 @@
-import type { Row, Schema } from '../api/types.js';
+import type { Row, Schema } from '../core/types.js';
 import { displayWidth } from './display-width.js';
 import { renderCell } from './render-cell.js';
 

@@ -1,16 +1,16 @@
-import type { Row } from '../api/types.js';
+import type { Row } from '../core/types.js';
 import { compilePlan } from '../operators/compile-plan.js';
 import type { EventTimeStats } from '../operators/event-time-stats.js';
 import type { PhysicalOperator, StateMetrics } from '../operators/operator.js';
 import { planChildren, type LogicalPlan } from '../plan/logical-plan.js';
-import { checkBatch, executionChecks, type ExecutionChecks } from '../plan/execution-checks.js';
-import { optimizePlan } from '../plan/optimizer.js';
+import { checkBatch, executionChecks, type ExecutionChecks } from './execution-checks.js';
+import { optimizePlan } from './optimizer.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import type { StateStore } from '../state/state-store.js';
 import {
   MULTIPLE_WATERMARK_POLICY, SHUFFLE_PARTITIONS, allowMultipleStatefulOperators, parsePolicy, shufflePartitionsOf, streamingConf,
   type StreamingConf, type WatermarkPolicy,
-} from './streaming-conf.js';
+} from '../core/streaming-conf.js';
 
 function watermarkNodes(plan: LogicalPlan): number {
   return (plan.node === 'EventTimeWatermark' ? 1 : 0) + planChildren(plan).reduce((n, c) => n + watermarkNodes(c), 0);

@@ -1,4 +1,4 @@
-import type { DataType, Row, Value } from '../api/types.js';
+import type { DataType, Row, Value } from '../core/types.js';
 import { bindAggregate } from './aggregate-functions.js';
 import type { Bound } from './bound.js';
 import { castToString } from './cast.js';

@@ -1,31 +1,17 @@
-import { decimalParts, isDecimal, isIntegral, type DataType, type Row, type Value } from '../api/types.js';
+import { decimalParts, isDecimal, isIntegral, type DataType, type Value } from '../core/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { RuntimeError } from '../errors/runtime-error.js';
 import { decimalOutOfRange } from './decimal-arithmetic.js';
-import { divideDecimal, exactInteger, fitsPrecision, toBig, toPrecision } from './decimal.js';
+import { divideDecimal, exactInteger, fitsPrecision, toBig, toPrecision } from '../core/decimal.js';
 import { bounded } from './decimal-type.js';
 import { longArithmetic, wrapLong } from './exact-long.js';
-import type { Bound, EvalContext } from './bound.js';
+import type { Bound } from './bound.js';
+import type { BoundAggregate } from './bound-aggregate.js';
 import { compareValues } from './compare.js';
 import { bindCollect } from './collect-aggregates.js';
 import { bindExtremumBy } from './extremum-by.js';
 import { bindCentralMoment, isMomentName, MOMENT_NAMES } from './central-moments.js';
 import { bindPercentile } from './percentile.js';
-
-/**
- * Spark's declarative aggregates over a serialisable buffer (so buffers can live in a state
- * store): the buffer starts at `init`, takes rows with `update`, and `result` gives the value.
- */
-export interface BoundAggregate {
-  readonly sql: string;
-  readonly type: DataType;
-  readonly nullable: boolean;
-  init(): Value;
-  update(buffer: Value, row: Row, ctx: EvalContext): Value;
-  /** Combines two buffers (session windows merge their sessions' buffers). */
-  merge(a: Value, b: Value): Value;
-  result(buffer: Value): Value;
-}
 
 export const AGGREGATE_NAMES = new Set([
   'count', 'sum', 'avg', 'mean', 'min', 'max', 'first', 'last', 'collect_list', 'collect_set', 'array_agg', 'max_by', 'min_by',

@@ -1,4 +1,4 @@
-import type { Row } from '../api/types.js';
+import type { Row } from '../core/types.js';
 import { col, concat, count, lit, length, split, substring, sum, upper, when, coalesce, explode } from '../api/functions.js';
 import type { Column } from '../api/column.js';
 import { bindExpr, type Scope } from './binder.js';

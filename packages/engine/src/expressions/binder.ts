@@ -5,7 +5,7 @@
  * it is one switch over every expression kind; functions live in scalar-functions.ts and
  * aggregate-functions.ts.
  */
-import { decimalParts, isDecimal, isIntegral, isNumeric, typeSql, YEAR_MONTH, type DataType, type Row, type StructField, type Value } from '../api/types.js';
+import { decimalParts, isDecimal, isIntegral, isNumeric, typeSql, YEAR_MONTH, type DataType, type Row, type StructField, type Value } from '../core/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { RuntimeError } from '../errors/runtime-error.js';
 import type { Bound } from './bound.js';
@@ -13,7 +13,7 @@ import { canCast, castValue } from './cast.js';
 import { addInterval } from './interval.js';
 import { compareValues, valuesEqual } from './compare.js';
 import { bindDecimalArithmetic } from './decimal-arithmetic.js';
-import { ceilDecimal, exactInteger, floorDecimal, toBig, toJavaString } from './decimal.js';
+import { ceilDecimal, exactInteger, floorDecimal, toBig, toJavaString } from '../core/decimal.js';
 import { decimalForLiteral, decimalForType, widerDecimalType, widerNumericType } from './decimal-type.js';
 import { longArithmetic, negateLong, wrapLong, type LongOp } from './exact-long.js';
 import type { Expr } from './expr.js';
@@ -22,7 +22,7 @@ import { checkArity, SCALAR_FUNCTIONS } from './scalar-functions.js';
 import { bindFromJson, bindStruct, bindToJson } from './json-functions.js';
 import { bindSessionWindow, bindWindow, wrongNumArgs } from './time-window.js';
 import { bindMapFunction, bindMapValue, explodeMap, MAP_FUNCTION_NAMES, type MapKeyDedupPolicy } from './map-functions.js';
-import { containsMap, isMapType } from '../api/types.js';
+import { containsMap, isMapType } from '../core/types.js';
 import { widerType } from './wider-type.js';
 import { WINDOW_FUNCTION_NAMES, windowFunctionSql, windowFunctionWithoutOver } from './window-functions.js';
 

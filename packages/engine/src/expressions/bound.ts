@@ -1,4 +1,4 @@
-import type { DataType, Row, StructField, Value } from '../api/types.js';
+import type { DataType, Row, StructField, Value } from '../core/types.js';
 
 /** What an expression may read besides the row: the batch it runs in. */
 export interface EvalContext {

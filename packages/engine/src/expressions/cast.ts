@@ -1,8 +1,8 @@
-import { decimalParts, isDecimal, isIntegral, isNumeric, mapEntries, typeName, typeSql, type DataType, type Value } from '../api/types.js';
+import { decimalParts, isDecimal, isIntegral, isNumeric, mapEntries, typeName, typeSql, type DataType, type Value } from '../core/types.js';
 import { formatDateDays, formatJavaDouble, formatJavaFloat, formatTimestampMicros } from '../console/render-cell.js';
 import { RuntimeError } from '../errors/runtime-error.js';
 import { castFromDecimal, castToDecimal } from './decimal-cast.js';
-import { exactInteger, toBig, toJavaString, toPlainString } from './decimal.js';
+import { exactInteger, toBig, toJavaString, toPlainString } from '../core/decimal.js';
 
 /**
  * Spark 4's CAST with ANSI mode on (its default): malformed input fails with

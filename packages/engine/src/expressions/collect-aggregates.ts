@@ -1,6 +1,6 @@
-import type { Value } from '../api/types.js';
-import { stringifyValue } from '../api/value-json.js';
-import type { BoundAggregate } from './aggregate-functions.js';
+import type { Value } from '../core/types.js';
+import { stringifyValue } from '../core/value-json.js';
+import type { BoundAggregate } from './bound-aggregate.js';
 import type { Bound } from './bound.js';
 import { normalizeFloating, sparkHashSetOrder } from './spark-hash-set.js';
 

@@ -1,4 +1,4 @@
-import type { Value } from '../api/types.js';
+import type { Value } from '../core/types.js';
 
 /** Orders two non-null values of one type: numbers, strings (by code unit), booleans, arrays. */
 export function compareValues(a: Value, b: Value): number {

@@ -1,4 +1,4 @@
-import type { Row, Value } from '../api/types.js';
+import type { Row, Value } from '../core/types.js';
 import { col, current_date, date_add, date_sub, expr, lit, timestamp_seconds } from '../api/functions.js';
 import type { Column } from '../api/column.js';
 import { bindExpr, type Scope } from './binder.js';

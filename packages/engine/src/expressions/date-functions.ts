@@ -1,10 +1,10 @@
-import { decimalParts, isIntegral, isNumeric, typeSql, type DataType, type Value } from '../api/types.js';
+import { decimalParts, isIntegral, isNumeric, typeSql, type DataType, type Value } from '../core/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { RuntimeError } from '../errors/runtime-error.js';
 import { nullSafe, type Bound, type Evaluator } from './bound.js';
 import { castValue } from './cast.js';
-import { pow10, toBig } from './decimal.js';
-import type { FunctionSpec } from './scalar-functions.js';
+import { pow10, toBig } from '../core/decimal.js';
+import type { FunctionSpec } from './function-spec.js';
 
 /**
  * Spark's date arithmetic (datetimeExpressions.scala): `current_date()`, `date_add`/`date_sub`

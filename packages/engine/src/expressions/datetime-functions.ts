@@ -1,10 +1,10 @@
-import { typeSql, type DataType, type Value } from '../api/types.js';
+import { typeSql, type DataType, type Value } from '../core/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { RuntimeError } from '../errors/runtime-error.js';
 import { nullSafe, type Bound } from './bound.js';
 import { castValue } from './cast.js';
 import { dayOfYear, epochDay, formatDatetime, localDateTime, parseDatetime, DatetimeParseFailure } from './datetime-pattern.js';
-import type { FunctionSpec } from './scalar-functions.js';
+import type { FunctionSpec } from './function-spec.js';
 
 /**
  * Spark's datetime functions that read or print patterns (`date_format`, `to_timestamp`,

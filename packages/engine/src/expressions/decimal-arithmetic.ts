@@ -1,10 +1,10 @@
-import type { Value } from '../api/types.js';
+import type { Value } from '../core/types.js';
 import { RuntimeError } from '../errors/runtime-error.js';
 import type { Bound } from './bound.js';
 import {
   addDecimal, divideDecimal, exactInteger, multiplyDecimal, quotientDecimal, remainderDecimal, toBig, toPlainString,
   toPrecision, type BigDecimal,
-} from './decimal.js';
+} from '../core/decimal.js';
 import { parts, resultDecimalType, type DecimalOp } from './decimal-type.js';
 import { fitLong } from './exact-long.js';
 

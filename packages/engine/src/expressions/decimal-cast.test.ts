@@ -1,4 +1,4 @@
-import type { DataType, Value } from '../api/types.js';
+import type { DataType, Value } from '../core/types.js';
 import { castToString, castValue, toSqlValue } from './cast.js';
 
 /** Casts to and from DECIMAL; expected values and messages from Spark 4.2.0 (`SELECT CAST(...)`). */

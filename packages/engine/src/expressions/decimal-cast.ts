@@ -1,10 +1,10 @@
-import { isDecimal, isIntegral, typeSql, type DataType, type DecimalType, type Value } from '../api/types.js';
+import { isDecimal, isIntegral, typeSql, type DataType, type DecimalType, type Value } from '../core/types.js';
 import { RuntimeError } from '../errors/runtime-error.js';
 import { decimalOutOfRange } from './decimal-arithmetic.js';
 import {
   exactInteger, fromDouble, integralDigits, parseBigDecimal, pow10, toBig, toDouble, toJavaString, toPrecision, truncate,
   type BigDecimal,
-} from './decimal.js';
+} from '../core/decimal.js';
 import { parts } from './decimal-type.js';
 
 /**

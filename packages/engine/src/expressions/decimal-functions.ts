@@ -1,9 +1,9 @@
-import { decimalParts, decimalType, isDecimal, type DataType } from '../api/types.js';
+import { decimalParts, decimalType, isDecimal, type DataType } from '../core/types.js';
 import type { Bound } from './bound.js';
 import { castValue } from './cast.js';
-import { ceilDecimal, divHalfUp, exactInteger, floorDecimal, pow10, toBig } from './decimal.js';
+import { ceilDecimal, divHalfUp, exactInteger, floorDecimal, pow10, toBig } from '../core/decimal.js';
 import { bounded } from './decimal-type.js';
-import type { FunctionSpec } from './scalar-functions.js';
+import type { FunctionSpec } from './function-spec.js';
 
 /**
  * The math functions over a DECIMAL argument. `abs`, `floor`, `ceil`, `round` and `bround` keep a

@@ -1,6 +1,6 @@
-import { decimalParts, decimalType, isDecimal, type DataType, type DecimalType, type Value } from '../api/types.js';
+import { decimalParts, decimalType, isDecimal, type DataType, type DecimalType, type Value } from '../core/types.js';
 import { IllegalStateError } from '../errors/illegal-state-error.js';
-import { digitCount, MAX_PRECISION, MINIMUM_ADJUSTED_SCALE, toBig } from './decimal.js';
+import { digitCount, MAX_PRECISION, MINIMUM_ADJUSTED_SCALE, toBig } from '../core/decimal.js';
 
 /**
  * Spark's DecimalPrecision rules: the DECIMAL types that arithmetic results, implicit casts and

@@ -1,5 +1,5 @@
-import type { Value } from '../api/types.js';
-import { exactInteger, toBig } from './decimal.js';
+import type { Value } from '../core/types.js';
+import { exactInteger, toBig } from '../core/decimal.js';
 
 /**
  * Java long arithmetic over Sluice's BIGINT values, exact over the whole 64-bit range: a value

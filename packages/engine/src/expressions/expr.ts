@@ -1,4 +1,4 @@
-import type { DataType, Value } from '../api/types.js';
+import type { DataType, Value } from '../core/types.js';
 
 /**
  * Unresolved expression trees, as the DataFrame API and the SQL expression parser build them.

@@ -1,4 +1,4 @@
-import type { Row } from '../api/types.js';
+import type { Row } from '../core/types.js';
 import { parseExpression } from './sql-parser.js';
 import { bindExpr, type Scope } from './binder.js';
 import { roundDecimal } from './extra-functions.js';

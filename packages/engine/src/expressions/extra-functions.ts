@@ -1,11 +1,11 @@
-import { isDecimal, isIntegral, isMapType, isNumeric, typeName, typeSql, type DataType, type Value } from '../api/types.js';
+import { isDecimal, isIntegral, isMapType, isNumeric, typeName, typeSql, type DataType, type Value } from '../core/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { RuntimeError } from '../errors/runtime-error.js';
 import { nullSafe, type Bound, type EvalContext } from './bound.js';
 import { castToString, castValue } from './cast.js';
 import { compareValues, valuesEqual } from './compare.js';
 import { widerNumericType } from './decimal-type.js';
-import type { FunctionSpec } from './scalar-functions.js';
+import type { FunctionSpec } from './function-spec.js';
 
 /**
  * More of Spark's scalar functions: rounding (`round`/`bround` on the decimal value, as Spark's

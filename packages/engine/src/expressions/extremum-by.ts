@@ -1,5 +1,5 @@
-import type { Value } from '../api/types.js';
-import type { BoundAggregate } from './aggregate-functions.js';
+import type { Value } from '../core/types.js';
+import type { BoundAggregate } from './bound-aggregate.js';
 import type { Bound } from './bound.js';
 import { compareValues } from './compare.js';
 

@@ -1,4 +1,4 @@
-import { YEAR_MONTH } from '../api/types.js';
+import { YEAR_MONTH } from '../core/types.js';
 import { cannotParseInterval, isFailure, stringToInterval, type CalendarInterval } from './interval.js';
 import { parseExpression } from './sql-parser.js';
 

@@ -1,13 +1,13 @@
-import { parseSchemaDdl } from '../api/ddl-parser.js';
-import { decimalParts, mapEntries, typeName, type DataType, type StructField, type Value } from '../api/types.js';
-import { toBig, toJavaString } from './decimal.js';
+import { parseSchemaDdl } from './ddl-parser.js';
+import { decimalParts, mapEntries, typeName, type DataType, type StructField, type Value } from '../core/types.js';
+import { toBig, toJavaString } from '../core/decimal.js';
 import { JsonNumber, writeJson } from './json-text.js';
 import { castToString } from './cast.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { formatDateDays, formatTimestampMicros } from '../console/render-cell.js';
-import { convertValue, FieldTypeMismatch } from '../sources/record-parser.js';
+import { convertValue, FieldTypeMismatch } from './record-parser.js';
 import type { Bound } from './bound.js';
-import { firstJsonValueEnd } from '../sources/json-lines.js';
+import { firstJsonValueEnd } from './json-lines.js';
 
 /** A schema as DDL text (what `from_json` takes as a string and `schema_of_json` gives). */
 export function schemaToDdl(fields: readonly StructField[]): string {

@@ -1,4 +1,4 @@
-import type { DataType, Row, Value } from '../api/types.js';
+import type { DataType, Row, Value } from '../core/types.js';
 import { renderCell } from '../console/render-cell.js';
 import { bindExpr, withMapKeyDedupPolicy, type Scope } from './binder.js';
 import { castValue } from './cast.js';

@@ -1,4 +1,4 @@
-import { containsMap, isMapType, isNumeric, mapEntries, typeName, typeSql, type DataType, type MapType, type StructField, type Value } from '../api/types.js';
+import { containsMap, isMapType, isNumeric, mapEntries, typeName, typeSql, type DataType, type MapType, type StructField, type Value } from '../core/types.js';
 import { formatJavaDouble, formatJavaFloat } from '../console/render-cell.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { RuntimeError } from '../errors/runtime-error.js';

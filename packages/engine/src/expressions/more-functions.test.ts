@@ -1,6 +1,6 @@
 import { parseExpression } from './sql-parser.js';
 import { bindExpr, type Scope } from './binder.js';
-import type { Row } from '../api/types.js';
+import type { Row } from '../core/types.js';
 
 const scope: Scope = {
   fields: [

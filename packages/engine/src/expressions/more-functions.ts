@@ -1,10 +1,10 @@
 import { formatTimestampMicros } from '../console/render-cell.js';
-import { isDecimal, isNumeric, type DataType, type Value } from '../api/types.js';
+import { isDecimal, isNumeric, type DataType, type Value } from '../core/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { castValue } from './cast.js';
 import { widerNumericType } from './decimal-type.js';
 import { widerType } from './wider-type.js';
-import type { FunctionSpec } from './scalar-functions.js';
+import type { FunctionSpec } from './function-spec.js';
 import { nullSafe, type Bound } from './bound.js';
 import { formatDatetime as formatPattern } from './datetime-pattern.js';
 

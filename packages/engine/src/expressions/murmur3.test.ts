@@ -1,4 +1,4 @@
-import type { DataType, Value } from '../api/types.js';
+import type { DataType, Value } from '../core/types.js';
 import { unsafeRowHashCode } from '../state/unsafe-row.js';
 import { hashInt, hashLong, hashPartition, murmur3Hash, pmod } from './murmur3.js';
 

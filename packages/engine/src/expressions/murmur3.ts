@@ -1,4 +1,4 @@
-import { decimalParts, mapEntries, type DataType, type Value } from '../api/types.js';
+import { decimalParts, mapEntries, type DataType, type Value } from '../core/types.js';
 
 /**
  * Spark's Murmur3 hashing (common/unsafe Murmur3_x86_32 and catalyst's HashExpression /

@@ -1,6 +1,6 @@
-import { isNumeric, typeSql, type Value } from '../api/types.js';
+import { isNumeric, typeSql, type Value } from '../core/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
-import type { BoundAggregate } from './aggregate-functions.js';
+import type { BoundAggregate } from './bound-aggregate.js';
 import type { Bound } from './bound.js';
 import { castValue } from './cast.js';
 

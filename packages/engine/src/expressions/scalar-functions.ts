@@ -1,6 +1,7 @@
-import { typeName, type DataType, type Value } from '../api/types.js';
+import { typeName, type DataType, type Value } from '../core/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
-import { nullSafe, type Bound } from './bound.js';
+import { nullSafe } from './bound.js';
+import type { FunctionSpec } from './function-spec.js';
 import { MORE_FUNCTIONS } from './more-functions.js';
 import { DATE_FUNCTIONS } from './date-functions.js';
 import { EXTRA_FUNCTIONS, unify } from './extra-functions.js';
@@ -11,13 +12,6 @@ import { withDecimalArguments } from './decimal-functions.js';
  * Spark's scalar functions: argument checks, result types, the SQL text column names come
  * from, and compiled evaluators. Nulls in give null out unless the function says otherwise.
  */
-export interface FunctionSpec {
-  readonly minArgs: number;
-  readonly maxArgs: number;
-  /** Argument SQL list for the name, when it differs from `name(a, b)` (e.g. split's limit). */
-  /** `ansi`: spark.sql.ansi.enabled (errors under ANSI, NULL or legacy results without). */
-  resolve(args: readonly Bound[], timeZone: string, ansi?: boolean): Omit<Bound, "name" | "sql"> & { readonly sql?: string | undefined };
-}
 
 const str = (v: Value): string => (typeof v === 'string' ? v : String(v));
 

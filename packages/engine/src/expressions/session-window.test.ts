@@ -1,7 +1,7 @@
 import { SparkSession } from '../api/spark-session.js';
 import { col, collect_list, count, expr, session_window, when } from '../api/functions.js';
 import type { DataFrame } from '../api/data-frame.js';
-import type { Row } from '../api/types.js';
+import type { Row } from '../core/types.js';
 import { QueryManager } from '../runtime/query-manager.js';
 import { PlanRunner } from '../testing/plan-runner.js';
 

@@ -1,4 +1,4 @@
-import type { DataType, Value } from '../api/types.js';
+import type { DataType, Value } from '../core/types.js';
 import { hashUnsafeBytes } from './murmur3.js';
 import { hashSetTableLength, sparkHashSetOrder } from './spark-hash-set.js';
 

@@ -1,4 +1,4 @@
-import type { DataType, Value } from '../api/types.js';
+import type { DataType, Value } from '../core/types.js';
 import { doubleToLongWords, floatToIntBits, hashUnsafeBytes, utf8Bytes } from './murmur3.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { DataType, Value } from '../api/types.js';
+import type { DataType, Value } from '../core/types.js';
 import type { BinaryOp, Expr } from './expr.js';
 import { parseExpression } from './sql-parser.js';
 

@@ -1,12 +1,12 @@
-import { readDataType } from '../api/ddl-parser.js';
-import { decimalParts, type DataType, type Value } from '../api/types.js';
+import { readDataType } from './ddl-parser.js';
+import { decimalParts, type DataType, type Value } from '../core/types.js';
 import { IllegalStateError } from '../errors/illegal-state-error.js';
 import { RuntimeError } from '../errors/runtime-error.js';
-import { exactInteger, parseBigDecimal } from './decimal.js';
+import { exactInteger, parseBigDecimal } from '../core/decimal.js';
 import { literalDecimalType } from './decimal-type.js';
 import type { BinaryOp, Expr, FrameBoundary, WindowFrame, WindowSpec } from './expr.js';
 import { TokenStream, identifierName, isIdentifier, type Token } from './sql-lexer.js';
-import { YEAR_MONTH } from '../api/types.js';
+import { YEAR_MONTH } from '../core/types.js';
 import { isFailure, MICROS_PER_DAY, sqlString, stringToInterval, unitToUnitInterval, type CalendarInterval, type IntervalField } from './interval.js';
 
 /**

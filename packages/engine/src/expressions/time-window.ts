@@ -1,5 +1,5 @@
-import type { DataType, Row, Value } from '../api/types.js';
-import { typeSql, YEAR_MONTH } from '../api/types.js';
+import type { DataType, Row, Value } from '../core/types.js';
+import { typeSql, YEAR_MONTH } from '../core/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { IllegalArgumentError } from '../errors/illegal-argument-error.js';
 import { fromIntervalString } from './from-interval-string.js';

@@ -1,4 +1,4 @@
-import { typeName, type DataType } from '../api/types.js';
+import { typeName, type DataType } from '../core/types.js';
 import { commonType } from './extra-functions.js';
 
 /**

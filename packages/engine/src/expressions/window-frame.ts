@@ -1,4 +1,4 @@
-import { isIntegral, isNumeric, typeSql, type Row, type Value } from '../api/types.js';
+import { isIntegral, isNumeric, typeSql, type Row, type Value } from '../core/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import type { Bound, EvalContext } from './bound.js';
 import { compareValues } from './compare.js';

@@ -1,6 +1,7 @@
-import { typeName, type DataType, type Row, type Value } from '../api/types.js';
+import { typeName, type DataType, type Row, type Value } from '../core/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
-import { AGGREGATE_NAMES, bindAggregate, type BoundAggregate } from './aggregate-functions.js';
+import { AGGREGATE_NAMES, bindAggregate } from './aggregate-functions.js';
+import type { BoundAggregate } from './bound-aggregate.js';
 import type { Bound, EvalContext } from './bound.js';
 import { castValue } from './cast.js';
 import type { Expr, WindowSpec } from './expr.js';

@@ -1,4 +1,4 @@
-import type { Clock } from '../execution/clock.js';
+import type { Clock } from '../core/clock.js';
 import type { ConsumedRecord, KafkaPort } from './kafka-port.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { StreamingQueryProgress } from '../api/streaming-query-progress.js';
+import type { StreamingQueryProgress } from '../core/streaming-query-progress.js';
 
 /**
  * What a process knows of one of its queries, as the live page draws it and `/api/queries`

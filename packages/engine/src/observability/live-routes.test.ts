@@ -1,4 +1,4 @@
-import type { StreamingQueryProgress } from '../api/streaming-query-progress.js';
+import type { StreamingQueryProgress } from '../core/streaming-query-progress.js';
 import { formatDuration } from './chart-scale.js';
 import { liveSignature, type LiveQuery, type LiveQueryJson } from './live-query.js';
 import { liveRoute } from './live-routes.js';

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors/config-error.js';
-import type { Clock } from '../execution/clock.js';
+import type { Clock } from '../core/clock.js';
 import type { Logger } from '../internal/logger.js';
 import { registerSecret } from '../internal/secrets.js';
 import type { LiveQuery } from './live-query.js';

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../errors/config-error.js';
-import { systemClock, type Clock } from '../execution/clock.js';
+import { systemClock, type Clock } from '../core/clock.js';
 import type { Logger } from '../internal/logger.js';
 import { redactText, registerSecret } from '../internal/secrets.js';
 import type { KafkaPort } from '../kafka/kafka-port.js';

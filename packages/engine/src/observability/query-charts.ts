@@ -1,4 +1,4 @@
-import type { StreamingQueryProgress } from '../api/streaming-query-progress.js';
+import type { StreamingQueryProgress } from '../core/streaming-query-progress.js';
 import type { ChartUnit } from './chart-scale.js';
 import { batchesOf, batchRowPath, type LiveQuery } from './live-query.js';
 import {

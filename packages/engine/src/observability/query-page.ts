@@ -1,4 +1,4 @@
-import type { StreamingQueryProgress } from '../api/streaming-query-progress.js';
+import type { StreamingQueryProgress } from '../core/streaming-query-progress.js';
 import { formatClock, formatDateTime, formatDuration } from './chart-scale.js';
 import { batchApiPath, batchesOf, liveSignature, queryApiPath, uptimeMs, type LiveQuery } from './live-query.js';
 import { pageHtml, statusBadge } from './page-layout.js';

@@ -1,7 +1,8 @@
-import type { Row, Value } from '../api/types.js';
-import { parseValues, stringifyValue } from '../api/value-json.js';
+import type { Row, Value } from '../core/types.js';
+import { parseValues, stringifyValue } from '../core/value-json.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
-import { bindAggregate, type BoundAggregate } from '../expressions/aggregate-functions.js';
+import { bindAggregate } from '../expressions/aggregate-functions.js';
+import type { BoundAggregate } from '../expressions/bound-aggregate.js';
 import { aggregateKey, bindExpr, childrenOf, isAggregateCall, scopeAnsi, type Scope, type ScopeField } from '../expressions/binder.js';
 import { withSortedMaps } from '../expressions/map-functions.js';
 import type { Bound } from '../expressions/bound.js';

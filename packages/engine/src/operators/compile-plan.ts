@@ -1,5 +1,5 @@
 import { withAnsi, withMapKeyDedupPolicy, type ScopeField } from '../expressions/binder.js';
-import { ansiEnabled, mapKeyDedupPolicy } from '../execution/streaming-conf.js';
+import { ansiEnabled, mapKeyDedupPolicy } from '../core/streaming-conf.js';
 import { isStreamingPlan, planChildren, type LogicalPlan } from '../plan/logical-plan.js';
 import { watermarkTreeString } from '../plan/tree-string.js';
 import { JoinOperator } from './join.js';

@@ -1,5 +1,5 @@
-import type { Row } from '../api/types.js';
-import { stringifyValue } from '../api/value-json.js';
+import type { Row } from '../core/types.js';
+import { stringifyValue } from '../core/value-json.js';
 import { resolveColumn, type ScopeField } from '../expressions/binder.js';
 import { checkNoMapKey } from '../expressions/map-functions.js';
 import { addCustomMetric, type OperatorContext, type PhysicalOperator } from './operator.js';

@@ -1,4 +1,4 @@
-import { typeSql, type DataType, type Row } from '../api/types.js';
+import { typeSql, type DataType, type Row } from '../core/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { resolveColumn, type ScopeField } from '../expressions/binder.js';
 import { EventTimeStats } from './event-time-stats.js';

@@ -1,9 +1,9 @@
-import type { Row } from '../api/types.js';
+import type { Row } from '../core/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { bindExpr, type ScopeField } from '../expressions/binder.js';
 import type { Evaluator } from '../expressions/bound.js';
 import type { Expr } from '../expressions/expr.js';
-import { typeSql } from '../api/types.js';
+import { typeSql } from '../core/types.js';
 import type { OperatorContext, PhysicalOperator } from './operator.js';
 
 /** Spark's Filter: keeps the rows whose condition is true (not false, not NULL). */

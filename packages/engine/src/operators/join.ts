@@ -1,5 +1,5 @@
-import type { Row, Value } from '../api/types.js';
-import { stringifyValue } from '../api/value-json.js';
+import type { Row, Value } from '../core/types.js';
+import { stringifyValue } from '../core/value-json.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { IllegalArgumentError } from '../errors/illegal-argument-error.js';
 import { bindExpr, resolveColumn, type ScopeField } from '../expressions/binder.js';

@@ -1,4 +1,4 @@
-import type { Row } from '../api/types.js';
+import type { Row } from '../core/types.js';
 import type { ScopeField } from '../expressions/binder.js';
 import type { EvalContext } from '../expressions/bound.js';
 import type { OutputMode } from '../plan/query-plan.js';

@@ -1,7 +1,7 @@
 import { SparkSession } from '../api/spark-session.js';
 import { col, count, countDistinct, desc, explode, from_json, length, split, struct, sum, to_json } from '../api/functions.js';
 import type { DataFrame } from '../api/data-frame.js';
-import type { Row } from '../api/types.js';
+import type { Row } from '../core/types.js';
 import { PlanRunner } from '../testing/plan-runner.js';
 import { QueryManager } from '../runtime/query-manager.js';
 

@@ -1,4 +1,4 @@
-import type { Row, Value } from '../api/types.js';
+import type { Row, Value } from '../core/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { bindExpr, containsWindow, type Scope, type ScopeField } from '../expressions/binder.js';
 import type { Bound } from '../expressions/bound.js';

@@ -1,8 +1,8 @@
 import { SparkSession } from '../api/spark-session.js';
 import { col, count, explode, max, split } from '../api/functions.js';
 import type { DataFrame } from '../api/data-frame.js';
-import type { Row } from '../api/types.js';
-import { SHUFFLE_PARTITIONS, checkConfValue, shufflePartitionsOf } from '../execution/streaming-conf.js';
+import type { Row } from '../core/types.js';
+import { SHUFFLE_PARTITIONS, checkConfValue, shufflePartitionsOf } from '../core/streaming-conf.js';
 import { PlanRunner } from '../testing/plan-runner.js';
 import { QueryManager } from '../runtime/query-manager.js';
 

@@ -1,5 +1,5 @@
-import type { DataType, Value } from '../api/types.js';
-import { parseValues } from '../api/value-json.js';
+import type { DataType, Value } from '../core/types.js';
+import { parseValues } from '../core/value-json.js';
 import { compareValues } from '../expressions/compare.js';
 import { hashPartition } from '../expressions/murmur3.js';
 import { unsafeRowHashCode } from '../state/unsafe-row.js';

@@ -1,4 +1,4 @@
-import type { Row } from '../api/types.js';
+import type { Row } from '../core/types.js';
 import { bindExpr, type ScopeField } from '../expressions/binder.js';
 import type { Bound } from '../expressions/bound.js';
 import { compareValues } from '../expressions/compare.js';

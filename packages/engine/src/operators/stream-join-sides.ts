@@ -1,4 +1,4 @@
-import type { DataType, Row, Value } from '../api/types.js';
+import type { DataType, Row, Value } from '../core/types.js';
 import { commonType } from '../expressions/extra-functions.js';
 import { bindExpr, childrenOf, resolveColumn, type ScopeField } from '../expressions/binder.js';
 import type { Evaluator } from '../expressions/bound.js';

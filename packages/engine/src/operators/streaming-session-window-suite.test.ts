@@ -2,7 +2,7 @@ import { SparkSession } from '../api/spark-session.js';
 import { col, count, explode, expr, session_window, split, struct, sum } from '../api/functions.js';
 import type { Column } from '../api/column.js';
 import type { DataFrame } from '../api/data-frame.js';
-import type { Row } from '../api/types.js';
+import type { Row } from '../core/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { QueryManager } from '../runtime/query-manager.js';
 import { MemoryStream } from '../testing/memory-stream.js';

@@ -1,4 +1,4 @@
-import { isDecimal, isNumeric, sameType, type DataType, type Row, type Value } from '../api/types.js';
+import { isDecimal, isNumeric, sameType, type DataType, type Row, type Value } from '../core/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import type { ScopeField } from '../expressions/binder.js';
 import { castValue } from '../expressions/cast.js';

@@ -1,5 +1,5 @@
-import type { Row } from '../api/types.js';
-import { parseSchemaDdl } from '../api/ddl-parser.js';
+import type { Row } from '../core/types.js';
+import { parseSchemaDdl } from '../expressions/ddl-parser.js';
 import { parseExpression } from '../expressions/sql-parser.js';
 import type { LogicalPlan } from '../plan/logical-plan.js';
 import { InMemoryStateStore } from '../state/in-memory-state-store.js';

@@ -1,4 +1,4 @@
-import type { Row, Value } from '../api/types.js';
+import type { Row, Value } from '../core/types.js';
 import { bindExpr, childrenOf, windowKey, type Scope, type ScopeField } from '../expressions/binder.js';
 import type { Expr } from '../expressions/expr.js';
 import { bindWindowExpression, windowOrder, type BoundWindow } from '../expressions/window-functions.js';

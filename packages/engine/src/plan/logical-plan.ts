@@ -1,4 +1,4 @@
-import type { Row, Schema } from '../api/types.js';
+import type { Row, Schema } from '../core/types.js';
 import type { Expr } from '../expressions/expr.js';
 
 /**

@@ -1,7 +1,7 @@
-import { isDataType, type Row, type StructField } from '../api/types.js';
-import { parseValue, stringifyValue } from '../api/value-json.js';
+import { isDataType, type Row, type StructField } from '../core/types.js';
+import { parseValue, stringifyValue } from '../core/value-json.js';
 import type { Expr } from '../expressions/expr.js';
-import type { TriggerSpec } from '../api/trigger.js';
+import type { TriggerSpec } from '../core/trigger.js';
 import { PlanError } from '../errors/plan-error.js';
 import { isJaasConfigKey, isReferenceOnly, isSecretKey, redactJaasConfig } from '../internal/secrets.js';
 import { JOIN_TYPES, streamingSources, type JoinType, type LogicalPlan } from './logical-plan.js';

@@ -1,4 +1,4 @@
-import type { TriggerSpec } from '../api/trigger.js';
+import type { TriggerSpec } from '../core/trigger.js';
 import type { LogicalPlan } from './logical-plan.js';
 
 export const OUTPUT_MODES = ['append', 'update', 'complete'] as const;

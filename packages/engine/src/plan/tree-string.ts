@@ -1,4 +1,4 @@
-import { typeName, type DataType } from '../api/types.js';
+import { typeName, type DataType } from '../core/types.js';
 import { childrenOf } from '../expressions/binder.js';
 import type { Expr } from '../expressions/expr.js';
 import { planChildren, type EventTimeWatermarkNode, type JoinType, type LogicalPlan } from './logical-plan.js';

@@ -1,4 +1,4 @@
-import type { Clock } from '../execution/clock.js';
+import type { Clock } from '../core/clock.js';
 import { SourceError } from '../errors/source-error.js';
 import type { KafkaPort } from '../kafka/kafka-port.js';
 

@@ -3,17 +3,17 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RedisClient } from '../state/redis-connection.js';
-import type { CaseInsensitiveOptions } from '../api/options.js';
-import type { Schema } from '../api/types.js';
+import type { CaseInsensitiveOptions } from '../core/options.js';
+import type { Schema } from '../core/types.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from '../config/ingest-config.js';
-import type { Clock } from '../execution/clock.js';
+import type { Clock } from '../core/clock.js';
 import type { Logger } from '../internal/logger.js';
 import type { KafkaProducer, OutgoingRecord } from '../kafka/kafka-port.js';
-import { parseCsvLine } from '../sources/csv-lines.js';
-import { parseJsonLine } from '../sources/json-lines.js';
-import type { ParsedRecord, ParseMode, RecordOptions } from '../sources/record-parser.js';
+import { parseCsvLine } from '../expressions/csv-lines.js';
+import { parseJsonLine } from '../expressions/json-lines.js';
+import type { ParsedRecord, ParseMode, RecordOptions } from '../expressions/record-parser.js';
 import { metrics } from '../observability/metrics.js';
-import { maybeCrash } from '../internal/crash-point.js';
+import { maybeCrash } from './crash-point.js';
 import type { KafkaPort } from '../kafka/kafka-port.js';
 import { countTopicRecords } from './count-topic-records.js';
 import { LineSplitter } from './line-splitter.js';
@@ -187,6 +187,8 @@ export class FileDropIngest {
       await this.take(file.path, id);
       took += 1;
     }
+    // Stopped part-way through a file: offering now would split it across batches.
+    if (this.stopped) return;
     if (took > 0 || this.unoffered) await this.offer();
     this.unoffered = false;
   }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { StreamingQuery, StreamingQueryStatus } from '../api/streaming-query.js';
-import type { StreamingQueryProgress } from '../api/streaming-query-progress.js';
+import type { StreamingQuery, StreamingQueryStatus } from '../core/streaming-query.js';
+import type { StreamingQueryProgress } from '../core/streaming-query-progress.js';
 import type { IngestLimits } from '../config/ingest-config.js';
 import { KafkaSecuritySettings } from '../kafka/kafka-security.js';
 import type { KafkaPort } from '../kafka/kafka-port.js';
-import type { Clock } from '../execution/clock.js';
+import type { Clock } from '../core/clock.js';
 import type { Logger } from '../internal/logger.js';
 import type { BatchLag } from '../observability/live-query.js';
 import { KafkajsPort } from '../kafka/kafkajs-port.js';

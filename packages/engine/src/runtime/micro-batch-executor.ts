@@ -20,14 +20,14 @@
  */
 import { availableParallelism } from 'node:os';
 import type { RedisClient } from '../state/redis-connection.js';
-import type { Row } from '../api/types.js';
-import type { StreamingQueryProgress } from '../api/streaming-query-progress.js';
-import type { StreamingQueryStatus } from '../api/streaming-query.js';
+import type { Row } from '../core/types.js';
+import type { StreamingQueryProgress } from '../core/streaming-query-progress.js';
+import type { StreamingQueryStatus } from '../core/streaming-query.js';
 import { CommitLog } from '../checkpoint/commit-log.js';
 import { OffsetLog, type OffsetLogEntry, type SourceOffsets } from '../checkpoint/offset-log.js';
-import { maybeCrash } from '../internal/crash-point.js';
+import { maybeCrash } from './crash-point.js';
 import { CheckpointError } from '../errors/checkpoint-error.js';
-import type { Clock } from '../execution/clock.js';
+import type { Clock } from '../core/clock.js';
 import type { Logger } from '../internal/logger.js';
 import type { KafkaAdmin, KafkaConsumer, KafkaPort, KafkaProducer, TopicPartitionOffset } from '../kafka/kafka-port.js';
 import { QueryExecution } from '../execution/query-execution.js';
@@ -50,7 +50,7 @@ import { kafkaConsumerOptions } from '../sources/kafka-source-options.js';
 import { latestKafkaOffsets } from '../sources/kafka-latest-offsets.js';
 import { startingOffsetRangeLimit } from '../sources/kafka-offset-range-limit.js';
 import { resolveStartingOffsets } from '../sources/kafka-starting-offsets.js';
-import { CaseInsensitiveOptions } from '../api/options.js';
+import { CaseInsensitiveOptions } from '../core/options.js';
 import { maxFilesPerTrigger } from '../sources/file-stream-options.js';
 import { HEADER_FILE } from './file-drop-ingest.js';
 import { buildProgress } from './progress-builder.js';
@@ -165,6 +165,8 @@ export class MicroBatchExecutor {
   private consumer: KafkaConsumer | null = null;
   private producer: KafkaProducer | null = null;
   private progressProducer: KafkaProducer | null = null;
+  /** The progress publication under way (publishProgress never rejects). */
+  private publishing: Promise<void> = Promise.resolve();
   private loop: Promise<void> | null = null;
 
   /** End offsets of the last committed batch, per source. */
@@ -714,7 +716,14 @@ export class MicroBatchExecutor {
    * The query's registration and last progress in Redis (what `sluice status` lists) and its
    * progress record on the progress topic. Best effort: a failure is logged, not fatal.
    */
-  private async publishProgress(status: 'ACTIVE' | 'TERMINATED'): Promise<void> {
+  private publishProgress(status: 'ACTIVE' | 'TERMINATED'): Promise<void> {
+    // One at a time, so that stop() closes the producer after the sends begun before it.
+    const next = this.publishing.then(() => this.publishNow(status));
+    this.publishing = next;
+    return next;
+  }
+
+  private async publishNow(status: 'ACTIVE' | 'TERMINATED'): Promise<void> {
     const { plan, queryId, runId, redis, clock } = this.options;
     this.lastPublishedAt = clock.now();
     const record = {

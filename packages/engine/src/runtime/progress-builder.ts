@@ -1,5 +1,5 @@
-import { CaseInsensitiveOptions } from '../api/options.js';
-import type { SourceProgress, StreamingQueryProgress } from '../api/streaming-query-progress.js';
+import { CaseInsensitiveOptions } from '../core/options.js';
+import type { SourceProgress, StreamingQueryProgress } from '../core/streaming-query-progress.js';
 import type { SourceOffsets } from '../checkpoint/offset-log.js';
 import type { StateMetrics } from '../operators/operator.js';
 import type { StreamingSourceNode } from '../plan/logical-plan.js';

@@ -2,7 +2,7 @@ import { IllegalStateError } from '../errors/illegal-state-error.js';
 import { loadEngineConfig, type MetricsConfig } from '../config/config.js';
 import { kafkaSecuritySettings, redisSettings } from '../config/security-config.js';
 import { ConfigError } from '../errors/config-error.js';
-import { systemClock, type Clock } from '../execution/clock.js';
+import { systemClock, type Clock } from '../core/clock.js';
 import { applyConfiguredLogLevel, createLogger, type Logger } from '../internal/logger.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import { createRedisClient, type RedisClient } from '../state/redis-connection.js';

@@ -1,9 +1,9 @@
 import type { RedisClient } from '../state/redis-connection.js';
-import { CaseInsensitiveOptions } from '../api/options.js';
-import type { StreamingQueryProgress } from '../api/streaming-query-progress.js';
+import { CaseInsensitiveOptions } from '../core/options.js';
+import type { StreamingQueryProgress } from '../core/streaming-query-progress.js';
 import { OptionError } from '../errors/option-error.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from '../config/ingest-config.js';
-import type { Clock } from '../execution/clock.js';
+import type { Clock } from '../core/clock.js';
 import type { Logger } from '../internal/logger.js';
 import type { KafkaPort, KafkaProducer } from '../kafka/kafka-port.js';
 import { streamingSources } from '../plan/logical-plan.js';

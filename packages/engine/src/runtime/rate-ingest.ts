@@ -1,6 +1,6 @@
-import type { Schema } from '../api/types.js';
+import type { Schema } from '../core/types.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from '../config/ingest-config.js';
-import type { Clock } from '../execution/clock.js';
+import type { Clock } from '../core/clock.js';
 import type { Logger } from '../internal/logger.js';
 import type { KafkaProducer } from '../kafka/kafka-port.js';
 import { encodeSourceRow } from './source-records.js';

@@ -1,4 +1,4 @@
-import type { Schema } from '../api/types.js';
+import type { Schema } from '../core/types.js';
 import { decodeResult, encodeBatch, HEADER_BATCH_ID, HEADER_KIND } from './result-records.js';
 import { decodeSourceRow, encodeSourceRow } from './source-records.js';
 

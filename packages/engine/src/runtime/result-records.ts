@@ -1,5 +1,5 @@
-import type { Row, Schema } from '../api/types.js';
-import { parseValue, stringifyValue } from '../api/value-json.js';
+import type { Row, Schema } from '../core/types.js';
+import { parseValue, stringifyValue } from '../core/value-json.js';
 import type { Headers, OutgoingRecord } from '../kafka/kafka-port.js';
 import type { OutputMode } from '../plan/query-plan.js';
 

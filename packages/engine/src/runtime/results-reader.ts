@@ -1,5 +1,5 @@
 import type { RedisClient } from '../state/redis-connection.js';
-import type { Row, Schema } from '../api/types.js';
+import type { Row, Schema } from '../core/types.js';
 import type { Logger } from '../internal/logger.js';
 import type { KafkaConsumer, KafkaPort } from '../kafka/kafka-port.js';
 import type { BatchSink } from '../sinks/batch-sink.js';

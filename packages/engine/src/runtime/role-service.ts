@@ -7,7 +7,7 @@ import { checkIngestLimits, type IngestLimits } from '../config/ingest-config.js
 import { ConfigError } from '../errors/config-error.js';
 import { PlanError } from '../errors/plan-error.js';
 import { StreamError } from '../errors/stream-error.js';
-import { systemClock } from '../execution/clock.js';
+import { systemClock } from '../core/clock.js';
 import { createLogger, setLogLevel, type Logger } from '../internal/logger.js';
 import { redactText } from '../internal/secrets.js';
 import { KafkaSecuritySettings } from '../kafka/kafka-security.js';

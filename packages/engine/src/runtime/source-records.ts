@@ -1,5 +1,5 @@
-import type { Row, Schema, Value } from '../api/types.js';
-import { parseValue, stringifyValue } from '../api/value-json.js';
+import type { Row, Schema, Value } from '../core/types.js';
+import { parseValue, stringifyValue } from '../core/value-json.js';
 
 /**
  * Source-topic encoding: one record per row, the row as a JSON object by column name.

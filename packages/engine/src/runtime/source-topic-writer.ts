@@ -1,6 +1,6 @@
 import type { IngestLimits } from '../config/ingest-config.js';
 import { SourceError } from '../errors/source-error.js';
-import type { Clock } from '../execution/clock.js';
+import type { Clock } from '../core/clock.js';
 import type { Logger, LogFields } from '../internal/logger.js';
 import type { KafkaProducer, OutgoingRecord } from '../kafka/kafka-port.js';
 import { metrics } from '../observability/metrics.js';
@@ -244,7 +244,8 @@ export class SourceTopicWriter {
     const records = this.queue.slice(this.head, this.head + count).map((h) => h.record);
     for (;;) {
       if (this.abandoned || this.failure !== null) return;
-      this.sendingSince = this.o.clock.now();
+      const sentAt = this.o.clock.now();
+      this.sendingSince = sentAt;
       try {
         await this.o.producer.send(this.o.topic, records);
         this.sendingSince = null;
@@ -264,7 +265,7 @@ export class SourceTopicWriter {
           await this.deliver(count - half);
           return;
         }
-        await this.retryAfter(err);
+        await this.retryAfter(err, sentAt);
       }
     }
   }
@@ -295,13 +296,15 @@ export class SourceTopicWriter {
     if (this.belowLowWater()) this.wakeWritable();
   }
 
-  private async retryAfter(err: unknown): Promise<void> {
+  /** After a failed request sent at `sentAt`: waits to retry it, or gives up past ingest.deliveryTimeoutMs. */
+  private async retryAfter(err: unknown, sentAt: number): Promise<void> {
     const { clock, log, topic, limits } = this.o;
     const now = clock.now();
     this.retriesSinceSuccess += 1;
     metrics().ingestWriteRetries.inc(this.labels);
     if (this.failingSince === null) {
-      this.failingSince = now;
+      // As Kafka's delivery.timeout.ms, counted from the send (the client retried inside it).
+      this.failingSince = sentAt;
       this.lastFailureLogAt = now;
       metrics().ingestWritable.set(this.labels, 0);
       log.warn('cannot write to the source topic; retrying (no read line is dropped)', { err, topic, held: this.bufferedRecords });

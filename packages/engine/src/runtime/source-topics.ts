@@ -1,5 +1,5 @@
 import type { SourceOffsets } from '../checkpoint/offset-log.js';
-import { CaseInsensitiveOptions } from '../api/options.js';
+import { CaseInsensitiveOptions } from '../core/options.js';
 import { SourceError } from '../errors/source-error.js';
 import type { KafkaAdmin, TopicPartitionOffset } from '../kafka/kafka-port.js';
 import type { StreamingSourceNode } from '../plan/logical-plan.js';

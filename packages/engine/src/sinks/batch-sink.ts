@@ -1,5 +1,5 @@
 import type { RedisClient } from '../state/redis-connection.js';
-import type { Row, Schema } from '../api/types.js';
+import type { Row, Schema } from '../core/types.js';
 import { checkpointKeys } from '../state/keys.js';
 
 export interface BatchSink {

@@ -1,4 +1,4 @@
-import type { CaseInsensitiveOptions } from '../api/options.js';
+import type { CaseInsensitiveOptions } from '../core/options.js';
 import { consoleBatch, type ShowOptions } from '../console/show-string.js';
 import type { BatchWriter } from './batch-sink.js';
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decimalParts, mapEntries, type Row, type Schema, type Value, type DataType } from '../api/types.js';
+import { decimalParts, mapEntries, type Row, type Schema, type Value, type DataType } from '../core/types.js';
 import { formatDateDays, formatTimestampMicros } from '../console/render-cell.js';
-import { toBig, toJavaString } from '../expressions/decimal.js';
+import { toBig, toJavaString } from '../core/decimal.js';
 import { JsonNumber, writeJson } from '../expressions/json-text.js';
 import type { BatchWriter } from './batch-sink.js';
 

@@ -1,7 +1,7 @@
-import type { DataType, Row, Schema, Value } from '../api/types.js';
+import type { DataType, Row, Schema, Value } from '../core/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { SinkError } from '../errors/sink-error.js';
-import type { Clock } from '../execution/clock.js';
+import type { Clock } from '../core/clock.js';
 import type { KafkaPort, OutgoingRecord } from '../kafka/kafka-port.js';
 import { readRange } from '../kafka/read-range.js';
 

@@ -1,4 +1,4 @@
-import type { CaseInsensitiveOptions } from '../api/options.js';
+import type { CaseInsensitiveOptions } from '../core/options.js';
 import { IllegalArgumentError } from '../errors/illegal-argument-error.js';
 
 /** Java's Integer.parseInt: an optional sign, decimal digits, within 32 bits; else null. */

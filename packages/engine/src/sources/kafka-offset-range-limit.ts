@@ -1,4 +1,4 @@
-import type { CaseInsensitiveOptions } from '../api/options.js';
+import type { CaseInsensitiveOptions } from '../core/options.js';
 import { IllegalArgumentError } from '../errors/illegal-argument-error.js';
 
 /** Offsets by topic, then partition (Spark's Map[TopicPartition, Long] as JsonUtils writes it). */

@@ -1,4 +1,4 @@
-import type { Row, Schema, StructField } from '../api/types.js';
+import type { Row, Schema, StructField } from '../core/types.js';
 import type { ConsumedRecord } from '../kafka/kafka-port.js';
 
 /** The columns of Spark's Kafka source (KafkaRecordToRowConverter.schemaWithoutHeaders). */

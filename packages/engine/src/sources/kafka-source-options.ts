@@ -1,4 +1,4 @@
-import { CaseInsensitiveOptions } from '../api/options.js';
+import { CaseInsensitiveOptions } from '../core/options.js';
 import type { StreamingSourceNode } from '../plan/logical-plan.js';
 import { IllegalArgumentError } from '../errors/illegal-argument-error.js';
 import type { ConsumerOptions } from '../kafka/kafka-port.js';

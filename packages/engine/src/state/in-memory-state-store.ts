@@ -1,5 +1,5 @@
-import type { Value } from '../api/types.js';
-import { stringifyValue } from '../api/value-json.js';
+import type { Value } from '../core/types.js';
+import { stringifyValue } from '../core/value-json.js';
 import type { StateStore } from './state-store.js';
 
 interface Entry {

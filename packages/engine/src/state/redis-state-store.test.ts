@@ -1,4 +1,4 @@
-import type { Value } from '../api/types.js';
+import type { Value } from '../core/types.js';
 import type { RedisClient } from './redis-connection.js';
 import { RedisStateStore } from './redis-state-store.js';
 

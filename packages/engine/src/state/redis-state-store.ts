@@ -1,5 +1,5 @@
-import type { Value } from '../api/types.js';
-import { parseValue } from '../api/value-json.js';
+import type { Value } from '../core/types.js';
+import { parseValue } from '../core/value-json.js';
 import { InMemoryStateStore } from './in-memory-state-store.js';
 import type { RedisClient } from './redis-connection.js';
 

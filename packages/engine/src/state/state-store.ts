@@ -1,4 +1,4 @@
-import type { Value } from '../api/types.js';
+import type { Value } from '../core/types.js';
 
 /**
  * The state of one stateful operator (for one partition): a versioned key-value map. Changes

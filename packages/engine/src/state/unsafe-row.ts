@@ -1,4 +1,4 @@
-import { decimalParts, mapEntries, type DataType, type Value } from '../api/types.js';
+import { decimalParts, mapEntries, type DataType, type Value } from '../core/types.js';
 import { bigIntegerBytes, doubleToLongWords, floatToIntBits, hashUnsafeWords, hexBytes, utf8Bytes } from '../expressions/murmur3.js';
 
 /**

@@ -2,7 +2,7 @@ import type { DataFrame } from '../api/data-frame.js';
 import { expr } from '../api/functions.js';
 import type { Column } from '../api/column.js';
 import { SparkSession } from '../api/spark-session.js';
-import { parseValue, stringifyValue } from '../api/value-json.js';
+import { parseValue, stringifyValue } from '../core/value-json.js';
 import { IllegalStateError } from '../errors/illegal-state-error.js';
 import { QueryManager } from '../runtime/query-manager.js';
 import { MemoryStream } from './memory-stream.js';

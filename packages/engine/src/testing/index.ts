@@ -21,9 +21,9 @@ export { ensureLocalStack, type LocalStack } from '../runtime/local-stack.js';
 export { MemoryStream } from './memory-stream.js';
 export { runConformanceCase, readConformanceCase, errorText, type ConformanceCase, type ConformanceResult } from './conformance-case.js';
 // For the transcribed FileStreamSourceSuite (test/file-stream-source-suite.test.ts): the file source and how batches read it.
-export { CaseInsensitiveOptions } from '../api/options.js';
+export { CaseInsensitiveOptions } from '../core/options.js';
 export { maxFilesPerTrigger } from '../sources/file-stream-options.js';
-export { systemClock } from '../execution/clock.js';
+export { systemClock } from '../core/clock.js';
 export { streamingSources } from '../plan/logical-plan.js';
 export { FileDropIngest, HEADER_FILE } from '../runtime/file-drop-ingest.js';
 export { SourceBuffer } from '../runtime/source-buffer.js';
@@ -32,7 +32,7 @@ export { decodeSourceRow } from '../runtime/source-records.js';
 // For the transcribed KafkaMicroBatchSourceSuite (test/kafka-micro-batch-source-suite.test.ts):
 // queries on a clock the test drives, and the Kafka source's offset options.
 export { QueryManager } from '../runtime/query-manager.js';
-export type { Clock } from '../execution/clock.js';
+export type { Clock } from '../core/clock.js';
 export {
   kafkaOffsetRangeLimit, EarliestOffsetRangeLimit, LatestOffsetRangeLimit, type KafkaOffsetRangeLimit,
 } from '../sources/kafka-offset-range-limit.js';

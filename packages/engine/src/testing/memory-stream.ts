@@ -1,9 +1,9 @@
 import { DataFrame } from '../api/data-frame.js';
-import { parseSchemaDdl } from '../api/ddl-parser.js';
+import { parseSchemaDdl } from '../expressions/ddl-parser.js';
 import type { SparkSession } from '../api/spark-session.js';
-import type { Row, Schema } from '../api/types.js';
+import type { Row, Schema } from '../core/types.js';
 import type { StreamingSourceNode } from '../plan/logical-plan.js';
-import { rowsOfValues } from '../sources/record-parser.js';
+import { rowsOfValues } from '../expressions/record-parser.js';
 
 let nextId = 0;
 

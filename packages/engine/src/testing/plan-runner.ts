@@ -1,4 +1,4 @@
-import type { Row, Schema } from '../api/types.js';
+import type { Row, Schema } from '../core/types.js';
 import { QueryExecution } from '../execution/query-execution.js';
 import type { StateMetrics } from '../operators/operator.js';
 import type { QueryPlan } from '../plan/query-plan.js';

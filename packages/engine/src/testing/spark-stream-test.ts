@@ -1,5 +1,5 @@
 import type { DataFrame } from '../api/data-frame.js';
-import type { Row } from '../api/types.js';
+import type { Row } from '../core/types.js';
 import { IllegalStateError } from '../errors/illegal-state-error.js';
 import type { MemoryStream } from './memory-stream.js';
 import { StreamTest, type BatchProgress, type StateOperatorProgress } from './stream-test.js';

@@ -1,4 +1,4 @@
-import type { Row, Value } from '../api/types.js';
+import type { Row, Value } from '../core/types.js';
 import { IllegalStateError } from '../errors/illegal-state-error.js';
 import type { DataStreamWriter } from '../api/data-stream-writer.js';
 import { QueryExecution } from '../execution/query-execution.js';
@@ -7,7 +7,7 @@ import type { StateMetrics } from '../operators/operator.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import { InMemoryStateStore } from '../state/in-memory-state-store.js';
 import type { StateStore } from '../state/state-store.js';
-import { CaseInsensitiveOptions } from '../api/options.js';
+import { CaseInsensitiveOptions } from '../core/options.js';
 import { consoleBatch } from '../console/show-string.js';
 import { streamingSources } from '../plan/logical-plan.js';
 import { consoleShowOptions } from '../sinks/console-sink.js';

@@ -3,7 +3,7 @@ import { col, count, expr, session_window, window } from '../api/functions.js';
 import type { DataFrame } from '../api/data-frame.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { QueryManager } from '../runtime/query-manager.js';
-import type { QueryPlan } from './query-plan.js';
+import type { QueryPlan } from '../plan/query-plan.js';
 import { validatePlan } from './plan-validator.js';
 
 const spark = new SparkSession('test', new QueryManager());

@@ -1,5 +1,5 @@
 import { parseDataType, parseSchemaDdl } from './ddl-parser.js';
-import type { DataType } from './types.js';
+import type { DataType } from '../core/types.js';
 
 const array = (elementType: DataType): DataType => ({ kind: 'array', elementType, containsNull: true });
 

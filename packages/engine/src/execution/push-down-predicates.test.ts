@@ -5,8 +5,8 @@ import type { Expr } from '../expressions/expr.js';
 import { QueryManager } from '../runtime/query-manager.js';
 import { MemoryStream } from '../testing/memory-stream.js';
 import { StreamTest } from '../testing/stream-test.js';
-import { planChildren, type LogicalPlan } from './logical-plan.js';
-import { isDeterministic } from './expr-references.js';
+import { planChildren, type LogicalPlan } from '../plan/logical-plan.js';
+import { isDeterministic } from '../plan/expr-references.js';
 import { pushDownPredicates } from './push-down-predicates.js';
 
 const spark = new SparkSession('test', new QueryManager());

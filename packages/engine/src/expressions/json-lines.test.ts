@@ -1,4 +1,4 @@
-import type { Schema } from '../api/types.js';
+import type { Schema } from '../core/types.js';
 import { parseCsvLine, splitCsvLine } from './csv-lines.js';
 import { firstJsonValueEnd, parseJsonLine, withDoubleQuotes } from './json-lines.js';
 import type { RecordOptions } from './record-parser.js';

@@ -6,9 +6,9 @@ import type { DataFrame } from '../api/data-frame.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { QueryManager } from '../runtime/query-manager.js';
 import { MemoryStream } from '../testing/memory-stream.js';
-import { numberSources } from './logical-plan.js';
+import { numberSources } from '../plan/logical-plan.js';
 import { checkForBatch, checkStreamingQueryGlobalWatermarkLimit, validatePlan } from './plan-validator.js';
-import type { OutputMode } from './query-plan.js';
+import type { OutputMode } from '../plan/query-plan.js';
 
 /*
  * Spark 4.x's UnsupportedOperationsSuite (sql/catalyst/.../analysis/UnsupportedOperationsSuite.scala),
