@@ -9,6 +9,7 @@ bash scripts/setup.sh >&2
 tsx=node_modules/.bin/tsx
 "$tsx" bench/start.bench.ts
 "$tsx" bench/operators.bench.ts
+"$tsx" bench/window-sum.bench.ts
 
 started=()
 stop_started() {

@@ -151,8 +151,8 @@ describe('KafkaMicroBatchSourceSuiteBase', () => {
   }));
 
   it.concurrent.failing('KafkaMicroBatchSourceSuite: Query with Trigger.AvailableNow should throw error when topic partitions got unavailable during subsequent batches', () => withKafka(async ({ utils, newTopic }) => {
-    // Fails: Sluice does not compare the partitions a batch plans with those the run's end
-    // offsets (taken at start) hold; its one consumer fetched the records before the topic went.
+    // Fails: Sluice does not compare the partitions a batch plans with those of the end offsets
+    // the run took at start; the query waits for offsets the new topic lacks and does not end.
     const topic = newTopic();
     await utils.createTopic(topic, 5);
     await utils.sendMessages(topic, to(0, 14).map((x) => `foo-${x}`), 0);
@@ -180,8 +180,8 @@ describe('KafkaMicroBatchSourceSuiteBase', () => {
   }));
 
   it.concurrent.failing('KafkaMicroBatchSourceSuite: Query with Trigger.AvailableNow should throw error when offset(s) in planned topic partitions got unavailable during subsequent batches', () => withKafka(async ({ utils, newTopic }) => {
-    // Fails: Sluice does not check a batch's planned end offsets against what the partitions
-    // offer; its one consumer fetched the records before the topic went.
+    // Fails: Sluice does not check the end offsets the run took at start against what the
+    // partitions offer; the query waits for offsets the new topic lacks and does not end.
     const topic = newTopic();
     await utils.createTopic(topic, 5);
     await utils.sendMessages(topic, to(0, 14).map((x) => `foo-${x}`), 0);
@@ -543,24 +543,21 @@ describe('KafkaMicroBatchSourceSuiteBase', () => {
     validateGroupId(customGroupId, await utils.listConsumerGroups());
   }
 
-  it.concurrent.failing('KafkaMicroBatchSourceSuite: allow group.id prefix', () => withKafka(async (ctx) => {
-    // Fails: Sluice names its consumer groups itself (sluice.<query id>.processor.<run id>); it
-    // does not take groupIdPrefix.
+  it.concurrent('KafkaMicroBatchSourceSuite: allow group.id prefix', () => withKafka(async (ctx) => {
     await testGroupId(ctx, 'groupIdPrefix', (expected, actual) => {
       expect(actual.some((g) => g.startsWith(expected)) && !actual.some((g) => g === expected)).toBe(true);
     });
   }));
 
-  it.concurrent.failing('KafkaMicroBatchSourceSuite: allow group.id override', () => withKafka(async (ctx) => {
-    // Fails: Sluice names its consumer groups itself; it does not take kafka.group.id.
+  it.concurrent('KafkaMicroBatchSourceSuite: allow group.id override', () => withKafka(async (ctx) => {
     await testGroupId(ctx, 'kafka.group.id', (expected, actual) => {
       expect(actual.some((g) => g === expected)).toBe(true);
     });
   }));
 
   it.concurrent.failing('KafkaMicroBatchSourceSuite: ensure stream-stream self-join generates only one offset in log and correct metrics', () => withKafka(async ({ utils, newTopic, testStream, sessionOn }) => {
-    // Fails: Sluice has no spark.sql.exchange.reuse; a self-join reads its source once or twice
-    // whatever it says, so one of the two numInputRows sums (8 without reuse, 4 with) differs.
+    // Fails: a Sluice self-join reads its Kafka source as two sources (two entries in the offset
+    // log, not one), and has no spark.sql.exchange.reuse to read it once.
     const topic = newTopic();
     await utils.createTopic(topic, 2);
     expect(Object.keys((await utils.getLatestOffsets([topic]))[topic] ?? {})).toHaveLength(2);

@@ -46,7 +46,8 @@ async function steady(socket: Socket, perSecond: number, stop: () => boolean): P
     let batch = '';
     for (let j = 0; j < perSecond / 10; j++) batch += `l-${i++}\n`;
     if (!(await writeAll(socket, batch))) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const due = Date.now() + 100;
+    await waitFor(() => Date.now() >= due, 'the next tenth of a second', 1000, 10);
   }
   return i;
 }
@@ -90,11 +91,13 @@ describe('faults: Kafka outage', () => {
     limitedClient.destroy();
     await limitedSending;
     const gaveUp = logLine(giving.proc.stderr, 'giving up writing to the source topic');
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, OUTAGE_MS - (Date.now() - downAt))));
+    await waitFor(() => Date.now() - downAt >= OUTAGE_MS, 'the end of the outage', OUTAGE_MS + 10_000, 500);
     await broker.up();
     await waitFor(async () => (await readyz(ingest.metricsPort)).status === 200, '/readyz ready again', 180_000, 500);
 
-    await new Promise((resolve) => setTimeout(resolve, 5000));
+    // Lines flow again before the client ends.
+    const writtenAfter = await metricValue(ingest.metricsPort, 'sluice_ingest_records_total');
+    await waitFor(async () => (await metricValue(ingest.metricsPort, 'sluice_ingest_records_total')) > writtenAfter + 20_000, 'lines flowing again', 120_000, 500);
     stopping = true;
     const sent = await sending;
     await endClient(client);

@@ -46,7 +46,7 @@ import type { StreamingSourceNode } from '../plan/logical-plan.js';
 import { kafkaSinkRecords, lastCommittedSinkBatch } from '../sinks/kafka-sink.js';
 import { hasHeaders, kafkaRecordRow } from '../sources/kafka-records.js';
 import { rateLimit } from '../sources/kafka-rate-limit.js';
-import { kafkaConsumerOptions } from '../sources/kafka-source-options.js';
+import { kafkaConsumerGroup, kafkaConsumerOptions } from '../sources/kafka-source-options.js';
 import { latestKafkaOffsets } from '../sources/kafka-latest-offsets.js';
 import { startingOffsetRangeLimit } from '../sources/kafka-offset-range-limit.js';
 import { resolveStartingOffsets } from '../sources/kafka-starting-offsets.js';
@@ -163,6 +163,8 @@ export class MicroBatchExecutor {
   private readonly stateStores: RedisStateStore[] = [];
   private admin: KafkaAdmin | null = null;
   private consumer: KafkaConsumer | null = null;
+  /** The consumer's group, and whether this query named it (then it removes it at stop). */
+  private consumerGroup: { readonly groupId: string; readonly owned: boolean } = { groupId: '', owned: false };
   private producer: KafkaProducer | null = null;
   private progressProducer: KafkaProducer | null = null;
   /** The progress publication under way (publishProgress never rejects). */
@@ -257,7 +259,8 @@ export class MicroBatchExecutor {
     await admin.ensureTopic(PROGRESS_TOPIC, 1);
     this.progressProducer = await kafka.producer();
     await this.publishProgress('ACTIVE');
-    this.consumer = await kafka.consumer({ groupId: this.topics.processorGroup(this.options.runId), ...kafkaConsumerOptions(this.sources) });
+    this.consumerGroup = kafkaConsumerGroup(this.sources, this.topics.processorGroup(this.options.runId), this.options.runId);
+    this.consumer = await kafka.consumer({ groupId: this.consumerGroup.groupId, ...kafkaConsumerOptions(this.sources) });
     this.sourceSets.forEach((_, i) => this.buffers.push(new SourceBuffer(this.committed[i] ?? {})));
     const topics = [...new Set(this.sourceSets.flatMap((s) => s.topics))];
     await this.consumer.start(topics, async (batch) => {
@@ -285,7 +288,7 @@ export class MicroBatchExecutor {
       await this.progressProducer?.close();
       this.progressProducer = null;
       await this.consumer?.close();
-      await this.admin?.deleteGroups([this.topics.processorGroup(this.options.runId)]).catch(() => undefined);
+      if (this.consumerGroup.owned) await this.admin?.deleteGroups([this.consumerGroup.groupId]).catch(() => undefined);
       await this.producer?.close();
       await this.admin?.close();
       this.consumer = null;

@@ -98,3 +98,22 @@ export function kafkaConsumerOptions(sources: readonly StreamingSourceNode[]): O
     ...(ages.length === 0 ? {} : { metadataMaxAgeMs: Math.max(1, Math.min(...ages)) }),
   };
 }
+
+/**
+ * The consumer group of the query's consumer (Spark: its executors' group.id): `kafka.group.id`
+ * as given, else `groupIdPrefix` and a part of this run's own (Spark adds a UUID), else
+ * `ownGroup`. Positions never come from the group, so any name works; a group the user named
+ * is theirs, not removed when the query stops. With several Kafka sources, the first that
+ * names one decides.
+ */
+export function kafkaConsumerGroup(sources: readonly StreamingSourceNode[], ownGroup: string, runId: string): { readonly groupId: string; readonly owned: boolean } {
+  for (const s of sources) {
+    if (s.format !== 'kafka') continue;
+    const o = new CaseInsensitiveOptions(s.options);
+    const groupId = o.get('kafka.group.id');
+    if (groupId !== undefined) return { groupId, owned: false };
+    const prefix = o.get('groupIdPrefix');
+    if (prefix !== undefined) return { groupId: `${prefix}-${runId}`, owned: true };
+  }
+  return { groupId: ownGroup, owned: true };
+}
