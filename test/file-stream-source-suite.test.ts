@@ -120,6 +120,8 @@ class FileSourceState {
   private producer: KafkaProducer | null = null;
   private opening: Promise<KafkaProducer> | null = null;
   private committed: SourceOffsets = {};
+  /** Why the last listing's ingest failed (FAILFAST), or null. */
+  failure: Error | null = null;
   private readonly options: CaseInsensitiveOptions;
   private readonly maxFiles: number | null;
 
@@ -175,9 +177,14 @@ class FileSourceState {
       log: silentLog,
       pollMs: 5,
     });
+    let failure: Error | null = null;
+    ingest.failed.catch((err: Error) => {
+      failure = err;
+    });
     ingest.start();
     await ingest.awaitSettled();
     await ingest.stop();
+    this.failure = failure;
     // The consumer delivers what the listing wrote (MicroBatchExecutor waits for it likewise).
     const offered = await readOffered(redis, this.key('offered'));
     if (offered !== null) await waitFor(() => this.buffer.hasReached(offered), `${this.name} consumed up to ${JSON.stringify(offered)}`);
@@ -267,6 +274,11 @@ class FileStreamTest {
     if (inputs.every((rows) => rows.length === 0)) return false;
     this.test.addData(inputs, true).processAllAvailable();
     return true;
+  }
+
+  /** Why a source's last listing failed (Spark's ExpectFailure), or null. */
+  get failure(): Error | null {
+    return this.sources.find((s) => s.failure !== null)?.failure ?? null;
   }
 
   get progress(): StreamTest['progress'] {
@@ -681,6 +693,81 @@ describe('FileStreamSourceSuite', () => {
 
       // both
       assertOptionIsNotSupported({ modifiedBefore: formattedFutureTime, modifiedAfter: formattedPrevTime }, dir);
+    });
+  });
+});
+
+/*
+ * Malformed records and sub-directories, with the rows and the error real Spark 4.2.0 gave on
+ * the same files (readStream.csv into a memory sink, Trigger.AvailableNow).
+ */
+describe('file source: malformed records and sub-directories as Spark 4.2', () => {
+  const ragged = '1,x\n2,y,extra\n3\n4,z\nfive,w\n6,"q"\n,\n7,\n';
+
+  it('PERMISSIVE: a wrong cell count is malformed; the partial row is kept, the line in the corrupt column', async () => {
+    await withTempDirs(async (src, tmp) => {
+      const t = new FileStreamTest(createFileStream('csv', src, 'a INT, b STRING, _corrupt_record STRING'));
+      (await t.addTextFileData(ragged, src, tmp)).checkAnswer(
+        [1, 'x', null], [2, 'y', '2,y,extra'], [3, null, '3'], [4, 'z', null], [null, 'w', 'five,w'], [6, 'q', null], [null, null, null], [7, null, null],
+      );
+    });
+  });
+
+  it('DROPMALFORMED: ragged rows and type mismatches are dropped', async () => {
+    await withTempDirs(async (src, tmp) => {
+      const t = new FileStreamTest(createFileStream('csv', src, 'a INT, b STRING', { mode: 'DROPMALFORMED' }));
+      (await t.addTextFileData(ragged, src, tmp)).checkAnswer([1, 'x'], [4, 'z'], [6, 'q'], [null, null], [7, null]);
+    });
+  });
+
+  it("FAILFAST: the query fails with Spark's error, no row of the file is written, and the file stays unread", async () => {
+    await withTempDirs(async (src, tmp) => {
+      const t = new FileStreamTest(createFileStream('csv', src, 'a INT, b STRING', { mode: 'FAILFAST' }));
+      (await t.addTextFileData('1,x\n2,y,extra\n', src, tmp)).checkAnswer();
+      expect(t.failure?.message).toBe(
+        '[MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION] Malformed records are detected in record parsing: [2,y].\n'
+        + "Parse Mode: FAILFAST. To process malformed records as null result, try setting the option 'mode' as 'PERMISSIVE'.  SQLSTATE: 22023",
+      );
+      expect(t.failure).toMatchObject({ code: 'SOURCE_ERROR' });
+      // A restart lists the file again and fails on it again (Spark re-runs the failed batch).
+      (await t.processAllAvailable()).checkAnswer();
+      expect(t.failure?.message).toContain('record parsing: [2,y].');
+    });
+  });
+
+  it('FAILFAST: a type mismatch shows the partial row', async () => {
+    await withTempDirs(async (src, tmp) => {
+      const t = new FileStreamTest(createFileStream('csv', src, 'a INT, b STRING', { mode: 'FAILFAST' }));
+      (await t.addTextFileData('1,x\nfive,y\n', src, tmp)).checkAnswer();
+      expect(t.failure?.message).toContain('Malformed records are detected in record parsing: [null,y].');
+    });
+  });
+
+  /** top.csv, sub/inner.csv, sub/deeper/d.csv and hidden names at each level. */
+  function writeNested(src: string): void {
+    const files: Array<[string, string]> = [
+      ['top.csv', '1,top\n'], ['sub/inner.csv', '2,inner\n'], ['sub/deeper/d.csv', '3,deep\n'], ['_hidden/h.csv', '4,underscore-dir\n'],
+      ['.dot/h.csv', '5,dot-dir\n'], ['sub/_x.csv', '6,underscore-file\n'], ['sub/.y.csv', '7,dot-file\n'],
+    ];
+    for (const [rel, text] of files) {
+      mkdirSync(join(src, rel, '..'), { recursive: true });
+      writeFileSync(join(src, rel), text);
+    }
+  }
+
+  it('reads only the files directly in the directory by default', async () => {
+    await withTempDir(async (src) => {
+      writeNested(src);
+      const t = new FileStreamTest(createFileStream('csv', src, 'a INT, b STRING'));
+      (await t.processAllAvailable()).checkAnswer([1, 'top']);
+    });
+  });
+
+  it('recursiveFileLookup: reads sub-directories, leaving hidden names out', async () => {
+    await withTempDir(async (src) => {
+      writeNested(src);
+      const t = new FileStreamTest(createFileStream('csv', src, 'a INT, b STRING', { recursiveFileLookup: 'true' }));
+      (await t.processAllAvailable()).checkAnswer([1, 'top'], [2, 'inner'], [3, 'deep']);
     });
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliPath, consoleText } from './support/programs.js';
@@ -36,6 +36,32 @@ await lines.selectExpr("CAST(value AS INT) AS n").writeStream.format("console").
     } finally {
       await stopProcess(run, 'SIGKILL');
       await nc.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("FAILFAST: a ragged CSV row fails the query with Spark's error before any row is printed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-failfast-'));
+    mkdirSync(join(dir, 'in'));
+    writeFileSync(join(dir, 'in', 'f.csv'), '1,x\n2,y,extra\n');
+    writeFileSync(join(dir, 'failfast.ts'), `
+import { SparkSession } from "sluice";
+const spark = SparkSession.builder.appName("FailFast").getOrCreate();
+const df = spark.readStream.format("csv").schema("a INT, b STRING").option("mode", "FAILFAST").load(${JSON.stringify(join(dir, 'in'))});
+await df.writeStream.format("console").start().awaitTermination();
+`);
+    const run = startProcess('node', [cliPath, 'run', join(dir, 'failfast.ts')], { cwd: dir });
+    try {
+      const exit = await run.exited;
+      expect(exit.code).toBe(1);
+      // Spark 4.2 fails batch 0 (a run on the same file): nothing printed.
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain(
+        'SourceError: [MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION] Malformed records are detected in record parsing: [2,y].\n'
+        + "Parse Mode: FAILFAST. To process malformed records as null result, try setting the option 'mode' as 'PERMISSIVE'.  SQLSTATE: 22023",
+      );
+    } finally {
+      await stopProcess(run, 'SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
   });

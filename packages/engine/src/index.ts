@@ -57,6 +57,7 @@ export { LocalStackError } from './errors/local-stack-error.js';
 // For the services: configuration blocks, logging and the role runner.
 export { commonSchema, loadConfig, type CommonConfig } from './config/config.js';
 export { ingestSchema, DEFAULT_INGEST_LIMITS, type IngestConfig, type IngestLimits } from './config/ingest-config.js';
+export { processorSchema, DEFAULT_OUTAGE_LIMITS, type ProcessorConfig as OutageConfig, type OutageLimits } from './config/processor-config.js';
 export { createLogger, setLogLevel, type Logger, type LogLevel } from './internal/logger.js';
 export {
   runRoleService, readPlanFile, serviceMain, serviceSchema,

@@ -88,6 +88,10 @@ export class Column {
     return new Column({ kind: 'cast', child: this.expr, type: typeof type === 'string' ? parseDataType(type) : type });
   }
   astype(type: string | DataType): Column { return this.cast(type); }
+  /** Spark 4's `Column.try_cast`: NULL where the value cannot be cast (`TRY_CAST(x AS t)`). */
+  try_cast(type: string | DataType): Column {
+    return new Column({ kind: 'cast', child: this.expr, type: typeof type === 'string' ? parseDataType(type) : type, try: true });
+  }
 
   substr(pos: number, len: number): Column {
     return new Column({ kind: 'call', name: 'substring', args: [this.expr, literalExpr(pos), literalExpr(len)] });

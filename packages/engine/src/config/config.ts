@@ -1,6 +1,7 @@
 import convict from 'convict';
 import { ConfigError } from '../errors/config-error.js';
 import { checkIngestLimits, ingestSchema, type IngestConfig } from './ingest-config.js';
+import { checkOutageLimits, processorSchema, type ProcessorConfig } from './processor-config.js';
 import { redactText, REDACTED, registerSecret } from '../internal/secrets.js';
 import { parseRedisUrl, REDIS_URL_ALLOWED } from '../state/redis-address.js';
 import {
@@ -211,10 +212,11 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** The settings of the engine's own local runs (`query.start()`): connections and the ingest's limits. */
-export function loadEngineConfig(): CommonConfig & IngestConfig {
-  const config = loadConfig<CommonConfig & IngestConfig>({ ...commonSchema, ...ingestSchema });
+/** The settings of the engine's own local runs (`query.start()`): connections, the ingest's limits, the outage limits. */
+export function loadEngineConfig(): CommonConfig & IngestConfig & ProcessorConfig {
+  const config = loadConfig<CommonConfig & IngestConfig & ProcessorConfig>({ ...commonSchema, ...ingestSchema, ...processorSchema });
   checkIngestLimits(config.ingest);
+  checkOutageLimits(config.processor);
   return config;
 }
 

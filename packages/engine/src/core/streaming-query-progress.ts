@@ -7,6 +7,8 @@ export interface SourceProgress {
   readonly numInputRows: number;
   readonly inputRowsPerSecond: number;
   readonly processedRowsPerSecond: number;
+  /** The source's custom metrics (a Kafka source's offsets behind latest); absent when it has none. */
+  readonly metrics?: Readonly<Record<string, string>>;
 }
 
 export interface SinkProgress {

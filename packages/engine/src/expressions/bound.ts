@@ -37,6 +37,22 @@ export interface Bound {
    * here) may differ per row; a row without a session evaluates to NULL and is dropped.
    */
   readonly session?: { readonly gapSql: string };
+  /**
+   * Set for `window(...)`: how it assigns windows, so an aggregation can group a row's windows
+   * by their start without building a struct per window.
+   */
+  readonly window?: WindowSpec;
+}
+
+/** A `window(...)` generator's event time and durations (microseconds). */
+export interface WindowSpec {
+  /** The row's event time in microseconds, or null (the row is in no window). */
+  readonly eventMicros: (row: Row, ctx: EvalContext) => number | null;
+  readonly windowUs: number;
+  readonly slideUs: number;
+  readonly startUs: number;
+  /** The generator's evaluator this describes: a wrapper that replaces `eval` no longer matches it. */
+  readonly assigns: Evaluator;
 }
 
 /** An evaluator that is NULL when any argument is, else `fn` of the arguments' values. */

@@ -36,23 +36,29 @@ export function splitCsvLine(line: string, sep: string): Array<{ text: string; q
   return out;
 }
 
-/** One CSV line as a row of the schema, by position; empty unquoted values are NULL. */
+/**
+ * One CSV line as a row of the schema, by position; empty unquoted values are NULL. As Spark's
+ * UnivocityParser: a line whose cell count differs from the data columns' is malformed (missing
+ * cells NULL, extra ones dropped), and so is one with a value that does not fit its column; the
+ * other columns still hold their values (the partial row PERMISSIVE keeps).
+ */
 export function parseCsvLine(line: string, sep: string, options: RecordOptions): ParsedRecord {
   if (line.trim() === '') return { kind: 'skip' };
   const cells = splitCsvLine(line, sep);
-  const dataFields = options.schema.filter((f) => f.name !== options.corruptColumn);
-  try {
-    let k = 0;
-    const row: Value[] = options.schema.map((f) => {
-      if (f.name === options.corruptColumn) return null;
-      const cell = cells[k++];
-      if (cell === undefined || (cell.text === '' && !cell.quoted)) return null;
+  const dataFields = options.schema.filter((f) => f.name !== options.corruptColumn).length;
+  let reason: string | null = cells.length === dataFields ? null : `${cells.length} cells for ${dataFields} columns`;
+  let k = 0;
+  const row: Value[] = options.schema.map((f) => {
+    if (f.name === options.corruptColumn) return null;
+    const cell = cells[k++];
+    if (cell === undefined || (cell.text === '' && !cell.quoted)) return null;
+    try {
       return convertValue(f.type === 'string' ? cell.text : cell.text.trim(), f.type, options.timeZone, true);
-    });
-    if (cells.length > dataFields.length && options.mode === 'FAILFAST') return malformed(options, line, 'too many columns');
-    return { kind: 'row', row };
-  } catch (err) {
-    if (err instanceof FieldTypeMismatch) return malformed(options, line, err.reason);
-    throw err;
-  }
+    } catch (err) {
+      if (!(err instanceof FieldTypeMismatch)) throw err;
+      reason ??= err.reason;
+      return null;
+    }
+  });
+  return reason === null ? { kind: 'row', row } : malformed(options, line, reason, row);
 }

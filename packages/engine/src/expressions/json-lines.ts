@@ -76,12 +76,17 @@ export function parseJsonLine(line: string, options: RecordOptions): ParsedRecor
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return malformed(options, line, 'not a JSON object');
   const obj = value as Record<string, unknown>;
-  try {
-    const row: Value[] = options.schema.map((f) =>
-      f.name === options.corruptColumn ? null : convertValue(obj[f.name], f.type, options.timeZone, false));
-    return { kind: 'row', row };
-  } catch (err) {
-    if (err instanceof FieldTypeMismatch) return malformed(options, line, err.reason);
-    throw err;
-  }
+  // A field that does not fit its type is NULL; the others keep their values (Spark's partial result).
+  let reason: string | null = null;
+  const row: Value[] = options.schema.map((f) => {
+    if (f.name === options.corruptColumn) return null;
+    try {
+      return convertValue(obj[f.name], f.type, options.timeZone, false);
+    } catch (err) {
+      if (!(err instanceof FieldTypeMismatch)) throw err;
+      reason ??= err.reason;
+      return null;
+    }
+  });
+  return reason === null ? { kind: 'row', row } : malformed(options, line, reason, row);
 }

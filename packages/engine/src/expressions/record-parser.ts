@@ -1,15 +1,17 @@
 import type { DataType, Row, Schema, Value } from '../core/types.js';
 import { decimalParts, isIntegral } from '../core/types.js';
 import { stringifyValue } from '../core/value-json.js';
-import { exactInteger, fromDouble, parseBigDecimal, toPrecision } from '../core/decimal.js';
+import { exactInteger, fromDouble, parseBigDecimal, toBig, toPlainString, toPrecision } from '../core/decimal.js';
+import { formatJavaDouble, formatJavaFloat } from '../console/render-cell.js';
 import { fitLong } from './exact-long.js';
 import { parseTimestampMicros } from './cast.js';
 import { OptionError } from '../errors/option-error.js';
 
 /**
- * Reading text records into rows of a user schema, as Spark's file sources do in PERMISSIVE
- * mode: a value that does not fit its field's type makes the whole record malformed (all data
- * fields NULL, the raw text in `columnNameOfCorruptRecord` when the schema has that column).
+ * Reading text records into rows of a user schema, as Spark's file sources do: a value that does
+ * not fit its field's type makes the record malformed; in PERMISSIVE mode that field is NULL,
+ * the others keep their values and the raw text goes to `columnNameOfCorruptRecord` when the
+ * schema has that column.
  */
 export type ParseMode = 'PERMISSIVE' | 'DROPMALFORMED' | 'FAILFAST';
 
@@ -104,11 +106,36 @@ function exactNumber(raw: unknown, type: DataType, fromText: boolean): Value | u
   return exactInteger(u);
 }
 
-/** Builds the PERMISSIVE result for a malformed record. */
-export function malformed(options: RecordOptions, text: string, reason: string): ParsedRecord {
+/**
+ * Builds the result for a malformed record as Spark's FailureSafeParser does: the fields the
+ * parser could convert keep their values (`partial`, by schema position; NULL elsewhere) and the
+ * raw text goes to `columnNameOfCorruptRecord`; under DROPMALFORMED there is no row. Under
+ * FAILFAST the row is what the error message shows.
+ */
+export function malformed(options: RecordOptions, text: string, reason: string, partial: readonly Value[] = []): ParsedRecord {
   if (options.mode === 'DROPMALFORMED') return { kind: 'malformed', row: null, reason };
-  const row = options.schema.map((f) => (f.name === options.corruptColumn ? text : null));
+  const row = options.schema.map((f, i) => (f.name === options.corruptColumn ? text : partial[i] ?? null));
   return { kind: 'malformed', row, reason };
+}
+
+/**
+ * Spark's FAILFAST error (MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION, SQLSTATE 22023) for
+ * a malformed record whose partial row is `row`, shown as Spark's InternalRow.toString shows it:
+ * values in their internal form (a timestamp as microseconds, a date as days).
+ */
+export function failFastMessage(schema: Schema, row: Row): string {
+  const shown = row.map((v, i) => internalString(v, schema[i]?.type ?? 'string')).join(',');
+  return `[MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION] Malformed records are detected in record parsing: [${shown}].\n`
+    + "Parse Mode: FAILFAST. To process malformed records as null result, try setting the option 'mode' as 'PERMISSIVE'.  SQLSTATE: 22023";
+}
+
+function internalString(v: Value, type: DataType): string {
+  if (v === null) return 'null';
+  if (type === 'double') return formatJavaDouble(v as number);
+  if (type === 'float') return formatJavaFloat(v as number);
+  const decimal = decimalParts(type);
+  if (decimal !== undefined) return toPlainString(toBig(v), decimal.scale);
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' ? String(v) : stringifyValue(v);
 }
 
 /**

@@ -56,16 +56,29 @@ const violation = (sqlExpr: string, left: string, lv: number, constraint: string
  * Expand's projections, `getWindow(i)` for i = 0, 1, ...: the latest window first.
  */
 export function assignWindows(t: number, windowUs: number, slideUs: number, startUs: number): Value[] {
-  const overlapping = Math.ceil(windowUs / slideUs);
-  const remainder = (t - startUs) % slideUs;
-  const lastStart = t - (remainder < 0 ? remainder + slideUs : remainder);
+  const lastStart = lastWindowStart(t, slideUs, startUs);
+  const n = windowCount(t, lastStart, windowUs, slideUs);
   const out: Value[] = [];
-  for (let i = 0; i < overlapping; i++) {
-    const start = lastStart - i * slideUs;
-    const end = start + windowUs;
-    if (start <= t && t < end) out.push([start, end]);
-  }
+  for (let i = 0; i < n; i++) out.push([lastStart - i * slideUs, lastStart - i * slideUs + windowUs]);
   return out;
+}
+
+/** The start of the latest window holding `t` (the first one assignWindows lists). */
+export function lastWindowStart(t: number, slideUs: number, startUs: number): number {
+  const remainder = (t - startUs) % slideUs;
+  return t - (remainder < 0 ? remainder + slideUs : remainder);
+}
+
+/**
+ * How many windows hold `t`: of the ceil(window / slide) candidates starting at lastStart,
+ * lastStart - slide, ... (each starts at or before t), those that end after t — a prefix, as
+ * the ends decrease.
+ */
+export function windowCount(t: number, lastStart: number, windowUs: number, slideUs: number): number {
+  const overlapping = Math.ceil(windowUs / slideUs);
+  let n = 0;
+  while (n < overlapping && t < lastStart - n * slideUs + windowUs) n++;
+  return n;
 }
 
 /**
@@ -97,18 +110,24 @@ export function bindWindow(args: readonly Bound[], scope: { readonly timeZone: s
   if (Math.abs(startUs) >= slideUs) throw violation(sqlExpr, 'abs(start_time)', Math.abs(startUs), '<', 'slide_duration', slideUs);
   const te = time.eval;
   const from = time.type;
+  const eventMicros = (row: Row, ctx: EvalContext): number | null => {
+    const raw = te(row, ctx);
+    const end = isWindowStruct && Array.isArray(raw) ? raw[1] : null;
+    const t = isWindowStruct ? (typeof end === 'number' ? end - 1 : null) : from === 'timestamp' ? raw : castValue(raw, from as DataType, 'timestamp', scope.timeZone);
+    return typeof t === 'number' ? t : null;
+  };
+  const assigns = (row: Row, ctx: EvalContext): Value => {
+    const t = eventMicros(row, ctx);
+    return t === null ? [] : assignWindows(t, windowUs, slideUs, startUs);
+  };
   return {
     type: WINDOW_TYPE,
     nullable: false,
     sql: 'window',
     name: 'window',
     generator: { outer: false },
-    eval: (row, ctx) => {
-      const raw = te(row, ctx);
-      const end = isWindowStruct && Array.isArray(raw) ? raw[1] : null;
-      const t = isWindowStruct ? (typeof end === 'number' ? end - 1 : null) : from === 'timestamp' ? raw : castValue(raw, from as DataType, 'timestamp', scope.timeZone);
-      return typeof t === 'number' ? assignWindows(t, windowUs, slideUs, startUs) : [];
-    },
+    eval: assigns,
+    window: { eventMicros, windowUs, slideUs, startUs, assigns },
   };
 }
 

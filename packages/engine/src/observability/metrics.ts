@@ -53,6 +53,10 @@ export class SluiceMetrics {
   readonly sinkBatches = new Counter({ name: 'sluice_sink_batches_total', help: 'Batches written by sinks.', labelNames: ['query', 'sink'], registers: [this.registry] });
   readonly sinkDuplicates = new Counter({ name: 'sluice_sink_duplicates_dropped_total', help: 'Batches dropped as already written.', labelNames: ['query', 'sink'], registers: [this.registry] });
 
+  // outages of Kafka or Redis ridden out by the processor and the sink
+  readonly outageWaiting = new Gauge({ name: 'sluice_outage_waiting', help: '1 while the role waits for an unreachable Kafka or Redis and retries, else 0.', labelNames: ['query', 'role'], registers: [this.registry] });
+  readonly outageRetries = new Counter({ name: 'sluice_outage_retries_total', help: 'Attempts that failed on an unreachable Kafka or Redis and were retried.', labelNames: ['query', 'role', 'service'], registers: [this.registry] });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'sluice_' });
   }

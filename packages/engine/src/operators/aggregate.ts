@@ -13,6 +13,7 @@ import type { StateStore } from '../state/state-store.js';
 import { StateMapOrder } from '../state/state-map-order.js';
 import { unsafeRowHashCode } from '../state/unsafe-row.js';
 import { byPartition, compareKeys, groupKeyLocator, isMutableBufferType, partitionOf } from './shuffle-order.js';
+import { windowGroups, type WindowGrouping } from './window-groups.js';
 
 /** Characters JSON.stringify would escape in a string. */
  
@@ -49,6 +50,8 @@ export class AggregateOperator implements PhysicalOperator {
   private readonly sortBased: boolean;
   /** The state store's iteration order (complete and append mode), for a partition count. */
   private mapOrder: { readonly partitions: number; readonly order: StateMapOrder } | undefined;
+  /** Set when the generator key is a `window(...)`: its groups are built by windowGroups. */
+  private readonly windowed: WindowGrouping | undefined;
 
   constructor(private readonly child: PhysicalOperator, grouping: readonly Expr[], aggregates: readonly Expr[], timeZone: string, readonly operatorId: string) {
     const input: Scope = { fields: child.output, timeZone };
@@ -64,6 +67,7 @@ export class AggregateOperator implements PhysicalOperator {
     if (this.sessionAt >= 0 && this.generatorAt >= 0) {
       throw new AnalysisException('Multiple time/session window expressions would result in a cartesian product of rows, therefore they are currently not supported.');
     }
+    const spec = this.groupBound[this.generatorAt]?.window;
     const calls = new Map<string, Extract<Expr, { kind: 'call' }>>();
     for (const a of aggregates) collectAggregateCalls(a, calls);
     this.aggs = [...calls.values()].map((call) => {
@@ -71,6 +75,9 @@ export class AggregateOperator implements PhysicalOperator {
       const args = star ? [] : call.args.map((a) => bindExpr(a, input));
       return bindAggregate(call.name === 'mean' ? 'avg' : call.name, args, star, scopeAnsi(input));
     });
+    this.windowed = spec !== undefined && spec.assigns === this.groupBound[this.generatorAt]?.eval
+      ? { keys: this.groupBound, windowAt: this.generatorAt, window: spec, eventKey: this.eventKey, aggs: this.aggs }
+      : undefined;
     const objectHash = [...calls.values()].some((c) => c.name === 'collect_list' || c.name === 'collect_set' || c.name === 'array_agg');
     this.sortBased = !objectHash && this.aggs.some((a) => /^(min|max|first|last)\(/.test(a.sql) && !isMutableBufferType(a.type));
     const groupFields: ScopeField[] = this.groupBound.map((g) => {
@@ -95,27 +102,8 @@ export class AggregateOperator implements PhysicalOperator {
     const rows = this.child.execute(inputs, ctx);
     if (this.sessionAt >= 0) return this.executeSessions(rows, ctx);
     const store = ctx.stores(this.operatorId);
-    const changed = new Map<string, Value[]>();
-    const g = this.generatorAt;
     const late = ctx.outputMode !== 'complete' && this.eventKey >= 0;
-    // Hot path: one plain grouping key (no window): no per-row arrays, one string key.
-    const single = g < 0 && this.groupBound.length === 1 ? this.groupBound[0] : undefined;
-    for (const row of rows) {
-      if (single !== undefined) {
-        const v = single.eval(row, ctx);
-        if (late && this.dropLate([v], ctx)) continue;
-        const key = typeof v === 'string' && !NEEDS_JSON_ESCAPE.test(v) ? `["${v}"]` : stringifyValue([v]);
-        this.accumulate(changed, key, v, true, row, ctx);
-        continue;
-      }
-      const base = this.groupBound.map((b, i) => (i === g ? null : b.eval(row, ctx)));
-      // A window() key puts the row in every window it falls in (Spark's Expand: latest first).
-      const keys = g < 0 ? [base] : ((this.groupBound[g]?.eval(row, ctx) ?? []) as readonly Value[]).map((w) => base.map((v, i) => (i === g ? w : v)));
-      for (const groupValues of keys) {
-        if (late && this.dropLate(groupValues, ctx)) continue;
-        this.accumulate(changed, stringifyValue(groupValues), groupValues, false, row, ctx);
-      }
-    }
+    const changed = this.windowed === undefined ? this.groupRows(rows, late, ctx) : windowGroups(rows, this.windowed, late, ctx);
     // Rows come out by shuffle partition (shuffle-order.ts); complete mode and append mode's
     // evictions in the order Spark's state store iterates (state-map-order.ts).
     const order = ctx.outputMode === 'update' ? undefined : this.stateOrder(ctx);
@@ -153,6 +141,31 @@ export class AggregateOperator implements PhysicalOperator {
     }
     order?.end();
     return out;
+  }
+
+  /** The batch's groups, first seen first, keyed by the JSON of their grouping values: `[groupValues, ...buffers]`. */
+  private groupRows(rows: readonly Row[], late: boolean, ctx: OperatorContext): Map<string, Value[]> {
+    const changed = new Map<string, Value[]>();
+    const g = this.generatorAt;
+    // Hot path: one plain grouping key (no window): no per-row arrays, one string key.
+    const single = g < 0 && this.groupBound.length === 1 ? this.groupBound[0] : undefined;
+    for (const row of rows) {
+      if (single !== undefined) {
+        const v = single.eval(row, ctx);
+        if (late && this.dropLate([v], ctx)) continue;
+        const key = typeof v === 'string' && !NEEDS_JSON_ESCAPE.test(v) ? `["${v}"]` : stringifyValue([v]);
+        this.accumulate(changed, key, v, true, row, ctx);
+        continue;
+      }
+      const base = this.groupBound.map((b, i) => (i === g ? null : b.eval(row, ctx)));
+      // A window() key puts the row in every window it falls in (Spark's Expand: latest first).
+      const keys = g < 0 ? [base] : ((this.groupBound[g]?.eval(row, ctx) ?? []) as readonly Value[]).map((w) => base.map((v, i) => (i === g ? w : v)));
+      for (const groupValues of keys) {
+        if (late && this.dropLate(groupValues, ctx)) continue;
+        this.accumulate(changed, stringifyValue(groupValues), groupValues, false, row, ctx);
+      }
+    }
+    return changed;
   }
 
   /** The order model of the state store (none for a sort-based aggregation: it sorts anyway). */

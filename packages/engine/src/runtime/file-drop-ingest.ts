@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { RedisClient } from '../state/redis-connection.js';
 import type { CaseInsensitiveOptions } from '../core/options.js';
-import type { Schema } from '../core/types.js';
+import type { Row, Schema } from '../core/types.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from '../config/ingest-config.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../internal/logger.js';
 import type { KafkaProducer, OutgoingRecord } from '../kafka/kafka-port.js';
 import { parseCsvLine } from '../expressions/csv-lines.js';
 import { parseJsonLine } from '../expressions/json-lines.js';
-import type { ParsedRecord, ParseMode, RecordOptions } from '../expressions/record-parser.js';
+import { failFastMessage, type ParsedRecord, type ParseMode, type RecordOptions } from '../expressions/record-parser.js';
+import { SourceError } from '../errors/source-error.js';
 import { metrics } from '../observability/metrics.js';
 import { maybeCrash } from './crash-point.js';
 import type { KafkaPort } from '../kafka/kafka-port.js';
@@ -64,6 +65,8 @@ interface FileRead {
   bytes: number;
   /** False when the ingest stopped before the end of the file. */
   complete: boolean;
+  /** The first malformed record (its partial row), for FAILFAST. */
+  firstMalformed: { row: Row; line: number; reason: string } | null;
 }
 
 /** Names of files still being written (HDFS `._COPYING_`, hidden and `_` files): not taken yet. */
@@ -100,6 +103,12 @@ export class FileDropIngest {
   /** Taken files that may not have been offered to batches yet. */
   private unoffered = false;
   private readonly recordOptions: RecordOptions;
+  /** Set when a malformed record fails the query (FAILFAST): nothing more is taken. */
+  private failure: SourceError | null = null;
+  private rejectFailFast: (err: SourceError) => void = () => undefined;
+  private readonly failedFast: Promise<never>;
+  /** Sub-directories already logged as not read (one line each, not one per poll). */
+  private readonly loggedDirectories = new Set<string>();
 
   constructor(private readonly o: FileDropIngestOptions) {
     this.limits = o.limits ?? DEFAULT_INGEST_LIMITS;
@@ -113,15 +122,22 @@ export class FileDropIngest {
       mode: (['PERMISSIVE', 'DROPMALFORMED', 'FAILFAST'].includes(mode) ? mode : 'PERMISSIVE') as ParseMode,
       corruptColumn: o.options.get('columnNameOfCorruptRecord') ?? '_corrupt_record',
     };
+    this.failedFast = new Promise<never>((_, reject) => {
+      this.rejectFailFast = reject;
+    });
+    this.failedFast.catch(() => undefined);
   }
 
   start(): void {
     this.loop = this.run();
   }
 
-  /** Rejects when the source topic could not be written for longer than ingest.deliveryTimeoutMs. */
+  /**
+   * Rejects when the source topic could not be written for longer than ingest.deliveryTimeoutMs,
+   * or when a file holds a malformed record in FAILFAST mode (Spark's error; the file stays unread).
+   */
   get failed(): Promise<never> {
-    return this.writer.failed;
+    return Promise.race([this.writer.failed, this.failedFast]);
   }
 
   /** For /readyz: why the source topic cannot be written now, or null. */
@@ -143,7 +159,7 @@ export class FileDropIngest {
         await this.o.clock.sleep(RECOVERY_RETRY_MS, this.abort.signal);
       }
     }
-    while (!this.stopped && !this.writer.gaveUp) {
+    while (!this.stopped && !this.writer.gaveUp && this.failure === null) {
       try {
         await this.scan();
       } catch (err) {
@@ -157,40 +173,68 @@ export class FileDropIngest {
   /** Resolves after a full scan of the directory has completed (bounded triggers). */
   async awaitSettled(): Promise<void> {
     const target = this.scans + 1;
-    while (this.scans < target && !this.stopped) await this.o.clock.sleep(20, this.abort.signal);
+    while (this.scans < target && !this.stopped && this.failure === null) await this.o.clock.sleep(20, this.abort.signal);
   }
 
   private async scan(): Promise<void> {
     const dir = resolve(this.o.directory);
-    let names: string[];
-    try {
-      names = await readdir(dir);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
-    }
     const files: Array<{ path: string; mtime: number }> = [];
-    for (const name of names) {
-      if (isInProgressName(name)) continue;
-      const path = join(dir, name);
-      const s = await stat(path).catch(() => null);
-      if (s?.isFile() === true) files.push({ path, mtime: s.mtimeMs });
-    }
+    await this.list(dir, files, true);
     files.sort((a, b) => a.mtime - b.mtime || a.path.localeCompare(b.path));
     if (this.o.options.getBoolean('latestFirst', false)) files.reverse();
     const fileNameOnly = this.o.options.getBoolean('fileNameOnly', false);
     let took = 0;
     for (const file of files) {
-      if (this.stopped) return;
-      const id = fileNameOnly ? file.path.slice(dir.length + 1) : file.path;
+      if (this.stopped || this.failure !== null) return;
+      const id = fileNameOnly ? basename(file.path) : file.path;
       if ((await this.o.redis.sismember(this.o.takenKey, id)) === 1) continue;
       await this.take(file.path, id);
       took += 1;
     }
     // Stopped part-way through a file: offering now would split it across batches.
-    if (this.stopped) return;
+    if (this.stopped || this.failure !== null) return;
     if (took > 0 || this.unoffered) await this.offer();
     this.unoffered = false;
+  }
+
+  /**
+   * The files of `dir` (hidden and in-progress names left out). As Spark's file stream source,
+   * sub-directories are read only with recursiveFileLookup (their hidden names left out too);
+   * otherwise each is logged once as not read. Spark reads `key=value` directories as
+   * partitions, adding a column: Sluice does not, and says so.
+   */
+  private async list(dir: string, files: Array<{ path: string; mtime: number }>, top: boolean): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // A sub-directory removed while listed is simply gone.
+      if (code === 'ENOENT' || (!top && code === 'ENOTDIR')) return;
+      throw err;
+    }
+    const recursive = this.o.options.getBoolean('recursiveFileLookup', false);
+    for (const name of names) {
+      if (isInProgressName(name)) continue;
+      const path = join(dir, name);
+      const s = await stat(path).catch(() => null);
+      if (s === null) continue;
+      if (s.isFile()) files.push({ path, mtime: s.mtimeMs });
+      else if (s.isDirectory()) {
+        if (recursive) await this.list(path, files, false);
+        else this.logDirectoryNotRead(path, name);
+      }
+    }
+  }
+
+  private logDirectoryNotRead(path: string, name: string): void {
+    if (this.loggedDirectories.has(path)) return;
+    this.loggedDirectories.add(path);
+    if (name.includes('=')) {
+      this.o.log.warn('partition directory not read: Sluice does not discover partitions (Spark reads it as a partition column)', { directory: path });
+    } else {
+      this.o.log.info('sub-directory not read (as Spark, files in sub-directories are read only with recursiveFileLookup=true)', { directory: path });
+    }
   }
 
   /** Offers the source topic, up to its end, to batches: the listing is complete. */
@@ -237,14 +281,18 @@ export class FileDropIngest {
    */
   private async take(path: string, id: string, skip = 0): Promise<void> {
     if (this.recordOptions.mode === 'FAILFAST') {
-      // A first pass: a malformed record anywhere skips the whole file, before any row is written.
+      // A first pass: a malformed record anywhere fails the query before any row of the file is
+      // written, and the file is not marked read (a restart fails on it again, as Spark's batch).
       const check = await this.read(path, id, Number.POSITIVE_INFINITY, true);
       if (!check.complete) return;
-      if (check.malformed > 0) {
-        this.o.log.error('malformed records in FAILFAST mode: the file is skipped', { file: path, malformed: check.malformed });
+      const bad = check.firstMalformed;
+      if (bad !== null) {
+        const cause = new SourceError(`malformed record in ${path} at line ${bad.line}: ${bad.reason}`);
+        this.failure = new SourceError(failFastMessage(this.o.schema, bad.row), { cause });
+        this.o.log.error('malformed record in FAILFAST mode: the query fails; the file is not marked read', { file: path, line: bad.line, reason: bad.reason });
         this.stats.malformed += check.malformed;
         metrics().ingestMalformed.inc({ query: this.o.queryId }, check.malformed);
-        await this.markTaken(id);
+        this.rejectFailFast(this.failure);
         return;
       }
     }
@@ -288,7 +336,7 @@ export class FileDropIngest {
    */
   private async read(path: string, id: string, skip: number, dryRun: boolean): Promise<FileRead> {
     const skipHeader = this.o.format === 'csv' && this.o.options.getBoolean('header', false);
-    const out: FileRead = { records: 0, malformed: 0, bytes: 0, complete: false };
+    const out: FileRead = { records: 0, malformed: 0, bytes: 0, complete: false, firstMalformed: null };
     let lineNo = 0;
     const splitter = new LineSplitter(this.limits.maxLineBytes, {
       line: (text) => {
@@ -298,6 +346,7 @@ export class FileDropIngest {
         if (parsed.kind === 'skip') return;
         if (parsed.kind === 'malformed') {
           out.malformed += 1;
+          if (out.firstMalformed === null && parsed.row !== null) out.firstMalformed = { row: parsed.row, line: lineNo, reason: parsed.reason };
           if (!dryRun) this.o.log.warn('malformed record', { file: path, line: lineNo, reason: parsed.reason, mode: this.recordOptions.mode });
           if (parsed.row === null) return;
         }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { StreamingQuery, StreamingQueryStatus } from '../core/streaming-query.js';
 import type { StreamingQueryProgress } from '../core/streaming-query-progress.js';
 import type { IngestLimits } from '../config/ingest-config.js';
+import type { OutageLimits } from '../config/processor-config.js';
 import { KafkaSecuritySettings } from '../kafka/kafka-security.js';
 import type { KafkaPort } from '../kafka/kafka-port.js';
 import type { Clock } from '../core/clock.js';
@@ -22,6 +23,8 @@ export interface Connections {
   readonly brokers: string;
   readonly redisUrl: string;
   readonly ingestLimits?: IngestLimits;
+  /** How long the processor and sink ride out an outage of Kafka or Redis. */
+  readonly outageLimits?: OutageLimits;
   /** The configured Kafka security (the query's own kafka.* options are laid over it). */
   readonly kafkaSecurity?: KafkaSecuritySettings;
   /** The configured Redis user, password and TLS files. */
@@ -66,9 +69,9 @@ export class LocalStreamingQuery implements StreamingQuery {
     this.startTimestamp = clock.now();
     this.log = log.child({ runId: this.runId });
     this.started = this.startRoles(connections);
-    // The query ends with its processor, or fails when its ingest cannot go on.
+    // The query ends with its processor, or fails when its ingest or sink cannot go on.
     this.terminated = this.started
-      .then(() => Promise.race([this.processor?.executor.awaitTermination(), this.ingest?.failed]))
+      .then(() => Promise.race([this.processor?.executor.awaitTermination(), this.ingest?.failed, this.sink?.failed]))
       .then(() => this.stop(), (err: unknown) => this.failWith(err));
     // Failures surface through awaitStarted/awaitTermination, never as unhandled rejections.
     this.started.catch(() => undefined);
@@ -106,6 +109,12 @@ export class LocalStreamingQuery implements StreamingQuery {
     return this.ingest?.problem() ?? null;
   }
 
+  /** Why this query's processor or sink waits (Kafka or Redis unreachable) for /readyz, or null. */
+  outageProblem(): string | null {
+    const problems = [this.processor?.problem() ?? null, this.sink?.problem() ?? null].filter((p): p is string => p !== null);
+    return problems.length === 0 ? null : problems.join('; ');
+  }
+
   /** This query's Kafka client once connected (it carries the query's credentials), else null. */
   get kafkaPort(): KafkaPort | null {
     return this.kafka;
@@ -136,7 +145,7 @@ export class LocalStreamingQuery implements StreamingQuery {
   }
 
   private async startRoles(connections: Promise<Connections>): Promise<void> {
-    const { brokers, redisUrl, ingestLimits, kafkaSecurity, redisSettings } = await connections;
+    const { brokers, redisUrl, ingestLimits, outageLimits, kafkaSecurity, redisSettings } = await connections;
     const security = await queryKafkaSecurity(this.plan, kafkaSecurity ?? KafkaSecuritySettings.empty());
     this.redis = await connectRedis(redisUrl, this.log, redisSettings);
     this.id = await resolveQueryId(this.redis, this.plan.checkpointLocation, this.log);
@@ -151,6 +160,7 @@ export class LocalStreamingQuery implements StreamingQuery {
       clock: this.clock,
       log: this.log,
       ...(ingestLimits === undefined ? {} : { ingestLimits }),
+      ...(outageLimits === undefined ? {} : { outageLimits }),
     };
     this.log.info('starting query', { queryId: this.id, name: this.plan.name, checkpointLocation: this.plan.checkpointLocation });
     this.sink = new SinkRole(ctx);

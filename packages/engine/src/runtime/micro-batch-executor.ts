@@ -59,6 +59,8 @@ import { encodeBatch } from './result-records.js';
 import { SourceBuffer } from './source-buffer.js';
 import { readOffered } from './source-offered.js';
 import { decodeSourceRow } from './source-records.js';
+import { DEFAULT_OUTAGE_LIMITS, type OutageLimits } from '../config/processor-config.js';
+import { OutageGuard } from './outage-guard.js';
 
 export interface MicroBatchExecutorOptions {
   readonly plan: QueryPlan;
@@ -72,6 +74,8 @@ export interface MicroBatchExecutorOptions {
   /** Offset-log and commit-log entries kept (Spark's minBatchesToRetain). */
   readonly minBatchesToRetain?: number;
   readonly onProgress?: (progress: StreamingQueryProgress) => void;
+  /** How long an outage of Kafka or Redis is ridden out, and the backoff (defaults when absent). */
+  readonly outageLimits?: OutageLimits;
 }
 
 /**
@@ -158,9 +162,11 @@ export class MicroBatchExecutor {
   private readonly buffers: SourceBuffer[] = [];
   private readonly stopSignal = new AbortController();
   private readonly log: Logger;
-  private readonly execution: QueryExecution;
+  /** Rebuilt from the checkpoint after an outage, as by a restart (newExecution). */
+  private execution: QueryExecution;
   private readonly committer: BatchCommitter;
-  private readonly stateStores: RedisStateStore[] = [];
+  private stateStores: RedisStateStore[] = [];
+  private readonly outage: OutageGuard;
   private admin: KafkaAdmin | null = null;
   private consumer: KafkaConsumer | null = null;
   /** The consumer's group, and whether this query named it (then it removes it at stop). */
@@ -171,6 +177,8 @@ export class MicroBatchExecutor {
   private publishing: Promise<void> = Promise.resolve();
   private loop: Promise<void> | null = null;
 
+  /** What each source offered when the last batch was planned, before read limits. */
+  private latestAvailable: SourceOffsets[] = [];
   /** End offsets of the last committed batch, per source. */
   private committed: SourceOffsets[] = [];
   /** Batch constructed but not committed: re-run after recovery. */
@@ -197,13 +205,28 @@ export class MicroBatchExecutor {
     for (const s of this.sources) if (s.format === 'kafka') checkSameCluster(s.options, options.brokers);
     if (options.plan.sink.format === 'kafka') checkSameCluster(options.plan.sink.options, options.brokers);
     this.log = options.log.child({ role: 'processor', queryId: options.queryId });
-    const keys = checkpointKeys(options.plan.checkpointLocation);
     this.committer = new BatchCommitter(options.redis, options.plan.checkpointLocation);
-    this.execution = new QueryExecution(options.plan, (operatorId) => {
-      const store = new RedisStateStore(options.redis, keys.state(operatorId, 0));
+    this.execution = this.newExecution();
+    this.outage = new OutageGuard({
+      limits: options.outageLimits ?? DEFAULT_OUTAGE_LIMITS, clock: options.clock, log: this.log, queryId: options.queryId, role: 'processor',
+    });
+  }
+
+  /** The plan's operators with empty state stores (loadState fills them from Redis). */
+  private newExecution(): QueryExecution {
+    const { plan, redis } = this.options;
+    const keys = checkpointKeys(plan.checkpointLocation);
+    this.stateStores = [];
+    return new QueryExecution(plan, (operatorId) => {
+      const store = new RedisStateStore(redis, keys.state(operatorId, 0));
       this.stateStores.push(store);
       return store;
     });
+  }
+
+  /** Why the processor is not making progress now (waiting for Kafka or Redis), or null. */
+  problem(): string | null {
+    return this.outage.problem();
   }
 
   /** Rows held in state, over all stateful operators. */
@@ -237,6 +260,16 @@ export class MicroBatchExecutor {
 
   /** Recovers from the checkpoint, starts the consumer and runs the loop in the background. */
   async start(): Promise<void> {
+    await this.connect();
+    this.firstBatchOfRun = this.nextBatchId;
+    this.loop = this.runActivatedStream();
+  }
+
+  /**
+   * Opens the Kafka clients, recovers from the checkpoint (populateStartOffsets) and starts the
+   * consumer at the end of the last committed batch: at start, and again after an outage.
+   */
+  private async connect(): Promise<void> {
     const { kafka } = this.options;
     this.admin = await kafka.admin();
     const admin = this.admin;
@@ -247,7 +280,6 @@ export class MicroBatchExecutor {
     }
     await this.admin.ensureTopic(this.topics.results, 1);
     await this.populateStartOffsets();
-    this.firstBatchOfRun = this.nextBatchId;
     await this.applyStartingOffsets();
     await this.loadState();
     if (this.options.plan.sink.format === 'kafka') {
@@ -261,6 +293,7 @@ export class MicroBatchExecutor {
     await this.publishProgress('ACTIVE');
     this.consumerGroup = kafkaConsumerGroup(this.sources, this.topics.processorGroup(this.options.runId), this.options.runId);
     this.consumer = await kafka.consumer({ groupId: this.consumerGroup.groupId, ...kafkaConsumerOptions(this.sources) });
+    this.buffers.length = 0;
     this.sourceSets.forEach((_, i) => this.buffers.push(new SourceBuffer(this.committed[i] ?? {})));
     const topics = [...new Set(this.sourceSets.flatMap((s) => s.topics))];
     await this.consumer.start(topics, async (batch) => {
@@ -269,7 +302,34 @@ export class MicroBatchExecutor {
         if (set.accepts(batch.topic, batch.partition)) await this.buffers[i]?.add(batch, set.key(batch.topic, batch.partition));
       }
     }, positions);
-    this.loop = this.runActivatedStream();
+  }
+
+  /**
+   * After a batch failed on an unreachable Kafka or Redis: drops the clients and what this run
+   * holds in memory (fetched records, uncommitted state), then connects again and recovers from
+   * the checkpoint as a restart would. The uncommitted batch is re-run with the offsets of its
+   * offset-log entry; its output, if it was committed, is dropped by batch id.
+   */
+  private async reconnect(): Promise<void> {
+    await this.closeClients();
+    this.pending = null;
+    this.execution = this.newExecution();
+    await this.connect();
+  }
+
+  /** Closes the Kafka clients; a client of a broker that is down may fail to close cleanly. */
+  private async closeClients(): Promise<void> {
+    const quietly = async (close: (() => Promise<void>) | undefined): Promise<void> => {
+      await close?.().catch((err: unknown) => this.log.debug('cannot close a Kafka client cleanly', { err }));
+    };
+    await quietly(this.consumer?.close);
+    await quietly(this.producer?.close);
+    await quietly(this.progressProducer?.close);
+    await quietly(this.admin?.close);
+    this.consumer = null;
+    this.producer = null;
+    this.progressProducer = null;
+    this.admin = null;
   }
 
   /** Resolves when the loop ends by itself (once / availableNow) or after stop(). */
@@ -304,7 +364,8 @@ export class MicroBatchExecutor {
     const snapshot = trigger.kind === 'processingTime' ? null : await this.snapshotLatestOffsets();
     while (!signal.aborted) {
       const triggerStart = clock.now();
-      const ran = await this.runTrigger(triggerStart, snapshot);
+      // A trigger that fails on an unreachable Kafka or Redis is run again, after a reconnect.
+      const ran = (await this.outage.run(() => this.runTrigger(clock.now(), snapshot), signal, () => this.reconnect())) ?? false;
       if (!ran) this.maybeReportIdle(triggerStart);
       // The registration doubles as a heartbeat: `sluice status` trusts it for 30 s.
       if (clock.now() - this.lastPublishedAt >= REGISTRY_HEARTBEAT_MS) void this.publishProgress('ACTIVE');
@@ -487,6 +548,7 @@ export class MicroBatchExecutor {
       const { maxFiles, maxOffsets } = this.limits[i] as SourceLimits;
       const from = this.committed[i] ?? {};
       let available = await this.sourceLatest(i, buffer, snapshot !== null);
+      this.latestAvailable[i] = available;
       if (maxFiles !== null) available = buffer.capByFiles(from, available, maxFiles, HEADER_FILE);
       // Trigger.Once reads all that is there, whatever the read limit (Spark: ReadAllAvailable).
       if (maxOffsets !== null && this.options.plan.trigger.kind !== 'once') available = rateLimit(maxOffsets, from, available);
@@ -802,7 +864,7 @@ export class MicroBatchExecutor {
       plan, queryId, runId, batchId: batch.batchId, triggerStart, triggerEnd: clock.now(),
       previousTriggerStart: this.lastTriggerStart,
       sources: this.sources, sourceTopics: this.sourceSets.map((s) => s.topics),
-      inputRows: inputs.map((rows) => rows.length), start: batch.start, end: batch.entry.offsets,
+      inputRows: inputs.map((rows) => rows.length), start: batch.start, end: batch.entry.offsets, latest: this.latestAvailable,
       outputRows, durations,
       watermarkMs: this.execution.hasWatermark ? batch.entry.batchWatermarkMs : null,
       state: stateful && this.lastStateMetrics !== null

@@ -4,6 +4,7 @@ import type { SourceOffsets } from '../checkpoint/offset-log.js';
 import type { StateMetrics } from '../operators/operator.js';
 import type { StreamingSourceNode } from '../plan/logical-plan.js';
 import type { QueryPlan } from '../plan/query-plan.js';
+import { kafkaSourceMetrics } from '../sources/kafka-source-metrics.js';
 
 export interface ProgressInput {
   readonly plan: QueryPlan;
@@ -18,6 +19,8 @@ export interface ProgressInput {
   readonly inputRows: readonly number[];
   readonly start: readonly SourceOffsets[];
   readonly end: readonly SourceOffsets[];
+  /** What each source offered before read limits when the batch was planned (Spark's reportLatestOffset), if known. */
+  readonly latest?: ReadonlyArray<SourceOffsets | undefined>;
   readonly outputRows: number;
   readonly durations: Readonly<Record<string, number>>;
   readonly watermarkMs: number | null;
@@ -51,6 +54,13 @@ function offsetJson(s: StreamingSourceNode, topics: readonly string[], offsets: 
   return { logOffset: batchId };
 }
 
+/** A Kafka source's custom metrics (Spark leaves an empty map out of the progress). */
+function sourceMetrics(s: StreamingSourceNode, end: SourceOffsets | undefined, latest: SourceOffsets | undefined): { metrics?: Record<string, string> } {
+  if (s.format !== 'kafka') return {};
+  const metrics = kafkaSourceMetrics(end ?? null, latest ?? null);
+  return Object.keys(metrics).length === 0 ? {} : { metrics };
+}
+
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 
 function sorted(record: Readonly<Record<string, number>>): Record<string, number> {
@@ -68,10 +78,11 @@ export function buildProgress(p: ProgressInput): StreamingQueryProgress {
     description: describe(s, p.sourceTopics[i] ?? []),
     startOffset: p.batchId === 0 ? null : offsetJson(s, p.sourceTopics[i] ?? [], p.start[i], p.batchId - 1),
     endOffset: offsetJson(s, p.sourceTopics[i] ?? [], p.end[i], p.batchId),
-    latestOffset: offsetJson(s, p.sourceTopics[i] ?? [], p.end[i], p.batchId),
+    latestOffset: offsetJson(s, p.sourceTopics[i] ?? [], (s.format === 'kafka' ? p.latest?.[i] : undefined) ?? p.end[i], p.batchId),
     numInputRows: p.inputRows[i] ?? 0,
     inputRowsPerSecond: rate(p.inputRows[i] ?? 0),
     processedRowsPerSecond: processed(p.inputRows[i] ?? 0),
+    ...sourceMetrics(s, p.end[i], p.latest?.[i]),
   }));
   return {
     id: p.queryId,

@@ -55,7 +55,7 @@ export class QueryManager {
   /** Rejects when the ops server cannot listen where configured (a port in use): queries fail. */
   private opsListening: Promise<void> = Promise.resolve();
   /** The configured Kafka security and Redis access, read with the connections. */
-  private access: Pick<Connections, 'kafkaSecurity' | 'redisSettings'> = {};
+  private access: Pick<Connections, 'kafkaSecurity' | 'redisSettings' | 'outageLimits'> = {};
   private opsRedis: RedisClient | null = null;
 
   constructor(private readonly clock: Clock = systemClock, log?: Logger) {
@@ -82,7 +82,7 @@ export class QueryManager {
     if (this.stack === null) {
       const config = loadEngineConfig();
       this.ingestLimits = config.ingest;
-      this.access = { kafkaSecurity: kafkaSecuritySettings(config.kafka), redisSettings: redisSettings(config.redis) };
+      this.access = { kafkaSecurity: kafkaSecuritySettings(config.kafka), redisSettings: redisSettings(config.redis), outageLimits: config.processor };
       applyConfiguredLogLevel(config.log.level);
       this.stack = warmLocalStack({ brokers: config.kafka.brokers, redisUrl: config.redis.url }, this.log);
       // A stack that cannot be reached fails the query, which reports it: no second report here.
@@ -127,6 +127,11 @@ export class QueryManager {
         },
         ingest: async () => {
           const problems = this.active.map((q) => q.ingestProblem()).filter((p): p is string => p !== null);
+          if (problems.length > 0) throw new IllegalStateError(problems.join('; '));
+        },
+        // A query waiting for an unreachable Kafka or Redis is alive but not processing.
+        outages: async () => {
+          const problems = this.active.map((q) => q.outageProblem()).filter((p): p is string => p !== null);
           if (problems.length > 0) throw new IllegalStateError(problems.join('; '));
         },
       },

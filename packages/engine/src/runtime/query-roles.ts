@@ -3,6 +3,7 @@ import { CaseInsensitiveOptions } from '../core/options.js';
 import type { StreamingQueryProgress } from '../core/streaming-query-progress.js';
 import { OptionError } from '../errors/option-error.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from '../config/ingest-config.js';
+import type { OutageLimits } from '../config/processor-config.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../internal/logger.js';
 import type { KafkaPort, KafkaProducer } from '../kafka/kafka-port.js';
@@ -37,6 +38,8 @@ export interface RoleContext {
   readonly log: Logger;
   /** The ingest's buffer, line, connection, retry and drain limits (defaults when absent). */
   readonly ingestLimits?: IngestLimits;
+  /** How long the processor and sink ride out an outage of Kafka or Redis (defaults when absent). */
+  readonly outageLimits?: OutageLimits;
 }
 
 export interface RunningRole {
@@ -200,6 +203,11 @@ export class ProcessorRole implements RunningRole {
     return this.executor.start();
   }
 
+  /** For /readyz: why no batch can run now (Kafka or Redis unreachable), or null. */
+  problem(): string | null {
+    return this.executor.problem();
+  }
+
   stop(): Promise<void> {
     return this.executor.stop();
   }
@@ -222,7 +230,8 @@ export class SinkRole implements RunningRole {
         : fileWriter(spec.format, spec.options['path'] ?? '.', sessionTimeZone);
     const sink = new IdempotentSink(ctx.redis, ctx.plan.checkpointLocation, spec.format, writer);
     this.reader = new ResultsReader({
-      queryId: ctx.queryId, runId: ctx.runId, redis: ctx.redis, kafka: ctx.kafka, sink, log: ctx.log,
+      queryId: ctx.queryId, runId: ctx.runId, redis: ctx.redis, kafka: ctx.kafka, sink, log: ctx.log, clock: ctx.clock,
+      ...(ctx.outageLimits === undefined ? {} : { outageLimits: ctx.outageLimits }),
       offsetKey: checkpointKeys(ctx.plan.checkpointLocation).sinkOffset(spec.format),
       sinkName: spec.format,
     });
@@ -230,6 +239,16 @@ export class SinkRole implements RunningRole {
 
   async start(): Promise<void> {
     await this.reader?.start();
+  }
+
+  /** Rejects when the sink cannot go on (Redis unreachable past processor.outageTimeoutMs). */
+  get failed(): Promise<never> {
+    return this.reader?.failed ?? new Promise<never>(() => undefined);
+  }
+
+  /** For /readyz: why no batch can be written now (Redis unreachable), or null. */
+  problem(): string | null {
+    return this.reader?.problem() ?? null;
   }
 
   async stop(): Promise<void> {

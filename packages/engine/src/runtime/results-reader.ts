@@ -6,6 +6,9 @@ import type { BatchSink } from '../sinks/batch-sink.js';
 import { queryTopics } from './query-topics.js';
 import { metrics } from '../observability/metrics.js';
 import { decodeResult } from './result-records.js';
+import type { Clock } from '../core/clock.js';
+import { DEFAULT_OUTAGE_LIMITS, type OutageLimits } from '../config/processor-config.js';
+import { OutageGuard } from './outage-guard.js';
 
 export interface ResultsReaderOptions {
   readonly queryId: string;
@@ -18,6 +21,9 @@ export interface ResultsReaderOptions {
   readonly kafka: KafkaPort;
   readonly sink: BatchSink;
   readonly log: Logger;
+  readonly clock: Clock;
+  /** How long an outage of Redis is ridden out while writing a batch (defaults when absent). */
+  readonly outageLimits?: OutageLimits;
 }
 
 
@@ -34,9 +40,28 @@ export class ResultsReader {
   private readonly assembling = new Map<number, Row[]>();
   private readonly log: Logger;
   private waiters: Array<() => void> = [];
+  /** The next results-topic offset to take: records the consumer delivers again are skipped. */
+  private position = 0;
+  private readonly outage: OutageGuard;
+  private readonly stopSignal = new AbortController();
+  private rejectFailed: (err: unknown) => void = () => undefined;
+  /** Rejects when the sink cannot go on (Redis unreachable past processor.outageTimeoutMs). */
+  readonly failed: Promise<never>;
 
   constructor(private readonly options: ResultsReaderOptions) {
     this.log = options.log.child({ role: 'sink', queryId: options.queryId });
+    this.outage = new OutageGuard({
+      limits: options.outageLimits ?? DEFAULT_OUTAGE_LIMITS, clock: options.clock, log: this.log, queryId: options.queryId, role: 'sink',
+    });
+    this.failed = new Promise<never>((_, reject) => {
+      this.rejectFailed = reject;
+    });
+    this.failed.catch(() => undefined);
+  }
+
+  /** Why the sink is not writing now (waiting for Redis), or null. */
+  problem(): string | null {
+    return this.outage.problem();
   }
 
   async start(): Promise<void> {
@@ -50,14 +75,23 @@ export class ResultsReader {
       await admin.close();
     }
     const resume = Number((await this.options.redis.get(this.options.offsetKey)) ?? 0);
+    this.position = resume;
     this.consumer = await this.options.kafka.consumer({ groupId });
     await this.consumer.start([topics.results], async (batch) => {
       this.log.debug('fetched results records', { partition: batch.partition, records: batch.records.length });
       for (const record of batch.records) {
-        // Commit only at batch boundaries: a restart must re-read a half-assembled batch.
-        if (await this.accept(record.headers, record.value)) {
-          await this.options.redis.set(this.options.offsetKey, String(record.offset + 1));
+        // A consumer that lost its group (a long outage) may fetch records it delivered before.
+        if (record.offset < this.position || this.stopSignal.signal.aborted) continue;
+        try {
+          // Commit only at batch boundaries: a restart must re-read a half-assembled batch.
+          if (await this.accept(record.headers, record.value)) {
+            await this.retrying(() => this.options.redis.set(this.options.offsetKey, String(record.offset + 1)));
+          }
+        } catch (err) {
+          this.rejectFailed(err);
+          return;
         }
+        this.position = record.offset + 1;
       }
     }, [{ topic: topics.results, partition: 0, offset: resume }]);
   }
@@ -79,7 +113,8 @@ export class ResultsReader {
       case 'end': {
         const rows = this.assembling.get(decoded.batchId) ?? [];
         this.assembling.delete(decoded.batchId);
-        await this.deliver(decoded.batchId, decoded.end.schema, rows, decoded.end.rowCount);
+        // The sink writes a batch id once; a retry after Redis failed only records it.
+        await this.retrying(() => this.deliver(decoded.batchId, decoded.end.schema, rows, decoded.end.rowCount));
         return true;
       }
     }
@@ -105,6 +140,11 @@ export class ResultsReader {
     for (const w of waiters) w();
   }
 
+  /** Runs a Redis step, riding out an outage of Redis (OutageGuard). */
+  private async retrying(step: () => Promise<unknown>): Promise<void> {
+    await this.outage.run(step, this.stopSignal.signal);
+  }
+
   /** Resolves once batch `batchId` (or a later one) has been handled, or after `timeoutMs`. */
   async waitForBatch(batchId: number, timeoutMs: number, sleep: (ms: number) => Promise<void>): Promise<boolean> {
     const deadline = sleep(timeoutMs).then(() => false);
@@ -116,6 +156,7 @@ export class ResultsReader {
   }
 
   async stop(): Promise<void> {
+    this.stopSignal.abort();
     await this.consumer?.close();
     this.consumer = null;
     if (this.groupId !== null) {

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { commonSchema, type CommonConfig } from '../config/config.js';
 import { kafkaSecuritySettings, redisSettings } from '../config/security-config.js';
 import { checkIngestLimits, type IngestLimits } from '../config/ingest-config.js';
+import { checkOutageLimits, type OutageLimits } from '../config/processor-config.js';
 import { ConfigError } from '../errors/config-error.js';
 import { PlanError } from '../errors/plan-error.js';
 import { StreamError } from '../errors/stream-error.js';
@@ -41,6 +42,8 @@ export interface RoleServiceOptions {
   readonly log: Logger;
   /** The ingest role's limits (its service config's `ingest` block). */
   readonly ingestLimits?: IngestLimits;
+  /** The processor and sink roles' outage limits (their service config's `processor` block). */
+  readonly outageLimits?: OutageLimits;
 }
 
 /** Reads and checks a plan document file. */
@@ -75,6 +78,7 @@ export async function runRoleService(options: RoleServiceOptions): Promise<numbe
     clock: systemClock,
     log,
     ...(options.ingestLimits === undefined ? {} : { ingestLimits: options.ingestLimits }),
+    ...(options.outageLimits === undefined ? {} : { outageLimits: options.outageLimits }),
   };
   let running: RunningRole;
   let ended: Promise<void>;
@@ -96,7 +100,7 @@ export async function runRoleService(options: RoleServiceOptions): Promise<numbe
     const sink = new SinkRole(ctx);
     await sink.start();
     running = sink;
-    ended = new Promise(() => undefined);
+    ended = sink.failed;
   }
   let roleAlive = true;
   let failure: unknown = null;
@@ -111,8 +115,8 @@ export async function runRoleService(options: RoleServiceOptions): Promise<numbe
       ...stackChecks(redis, ctx.kafka),
       [role]: async () => {
         if (!roleAlive) throw new IllegalStateError(`${role} is not running`);
-        // The ingest is alive but holding what it reads while its source topics refuse writes.
-        const problem = role === 'ingest' ? (running as IngestRole).problem() : null;
+        // The role is alive but holding what it reads, or waiting for an unreachable Kafka or Redis.
+        const problem = (running as IngestRole | ProcessorRole | SinkRole).problem();
         if (problem !== null) throw new IllegalStateError(problem);
       },
     },
@@ -139,7 +143,9 @@ export async function runRoleService(options: RoleServiceOptions): Promise<numbe
   log.info('service started', { role, queryId, checkpointLocation: plan.checkpointLocation });
   // An ingest that cannot go on is stopped like on a signal (what it holds is logged), then fails the process.
   const ingestFailed = role === 'ingest' ? ended.then(() => 'finished' as const, () => 'failed' as const) : null;
-  const reason = await Promise.race([stopped, ingestFailed ?? ended.then(() => 'finished' as const)]);
+  // A sink that cannot go on (Redis unreachable past processor.outageTimeoutMs) fails the process.
+  const sinkFailed = role === 'sink' ? ended.then(() => 'finished' as const, () => 'failed' as const) : null;
+  const reason = await Promise.race([stopped, ingestFailed ?? sinkFailed ?? ended.then(() => 'finished' as const)]);
   log.info('service stopping', { role, reason });
   await ops.stop();
   await running.stop();
@@ -175,6 +181,8 @@ export interface ServiceConfig extends CommonConfig {
   readonly query: { readonly plan: string };
   /** The ingest service's limits (its schema adds the `ingest` block). */
   readonly ingest?: IngestLimits;
+  /** The processor and sink services' outage limits (their schemas add the `processor` block). */
+  readonly processor?: OutageLimits;
 }
 
 export const serviceSchema = {
@@ -222,6 +230,7 @@ export function serviceMain<C extends ServiceConfig>(role: RoleName, loadService
       redisSettings: redisSettings(config.redis),
       log,
       ...(config.ingest === undefined ? {} : { ingestLimits: checkIngestLimits(config.ingest) }),
+      ...(config.processor === undefined ? {} : { outageLimits: checkOutageLimits(config.processor) }),
     });
   };
   main().then(

@@ -24,10 +24,16 @@ export class IdempotentSink implements BatchSink {
     this.lastKey = checkpointKeys(checkpointLocation).sinkLastBatch(sinkId);
   }
 
+  /** The last batch id this process wrote: a retry after Redis failed to record it does not write it again. */
+  private written = -1;
+
   async addBatch(batchId: number, schema: Schema, rows: readonly Row[]): Promise<boolean> {
     const last = await this.redis.get(this.lastKey);
     if (last !== null && Number(last) >= batchId) return false;
-    await this.write(batchId, schema, rows);
+    if (batchId > this.written) {
+      await this.write(batchId, schema, rows);
+      this.written = batchId;
+    }
     await this.redis.set(this.lastKey, String(batchId));
     return true;
   }

@@ -70,7 +70,11 @@ export function createRedisClient(url: string, options: RedisClientOptions): Red
     lazyConnect: true,
     maxRetriesPerRequest: options.maxRetriesPerRequest,
     enableOfflineQueue: true,
+    // Reconnects without end: an outage is ridden out above (OutageGuard) or fails there.
     retryStrategy: (times) => Math.min(times * 100, 2000),
+    // A command cut off by a lost connection fails rather than being sent again: a batch commit
+    // or an offset-log append may have been applied, and the caller recovers from what is stored.
+    autoResendUnfulfilledCommands: false,
     ...(settings.username === '' ? {} : { username: settings.username }),
     ...(settings.password === '' ? {} : { password: settings.password }),
     ...(tls ? { tls: tlsOptions(settings) } : {}),

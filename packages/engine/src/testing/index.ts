@@ -30,8 +30,9 @@ export { SourceBuffer } from '../runtime/source-buffer.js';
 export { readOffered } from '../runtime/source-offered.js';
 export { decodeSourceRow } from '../runtime/source-records.js';
 // For the transcribed KafkaMicroBatchSourceSuite (test/kafka-micro-batch-source-suite.test.ts):
-// queries on a clock the test drives, and the Kafka source's offset options.
+// queries on a clock the test drives, the Kafka source's offset options and its metrics.
 export { QueryManager } from '../runtime/query-manager.js';
+export { kafkaSourceMetrics } from '../sources/kafka-source-metrics.js';
 export type { Clock } from '../core/clock.js';
 export {
   kafkaOffsetRangeLimit, EarliestOffsetRangeLimit, LatestOffsetRangeLimit, type KafkaOffsetRangeLimit,
