@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { RedisClient } from '../state/redis-connection.js';
 import type { CaseInsensitiveOptions } from '../core/options.js';
 import type { Row, Schema } from '../core/types.js';
@@ -19,6 +18,7 @@ import type { KafkaPort } from '../kafka/kafka-port.js';
 import { countTopicRecords } from './count-topic-records.js';
 import { LineSplitter } from './line-splitter.js';
 import { offerTopicEnd } from './source-offered.js';
+import { listSourceFiles } from './source-file-listing.js';
 import { encodeSourceRow } from './source-records.js';
 import { recordBytes, SourceTopicWriter } from './source-topic-writer.js';
 
@@ -69,10 +69,7 @@ interface FileRead {
   firstMalformed: { row: Row; line: number; reason: string } | null;
 }
 
-/** Names of files still being written (HDFS `._COPYING_`, hidden and `_` files): not taken yet. */
-export function isInProgressName(name: string): boolean {
-  return name.startsWith('.') || name.startsWith('_') || name.endsWith('._COPYING_');
-}
+export { isInProgressName } from './source-file-listing.js';
 
 /** Bytes read from a file at a time. */
 const READ_CHUNK_BYTES = 64 * 1024;
@@ -85,7 +82,8 @@ const RECOVERY_RETRY_MS = 2000;
  * Each file's rows go to the source topic with the file name in a header. Batches read whole
  * directory listings: once every file a listing found is in the topic, the topic's end is
  * offered to the processor, so the files present when a query starts all land in batch 0, as
- * in Spark (FileStreamSource lists the directory when it plans a batch). A file is streamed,
+ * in Spark (FileStreamSource lists the directory when it plans a batch); sub-directories are
+ * read only with recursiveFileLookup (source-file-listing.ts). A file is streamed,
  * never read whole: lines end at LF, CR or CR LF (Hadoop's LineReader), reading pauses while
  * the source topic's writer holds its limit of records not yet acknowledged, and a line over
  * ingest.maxLineBytes is rejected (counted, logged) as it is read.
@@ -178,8 +176,8 @@ export class FileDropIngest {
 
   private async scan(): Promise<void> {
     const dir = resolve(this.o.directory);
-    const files: Array<{ path: string; mtime: number }> = [];
-    await this.list(dir, files, true);
+    const recursive = this.o.options.getBoolean('recursiveFileLookup', false);
+    const files = await listSourceFiles(dir, recursive, (path, name) => this.logDirectoryNotRead(path, name));
     files.sort((a, b) => a.mtime - b.mtime || a.path.localeCompare(b.path));
     if (this.o.options.getBoolean('latestFirst', false)) files.reverse();
     const fileNameOnly = this.o.options.getBoolean('fileNameOnly', false);
@@ -198,35 +196,9 @@ export class FileDropIngest {
   }
 
   /**
-   * The files of `dir` (hidden and in-progress names left out). As Spark's file stream source,
-   * sub-directories are read only with recursiveFileLookup (their hidden names left out too);
-   * otherwise each is logged once as not read. Spark reads `key=value` directories as
+   * Once per sub-directory (not on every poll). Spark reads `key=value` directories as
    * partitions, adding a column: Sluice does not, and says so.
    */
-  private async list(dir: string, files: Array<{ path: string; mtime: number }>, top: boolean): Promise<void> {
-    let names: string[];
-    try {
-      names = await readdir(dir);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      // A sub-directory removed while listed is simply gone.
-      if (code === 'ENOENT' || (!top && code === 'ENOTDIR')) return;
-      throw err;
-    }
-    const recursive = this.o.options.getBoolean('recursiveFileLookup', false);
-    for (const name of names) {
-      if (isInProgressName(name)) continue;
-      const path = join(dir, name);
-      const s = await stat(path).catch(() => null);
-      if (s === null) continue;
-      if (s.isFile()) files.push({ path, mtime: s.mtimeMs });
-      else if (s.isDirectory()) {
-        if (recursive) await this.list(path, files, false);
-        else this.logDirectoryNotRead(path, name);
-      }
-    }
-  }
-
   private logDirectoryNotRead(path: string, name: string): void {
     if (this.loggedDirectories.has(path)) return;
     this.loggedDirectories.add(path);
@@ -250,7 +222,7 @@ export class FileDropIngest {
   private async recover(): Promise<void> {
     const taking = await this.o.redis.hgetall(this.o.takingKey);
     for (const [id, raw] of Object.entries(taking)) {
-      if (this.stopped) return;
+      if (this.stopped || this.failure !== null) return;
       const { start, path } = JSON.parse(raw) as { start: number; path: string };
       const present = await countTopicRecords(this.o.kafka, this.o.topic, start, HEADER_FILE, id, `${this.o.topic}.recovery.${randomUUID()}`, this.o.clock);
       this.o.log.warn('finishing a file a previous run was taking', { file: id, alreadyWritten: present });

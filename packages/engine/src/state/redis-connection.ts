@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { systemClock } from '../core/clock.js';
 import { ConfigError } from '../errors/config-error.js';
 import { LocalStackError } from '../errors/local-stack-error.js';
 import type { Logger } from '../internal/logger.js';
@@ -134,6 +135,9 @@ export function explainRedisFailure(err: unknown, url: string): unknown {
   return err;
 }
 
+/** How often a connection that stays lost is reported again. */
+const CONNECTION_WARNING_EVERY_MS = 30_000;
+
 /** Opens a Redis (or Redis Cluster) connection and waits until it answers; fails fast when it cannot. */
 export async function connectRedis(url: string, log: Logger, settings: RedisSettings = NO_REDIS_SETTINGS): Promise<RedisClient> {
   const redis = createRedisClient(url, { maxRetriesPerRequest: 3, settings });
@@ -141,11 +145,20 @@ export async function connectRedis(url: string, log: Logger, settings: RedisSett
   // Until connected, a failure is thrown (explained), not also logged as a warning.
   let lastError: unknown = null;
   let connected = false;
+  // While Redis is down ioredis reports each reconnect attempt (every ≤ 2 s): one warning when
+  // the connection is lost, then one every 30 s until it is back; the rest at debug.
+  let warnedAt: number | null = null;
+  redis.on('ready', () => {
+    warnedAt = null;
+  });
   redis.on('error', (err: Error) => {
     lastError = err;
     const fields = { err, url: redactText(url) };
-    if (connected) log.warn('redis connection error', fields);
-    else log.debug('redis connection error', fields);
+    const now = systemClock.now();
+    if (connected && (warnedAt === null || now - warnedAt >= CONNECTION_WARNING_EVERY_MS)) {
+      warnedAt = now;
+      log.warn('redis connection error', fields);
+    } else log.debug('redis connection error', fields);
   });
   try {
     await redis.connect();
