@@ -19,7 +19,7 @@ const brokers = (): string => process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
  * prints at the end.
  */
 describe('a query rides out a Redis outage', () => {
-  it('kill -9 of Redis for ~5 s under a running stateful query: same output, no duplicates, no lost rows', async () => {
+  it.each([['kill -9', 'SIGKILL'], ['clean shutdown', 'SIGTERM']] as const)('%s of Redis for ~5 s under a running stateful query: same output, no duplicates, no lost rows', async (_how, signal) => {
     const dir = mkdtempSync(join(tmpdir(), 'sluice-outage-'));
     const port = await freePort();
     const startRedis = (): ChildProcess => spawn('redis-server', ['--port', String(port), '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--dir', dir], { stdio: 'ignore' });
@@ -52,7 +52,7 @@ describe('a query rides out a Redis outage', () => {
       const proc = run;
       await waitFor(() => batches(proc.stdout).length >= 2, 'two batches before the outage', 90_000);
 
-      redis.kill('SIGKILL');
+      redis.kill(signal);
       await waitFor(async () => !(await portListening(port)), 'redis down', 10_000);
       const downAt = Date.now();
       await send(60);
@@ -124,6 +124,48 @@ describe('a query rides out a Redis outage', () => {
     } finally {
       if (run !== null) await stopProcess(run, 'SIGKILL');
       redis.kill('SIGKILL');
+      await producer.close();
+      await admin.deleteTopics([topic]).catch(() => undefined);
+      await admin.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/**
+ * A batch that failed on its data is in the offset log and not in the commit log: the next run
+ * re-runs it at once, while the query is still starting. It fails the query the same way as
+ * the first time (Spark's error, exit 1, the failure logged), not as an unhandled rejection.
+ */
+describe('a failing batch re-run after a restart', () => {
+  it('fails the second run with the same error, reported once', async () => {
+    const id = randomUUID().slice(0, 8);
+    const topic = `test-refail-${id}`;
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-refail-'));
+    const kafka = new KafkajsPort({ brokers: brokers().split(','), clientId: `test-${id}` });
+    const admin = await kafka.admin();
+    const producer = await kafka.producer();
+    writeFileSync(join(dir, 'ints.ts'), `import { SparkSession } from "sluice";
+const spark = SparkSession.builder.appName("Ints").getOrCreate();
+const lines = spark.readStream.format("kafka").option("kafka.bootstrap.servers", process.env.KAFKA_BROKERS ?? "")
+  .option("subscribe", "${topic}").option("startingOffsets", "earliest").load();
+await lines.selectExpr("CAST(CAST(value AS STRING) AS INT) AS n").writeStream.format("console")
+  .option("checkpointLocation", "test-${id}").start().awaitTermination();
+`);
+    const error = "RuntimeError: [CAST_INVALID_INPUT] The value 'forty-two' of the type \"STRING\" cannot be cast to \"INT\" because it is malformed.";
+    try {
+      await admin.ensureTopic(topic, 1);
+      await producer.send(topic, [{ key: null, value: 'forty-two' }]);
+      for (const runNo of [1, 2]) {
+        const run = startProcess('node', [cliPath, 'run', join(dir, 'ints.ts')], { cwd: dir, env: { ...process.env, KAFKA_BROKERS: brokers() } });
+        const exit = await run.exited;
+        expect({ runNo, code: exit.code }).toEqual({ runNo, code: 1 });
+        expect(run.stdout).toBe('');
+        expect(run.stderr.split(error).length - 1).toBe(1);
+        expect(run.stderr).not.toContain('PromiseRejectionHandledWarning');
+        if (runNo === 2) expect(run.stderr).toContain('re-running the uncommitted batch from the checkpoint');
+      }
+    } finally {
       await producer.close();
       await admin.deleteTopics([topic]).catch(() => undefined);
       await admin.close();

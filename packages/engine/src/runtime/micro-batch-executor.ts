@@ -11,7 +11,9 @@
  *   (g) purge old entries                         – purgeLogs()
  * Recovery (populateStartOffsets) compares the latest offset-log and commit-log entries: a
  * batch in the offset log but not in the commit log is re-run with the same offsets, and the
- * results topic's consumers drop the batch id they already wrote.
+ * results topic's consumers drop the batch id they already wrote. The same recovery runs in
+ * the process when a batch fails on an unreachable Kafka or Redis (reconnect(), OutageGuard):
+ * clients and memory are rebuilt and the uncommitted batch re-run, up to processor.outageTimeoutMs.
  *
  * Batch ids are dense from 0 and only advance when a batch runs. Source offsets are per
  * source-topic partition; an offset-log entry holds the exclusive end offsets of the batch.
@@ -60,7 +62,7 @@ import { SourceBuffer } from './source-buffer.js';
 import { readOffered } from './source-offered.js';
 import { decodeSourceRow } from './source-records.js';
 import { DEFAULT_OUTAGE_LIMITS, type OutageLimits } from '../config/processor-config.js';
-import { OutageGuard } from './outage-guard.js';
+import { OutageGuard, transientService } from './outage-guard.js';
 
 export interface MicroBatchExecutorOptions {
   readonly plan: QueryPlan;
@@ -263,6 +265,9 @@ export class MicroBatchExecutor {
     await this.connect();
     this.firstBatchOfRun = this.nextBatchId;
     this.loop = this.runActivatedStream();
+    // A re-run batch can fail before anyone awaits termination (the roles still starting):
+    // reported through awaitTermination, never as an unhandled rejection that kills the process.
+    this.loop.catch(() => undefined);
   }
 
   /**
@@ -799,7 +804,9 @@ export class MicroBatchExecutor {
       await redis.hset(queryRegistryKey(), queryId, JSON.stringify(record));
       if (this.progress !== null && status === 'ACTIVE') await this.progressProducer?.send(PROGRESS_TOPIC, [{ key: queryId, value: JSON.stringify(this.progress) }]);
     } catch (err) {
-      this.log.warn('cannot publish progress', { err });
+      // An unreachable Kafka or Redis is reported by the connection and the batch retries.
+      if (transientService(err) === null) this.log.warn('cannot publish progress', { err });
+      else this.log.debug('cannot publish progress', { err });
     }
   }
 

@@ -126,6 +126,8 @@ export class OutageGuard {
   }
 
   private describe(err: unknown): string {
+    // ioredis' own advice (raise maxRetriesPerRequest) is not the setting to change here.
+    if (chain(err).some((e) => e.name === 'MaxRetriesPerRequestError')) return 'no connection to Redis (it refused or closed every attempt)';
     return redactText(err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
   }
 
