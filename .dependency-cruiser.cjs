@@ -31,37 +31,8 @@ const LAYERS = [
   ['cli', 'testing'], // entry points
 ];
 
-/**
- * Known exceptions while imports move: modules left at their old paths as one-line re-exports
- * of their new paths. The layer rules skip them on both sides (a shim may re-export upward, and
- * code written against an old path still passes); importing one is a warning that names the
- * import to update. Delete each shim once nothing imports it, then its line here.
- */
-const SHIMS = [
-  'api/types.ts', // -> core/types.ts
-  'api/value-json.ts', // -> core/value-json.ts
-  'api/options.ts', // -> core/options.ts
-  'api/trigger.ts', // -> core/trigger.ts
-  'api/streaming-query.ts', // -> core/streaming-query.ts
-  'api/streaming-query-progress.ts', // -> core/streaming-query-progress.ts
-  'api/ddl-parser.ts', // -> expressions/ddl-parser.ts
-  'expressions/decimal.ts', // -> core/decimal.ts
-  'execution/clock.ts', // -> core/clock.ts
-  'execution/streaming-conf.ts', // -> core/streaming-conf.ts
-  'sources/record-parser.ts', // -> expressions/record-parser.ts
-  'sources/json-lines.ts', // -> expressions/json-lines.ts
-  'sources/csv-lines.ts', // -> expressions/csv-lines.ts
-  'plan/plan-validator.ts', // -> execution/plan-validator.ts
-  'plan/execution-checks.ts', // -> execution/execution-checks.ts
-  'plan/optimizer.ts', // -> execution/optimizer.ts
-  'plan/push-down-predicates.ts', // -> execution/push-down-predicates.ts
-  'plan/prune-deduplicate-input.ts', // -> execution/prune-deduplicate-input.ts
-  'internal/crash-point.ts', // -> runtime/crash-point.ts
-];
 
 const SRC = '^packages/engine/src/';
-const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const shimPaths = SHIMS.map((p) => SRC + escape(p) + '$');
 // Tests sit beside the code they test but may drive it through any layer (a SparkSession, the
 // stream-test DSL), so the layer rules look at sources only.
 const TESTS = '\\.test\\.ts$';
@@ -76,8 +47,8 @@ const layerRules = LAYERS.flatMap((layer, i) => {
       name: `layer-${folder}`,
       severity: 'error',
       comment: `${folder}/ may import only the layers below it: ${LAYERS.slice(0, i).flat().join(', ') || 'nothing'} (.dependency-cruiser.cjs LAYERS)`,
-      from: { path: `${SRC}${folder}/`, pathNot: [TESTS, ...shimPaths] },
-      to: { path: [`${SRC}(${forbidden.join('|')})/`, `${SRC}index\\.ts$`], pathNot: shimPaths },
+      from: { path: `${SRC}${folder}/`, pathNot: TESTS },
+      to: { path: [`${SRC}(${forbidden.join('|')})/`, `${SRC}index\\.ts$`] },
     };
   });
 });
@@ -114,13 +85,6 @@ module.exports = {
       to: { path: SRC, pathNot: [`${SRC}core/`, `${SRC}errors/`] },
     },
     ...layerRules,
-    {
-      name: 'no-import-of-shim',
-      severity: 'warn',
-      comment: 'This path is a re-export shim left by a move (SHIMS in .dependency-cruiser.cjs): import the module at its new path.',
-      from: { pathNot: shimPaths },
-      to: { path: shimPaths },
-    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -1,4 +1,4 @@
-import { CaseInsensitiveOptions } from '../api/options.js';
+import { CaseInsensitiveOptions } from '../core/options.js';
 import { IllegalArgumentError } from '../errors/illegal-argument-error.js';
 import { kafkaOffsetRangeLimit, LatestOffsetRangeLimit, startingOffsetRangeLimit } from './kafka-offset-range-limit.js';
 

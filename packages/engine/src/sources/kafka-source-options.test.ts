@@ -2,7 +2,7 @@ import { IllegalArgumentError } from '../errors/illegal-argument-error.js';
 import type { StreamingSourceNode } from '../plan/logical-plan.js';
 import { KAFKA_SOURCE_SCHEMA } from './kafka-records.js';
 import { kafkaConsumerOptions, validateKafkaStreamOptions } from './kafka-source-options.js';
-import { CaseInsensitiveOptions } from '../api/options.js';
+import { CaseInsensitiveOptions } from '../core/options.js';
 
 const kafka = (options: Record<string, string>): StreamingSourceNode =>
   ({ node: 'StreamingSource', index: 0, format: 'kafka', options, schema: KAFKA_SOURCE_SCHEMA });

@@ -1,2 +1,0 @@
-// moved: expressions/ddl-parser.ts (shim until every import is updated)
-export * from '../expressions/ddl-parser.js';

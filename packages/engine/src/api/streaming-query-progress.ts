@@ -1,2 +1,0 @@
-// moved: core/streaming-query-progress.ts (shim until every import is updated)
-export * from '../core/streaming-query-progress.js';

@@ -1,2 +1,0 @@
-// moved: core/trigger.ts (shim until every import is updated)
-export * from '../core/trigger.js';

@@ -1,2 +1,0 @@
-// moved: core/clock.ts (shim until every import is updated)
-export * from '../core/clock.js';

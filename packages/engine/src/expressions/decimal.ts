@@ -1,2 +1,0 @@
-// moved: core/decimal.ts (shim until every import is updated)
-export * from '../core/decimal.js';

@@ -1,2 +1,0 @@
-// moved: execution/plan-validator.ts (shim until every import is updated)
-export * from '../execution/plan-validator.js';

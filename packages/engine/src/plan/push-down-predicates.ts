@@ -1,2 +1,0 @@
-// moved: execution/push-down-predicates.ts (shim until every import is updated)
-export * from '../execution/push-down-predicates.js';

@@ -1,2 +1,0 @@
-// moved: expressions/csv-lines.ts (shim until every import is updated)
-export * from '../expressions/csv-lines.js';
