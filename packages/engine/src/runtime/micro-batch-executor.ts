@@ -56,6 +56,7 @@ import { CaseInsensitiveOptions } from '../core/options.js';
 import { maxFilesPerTrigger } from '../sources/file-stream-options.js';
 import { HEADER_FILE } from './file-drop-ingest.js';
 import { buildProgress } from './progress-builder.js';
+import { processingTimeTiming } from './processing-time.js';
 import { resolveSourceTopics, type SourceTopicSet } from './source-topics.js';
 import { encodeBatch } from './result-records.js';
 import { SourceBuffer } from './source-buffer.js';
@@ -381,13 +382,11 @@ export class MicroBatchExecutor {
       }
       if (trigger.kind === 'processingTime' && trigger.intervalMs > 0) {
         const interval = trigger.intervalMs;
-        const next = Math.floor(triggerStart / interval) * interval + interval;
-        const now = clock.now();
-        if (now > next) {
-          this.log.warn(`Current batch is falling behind. The trigger interval is ${interval} milliseconds, but spent ${now - triggerStart} milliseconds`);
-        } else {
-          await clock.sleep(next - now, signal);
+        const timing = processingTimeTiming(triggerStart, clock.now(), interval);
+        if (timing.behindMs !== null) {
+          this.log.warn(`Current batch is falling behind. The trigger interval is ${interval} milliseconds, but spent ${timing.behindMs} milliseconds`);
         }
+        if (timing.sleepMs > 0) await clock.sleep(timing.sleepMs, signal);
       } else if (!ran) {
         const viaRedis = this.nextBatchId === 0 || this.sources.some((s) => FILE_FORMATS.includes(s.format));
         await this.waitForAnyData(viaRedis ? OFFER_RECHECK_MS : IDLE_RECHECK_MS);
