@@ -2,6 +2,7 @@ import {
   Kafka,
   logLevel as KafkaLogLevel,
   Partitioners,
+  type Admin,
   type Consumer,
   type IHeaders,
   type LogEntry,
@@ -9,6 +10,7 @@ import {
   type SASLOptions,
 } from 'kafkajs';
 import { isIP } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { LocalStackError } from '../errors/local-stack-error.js';
 import { createLogger, type Logger } from '../internal/logger.js';
@@ -146,6 +148,28 @@ function causes(err: unknown): Error[] {
   return out;
 }
 
+/** How often ensureTopic asks again when kafkajs's wait for leaders gives up early. */
+const TOPIC_CREATE_ATTEMPTS = 10;
+
+function isUnknownTopicOrPartition(err: unknown): boolean {
+  return causes(err).some((e) => (e as { type?: unknown }).type === 'UNKNOWN_TOPIC_OR_PARTITION');
+}
+
+/** Until every partition of `topic` has a leader (kafkajs's own wait, without its early give-up). */
+async function waitForLeaders(admin: Admin, topic: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      const parts = topics[0]?.partitions ?? [];
+      if (parts.length > 0 && parts.every((p) => p.leader >= 0)) return;
+    } catch (err) {
+      if (attempt >= TOPIC_CREATE_ATTEMPTS || !isUnknownTopicOrPartition(err)) throw err;
+    }
+    if (attempt >= TOPIC_CREATE_ATTEMPTS) throw new LocalStackError(`topic ${topic} has partitions without a leader`);
+    await delay(100 * attempt);
+  }
+}
+
 const UNTRUSTED = /certificate|self[- ]signed|altnames|CERT_/i;
 
 /**
@@ -228,7 +252,20 @@ export class KafkajsPort implements KafkaPort {
     await this.connect(admin);
     return {
       async ensureTopic(topic, partitions) {
-        return admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+        const spec = { topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true };
+        // kafkajs's wait for the new topic's leaders gives up on UNKNOWN_TOPIC_OR_PARTITION when the
+        // broker's metadata lags the creation (seen on a loaded broker): the topic exists by then,
+        // so ask again (creating it is idempotent) and wait until every partition has a leader.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const created = await admin.createTopics(spec);
+            if (attempt > 1) await waitForLeaders(admin, topic);
+            return created || attempt > 1;
+          } catch (err) {
+            if (attempt >= TOPIC_CREATE_ATTEMPTS || !isUnknownTopicOrPartition(err)) throw err;
+            await delay(100 * attempt);
+          }
+        }
       },
       async deleteTopics(topics) {
         if (topics.length > 0) await admin.deleteTopics({ topics: [...topics] });
