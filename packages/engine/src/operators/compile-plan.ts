@@ -5,7 +5,6 @@ import { watermarkTreeString } from '../plan/tree-string.js';
 import { JoinOperator } from './join.js';
 import { AggregateOperator } from './aggregate.js';
 import { DeduplicateOperator } from './deduplicate.js';
-import { DeduplicateWithinWatermarkOperator } from './deduplicate-within-watermark.js';
 import { EventTimeWatermarkOperator } from './event-time-watermark.js';
 import { FilterOperator } from './filter.js';
 import { LimitOperator } from './limit.js';
@@ -80,8 +79,7 @@ export function compilePlan(plan: LogicalPlan, timeZone: string, conf?: Readonly
         return new UnionOperator(p.children.map(visit));
       case 'Deduplicate': {
         const child = visit(p.child);
-        if (p.withinWatermark === true) return new DeduplicateWithinWatermarkOperator(child, p.keys, timeZone, String(nextId++));
-        return new DeduplicateOperator(child, p.keys, timeZone, String(nextId++));
+        return new DeduplicateOperator(child, p.keys, timeZone, String(nextId++), p.withinWatermark === true);
       }
       case 'EventTimeWatermark':
         return new EventTimeWatermarkOperator(visit(p.child), p.column, p.delayMs, timeZone, `watermark-${nextId++}`, (type) => watermarkTreeString(p, type));

@@ -1,28 +1,53 @@
-import type { Row } from '../core/types.js';
+import type { DataType, Row } from '../core/types.js';
 import { stringifyValue } from '../core/value-json.js';
 import { resolveColumn, type ScopeField } from '../expressions/binder.js';
 import { checkNoMapKey } from '../expressions/map-functions.js';
 import { addCustomMetric, type OperatorContext, type PhysicalOperator } from './operator.js';
 import { byPartition, partitionOf } from './shuffle-order.js';
 
-/** Spark's streaming dropDuplicates: the first row of each key ever seen, keys kept in state. */
+/**
+ * Spark's streaming deduplication (BaseStreamingDeduplicateExec): the first row of each key is
+ * emitted and the key kept in state; a later row of a key in state is dropped. Rows at or below
+ * the watermark for late events are dropped first. The two kinds differ only in a key's expiry:
+ * - `dropDuplicates` (StreamingDeduplicateExec): the value of a watermarked key column, when the
+ *   keys hold one; without one, keys are kept for ever.
+ * - `dropDuplicatesWithinWatermark` (StreamingDeduplicateWithinWatermarkExec, 3.5+): the row's
+ *   event time plus the watermark delay, whatever the keys.
+ * A key is evicted once the watermark reaches its expiry (microseconds).
+ */
 export class DeduplicateOperator implements PhysicalOperator {
   private readonly ordinals: number[];
-  /** A watermarked key column: bounds the state (Spark's dropDuplicates with watermark). */
-  private readonly eventTimeOrdinal: number;
+  private readonly types: DataType[];
   /**
    * The input's event-time column (or -1): rows at or before the watermark are late and dropped
-   * even when it is not a key (StreamingDeduplicateExec's watermarkPredicateForDataForLateEvents).
+   * even when it is not a key (watermarkPredicateForDataForLateEvents).
    */
   private readonly lateOrdinal: number;
+  /** The column whose value (plus `expiryDelayMicros`) is a key's expiry, or -1: never expires. */
+  private readonly expiryOrdinal: number;
+  private readonly expiryDelayMicros: number;
 
-  constructor(private readonly child: PhysicalOperator, keys: readonly string[], timeZone: string, readonly operatorId: string) {
+  constructor(
+    private readonly child: PhysicalOperator,
+    keys: readonly string[],
+    timeZone: string,
+    readonly operatorId: string,
+    withinWatermark = false,
+  ) {
     this.ordinals = keys.length === 0
       ? child.output.map((_, i) => i)
       : keys.map((k) => resolveColumn(k, undefined, { fields: child.output, timeZone }));
     checkNoMapKey(this.ordinals.map((i) => child.output[i]).filter((f) => f !== undefined));
-    this.eventTimeOrdinal = this.ordinals.find((i) => child.output[i]?.eventTimeDelayMs !== undefined) ?? -1;
+    this.types = this.ordinals.map((i) => child.output[i]?.type ?? 'void');
     this.lateOrdinal = child.output.findIndex((f) => f.eventTimeDelayMs !== undefined);
+    if (withinWatermark) {
+      // Without a watermark the validator refuses the query (UnsupportedOperationChecker) before it runs.
+      this.expiryOrdinal = this.lateOrdinal;
+      this.expiryDelayMicros = (child.output[this.lateOrdinal]?.eventTimeDelayMs ?? 0) * 1000;
+    } else {
+      this.expiryOrdinal = this.ordinals.find((i) => child.output[i]?.eventTimeDelayMs !== undefined) ?? -1;
+      this.expiryDelayMicros = 0;
+    }
   }
 
   get output(): readonly ScopeField[] {
@@ -36,12 +61,11 @@ export class DeduplicateOperator implements PhysicalOperator {
   execute(inputs: ReadonlyArray<readonly Row[]>, ctx: OperatorContext): Row[] {
     const store = ctx.stores(this.operatorId);
     const out: Row[] = [];
-    const t = this.eventTimeOrdinal;
+    const late = this.lateOrdinal;
+    const expiry = this.expiryOrdinal;
     let dropped = 0;
     for (const row of this.child.execute(inputs, ctx)) {
-      const time = t < 0 ? null : row[t];
-      const eventTime = this.lateOrdinal < 0 ? null : row[this.lateOrdinal];
-      // With a watermark on the input's event time, rows at or before it are late and dropped.
+      const eventTime = late < 0 ? null : row[late];
       if (typeof eventTime === 'number' && ctx.watermarkMs > 0 && eventTime / 1000 <= ctx.lateEventsWatermarkMs) {
         ctx.metrics.droppedByWatermark += 1;
         continue;
@@ -51,20 +75,21 @@ export class DeduplicateOperator implements PhysicalOperator {
         dropped += 1;
         continue;
       }
-      store.put(key, typeof time === 'number' ? time : true);
+      const time = expiry < 0 ? null : row[expiry];
+      store.put(key, typeof time === 'number' ? time + this.expiryDelayMicros : true);
       ctx.metrics.updated += 1;
       out.push(row);
     }
     // BaseStreamingDeduplicateExec's numDroppedDuplicateRows: rows whose key was seen before.
     addCustomMetric(ctx.metrics, this.operatorId, 'numDroppedDuplicateRows', dropped);
-    if (t >= 0 && ctx.watermarkMs > 0) {
+    // evictDupInfoFromState: the keys whose expiry the watermark reached.
+    if (expiry >= 0 && ctx.watermarkMs > 0) {
       const expired = [...store.entries()].filter(([, v]) => typeof v === 'number' && v / 1000 <= ctx.watermarkMs).map(([k]) => k);
       for (const k of expired) store.delete(k);
       ctx.metrics.evicted += expired.length;
     }
-    // StreamingDeduplicateExec emits each shuffle partition's new rows in input order (shuffle-order.ts).
-    const types = this.ordinals.map((i) => this.child.output[i]?.type ?? 'void');
+    // Each shuffle partition's new rows in input order (shuffle-order.ts).
     const n = ctx.shufflePartitions ?? 200;
-    return byPartition(out, (row) => partitionOf(this.ordinals.map((i) => row[i] ?? null), types, n));
+    return byPartition(out, (row) => partitionOf(this.ordinals.map((i) => row[i] ?? null), this.types, n));
   }
 }
