@@ -171,7 +171,7 @@ export class AggregateOperator implements PhysicalOperator {
   /** The order model of the state store (none for a sort-based aggregation: it sorts anyway). */
   private stateOrder(ctx: OperatorContext): StateMapOrder | undefined {
     if (this.sortBased) return undefined;
-    const partitions = ctx.shufflePartitions ?? 200;
+    const partitions = ctx.shufflePartitions;
     if (this.mapOrder?.partitions !== partitions) {
       this.mapOrder = { partitions, order: new StateMapOrder(groupKeyLocator(this.groupBound.map((b) => b.type), partitions)) };
     }
@@ -193,7 +193,7 @@ export class AggregateOperator implements PhysicalOperator {
   /** Groups by shuffle partition; in a partition as given, or sorted for a sort aggregate. */
   private byPartition<T extends readonly [string, readonly Value[]]>(entries: readonly T[], ctx: OperatorContext): T[] {
     const types = this.groupBound.map((b) => b.type);
-    const n = ctx.shufflePartitions ?? 200;
+    const n = ctx.shufflePartitions;
     const groups = ([, s]: T): readonly Value[] => (s[0] ?? []) as readonly Value[];
     return byPartition(entries, (e) => partitionOf(groups(e), types, n), this.sortBased ? (a, b) => compareKeys(groups(a), groups(b)) : undefined);
   }
@@ -274,7 +274,7 @@ export class AggregateOperator implements PhysicalOperator {
     } else {
       for (const [key, value] of store.entries()) for (const x of value as Value[][]) listed.push([key, x]);
       const types = this.groupBound.filter((_, i) => i !== at).map((b) => b.type);
-      const n = ctx.shufflePartitions ?? 200;
+      const n = ctx.shufflePartitions;
       listed.splice(0, listed.length, ...byPartition(listed, ([k]) => partitionOf(keysOf(k), types, n),
         (a, b) => compareKeys([...keysOf(a[0]), a[1][0] ?? null], [...keysOf(b[0]), b[1][0] ?? null])));
     }
@@ -303,7 +303,7 @@ export class AggregateOperator implements PhysicalOperator {
   private sessionOrder(ctx: OperatorContext, store: StateStore): StateMapOrder | undefined {
     if (this.sortBased) return undefined;
     const at = this.sessionAt;
-    const partitions = ctx.shufflePartitions ?? 200;
+    const partitions = ctx.shufflePartitions;
     if (this.mapOrder?.partitions !== partitions) {
       const types = this.groupBound.filter((_, i) => i !== at).map((b) => b.type);
       this.mapOrder = {

@@ -89,7 +89,7 @@ export class DeduplicateOperator implements PhysicalOperator {
       ctx.metrics.evicted += expired.length;
     }
     // Each shuffle partition's new rows in input order (shuffle-order.ts).
-    const n = ctx.shufflePartitions ?? 200;
+    const n = ctx.shufflePartitions;
     return byPartition(out, (row) => partitionOf(this.ordinals.map((i) => row[i] ?? null), this.types, n));
   }
 }

@@ -185,7 +185,7 @@ export class JoinOperator implements PhysicalOperator {
     // Each output row's shuffle partition (of the input row it comes from): Spark's output is
     // grouped by partition, in order; inside one the left rows' output, the right rows', the evicted.
     const parts: number[] = [];
-    const partitions = ctx.shufflePartitions ?? 200;
+    const partitions = ctx.shufflePartitions;
     const partOf = (keys: readonly Evaluator[], row: Row): number => partitionOf(keys.map((k) => k(row, ctx) ?? null), this.sides.keyTypes, partitions);
     const leftPart = (row: Row): number => partOf(this.sides.leftKeys, row);
     const rightPart = (row: Row): number => partOf(this.sides.rightKeys, row);

@@ -46,10 +46,10 @@ export interface OperatorContext extends EvalContext {
   readonly eventTime: EventTimeStats;
   readonly metrics: StateMetrics;
   /**
-   * `spark.sql.shuffle.partitions` (absent: 200): a stateful operator's rows come out grouped
+   * `spark.sql.shuffle.partitions` (streaming-conf.ts: 200 unless set): a stateful operator's rows come out grouped
    * by the shuffle partition of their keys, in partition order (shuffle-order.ts).
    */
-  readonly shufflePartitions?: number;
+  readonly shufflePartitions: number;
 }
 
 /**

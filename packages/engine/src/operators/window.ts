@@ -79,7 +79,7 @@ export class WindowStage {
       if (first === undefined) continue;
       const keyTypes = first.partitionBy.map((p) => p.type);
       // Without partition keys a Window needs all rows in one partition (AllTuples).
-      const partitions = keyTypes.length === 0 ? 1 : (ctx.shufflePartitions ?? 200);
+      const partitions = keyTypes.length === 0 ? 1 : ctx.shufflePartitions;
       const order = windowOrder(first.orderBy, ctx);
       const keyed = current.map((row) => ({ row, key: first.partitionBy.map((p) => p.eval(row, ctx)) }));
       const sorted = byPartition(keyed, (k) => partitionOf(k.key, keyTypes, partitions), (a, b) => compareKeys(a.key, b.key) || order(a.row, b.row));
