@@ -4,6 +4,7 @@ import { checkIngestLimits, ingestSchema, type IngestConfig } from './ingest-con
 import { checkOutageLimits, processorSchema, type ProcessorConfig } from './processor-config.js';
 import { redactText, REDACTED, registerSecret } from '../internal/secrets.js';
 import { parseRedisUrl, REDIS_URL_ALLOWED } from '../state/redis-address.js';
+import { integerFormat } from './integer-format.js';
 import {
   kafkaSecuritySchema, metricsAccessSchema, redisAccessSchema, type KafkaSecurityConfig, type MetricsAccessConfig, type RedisAccessConfig,
 } from './security-config.js';
@@ -46,15 +47,7 @@ convict.addFormat({
   },
 });
 
-convict.addFormat({
-  name: 'metrics-port',
-  validate(value: unknown) {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 65535) {
-      throw new TypeError('an integer port 0-65535 (0 picks a free port)');
-    }
-  },
-  coerce: (value: string) => (/^\s*\d+\s*$/.test(value) ? Number(value) : value),
-});
+integerFormat('metrics-port', 0, 65535, 'an integer port 0-65535 (0 picks a free port)');
 
 /** The blocks every service's schema includes. */
 export const commonSchema = {

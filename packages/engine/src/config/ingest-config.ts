@@ -1,5 +1,5 @@
-import convict from 'convict';
 import { ConfigError } from '../errors/config-error.js';
+import { integerFormat } from './integer-format.js';
 
 /**
  * The ingest's limits: how much it holds in memory before it stops reading its sources, how
@@ -46,16 +46,6 @@ export const DEFAULT_INGEST_LIMITS: IngestLimits = Object.freeze({
 
 /** Kafka's records cannot exceed 2^31-1 bytes; a Node string cannot hold much more than 2^29 characters. */
 const MAX_BYTES = 512 * 1024 * 1024;
-
-function integerFormat(name: string, min: number, max: number, allowed: string): void {
-  convict.addFormat({
-    name,
-    validate(value: unknown) {
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new TypeError(allowed);
-    },
-    coerce: (value: string) => (/^\s*\d+\s*$/.test(value) ? Number(value) : value),
-  });
-}
 
 integerFormat('ingest-count', 1, 100_000_000, 'an integer from 1 to 100000000');
 integerFormat('ingest-bytes', 1024, MAX_BYTES, `an integer number of bytes from 1024 to ${MAX_BYTES}`);

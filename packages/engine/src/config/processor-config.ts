@@ -1,5 +1,5 @@
-import convict from 'convict';
 import { ConfigError } from '../errors/config-error.js';
+import { integerFormat } from './integer-format.js';
 
 /**
  * How a query rides out an outage of Kafka or Redis: its processor and sink retry with a
@@ -24,16 +24,6 @@ export const DEFAULT_OUTAGE_LIMITS: OutageLimits = Object.freeze({
   retryBackoffMs: 500,
   retryBackoffMaxMs: 10_000,
 });
-
-function integerFormat(name: string, min: number, max: number, allowed: string): void {
-  convict.addFormat({
-    name,
-    validate(value: unknown) {
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new TypeError(allowed);
-    },
-    coerce: (value: string) => (/^\s*\d+\s*$/.test(value) ? Number(value) : value),
-  });
-}
 
 integerFormat('outage-ms', 0, 604_800_000, 'an integer number of milliseconds from 0 (no limit) to 604800000 (7 days)');
 integerFormat('outage-backoff-ms', 1, 3_600_000, 'an integer number of milliseconds from 1 to 3600000');
