@@ -51,42 +51,14 @@ export interface Scope {
   readonly windowSlots?: ReadonlyMap<string, number>;
 }
 
-const ansiOf = (scope: Scope): boolean => scope.ansi !== false;
 
-/** spark.sql.ansi.enabled where `scope` is bound: its own setting, else the compiling plan's. */
+/** spark.sql.ansi.enabled where `scope` is bound (true unless the scope says otherwise). */
 export function scopeAnsi(scope: Scope): boolean {
-  return (scope.ansi ?? compilingAnsi) !== false;
+  return scope.ansi !== false;
 }
 
-/** spark.sql.ansi.enabled of the plan being compiled (set by compilePlan through withAnsi). */
-let compilingAnsi: boolean | undefined;
-/** spark.sql.mapKeyDedupPolicy of the plan being compiled (set through withMapKeyDedupPolicy). */
-let compilingMapKeyPolicy: MapKeyDedupPolicy | undefined;
-
-/** Runs `fn` (a plan's compilation) with `policy` as the map key policy of the Scopes bound in it. */
-export function withMapKeyDedupPolicy<T>(policy: MapKeyDedupPolicy, fn: () => T): T {
-  const saved = compilingMapKeyPolicy;
-  compilingMapKeyPolicy = policy;
-  try {
-    return fn();
-  } finally {
-    compilingMapKeyPolicy = saved;
-  }
-}
-
-/**
- * Runs `fn` (a plan's compilation) with `ansi` as the setting of every Scope bound in it that
- * does not set its own: the operators build their Scopes from the time zone alone.
- */
-export function withAnsi<T>(ansi: boolean, fn: () => T): T {
-  const saved = compilingAnsi;
-  compilingAnsi = ansi;
-  try {
-    return fn();
-  } finally {
-    compilingAnsi = saved;
-  }
-}
+/** What a plan's settings give every Scope an operator binds: the session's time zone and conf. */
+export type BindSettings = Pick<Scope, 'timeZone' | 'ansi' | 'mapKeyDedupPolicy'>;
 
 export function quoteId(name: string): string {
   return `\`${name.replace(/`/g, '``')}\``;
@@ -177,7 +149,7 @@ function castTo(b: Bound, to: DataType, scope: Scope): Bound {
   if (b.type === to) return b;
   const from = b.type;
   const inner = b.eval;
-  const ansi = ansiOf(scope);
+  const ansi = scopeAnsi(scope);
   return { ...b, type: to, eval: (row, ctx) => castValue(inner(row, ctx), from, to, scope.timeZone, false, ansi) };
 }
 
@@ -239,11 +211,11 @@ function coercePair(l: Bound, r: Bound, sql: string, scope: Scope, numericOnly: 
   }
   if (l.type === 'string' && (isNumeric(r.type) || numericOnly)) {
     // Arithmetic on a string: BIGINT (or wider) under ANSI, DOUBLE in the legacy coercion.
-    const t = numericOnly && (!isNumeric(r.type) || !ansiOf(scope)) ? 'double' : widerNumeric('bigint', r.type);
+    const t = numericOnly && (!isNumeric(r.type) || !scopeAnsi(scope)) ? 'double' : widerNumeric('bigint', r.type);
     return [castTo(l, t, scope), castTo(r, t === 'double' && !isNumeric(r.type) ? 'double' : t, scope)];
   }
   if (r.type === 'string' && isNumeric(l.type)) {
-    const t = numericOnly && !ansiOf(scope) ? 'double' : widerNumeric('bigint', l.type);
+    const t = numericOnly && !scopeAnsi(scope) ? 'double' : widerNumeric('bigint', l.type);
     return [castTo(l, t, scope), castTo(r, t, scope)];
   }
   if (!numericOnly && (l.type === 'timestamp' || l.type === 'date') && r.type === 'string') return [l, castTo(r, l.type, scope)];
@@ -309,7 +281,7 @@ function arithmetic(op: string, l: Bound, r: Bound, sql: string, scope: Scope, l
   const temporal = timestampArithmetic(op, l, r, sql, scope.timeZone);
   if (temporal !== null) return temporal;
   let [cl, cr] = coercePair(l, r, sql, scope, true, literals);
-  const ansi = ansiOf(scope);
+  const ansi = scopeAnsi(scope);
   if (isDecimal(cl.type) && isDecimal(cr.type)) {
     return bindDecimalArithmetic(op as '+' | '-' | '*' | '/' | '%' | 'div', cl, cr, sql, ansi, { divide: DIVIDE_BY_ZERO, remainder: REMAINDER_BY_ZERO });
   }
@@ -530,8 +502,6 @@ function named(b: Omit<Bound, 'name'>): Bound {
 
 /** Resolves and compiles `expr` against `scope`. */
 export function bindExpr(expr: Expr, scope: Scope): Bound {
-  if (scope.ansi === undefined && compilingAnsi !== undefined) scope = { ...scope, ansi: compilingAnsi };
-  if (scope.mapKeyDedupPolicy === undefined && compilingMapKeyPolicy !== undefined) scope = { ...scope, mapKeyDedupPolicy: compilingMapKeyPolicy };
   switch (expr.kind) {
     case 'column': {
       const nested = expr.qualifier === undefined ? null : structFieldRef(expr.qualifier, expr.name, scope);
@@ -703,7 +673,7 @@ function bindUnary(op: 'not' | 'negate' | 'isnull' | 'isnotnull', child: Bound, 
             if (decimal) return typeof v === 'number' ? 0 - v : exactInteger(-toBig(v));
             const negated = negateLong(v);
             if (negated !== null) return negated;
-            if (ansiOf(scope)) throw new RuntimeError(NEGATE_OVERFLOW);
+            if (scopeAnsi(scope)) throw new RuntimeError(NEGATE_OVERFLOW);
             return v;
           },
         });
@@ -716,7 +686,7 @@ function bindUnary(op: 'not' | 'negate' | 'isnull' | 'isnotnull', child: Bound, 
           const v = c.eval(row, ctx);
           if (v === null) return null;
           if (min !== undefined && Number(v) <= min) {
-            if (ansiOf(scope)) throw new RuntimeError(NEGATE_OVERFLOW);
+            if (scopeAnsi(scope)) throw new RuntimeError(NEGATE_OVERFLOW);
             return Number(v);
           }
           return integral ? 0 - Number(v) : -Number(v);
@@ -859,7 +829,7 @@ function bindCall(expr: Extract<Expr, { kind: 'call' }>, scope: Scope): Bound {
   const raw = expr.args.map((a) => bindExpr(a, scope));
   const keep = (a: Bound, i: number): boolean => (name === 'substring' && i > 0) || (name === 'split' && i === 2) || (name === 'concat_ws' && i > 0 && isArrayType(a.type));
   const args = STRING_INPUT_FUNCTIONS.has(name) ? raw.map((a, i) => keep(a, i) ? a : stringArg(a, scope)) : raw;
-  const r = spec.resolve(args, scope.timeZone, ansiOf(scope));
+  const r = spec.resolve(args, scope.timeZone, scopeAnsi(scope));
   const sql = r.sql ?? `${name}(${raw.map((a) => a.sql).join(', ')})`;
   return { type: r.type, nullable: r.nullable, eval: r.eval, sql, name: sql };
 }

@@ -1,6 +1,6 @@
 import type { DataType, Row, Value } from '../core/types.js';
 import { renderCell } from '../console/render-cell.js';
-import { bindExpr, withMapKeyDedupPolicy, type Scope } from './binder.js';
+import { bindExpr, type Scope } from './binder.js';
 import { castValue } from './cast.js';
 import { buildMap, mapSorter } from './map-functions.js';
 import { parseExpression } from './sql-parser.js';
@@ -54,7 +54,7 @@ describe('map(k1, v1, ...) (CreateMap)', () => {
   it('fails on a NULL key and on a repeated key; LAST_WIN keeps the first place with the last value', () => {
     expect(() => run('map(k, 1)', [null, null, 0, null, null])).toThrow('[NULL_MAP_KEY] Cannot use null as map key. SQLSTATE: 2200E');
     expect(() => run("map(k, 1, 'a', 2)")).toThrow('[DUPLICATED_MAP_KEY] Duplicate map key a was found, please check the input data. If you want to remove the duplicated keys, you can set "spark.sql.mapKeyDedupPolicy" to "LAST_WIN" so that the key inserted at last takes precedence. SQLSTATE: 23505');
-    const lastWin = withMapKeyDedupPolicy('LAST_WIN', () => bind("map(k, 1, 'b', 2, 'a', 3)"));
+    const lastWin = bind("map(k, 1, 'b', 2, 'a', 3)", { ...scope, mapKeyDedupPolicy: 'LAST_WIN' });
     expect(lastWin.eval(row, ctx)).toEqual([['a', 3], ['b', 2]]);
     expect(buildMap([1.5, 1.5], ['x', 'y'], 'double', 'LAST_WIN')).toEqual([[1.5, 'y']]);
     expect(() => buildMap([1, 1], ['x', 'y'], 'double', 'EXCEPTION')).toThrow('Duplicate map key 1.0 was found');

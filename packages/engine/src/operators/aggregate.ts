@@ -3,7 +3,7 @@ import { parseValues, stringifyValue } from '../core/value-json.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { bindAggregate } from '../expressions/aggregate-functions.js';
 import type { BoundAggregate } from '../expressions/bound-aggregate.js';
-import { aggregateKey, bindExpr, childrenOf, isAggregateCall, scopeAnsi, type Scope, type ScopeField } from '../expressions/binder.js';
+import { aggregateKey, bindExpr, childrenOf, isAggregateCall, scopeAnsi, type Scope, type ScopeField, type BindSettings } from '../expressions/binder.js';
 import { withSortedMaps } from '../expressions/map-functions.js';
 import type { Bound } from '../expressions/bound.js';
 import type { Expr } from '../expressions/expr.js';
@@ -53,8 +53,8 @@ export class AggregateOperator implements PhysicalOperator {
   /** Set when the generator key is a `window(...)`: its groups are built by windowGroups. */
   private readonly windowed: WindowGrouping | undefined;
 
-  constructor(private readonly child: PhysicalOperator, grouping: readonly Expr[], aggregates: readonly Expr[], timeZone: string, readonly operatorId: string) {
-    const input: Scope = { fields: child.output, timeZone };
+  constructor(private readonly child: PhysicalOperator, grouping: readonly Expr[], aggregates: readonly Expr[], settings: BindSettings, readonly operatorId: string) {
+    const input: Scope = { fields: child.output, ...settings };
     // Maps in a key are grouped sorted by key (Spark's InsertMapSortInGroupingExpressions).
     this.groupBound = grouping.map((g) => withSortedMaps(bindExpr(g, input)));
     const generators = this.groupBound.filter((b) => b.generator !== undefined);
@@ -89,7 +89,7 @@ export class AggregateOperator implements PhysicalOperator {
     });
     const slotFields: ScopeField[] = this.aggs.map((a) => ({ name: a.sql, type: a.type, nullable: a.nullable }));
     const slots = new Map<string, number>([...calls.keys()].map((k, i) => [k, groupFields.length + i]));
-    const intermediate: Scope = { fields: [...groupFields, ...slotFields], timeZone, aggregateSlots: slots };
+    const intermediate: Scope = { fields: [...groupFields, ...slotFields], ...settings, aggregateSlots: slots };
     this.results = aggregates.map((a) => bindExpr(a, intermediate));
     this.output = [...groupFields, ...this.results.map((r) => ({ name: r.name, type: r.type, nullable: r.nullable }))];
   }

@@ -1,4 +1,4 @@
-import { withAnsi, withMapKeyDedupPolicy, type ScopeField } from '../expressions/binder.js';
+import type { BindSettings, ScopeField } from '../expressions/binder.js';
 import { ansiEnabled, mapKeyDedupPolicy } from '../core/streaming-conf.js';
 import { isStreamingPlan, planChildren, type LogicalPlan } from '../plan/logical-plan.js';
 import { watermarkTreeString } from '../plan/tree-string.js';
@@ -43,6 +43,7 @@ function hasStreamingAggregate(p: LogicalPlan): boolean {
  * settings: `spark.sql.ansi.enabled` reaches every expression bound here.
  */
 export function compilePlan(plan: LogicalPlan, timeZone: string, conf?: Readonly<Record<string, string>>): PhysicalOperator {
+  const settings: BindSettings = { timeZone, ansi: ansiEnabled(conf), mapKeyDedupPolicy: mapKeyDedupPolicy(conf) };
   let nextId = 0;
   const visit = (p: LogicalPlan): PhysicalOperator => {
     switch (p.node) {
@@ -56,19 +57,19 @@ export function compilePlan(plan: LogicalPlan, timeZone: string, conf?: Readonly
         return new JoinOperator(left, right, {
           joinType: p.joinType, condition: p.condition, using: p.using,
           leftStreaming: isStreamingPlan(p.left), rightStreaming: isStreamingPlan(p.right),
-        }, timeZone, String(nextId++));
+        }, settings, String(nextId++));
       }
       case 'Project':
-        return new ProjectOperator(visit(p.child), p.exprs, timeZone);
+        return new ProjectOperator(visit(p.child), p.exprs, settings);
       case 'Filter':
-        return new FilterOperator(visit(p.child), p.condition, timeZone);
+        return new FilterOperator(visit(p.child), p.condition, settings);
       case 'Aggregate': {
         const child = visit(p.child);
-        if (!isStreamingPlan(p.child)) return staticAggregate(new AggregateOperator(child, p.grouping, p.aggregates, timeZone, 'static'));
-        return new AggregateOperator(child, p.grouping, p.aggregates, timeZone, String(nextId++));
+        if (!isStreamingPlan(p.child)) return staticAggregate(new AggregateOperator(child, p.grouping, p.aggregates, settings, 'static'));
+        return new AggregateOperator(child, p.grouping, p.aggregates, settings, String(nextId++));
       }
       case 'Sort':
-        return new SortOperator(visit(p.child), p.orders, timeZone);
+        return new SortOperator(visit(p.child), p.orders, settings);
       case 'Limit': {
         const child = visit(p.child);
         // SPARK-30657: a limit on a static subplan is a plain batch limit, keeping no state.
@@ -79,10 +80,10 @@ export function compilePlan(plan: LogicalPlan, timeZone: string, conf?: Readonly
         return new UnionOperator(p.children.map(visit));
       case 'Deduplicate': {
         const child = visit(p.child);
-        return new DeduplicateOperator(child, p.keys, timeZone, String(nextId++), p.withinWatermark === true);
+        return new DeduplicateOperator(child, p.keys, settings, String(nextId++), p.withinWatermark === true);
       }
       case 'EventTimeWatermark':
-        return new EventTimeWatermarkOperator(visit(p.child), p.column, p.delayMs, timeZone, `watermark-${nextId++}`, (type) => watermarkTreeString(p, type));
+        return new EventTimeWatermarkOperator(visit(p.child), p.column, p.delayMs, settings, `watermark-${nextId++}`, (type) => watermarkTreeString(p, type));
       case 'SubqueryAlias': {
         const child = visit(p.child);
         // Spark's SubqueryAlias only requalifies: the columns keep their watermark metadata.
@@ -95,5 +96,5 @@ export function compilePlan(plan: LogicalPlan, timeZone: string, conf?: Readonly
       }
     }
   };
-  return withAnsi(ansiEnabled(conf), () => withMapKeyDedupPolicy(mapKeyDedupPolicy(conf), () => visit(plan)));
+  return visit(plan);
 }

@@ -1,6 +1,6 @@
 import type { DataType, Row } from '../core/types.js';
 import { stringifyValue } from '../core/value-json.js';
-import { resolveColumn, type ScopeField } from '../expressions/binder.js';
+import { resolveColumn, type ScopeField, type BindSettings } from '../expressions/binder.js';
 import { checkNoMapKey } from '../expressions/map-functions.js';
 import { addCustomMetric, type OperatorContext, type PhysicalOperator } from './operator.js';
 import { byPartition, partitionOf } from './shuffle-order.js';
@@ -30,13 +30,13 @@ export class DeduplicateOperator implements PhysicalOperator {
   constructor(
     private readonly child: PhysicalOperator,
     keys: readonly string[],
-    timeZone: string,
+    settings: BindSettings,
     readonly operatorId: string,
     withinWatermark = false,
   ) {
     this.ordinals = keys.length === 0
       ? child.output.map((_, i) => i)
-      : keys.map((k) => resolveColumn(k, undefined, { fields: child.output, timeZone }));
+      : keys.map((k) => resolveColumn(k, undefined, { fields: child.output, ...settings }));
     checkNoMapKey(this.ordinals.map((i) => child.output[i]).filter((f) => f !== undefined));
     this.types = this.ordinals.map((i) => child.output[i]?.type ?? 'void');
     this.lateOrdinal = child.output.findIndex((f) => f.eventTimeDelayMs !== undefined);

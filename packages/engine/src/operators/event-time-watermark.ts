@@ -1,6 +1,6 @@
 import { typeSql, type DataType, type Row } from '../core/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
-import { resolveColumn, type ScopeField } from '../expressions/binder.js';
+import { resolveColumn, type ScopeField, type BindSettings } from '../expressions/binder.js';
 import { EventTimeStats } from './event-time-stats.js';
 import type { OperatorContext, PhysicalOperator } from './operator.js';
 
@@ -24,10 +24,10 @@ export class EventTimeWatermarkOperator implements PhysicalOperator {
    * message carries after the error (CheckAnalysis fails with the plan).
    */
   constructor(
-    private readonly child: PhysicalOperator, column: string, private readonly delayMs: number, timeZone: string, readonly operatorId: string,
+    private readonly child: PhysicalOperator, column: string, private readonly delayMs: number, settings: BindSettings, readonly operatorId: string,
     describePlan?: (eventTimeType: DataType) => string,
   ) {
-    this.ordinal = resolveColumn(column, undefined, { fields: child.output, timeZone });
+    this.ordinal = resolveColumn(column, undefined, { fields: child.output, ...settings });
     const field = child.output[this.ordinal];
     if (field !== undefined && !isEventTimeType(field.type)) {
       const plan = describePlan === undefined ? '' : `;\n${describePlan(field.type)}`;

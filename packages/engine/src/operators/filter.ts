@@ -1,6 +1,6 @@
 import type { Row } from '../core/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
-import { bindExpr, type ScopeField } from '../expressions/binder.js';
+import { bindExpr, type ScopeField, type BindSettings } from '../expressions/binder.js';
 import type { Evaluator } from '../expressions/bound.js';
 import type { Expr } from '../expressions/expr.js';
 import { typeSql } from '../core/types.js';
@@ -10,8 +10,8 @@ import type { OperatorContext, PhysicalOperator } from './operator.js';
 export class FilterOperator implements PhysicalOperator {
   private readonly condition: Evaluator;
 
-  constructor(private readonly child: PhysicalOperator, condition: Expr, timeZone: string) {
-    const bound = bindExpr(condition, { fields: child.output, timeZone });
+  constructor(private readonly child: PhysicalOperator, condition: Expr, settings: BindSettings) {
+    const bound = bindExpr(condition, { fields: child.output, ...settings });
     if (bound.type !== 'boolean' && bound.type !== 'void') {
       throw new AnalysisException(
         `[DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN] Cannot resolve "${bound.sql}" due to data type mismatch: Filter expression "${bound.sql}" of type "${typeSql(bound.type)}" is not a boolean. SQLSTATE: 42K09`,

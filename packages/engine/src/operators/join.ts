@@ -2,7 +2,7 @@ import type { Row, Value } from '../core/types.js';
 import { stringifyValue } from '../core/value-json.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { IllegalArgumentError } from '../errors/illegal-argument-error.js';
-import { bindExpr, resolveColumn, type ScopeField } from '../expressions/binder.js';
+import { bindExpr, resolveColumn, type ScopeField, type BindSettings } from '../expressions/binder.js';
 import type { Evaluator } from '../expressions/bound.js';
 import type { Expr } from '../expressions/expr.js';
 import type { JoinType } from '../plan/logical-plan.js';
@@ -43,14 +43,14 @@ export class JoinOperator implements PhysicalOperator {
   /** A USING semi/anti join: the left row's columns in output order (keys first). */
   private semiOrder: number[] | undefined;
 
-  constructor(private readonly left: PhysicalOperator, private readonly right: PhysicalOperator, private readonly spec: JoinSpec, timeZone: string, readonly operatorId: string) {
+  constructor(private readonly left: PhysicalOperator, private readonly right: PhysicalOperator, private readonly spec: JoinSpec, settings: BindSettings, readonly operatorId: string) {
     const both = [...left.output, ...right.output];
-    this.condition = spec.condition === undefined ? [] : [bindExpr(spec.condition, { fields: both, timeZone }).eval];
+    this.condition = spec.condition === undefined ? [] : [bindExpr(spec.condition, { fields: both, ...settings }).eval];
     const semi = spec.joinType === 'left_semi' || spec.joinType === 'left_anti';
     if (spec.using !== undefined && spec.using.length > 0) {
       for (const name of spec.using) {
-        this.leftKeys.push(resolveColumn(name, undefined, { fields: left.output, timeZone }));
-        this.rightKeys.push(resolveColumn(name, undefined, { fields: right.output, timeZone }));
+        this.leftKeys.push(resolveColumn(name, undefined, { fields: left.output, ...settings }));
+        this.rightKeys.push(resolveColumn(name, undefined, { fields: right.output, ...settings }));
       }
       const leftRest = left.output.map((_, i) => i).filter((i) => !this.leftKeys.includes(i));
       const rightRest = right.output.map((_, i) => i).filter((i) => !this.rightKeys.includes(i));
@@ -77,7 +77,7 @@ export class JoinOperator implements PhysicalOperator {
       this.project = semi ? (l) => l : (l, r) => [...l, ...r];
     }
     const usingKeys = this.leftKeys.map((l, k) => [l, this.rightKeys[k] ?? -1] as const);
-    this.sides = streamJoinSides(spec.condition, left.output, right.output, usingKeys, timeZone);
+    this.sides = streamJoinSides(spec.condition, left.output, right.output, usingKeys, settings);
   }
 
   get statefulIds(): readonly string[] {

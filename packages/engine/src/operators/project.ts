@@ -1,6 +1,6 @@
 import type { Row, Value } from '../core/types.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
-import { bindExpr, containsWindow, type Scope, type ScopeField } from '../expressions/binder.js';
+import { bindExpr, containsWindow, type Scope, type ScopeField, type BindSettings } from '../expressions/binder.js';
 import type { Bound } from '../expressions/bound.js';
 import type { Expr } from '../expressions/expr.js';
 import type { PhysicalOperator } from './operator.js';
@@ -52,14 +52,14 @@ export class ProjectOperator implements PhysicalOperator {
   /** The window functions among the expressions (Spark's Window operators below the Project). */
   readonly windows: WindowStage | undefined;
 
-  constructor(private readonly child: PhysicalOperator, exprs: readonly Expr[], timeZone: string) {
+  constructor(private readonly child: PhysicalOperator, exprs: readonly Expr[], settings: BindSettings) {
     const expanded = expandStars(exprs, child.output);
     // Window functions are computed first, as extra input columns the expressions then read.
-    const windows = expanded.some(containsWindow) ? new WindowStage(expanded, { fields: child.output, timeZone }) : undefined;
+    const windows = expanded.some(containsWindow) ? new WindowStage(expanded, { fields: child.output, ...settings }) : undefined;
     this.windows = windows;
     const scope: Scope = windows === undefined
-      ? { fields: child.output, timeZone }
-      : { fields: [...child.output, ...windows.fields], timeZone, windowSlots: windows.slots };
+      ? { fields: child.output, ...settings }
+      : { fields: [...child.output, ...windows.fields], ...settings, windowSlots: windows.slots };
     this.bound = expanded.map((e) => bindExpr(e, scope));
     const generators = this.bound.filter((b) => b.generator !== undefined);
     if (generators.length > 1) {

@@ -1,5 +1,5 @@
 import type { Row } from '../core/types.js';
-import { bindExpr, type ScopeField } from '../expressions/binder.js';
+import { bindExpr, type ScopeField, type BindSettings } from '../expressions/binder.js';
 import type { Bound } from '../expressions/bound.js';
 import { compareValues } from '../expressions/compare.js';
 import type { Expr } from '../expressions/expr.js';
@@ -9,8 +9,8 @@ import type { OperatorContext, PhysicalOperator } from './operator.js';
 export class SortOperator implements PhysicalOperator {
   private readonly keys: Bound[];
 
-  constructor(private readonly child: PhysicalOperator, orders: readonly Expr[], timeZone: string) {
-    this.keys = orders.map((o) => bindExpr(o.kind === 'sortOrder' ? o : { kind: 'sortOrder', child: o, direction: 'asc', nulls: 'first' }, { fields: child.output, timeZone }));
+  constructor(private readonly child: PhysicalOperator, orders: readonly Expr[], settings: BindSettings) {
+    this.keys = orders.map((o) => bindExpr(o.kind === 'sortOrder' ? o : { kind: 'sortOrder', child: o, direction: 'asc', nulls: 'first' }, { fields: child.output, ...settings }));
   }
 
   get output(): readonly ScopeField[] {

@@ -1,6 +1,6 @@
 import type { DataType, Row, Value } from '../core/types.js';
 import { commonType } from '../expressions/extra-functions.js';
-import { bindExpr, childrenOf, resolveColumn, type ScopeField } from '../expressions/binder.js';
+import { bindExpr, childrenOf, resolveColumn, type ScopeField, type BindSettings } from '../expressions/binder.js';
 import type { Evaluator } from '../expressions/bound.js';
 import type { Expr } from '../expressions/expr.js';
 import { conjuncts, valueWatermarkMs, valueWatermarkRules, type ValueWatermarkRule } from './join-time-bounds.js';
@@ -58,11 +58,11 @@ export function eventTime(v: Value | undefined): number | null {
  */
 export function streamJoinSides(
   condition: Expr | undefined, left: readonly ScopeField[], right: readonly ScopeField[],
-  usingKeys: ReadonlyArray<readonly [number, number]>, timeZone: string,
+  usingKeys: ReadonlyArray<readonly [number, number]>, settings: BindSettings,
 ): StreamJoinSides {
   const bindOn = (e: Expr, fields: readonly ScopeField[]): Evaluator | null => {
     try {
-      return bindExpr(e, { fields, timeZone }).eval;
+      return bindExpr(e, { fields, ...settings }).eval;
     } catch {
       return null;
     }
@@ -70,7 +70,7 @@ export function streamJoinSides(
   const ordinal = (e: Expr, fields: readonly ScopeField[]): number => {
     if (e.kind !== 'column') return -1;
     try {
-      return resolveColumn(e.name, e.qualifier, { fields, timeZone });
+      return resolveColumn(e.name, e.qualifier, { fields, ...settings });
     } catch {
       return -1;
     }
@@ -94,7 +94,7 @@ export function streamJoinSides(
   }
   const bindFull = (e: Expr, fields: readonly ScopeField[]) => {
     try {
-      return bindExpr(e, { fields, timeZone });
+      return bindExpr(e, { fields, ...settings });
     } catch {
       return null;
     }
@@ -105,7 +105,7 @@ export function streamJoinSides(
     const r = bindOn(c, right);
     if (l !== null) leftOnly.push(l);
     if (r !== null) rightOnly.push(r);
-    if (l === null && r === null) post.push(bindExpr(c, { fields: [...left, ...right], timeZone }).eval);
+    if (l === null && r === null) post.push(bindExpr(c, { fields: [...left, ...right], ...settings }).eval);
     if (c.kind !== 'binary' || (c.op !== '=' && c.op !== '<=>')) continue;
     const onSides = (a: Expr, b: Expr): boolean => hasColumn(a) && hasColumn(b) && bindOn(a, left) !== null && bindOn(b, right) !== null;
     if (onSides(c.left, c.right) || onSides(c.right, c.left)) equalities += 1;
