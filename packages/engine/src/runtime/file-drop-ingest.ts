@@ -1,28 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { RedisClient } from '../state/redis-connection.js';
 import type { CaseInsensitiveOptions } from '../core/options.js';
-import type { Row, Schema } from '../core/types.js';
+import type { Schema } from '../core/types.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from '../config/ingest-config.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../internal/logger.js';
-import type { KafkaProducer, OutgoingRecord } from '../kafka/kafka-port.js';
-import { parseCsvLine } from '../expressions/csv-lines.js';
-import { parseJsonLine } from '../expressions/json-lines.js';
-import { failFastMessage, type ParsedRecord, type ParseMode, type RecordOptions } from '../expressions/record-parser.js';
+import type { KafkaProducer } from '../kafka/kafka-port.js';
+import { failFastMessage } from '../expressions/record-parser.js';
 import { SourceError } from '../errors/source-error.js';
 import { metrics } from '../observability/metrics.js';
 import { maybeCrash } from './crash-point.js';
 import type { KafkaPort } from '../kafka/kafka-port.js';
 import { countTopicRecords } from './count-topic-records.js';
-import { LineSplitter } from './line-splitter.js';
+import { FileRecordReader, HEADER_FILE } from './file-record-reader.js';
 import { offerTopicEnd } from './source-offered.js';
 import { listSourceFiles } from './source-file-listing.js';
-import { encodeSourceRow } from './source-records.js';
-import { recordBytes, SourceTopicWriter } from './source-topic-writer.js';
+import { SourceTopicWriter } from './source-topic-writer.js';
 
-export const HEADER_FILE = 'sluice-file';
+export { HEADER_FILE } from './file-record-reader.js';
 
 export interface FileDropIngestOptions {
   readonly directory: string;
@@ -57,22 +53,8 @@ export interface FileDropStats {
   rejected: number;
 }
 
-/** What one pass over a file found. */
-interface FileRead {
-  /** Records the file yields (from the first on, those skipped included). */
-  records: number;
-  malformed: number;
-  bytes: number;
-  /** False when the ingest stopped before the end of the file. */
-  complete: boolean;
-  /** The first malformed record (its partial row), for FAILFAST. */
-  firstMalformed: { row: Row; line: number; reason: string } | null;
-}
-
 export { isInProgressName } from './source-file-listing.js';
 
-/** Bytes read from a file at a time. */
-const READ_CHUNK_BYTES = 64 * 1024;
 const RECOVERY_RETRY_MS = 2000;
 
 /**
@@ -86,7 +68,7 @@ const RECOVERY_RETRY_MS = 2000;
  * read only with recursiveFileLookup (source-file-listing.ts). A file is streamed,
  * never read whole: lines end at LF, CR or CR LF (Hadoop's LineReader), reading pauses while
  * the source topic's writer holds its limit of records not yet acknowledged, and a line over
- * ingest.maxLineBytes is rejected (counted, logged) as it is read.
+ * ingest.maxLineBytes is rejected (counted, logged) as it is read (file-record-reader.ts).
  */
 export class FileDropIngest {
   readonly stats: FileDropStats = { files: 0, records: 0, malformed: 0, bytes: 0, rejected: 0 };
@@ -100,7 +82,7 @@ export class FileDropIngest {
   private taken = 0;
   /** Taken files that may not have been offered to batches yet. */
   private unoffered = false;
-  private readonly recordOptions: RecordOptions;
+  private readonly reader: FileRecordReader;
   /** Set when a malformed record fails the query (FAILFAST): nothing more is taken. */
   private failure: SourceError | null = null;
   private rejectFailFast: (err: SourceError) => void = () => undefined;
@@ -113,13 +95,10 @@ export class FileDropIngest {
     this.writer = new SourceTopicWriter({
       topic: o.topic, queryId: o.queryId, format: o.format, producer: o.producer, limits: this.limits, clock: o.clock, log: o.log,
     });
-    const mode = (o.options.get('mode') ?? 'PERMISSIVE').toUpperCase();
-    this.recordOptions = {
-      schema: o.schema,
-      timeZone: o.timeZone,
-      mode: (['PERMISSIVE', 'DROPMALFORMED', 'FAILFAST'].includes(mode) ? mode : 'PERMISSIVE') as ParseMode,
-      corruptColumn: o.options.get('columnNameOfCorruptRecord') ?? '_corrupt_record',
-    };
+    this.reader = new FileRecordReader({
+      format: o.format, options: o.options, schema: o.schema, timeZone: o.timeZone, limits: this.limits, writer: this.writer, log: o.log,
+      stopped: () => this.stopped,
+    });
     this.failedFast = new Promise<never>((_, reject) => {
       this.rejectFailFast = reject;
     });
@@ -235,27 +214,16 @@ export class FileDropIngest {
     await this.o.redis.hdel(this.o.takingKey, id);
   }
 
-  private parse(line: string): ParsedRecord {
-    switch (this.o.format) {
-      case 'json':
-        return parseJsonLine(line, this.recordOptions);
-      case 'csv':
-        return parseCsvLine(line, this.o.options.get('sep') ?? this.o.options.get('delimiter') ?? ',', this.recordOptions);
-      default:
-        return { kind: 'row', row: [line] };
-    }
-  }
-
   /**
    * Reads one file, writes its rows (from record `skip` on, when finishing an interrupted
    * take), then records it as taken once Kafka has acknowledged them. Before writing, where its
    * records start is recorded, so a kill or a stop part-way is finished exactly (recover()).
    */
   private async take(path: string, id: string, skip = 0): Promise<void> {
-    if (this.recordOptions.mode === 'FAILFAST') {
+    if (this.reader.mode === 'FAILFAST') {
       // A first pass: a malformed record anywhere fails the query before any row of the file is
       // written, and the file is not marked read (a restart fails on it again, as Spark's batch).
-      const check = await this.read(path, id, Number.POSITIVE_INFINITY, true);
+      const check = await this.reader.read(path, id, Number.POSITIVE_INFINITY, true);
       if (!check.complete) return;
       const bad = check.firstMalformed;
       if (bad !== null) {
@@ -279,7 +247,7 @@ export class FileDropIngest {
       await this.o.redis.hset(this.o.takingKey, id, JSON.stringify({ start, path }));
     }
     const rejectedBefore = this.writer.stats.rejected;
-    const read = await this.read(path, id, skip, false);
+    const read = await this.reader.read(path, id, skip, false);
     // Stopped part-way (or Kafka given up on): the file stays being taken; a later run finishes it.
     if (!read.complete) return;
     await this.writer.flushed();
@@ -300,57 +268,6 @@ export class FileDropIngest {
     this.stats.rejected += rejected;
     this.o.log.info('took file', { file: id, records: read.records, malformed: read.malformed, rejected });
     this.o.onProgress?.(this.stats);
-  }
-
-  /**
-   * One streamed pass over a file: each line parsed into a record, and (unless `dryRun`) the
-   * records from number `skip` on offered to the writer, reading paused while it is full.
-   */
-  private async read(path: string, id: string, skip: number, dryRun: boolean): Promise<FileRead> {
-    const skipHeader = this.o.format === 'csv' && this.o.options.getBoolean('header', false);
-    const out: FileRead = { records: 0, malformed: 0, bytes: 0, complete: false, firstMalformed: null };
-    let lineNo = 0;
-    const splitter = new LineSplitter(this.limits.maxLineBytes, {
-      line: (text) => {
-        lineNo += 1;
-        if (skipHeader && lineNo === 1) return;
-        const parsed = this.parse(text);
-        if (parsed.kind === 'skip') return;
-        if (parsed.kind === 'malformed') {
-          out.malformed += 1;
-          if (out.firstMalformed === null && parsed.row !== null) out.firstMalformed = { row: parsed.row, line: lineNo, reason: parsed.reason };
-          if (!dryRun) this.o.log.warn('malformed record', { file: path, line: lineNo, reason: parsed.reason, mode: this.recordOptions.mode });
-          if (parsed.row === null) return;
-        }
-        if (dryRun) return;
-        const record: OutgoingRecord = { value: encodeSourceRow(this.o.schema, parsed.row ?? []), headers: { [HEADER_FILE]: id } };
-        const bytes = recordBytes(record);
-        if (bytes > this.limits.maxRecordBytes) {
-          this.writer.reject('record-too-large', { file: path, line: lineNo, bytes, maxRecordBytes: this.limits.maxRecordBytes });
-          return;
-        }
-        out.records += 1;
-        if (out.records > skip) this.writer.offer(record);
-      },
-      tooLong: (bytes) => {
-        lineNo += 1;
-        if (!dryRun) this.writer.reject('line-too-long', { file: path, line: lineNo, bytes, maxLineBytes: this.limits.maxLineBytes });
-      },
-    });
-    const stream = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
-    try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        out.bytes += chunk.length;
-        splitter.push(chunk);
-        if (this.writer.isFull) await this.writer.whenWritable();
-        if (this.stopped || this.writer.isClosed) return out;
-      }
-    } finally {
-      stream.destroy();
-    }
-    splitter.end();
-    out.complete = true;
-    return out;
   }
 
   /** Stops taking files, then writes what it has read, for at most `drainTimeoutMs`. */
