@@ -1,4 +1,4 @@
-import type { Row, Value } from '../core/types.js';
+import type { DataType, Row, Value } from '../core/types.js';
 import { parseValues, stringifyValue } from '../core/value-json.js';
 import { AnalysisException } from '../errors/analysis-exception.js';
 import { bindAggregate } from '../expressions/aggregate-functions.js';
@@ -52,6 +52,7 @@ export class AggregateOperator implements PhysicalOperator {
   private mapOrder: { readonly partitions: number; readonly order: StateMapOrder } | undefined;
   /** Set when the generator key is a `window(...)`: its groups are built by windowGroups. */
   private readonly windowed: WindowGrouping | undefined;
+  private readonly keyTypes: readonly DataType[];
 
   constructor(private readonly child: PhysicalOperator, grouping: readonly Expr[], aggregates: readonly Expr[], settings: BindSettings, readonly operatorId: string) {
     const input: Scope = { fields: child.output, ...settings };
@@ -62,6 +63,7 @@ export class AggregateOperator implements PhysicalOperator {
       throw new AnalysisException('Multiple time/session window expressions would result in a cartesian product of rows, therefore they are currently not supported.');
     }
     this.generatorAt = this.groupBound.findIndex((b) => b.generator !== undefined);
+    this.keyTypes = this.groupBound.map((b) => b.type);
     this.eventKey = this.groupBound.findIndex((b) => b.eventTime !== undefined);
     this.sessionAt = this.groupBound.findIndex((b) => b.session !== undefined);
     if (this.sessionAt >= 0 && this.generatorAt >= 0) {
@@ -96,6 +98,30 @@ export class AggregateOperator implements PhysicalOperator {
 
   get statefulIds(): readonly string[] {
     return [...this.child.statefulIds, this.operatorId];
+  }
+
+  /** Keys to split by: a grouping key, and no session window (its sessions merge across keys' rows). */
+  get splittable(): boolean {
+    return this.groupBound.length > 0 && this.sessionAt < 0;
+  }
+
+  /** The shuffle partitions of a row's groups: one, or one per window it falls in. */
+  shufflePartitionsOf(_side: number, row: Row, ctx: OperatorContext): readonly number[] {
+    const types = this.keyTypes;
+    const n = ctx.shufflePartitions;
+    if (this.sessionAt >= 0) return [this.sessionPartition(row, ctx)];
+    const g = this.generatorAt;
+    const base = this.groupBound.map((b, i) => (i === g ? null : b.eval(row, ctx)));
+    if (g < 0) return [partitionOf(base, types, n)];
+    const windows = (this.groupBound[g]?.eval(row, ctx) ?? []) as readonly Value[];
+    return [...new Set(windows.map((w) => partitionOf(base.map((v, i) => (i === g ? w : v)), types, n)))];
+  }
+
+  /** A session aggregation's partition: of the grouping keys without the session. */
+  private sessionPartition(row: Row, ctx: OperatorContext): number {
+    const at = this.sessionAt;
+    const keys = this.groupBound.filter((_, i) => i !== at).map((b) => b.eval(row, ctx));
+    return partitionOf(keys, this.keyTypes.filter((_, i) => i !== at), ctx.shufflePartitions);
   }
 
   execute(inputs: ReadonlyArray<readonly Row[]>, ctx: OperatorContext): Row[] {
@@ -149,9 +175,13 @@ export class AggregateOperator implements PhysicalOperator {
     const g = this.generatorAt;
     // Hot path: one plain grouping key (no window): no per-row arrays, one string key.
     const single = g < 0 && this.groupBound.length === 1 ? this.groupBound[0] : undefined;
+    // Split over tasks: another task's groups are skipped before anything else.
+    const owns = ctx.ownsPartition;
+    const foreign = (groupValues: readonly Value[]): boolean => owns !== undefined && !owns(partitionOf(groupValues, this.keyTypes, ctx.shufflePartitions));
     for (const row of rows) {
       if (single !== undefined) {
         const v = single.eval(row, ctx);
+        if (owns !== undefined && foreign([v])) continue;
         if (late && this.dropLate([v], ctx)) continue;
         const key = typeof v === 'string' && !NEEDS_JSON_ESCAPE.test(v) ? `["${v}"]` : stringifyValue([v]);
         this.accumulate(changed, key, v, true, row, ctx);
@@ -161,6 +191,7 @@ export class AggregateOperator implements PhysicalOperator {
       // A window() key puts the row in every window it falls in (Spark's Expand: latest first).
       const keys = g < 0 ? [base] : ((this.groupBound[g]?.eval(row, ctx) ?? []) as readonly Value[]).map((w) => base.map((v, i) => (i === g ? w : v)));
       for (const groupValues of keys) {
+        if (foreign(groupValues)) continue;
         if (late && this.dropLate(groupValues, ctx)) continue;
         this.accumulate(changed, stringifyValue(groupValues), groupValues, false, row, ctx);
       }
@@ -213,7 +244,8 @@ export class AggregateOperator implements PhysicalOperator {
     // Spark sorts a batch's rows by session start before merging (MergingSessionsExec), so the
     // buffers of a session combine in start order (what collect_list, first and last show).
     const withSessions: Array<{ row: Row; session: readonly number[] }> = [];
-    for (const row of rows) {
+    const owns = ctx.ownsPartition;
+    for (const row of owns === undefined ? rows : rows.filter((r) => owns(this.sessionPartition(r, ctx)))) {
       const session = this.groupBound[at]?.eval(row, ctx);
       if (Array.isArray(session)) withSessions.push({ row, session: session as readonly number[] });
     }

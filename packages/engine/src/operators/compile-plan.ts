@@ -36,16 +36,39 @@ function hasStreamingAggregate(p: LogicalPlan): boolean {
   return planChildren(p).some(hasStreamingAggregate);
 }
 
+/** How a plan split at an exchange is compiled (staged-query.ts). */
+export interface CompileHooks {
+  /**
+   * Nodes whose rows arrive through an exchange, with their side: each is still compiled (ids
+   * are numbered in tree order, so they stay the same) but stands in the plan as an operator
+   * with the subtree's output that returns `inputs[side]`.
+   */
+  readonly exchangeSides?: ReadonlyMap<LogicalPlan, number>;
+  /** Called with each node and its compiled operator (for a side, the real subtree). */
+  readonly onCompiled?: (node: LogicalPlan, op: PhysicalOperator) => void;
+}
+
+/** The stand-in for a subtree whose rows arrive through the exchange as side `side`. */
+function exchangeInput(subtree: PhysicalOperator, side: number): PhysicalOperator {
+  return { output: subtree.output, statefulIds: [], execute: (inputs) => [...(inputs[side] ?? [])] };
+}
+
 /**
  * Turns a logical plan into operators: every expression resolved and compiled once. The same
  * call is the analyzer: it throws Spark's AnalysisException for what cannot resolve.
  * Stateful operators are numbered in tree order (their state-store ids). `conf` is the plan's
  * settings: `spark.sql.ansi.enabled` reaches every expression bound here.
  */
-export function compilePlan(plan: LogicalPlan, timeZone: string, conf?: Readonly<Record<string, string>>): PhysicalOperator {
+export function compilePlan(plan: LogicalPlan, timeZone: string, conf?: Readonly<Record<string, string>>, hooks: CompileHooks = {}): PhysicalOperator {
   const settings: BindSettings = { timeZone, ansi: ansiEnabled(conf), mapKeyDedupPolicy: mapKeyDedupPolicy(conf) };
   let nextId = 0;
   const visit = (p: LogicalPlan): PhysicalOperator => {
+    const op = compileNode(p);
+    hooks.onCompiled?.(p, op);
+    const side = hooks.exchangeSides?.get(p);
+    return side === undefined ? op : exchangeInput(op, side);
+  };
+  const compileNode = (p: LogicalPlan): PhysicalOperator => {
     switch (p.node) {
       case 'StreamingSource':
         return new SourceScanOperator(p);

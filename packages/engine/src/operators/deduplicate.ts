@@ -1,4 +1,4 @@
-import type { DataType, Row } from '../core/types.js';
+import type { DataType, Row, Value } from '../core/types.js';
 import { stringifyValue } from '../core/value-json.js';
 import { resolveColumn, type ScopeField, type BindSettings } from '../expressions/binder.js';
 import { checkNoMapKey } from '../expressions/map-functions.js';
@@ -58,19 +58,33 @@ export class DeduplicateOperator implements PhysicalOperator {
     return [...this.child.statefulIds, this.operatorId];
   }
 
+  readonly splittable = true;
+
+  /** The shuffle partition of a row's key. */
+  shufflePartitionsOf(_side: number, row: Row, ctx: OperatorContext): readonly number[] {
+    return [partitionOf(this.keyOf(row), this.types, ctx.shufflePartitions)];
+  }
+
+  private keyOf(row: Row): Value[] {
+    return this.ordinals.map((i) => row[i] ?? null);
+  }
+
   execute(inputs: ReadonlyArray<readonly Row[]>, ctx: OperatorContext): Row[] {
     const store = ctx.stores(this.operatorId);
     const out: Row[] = [];
     const late = this.lateOrdinal;
     const expiry = this.expiryOrdinal;
     let dropped = 0;
+    const owns = ctx.ownsPartition;
     for (const row of this.child.execute(inputs, ctx)) {
+      // Split over tasks: another task's keys are skipped before anything else.
+      if (owns !== undefined && !owns(partitionOf(this.keyOf(row), this.types, ctx.shufflePartitions))) continue;
       const eventTime = late < 0 ? null : row[late];
       if (typeof eventTime === 'number' && ctx.watermarkMs > 0 && eventTime / 1000 <= ctx.lateEventsWatermarkMs) {
         ctx.metrics.droppedByWatermark += 1;
         continue;
       }
-      const key = stringifyValue(this.ordinals.map((i) => row[i] ?? null));
+      const key = stringifyValue(this.keyOf(row));
       if (store.get(key) !== undefined) {
         dropped += 1;
         continue;
@@ -90,6 +104,6 @@ export class DeduplicateOperator implements PhysicalOperator {
     }
     // Each shuffle partition's new rows in input order (shuffle-order.ts).
     const n = ctx.shufflePartitions;
-    return byPartition(out, (row) => partitionOf(this.ordinals.map((i) => row[i] ?? null), this.types, n));
+    return byPartition(out, (row) => partitionOf(this.keyOf(row), this.types, n));
   }
 }

@@ -85,6 +85,17 @@ export class JoinOperator implements PhysicalOperator {
     return [...this.left.statefulIds, ...this.right.statefulIds, ...own];
   }
 
+  /** A stream-stream join with equi-join keys: its sides are hash-partitioned by them. */
+  get splittable(): boolean {
+    return this.spec.leftStreaming && this.spec.rightStreaming && this.sides.equiJoin;
+  }
+
+  /** The shuffle partition of a row of side 0 (left) or 1 (right), by its equi-join keys. */
+  shufflePartitionsOf(side: number, row: Row, ctx: OperatorContext): readonly number[] {
+    const keys = side === 0 ? this.sides.leftKeys : this.sides.rightKeys;
+    return [partitionOf(keys.map((k) => k(row, ctx) ?? null), this.sides.keyTypes, ctx.shufflePartitions)];
+  }
+
   /** The `using` keys are equal and `condition` holds on the pair (all of it, or the post-join part). */
   private matches(l: Row, r: Row, ctx: OperatorContext, condition: readonly Evaluator[]): boolean {
     for (let k = 0; k < this.leftKeys.length; k++) {
@@ -205,6 +216,12 @@ export class JoinOperator implements PhysicalOperator {
       ctx.metrics.updated += 1;
       return s;
     };
+    // Split over tasks: another task's rows are skipped before anything else.
+    const owns = ctx.ownsPartition;
+    if (owns !== undefined) {
+      leftRows = leftRows.filter((row) => owns(leftPart(row)));
+      rightRows = rightRows.filter((row) => owns(rightPart(row)));
+    }
     const leftNulls = this.nulls(this.sides.left.width);
     const rightNulls = this.nulls(this.sides.right.width);
 

@@ -50,6 +50,12 @@ export interface OperatorContext extends EvalContext {
    * by the shuffle partition of their keys, in partition order (shuffle-order.ts).
    */
   readonly shufflePartitions: number;
+  /**
+   * Set when the query is split over shuffle tasks: whether this task owns a shuffle partition.
+   * A stateful operator skips every row and group whose key falls in a partition it does not
+   * own, as if another task had it: no state read or written, no output, no metrics.
+   */
+  readonly ownsPartition?: (shufflePartition: number) => boolean;
 }
 
 /**
@@ -62,4 +68,12 @@ export interface PhysicalOperator {
   execute(inputs: ReadonlyArray<readonly Row[]>, ctx: OperatorContext): Row[];
   /** The operator ids of the stateful operators in this subtree. */
   readonly statefulIds: readonly string[];
+  /**
+   * A stateful operator that partitions its input by key: the shuffle partitions an input row of
+   * `side` (0, or 1 for a join's right input) goes to — several for a row in several sliding
+   * windows. Late rows are not filtered here: the operator drops them where it runs.
+   */
+  shufflePartitionsOf?(side: number, row: Row, ctx: OperatorContext): readonly number[];
+  /** Whether the operator has keys to split its input by over tasks (`shufflePartitionsOf`). */
+  readonly splittable?: boolean;
 }

@@ -3,6 +3,7 @@ import { stringifyValue } from '../core/value-json.js';
 import type { BoundAggregate } from '../expressions/bound-aggregate.js';
 import type { Bound, WindowSpec } from '../expressions/bound.js';
 import { lastWindowStart, windowCount } from '../expressions/time-window.js';
+import { partitionOf } from './shuffle-order.js';
 import type { OperatorContext } from './operator.js';
 
 /** A windowed aggregation's grouping: the keys, which one is the `window(...)`, and the buffers. */
@@ -48,6 +49,9 @@ export function windowGroups(rows: readonly Row[], grouping: WindowGrouping, lat
   const lateByRow = watermarkMs > 0 && eventKey >= 0 && eventKey !== windowAt;
   // One other key: its value alone, no array per row.
   const other = keys.length === 2 ? keys[windowAt === 0 ? 1 : 0] : undefined;
+  // Split over tasks: the windows (groups) of partitions another task owns are skipped.
+  const owns = ctx.ownsPartition;
+  const types = keys.map((b) => b.type);
   const byKey = new Map<string, KeyWindows>();
   const seen: Array<Value[]> = [];
   let previousKey: string | undefined;
@@ -83,6 +87,10 @@ export function windowGroups(rows: readonly Row[], grouping: WindowGrouping, lat
       for (let i = 0; i < count; i++) {
         const start = lastStart - i * slideUs;
         const end = start + windowUs;
+        if (owns !== undefined && !owns(partitionOf(groupValuesOf(base, windowAt, [start, end]), types, ctx.shufflePartitions))) {
+          states.push(null);
+          continue;
+        }
         if (rowLate || (lateByWindow && end / 1000 <= watermarkMs)) {
           states.push(null);
           lateCount += 1;
@@ -90,9 +98,7 @@ export function windowGroups(rows: readonly Row[], grouping: WindowGrouping, lat
         }
         let state = own.starts.get(start);
         if (state === undefined) {
-          const w: Value = [start, end];
-          const groupValues = base === undefined ? [w] : base.map((v, k) => (k === windowAt ? w : v));
-          state = [groupValues, ...aggs.map((a) => a.init())];
+          state = [groupValuesOf(base, windowAt, [start, end]), ...aggs.map((a) => a.init())];
           own.starts.set(start, state);
           seen.push(state);
         }
@@ -110,6 +116,11 @@ export function windowGroups(rows: readonly Row[], grouping: WindowGrouping, lat
   const groups = new Map<string, Value[]>();
   for (const state of seen) groups.set(stringifyValue(state[0]), state);
   return groups;
+}
+
+/** A group's values: the other keys' (none: the window alone) with the window at its place. */
+function groupValuesOf(base: readonly Value[] | undefined, windowAt: number, window: Value): Value[] {
+  return base === undefined ? [window] : base.map((v, k) => (k === windowAt ? window : v));
 }
 
 /**
