@@ -16,6 +16,13 @@ export interface OffsetLogEntry {
    * whatever the session says (`spark.sql.shuffle.partitions`). Absent in older checkpoints.
    */
   readonly conf?: Readonly<Record<string, string>>;
+  /**
+   * Start offsets of the batch, by source index (a scaled-out query's leader writes them, so
+   * that every task reads the same range; the single processor takes them from entry N-1).
+   */
+  readonly start?: readonly SourceOffsets[];
+  /** The watermark late rows are judged by (a scaled-out query's leader fixes it for every task). */
+  readonly lateEventsWatermarkMs?: number;
 }
 
 /** The write-ahead log: entry N is written before batch N runs (Spark's `offsets/`). */

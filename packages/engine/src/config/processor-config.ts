@@ -38,11 +38,17 @@ export const processorSchema = {
     outageTimeoutMs: leaf('Stop the query once Kafka or Redis has been unreachable this long (0: wait without limit). Meanwhile the batch is retried, /readyz fails and a warning is logged every 30 s.', 'outage-ms', 'outageTimeoutMs', 'SLUICE_PROCESSOR_OUTAGE_TIMEOUT_MS'),
     retryBackoffMs: leaf('Wait before a batch that failed on an unreachable Kafka or Redis is tried again; doubles on each failure.', 'outage-backoff-ms', 'retryBackoffMs', 'SLUICE_PROCESSOR_RETRY_BACKOFF_MS'),
     retryBackoffMaxMs: leaf('Longest wait between tries of a batch while Kafka or Redis is unreachable.', 'outage-backoff-ms', 'retryBackoffMaxMs', 'SLUICE_PROCESSOR_RETRY_BACKOFF_MAX_MS'),
+    scaleOut: {
+      doc: 'Share the query with the other processor replicas started with this setting: Kafka partitions are tasks spread over the replicas (Kafka sources only; docs/scale-out.md).',
+      format: Boolean,
+      default: false,
+      env: 'SLUICE_PROCESSOR_SCALE_OUT',
+    },
   },
 } as const;
 
 export interface ProcessorConfig {
-  readonly processor: OutageLimits;
+  readonly processor: OutageLimits & { readonly scaleOut: boolean };
 }
 
 /** The checks between keys convict cannot express; throws a ConfigError naming the key. */

@@ -61,11 +61,26 @@ export interface KafkaAdmin {
   /** The ids of the consumer groups the cluster knows. */
   listGroups(): Promise<string[]>;
   deleteGroups(groupIds: readonly string[]): Promise<void>;
+  /** A consumer group's committed offsets of `topic`, with the metadata each commit carried. */
+  committedOffsets(groupId: string, topic: string): Promise<CommittedOffset[]>;
   close(): Promise<void>;
+}
+
+/** A consumer group's position in one partition: the next offset to read, and its commit's metadata. */
+export interface CommittedOffset {
+  readonly partition: number;
+  /** -1 when the group has committed nothing for the partition. */
+  readonly offset: number;
+  readonly metadata: string | null;
 }
 
 export interface ProducerTransaction {
   send(topic: string, records: readonly OutgoingRecord[]): Promise<void>;
+  /**
+   * Commits a consumer group's positions as part of the transaction (Kafka's exactly-once
+   * read-process-write): they take effect if and only if the transaction commits.
+   */
+  sendOffsets(groupId: string, offsets: ReadonlyArray<TopicPartitionOffset & { readonly metadata?: string }>): Promise<void>;
   commit(): Promise<void>;
   abort(): Promise<void>;
 }
@@ -98,7 +113,23 @@ export interface KafkaConsumer {
    * offsets are not committed, and no record below a seek position is delivered.
    */
   start(topics: readonly string[], onBatch: (batch: ConsumedBatch) => Promise<void>, seekTo?: readonly TopicPartitionOffset[]): Promise<void>;
+  /**
+   * Joins the group and lets Kafka's group protocol decide which partitions this member reads.
+   * After every (re)assignment `onAssigned` is awaited with the partitions now owned, before
+   * their records are handed to `onBatch`; it answers where to read each (or omits it to read
+   * from the group's committed position). Records of partitions no longer owned stop coming.
+   */
+  join(
+    topics: readonly string[],
+    onBatch: (batch: ConsumedBatch) => Promise<void>,
+    onAssigned: (owned: readonly TopicPartition[]) => Promise<readonly TopicPartitionOffset[]>,
+  ): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
 }
 
 export interface ProducerOptions {

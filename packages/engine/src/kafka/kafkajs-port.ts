@@ -27,6 +27,7 @@ import type {
   OutgoingRecord,
   ProducerOptions,
   ProducerTransaction,
+  TopicPartition,
 } from './kafka-port.js';
 
 /** The kafkajs implementation of the Kafka port. The only module that imports kafkajs. */
@@ -299,6 +300,10 @@ export class KafkajsPort implements KafkaPort {
       async deleteGroups(groupIds) {
         if (groupIds.length > 0) await admin.deleteGroups([...groupIds]);
       },
+      async committedOffsets(groupId, topic) {
+        const [found] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        return (found?.partitions ?? []).map((p) => ({ partition: p.partition, offset: Number(p.offset), metadata: p.metadata ?? null }));
+      },
       async close() {
         await admin.disconnect();
       },
@@ -323,6 +328,15 @@ export class KafkajsPort implements KafkaPort {
         return {
           async send(topic, records) {
             await sendChunked((b) => txn.send(b), topic, records);
+          },
+          async sendOffsets(groupId, offsets) {
+            const topics = [...new Set(offsets.map((o) => o.topic))].map((topic) => ({
+              topic,
+              partitions: offsets.filter((o) => o.topic === topic).map((o) => ({
+                partition: o.partition, offset: String(o.offset), ...(o.metadata === undefined ? {} : { metadata: o.metadata }),
+              })),
+            }));
+            await txn.sendOffsets({ consumerGroupId: groupId, topics });
           },
           commit: () => txn.commit(),
           abort: () => txn.abort(),
@@ -391,6 +405,66 @@ export class KafkajsPort implements KafkaPort {
         });
         // Positions come from the checkpoint: seek before the first fetch is used.
         for (const s of seekTo) consumer.seek({ topic: s.topic, partition: s.partition, offset: String(s.offset) });
+        await joined;
+      },
+      async join(topics, onBatch, onAssigned) {
+        // Each assignment's owned partitions and read floors; batches wait until onAssigned is done.
+        let owned = new Map<string, number>();
+        let ready: Promise<void> = new Promise<void>(() => undefined);
+        let firstJoin: () => void = () => undefined;
+        const joined = new Promise<void>((resolve) => {
+          firstJoin = resolve;
+        });
+        consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+          const list: TopicPartition[] = Object.entries(payload.memberAssignment)
+            .flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })));
+          ready = (async () => {
+            const positions = await onAssigned(list);
+            const floors = new Map(list.map((tp) => [`${tp.topic}:${tp.partition}`, 0]));
+            for (const p of positions) {
+              floors.set(`${p.topic}:${p.partition}`, p.offset);
+              consumer.seek({ topic: p.topic, partition: p.partition, offset: String(p.offset) });
+            }
+            owned = floors;
+          })();
+          void ready.then(firstJoin, firstJoin);
+        });
+        // As in start(): a fetch of only transaction markers still moves the partition on.
+        consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+          if (payload.batchSize > 0) return;
+          void ready.then(() => {
+            if (!owned.has(`${payload.topic}:${payload.partition}`)) return undefined;
+            return onBatch({
+              topic: payload.topic, partition: payload.partition, records: [],
+              highWatermark: Number(payload.highWatermark), nextOffset: Number(payload.lastOffset) + 1,
+            });
+          });
+        });
+        for (const topic of topics) await consumer.subscribe({ topic, fromBeginning });
+        await consumer.run({
+          autoCommit: false,
+          eachBatchAutoResolve: true,
+          eachBatch: async ({ batch, heartbeat }) => {
+            await ready;
+            const min = owned.get(`${batch.topic}:${batch.partition}`);
+            if (min === undefined) return;
+            const records: ConsumedRecord[] = batch.messages.filter((m) => Number(m.offset) >= min).map((m) => ({
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: Number(m.offset),
+              timestamp: Number(m.timestamp),
+              key: m.key ?? null,
+              value: m.value ?? null,
+              headers: toHeaders(m.headers),
+              headerList: toHeaderList(m.headers),
+            }));
+            await onBatch({
+              topic: batch.topic, partition: batch.partition, records,
+              highWatermark: Number(batch.highWatermark), nextOffset: Number(batch.lastOffset()) + 1,
+            });
+            await heartbeat();
+          },
+        });
         await joined;
       },
       async close() {

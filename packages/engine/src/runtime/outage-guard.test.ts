@@ -149,12 +149,13 @@ describe('processor outage configuration', () => {
   const schema = { ...commonSchema, ...processorSchema };
 
   it('defaults to riding out five minutes, and reads its SLUICE_PROCESSOR_* variables', () => {
-    expect(loadConfig<ProcessorConfig>(schema, {}).processor).toEqual(DEFAULT_OUTAGE_LIMITS);
+    expect(loadConfig<ProcessorConfig>(schema, {}).processor).toEqual({ ...DEFAULT_OUTAGE_LIMITS, scaleOut: false });
     expect(DEFAULT_OUTAGE_LIMITS.outageTimeoutMs).toBe(300_000);
     const c = loadConfig<ProcessorConfig>(schema, {
       SLUICE_PROCESSOR_OUTAGE_TIMEOUT_MS: '0', SLUICE_PROCESSOR_RETRY_BACKOFF_MS: '50', SLUICE_PROCESSOR_RETRY_BACKOFF_MAX_MS: '800',
+      SLUICE_PROCESSOR_SCALE_OUT: 'true',
     });
-    expect(c.processor).toEqual({ outageTimeoutMs: 0, retryBackoffMs: 50, retryBackoffMaxMs: 800 });
+    expect(c.processor).toEqual({ outageTimeoutMs: 0, retryBackoffMs: 50, retryBackoffMaxMs: 800, scaleOut: true });
   });
 
   it('refuses a bad value at start, naming the key, the value and what is allowed', () => {

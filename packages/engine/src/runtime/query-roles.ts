@@ -14,6 +14,7 @@ import { consoleShowOptions, consoleWriter, writeStdout } from '../sinks/console
 import { fileWriter } from '../sinks/file-sink.js';
 import { foreachBatchWriter } from '../sinks/foreach-batch-sink.js';
 import { MicroBatchExecutor } from './micro-batch-executor.js';
+import { ScaleOutProcessor } from './scale-out/scale-out-processor.js';
 import { queryTopics } from './query-topics.js';
 import { ResultsReader } from './results-reader.js';
 import { checkpointKeys } from '../state/keys.js';
@@ -192,11 +193,18 @@ export class IngestRole implements RunningRole {
   }
 }
 
-export class ProcessorRole implements RunningRole {
-  readonly executor: MicroBatchExecutor;
+/** What the processor role runs: the single-process loop, or one replica of a scaled-out query. */
+export type ProcessorLoop = Pick<MicroBatchExecutor,
+  'start' | 'stop' | 'problem' | 'awaitTermination' | 'lastProgress' | 'recentProgress' | 'recentConsumerLag' | 'status' | 'lastBatchOfRun'>;
 
-  constructor(ctx: RoleContext, onProgress?: (p: StreamingQueryProgress) => void) {
-    this.executor = new MicroBatchExecutor({ ...ctx, ...(onProgress === undefined ? {} : { onProgress }) });
+export class ProcessorRole implements RunningRole {
+  readonly executor: ProcessorLoop;
+
+  /** With `scaleOut`, one replica among those of the query (runtime/scale-out/); else the whole query. */
+  constructor(ctx: RoleContext, onProgress?: (p: StreamingQueryProgress) => void, scaleOut = false) {
+    this.executor = scaleOut
+      ? new ScaleOutProcessor({ ...ctx })
+      : new MicroBatchExecutor({ ...ctx, ...(onProgress === undefined ? {} : { onProgress }) });
   }
 
   start(): Promise<void> {

@@ -12,6 +12,14 @@ export interface QueryTopics {
   readonly processorTransactionalId: string;
   /** Kafka sink: one record per committed batch, written in the batch's transaction. */
   readonly sinkCommits: string;
+  /** Scale-out: the internal topic rows cross to reach the shuffle task owning their key. */
+  readonly shuffle: string;
+  /** Scale-out: the consumer groups whose members share the source tasks and the shuffle tasks. */
+  readonly sourceTaskGroup: string;
+  readonly shuffleTaskGroup: string;
+  /** Scale-out: one transactional id per task, so a task's new owner fences the old one. */
+  sourceTaskTransactionalId(source: number, partitionKey: string): string;
+  shuffleTaskTransactionalId(task: number): string;
 }
 
 export function queryTopics(queryId: string): QueryTopics {
@@ -22,5 +30,10 @@ export function queryTopics(queryId: string): QueryTopics {
     sinkGroup: (runId) => `sluice.${queryId}.sink.${runId}`,
     processorTransactionalId: `sluice.${queryId}.processor`,
     sinkCommits: `sluice.${queryId}.sink-commits`,
+    shuffle: `sluice.${queryId}.shuffle`,
+    sourceTaskGroup: `sluice.${queryId}.tasks.source`,
+    shuffleTaskGroup: `sluice.${queryId}.tasks.shuffle`,
+    sourceTaskTransactionalId: (source, key) => `sluice.${queryId}.task.source-${source}.${key}`,
+    shuffleTaskTransactionalId: (task) => `sluice.${queryId}.task.shuffle-${task}`,
   };
 }

@@ -12,22 +12,32 @@ export const HEADER_QUERY_ID = 'sluice-query-id';
 export const HEADER_BATCH_ID = 'sluice-batch-id';
 export const HEADER_OUTPUT_MODE = 'sluice-output-mode';
 export const HEADER_KIND = 'sluice-kind';
+/**
+ * A scaled-out query's batch comes in parts, one per task, each a run of `rows` records closed
+ * by its own `end`, all carrying the part's id; the leader's `end` without a part (after every
+ * part is committed) lists the parts in the order their rows make the batch.
+ */
+export const HEADER_PART = 'sluice-part';
 
 const ROWS_PER_RECORD = 500;
 
 export interface BatchEnd {
   readonly schema: Schema;
   readonly rowCount: number;
+  /** A batch made of parts: their ids, in order (the leader's end of a scaled-out batch). */
+  readonly parts?: readonly string[];
 }
 
+/** A batch's rows and end record; with `part`, one task's part of the batch. */
 export function encodeBatch(
-  queryId: string, batchId: number, mode: OutputMode, schema: Schema, rows: readonly Row[],
+  queryId: string, batchId: number, mode: OutputMode, schema: Schema, rows: readonly Row[], part?: string,
 ): OutgoingRecord[] {
   const headers = (kind: 'rows' | 'end'): Headers => ({
     [HEADER_QUERY_ID]: queryId,
     [HEADER_BATCH_ID]: String(batchId),
     [HEADER_OUTPUT_MODE]: mode,
     [HEADER_KIND]: kind,
+    ...(part === undefined ? {} : { [HEADER_PART]: part }),
   });
   const records: OutgoingRecord[] = [];
   for (let i = 0; i < rows.length; i += ROWS_PER_RECORD) {
@@ -38,9 +48,21 @@ export function encodeBatch(
   return records;
 }
 
+/** The end of a batch made of parts (written once every part is committed). */
+export function encodePartedBatchEnd(
+  queryId: string, batchId: number, mode: OutputMode, schema: Schema, parts: readonly string[], rowCount: number,
+): OutgoingRecord {
+  const end: BatchEnd = { schema, rowCount, parts };
+  return {
+    key: String(batchId),
+    value: JSON.stringify(end),
+    headers: { [HEADER_QUERY_ID]: queryId, [HEADER_BATCH_ID]: String(batchId), [HEADER_OUTPUT_MODE]: mode, [HEADER_KIND]: 'end' },
+  };
+}
+
 export type DecodedResult =
-  | { readonly kind: 'rows'; readonly batchId: number; readonly rows: Row[] }
-  | { readonly kind: 'end'; readonly batchId: number; readonly end: BatchEnd }
+  | { readonly kind: 'rows'; readonly batchId: number; readonly rows: Row[]; readonly part?: string }
+  | { readonly kind: 'end'; readonly batchId: number; readonly end: BatchEnd; readonly part?: string }
   | { readonly kind: 'invalid'; readonly reason: string };
 
 export function decodeResult(headers: Headers, value: Buffer | null): DecodedResult {
@@ -53,14 +75,17 @@ export function decodeResult(headers: Headers, value: Buffer | null): DecodedRes
   } catch {
     return { kind: 'invalid', reason: 'record value is not JSON' };
   }
+  const part = headers[HEADER_PART];
+  const inPart = part === undefined ? {} : { part };
   switch (headers[HEADER_KIND]) {
     case 'rows':
       if (!Array.isArray(body)) return { kind: 'invalid', reason: 'rows record is not an array' };
-      return { kind: 'rows', batchId, rows: body as Row[] };
+      return { kind: 'rows', batchId, rows: body as Row[], ...inPart };
     case 'end': {
       const end = body as Partial<BatchEnd>;
       if (!Array.isArray(end.schema) || typeof end.rowCount !== 'number') return { kind: 'invalid', reason: 'bad end record' };
-      return { kind: 'end', batchId, end: { schema: end.schema, rowCount: end.rowCount } };
+      if (end.parts !== undefined && !(Array.isArray(end.parts) && end.parts.every((p) => typeof p === 'string'))) return { kind: 'invalid', reason: 'bad parts list' };
+      return { kind: 'end', batchId, end: { schema: end.schema, rowCount: end.rowCount, ...(end.parts === undefined ? {} : { parts: end.parts }) }, ...inPart };
     }
     default:
       return { kind: 'invalid', reason: `unknown record kind ${JSON.stringify(headers[HEADER_KIND])}` };

@@ -38,6 +38,8 @@ export class ResultsReader {
   private consumer: KafkaConsumer | null = null;
   private groupId: string | null = null;
   private readonly assembling = new Map<number, Row[]>();
+  /** Parts of scaled-out batches: batch id → part id → its rows once its end has arrived. */
+  private readonly parts = new Map<number, Map<string, { rows: Row[]; ended: boolean }>>();
   private readonly log: Logger;
   private waiters: Array<() => void> = [];
   /** The next results-topic offset to take: records the consumer delivers again are skipped. */
@@ -105,12 +107,27 @@ export class ResultsReader {
         this.log.warn('skipping an invalid results record', { reason: decoded.reason });
         return false;
       case 'rows': {
+        if (decoded.part !== undefined) {
+          this.part(decoded.batchId, decoded.part, true).rows.push(...decoded.rows);
+          return false;
+        }
         const rows = this.assembling.get(decoded.batchId) ?? [];
         rows.push(...decoded.rows);
         this.assembling.set(decoded.batchId, rows);
         return false;
       }
       case 'end': {
+        if (decoded.part !== undefined) {
+          const part = this.part(decoded.batchId, decoded.part, false);
+          part.ended = true;
+          if (part.rows.length !== decoded.end.rowCount) this.log.error('batch part arrived incomplete', { batchId: decoded.batchId, part: decoded.part });
+          return false;
+        }
+        if (decoded.end.parts !== undefined) {
+          const rows = this.assembleParts(decoded.batchId, decoded.end.parts);
+          await this.retrying(() => this.deliver(decoded.batchId, decoded.end.schema, rows, decoded.end.rowCount));
+          return true;
+        }
         const rows = this.assembling.get(decoded.batchId) ?? [];
         this.assembling.delete(decoded.batchId);
         // The sink writes a batch id once; a retry after Redis failed only records it.
@@ -118,6 +135,33 @@ export class ResultsReader {
         return true;
       }
     }
+  }
+
+  private part(batchId: number, id: string, rows: boolean): { rows: Row[]; ended: boolean } {
+    let byId = this.parts.get(batchId);
+    if (byId === undefined) {
+      byId = new Map();
+      this.parts.set(batchId, byId);
+    }
+    let part = byId.get(id);
+    // A part written again (its task re-run after a crash) replaces the first, never adds to it.
+    if (part === undefined || (rows && part.ended)) {
+      part = { rows: [], ended: false };
+      byId.set(id, part);
+    }
+    return part;
+  }
+
+  /** A scaled-out batch's rows: its parts' rows in the listed order (missing parts leave a short count). */
+  private assembleParts(batchId: number, ids: readonly string[]): Row[] {
+    const byId = this.parts.get(batchId);
+    this.parts.delete(batchId);
+    const rows: Row[] = [];
+    for (const id of ids) {
+      const part = byId?.get(id);
+      if (part?.ended === true) rows.push(...part.rows);
+    }
+    return rows;
   }
 
   private async deliver(batchId: number, schema: Schema, rows: Row[], expected: number): Promise<void> {

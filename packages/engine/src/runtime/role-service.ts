@@ -44,6 +44,8 @@ export interface RoleServiceOptions {
   readonly ingestLimits?: IngestLimits;
   /** The processor and sink roles' outage limits (their service config's `processor` block). */
   readonly outageLimits?: OutageLimits;
+  /** The processor shares the query with the other replicas (processor.scaleOut). */
+  readonly scaleOut?: boolean;
 }
 
 /** Reads and checks a plan document file. */
@@ -87,7 +89,7 @@ export async function runRoleService(options: RoleServiceOptions): Promise<numbe
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
   if (role === 'processor') {
-    const processor = new ProcessorRole(ctx);
+    const processor = new ProcessorRole(ctx, undefined, options.scaleOut === true);
     await processor.start();
     running = processor;
     ended = processor.executor.awaitTermination();
@@ -181,8 +183,8 @@ export interface ServiceConfig extends CommonConfig {
   readonly query: { readonly plan: string };
   /** The ingest service's limits (its schema adds the `ingest` block). */
   readonly ingest?: IngestLimits;
-  /** The processor and sink services' outage limits (their schemas add the `processor` block). */
-  readonly processor?: OutageLimits;
+  /** The processor and sink services' outage limits (their schemas add the `processor` block), and the processor's scale-out switch. */
+  readonly processor?: OutageLimits & { readonly scaleOut?: boolean };
 }
 
 export const serviceSchema = {
@@ -231,6 +233,7 @@ export function serviceMain<C extends ServiceConfig>(role: RoleName, loadService
       log,
       ...(config.ingest === undefined ? {} : { ingestLimits: checkIngestLimits(config.ingest) }),
       ...(config.processor === undefined ? {} : { outageLimits: checkOutageLimits(config.processor) }),
+      scaleOut: role === 'processor' && config.processor?.scaleOut === true,
     });
   };
   main().then(

@@ -19,8 +19,22 @@ export class BatchCommitter {
   }
 
   /** Resolves true when committed now, false when the batch was already committed. */
-  async commit(batchId: number, encodedCommitEntry: string, stores: readonly RedisStateStore[]): Promise<boolean> {
-    const keys = [this.keys.commits, this.keys.stateVersion, ...stores.map((s) => s.hashKey)];
+  commit(batchId: number, encodedCommitEntry: string, stores: readonly RedisStateStore[]): Promise<boolean> {
+    return this.commitUnder(this.keys.commits, this.keys.stateVersion, batchId, encodedCommitEntry, stores);
+  }
+
+  /**
+   * The same atomic step for one shuffle task of a scaled-out query: its stores and its own
+   * commit record (with its read position), under the task's keys.
+   */
+  commitTask(task: number, batchId: number, encodedTaskEntry: string, stores: readonly RedisStateStore[]): Promise<boolean> {
+    return this.commitUnder(this.keys.taskCommits(task), this.keys.taskStateVersion(task), batchId, encodedTaskEntry, stores);
+  }
+
+  private async commitUnder(
+    commitsKey: string, versionKey: string, batchId: number, encodedCommitEntry: string, stores: readonly RedisStateStore[],
+  ): Promise<boolean> {
+    const keys = [commitsKey, versionKey, ...stores.map((s) => s.hashKey)];
     const tag = hashTagOf(keys[0] ?? '');
     const stray = keys.find((k) => hashTagOf(k) !== tag);
     if (stray !== undefined) {

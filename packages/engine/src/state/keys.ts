@@ -63,6 +63,14 @@ export interface CheckpointKeys {
    * has reported an offset.
    */
   sourceOffered(sourceIndex: number): string;
+  /** String (with expiry): the run id of the processor replica leading a scaled-out query. */
+  readonly leader: string;
+  /** Hash batchId → a shuffle task's commit (its read position and the batch's figures). */
+  taskCommits(task: number): string;
+  /** String: the last batch id whose state a shuffle task stored. */
+  taskStateVersion(task: number): string;
+  /** Hash runId → a scaled-out query's replica: its tasks and when it last said so. */
+  readonly replicas: string;
 }
 
 function keysUnder(p: string): CheckpointKeys {
@@ -78,6 +86,10 @@ function keysUnder(p: string): CheckpointKeys {
     sourceFiles: (sourceIndex) => `${p}:sources:${sourceIndex}:files`,
     sourceTaking: (sourceIndex) => `${p}:sources:${sourceIndex}:taking`,
     sourceOffered: (sourceIndex) => `${p}:sources:${sourceIndex}:offered`,
+    leader: `${p}:leader`,
+    taskCommits: (task) => `${p}:tasks:${task}:commits`,
+    taskStateVersion: (task) => `${p}:tasks:${task}:version`,
+    replicas: `${p}:replicas`,
   };
 }
 
@@ -97,7 +109,7 @@ export function legacyCheckpointKeys(location: string): CheckpointKeys & { reado
  * keys (`a` and `a:b`), so a migration moves only the names that can be this checkpoint's.
  */
 export function isCheckpointKeySuffix(suffix: string): boolean {
-  return /^(?:metadata|offsets|commits|state:version|state:[^:]+:\d+|sinks:[^:]+:(?:last-batch|offset)|sources:\d+:(?:files|taking|offered))$/.test(suffix);
+  return /^(?:metadata|offsets|commits|state:version|state:[^:]+:\d+|sinks:[^:]+:(?:last-batch|offset)|sources:\d+:(?:files|taking|offered)|leader|replicas|tasks:\d+:(?:commits|version))$/.test(suffix);
 }
 
 /**

@@ -1,0 +1,219 @@
+import type { OffsetLogEntry } from '../../checkpoint/offset-log.js';
+import type { Row } from '../../core/types.js';
+import type { ConsumedBatch, ConsumedRecord, KafkaConsumer, KafkaProducer, TopicPartition, TopicPartitionOffset } from '../../kafka/kafka-port.js';
+import { metrics } from '../../observability/metrics.js';
+import { hasHeaders, kafkaRecordRow } from '../../sources/kafka-records.js';
+import { kafkaConsumerOptions } from '../../sources/kafka-source-options.js';
+import { decodeSourceRow } from '../source-records.js';
+import { shuffleEndRecord, shuffleRowRecords, type SourceTaskId } from './shuffle-records.js';
+import { isFenced, sendOutput, shuffleTasksOf, type TaskBatch, type TaskContext } from './task-context.js';
+import { taskOfPartition } from '../../execution/staged-query.js';
+import { shufflePartitionsOf } from '../../core/streaming-conf.js';
+
+/** What a source task's commit (its consumer-group offset's metadata) says about its last batch. */
+export interface SourceTaskCommit {
+  readonly batchId: number;
+  readonly inputRows: number;
+  /** Rows it wrote to the output (a query without a shuffle), else 0. */
+  readonly outputRows: number;
+  readonly observed: Readonly<Record<string, number>>;
+}
+
+export function parseSourceTaskCommit(metadata: string | null): SourceTaskCommit | null {
+  if (metadata === null || metadata === '') return null;
+  try {
+    const c = JSON.parse(metadata) as Partial<SourceTaskCommit>;
+    return typeof c.batchId === 'number' ? { batchId: c.batchId, inputRows: c.inputRows ?? 0, outputRows: c.outputRows ?? 0, observed: c.observed ?? {} } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** One owned source partition: its transactional producer, last batch done and fetched records. */
+interface OwnedSourceTask {
+  readonly id: SourceTaskId;
+  readonly topic: string;
+  readonly partition: number;
+  readonly producer: KafkaProducer;
+  done: number;
+  records: ConsumedRecord[];
+  /** Offset after the last record received (-1: nothing received and no position known). */
+  next: number;
+}
+
+/**
+ * The source tasks this replica owns: one per partition of the query's source topics, handed
+ * out by Kafka's consumer-group protocol among the replicas. A task's run of batch N reads its
+ * partition's range of the batch, runs the plan's map stage, and in ONE transaction writes its
+ * rows (to the shuffle topic, or the output when the query has no shuffle) and commits the
+ * group's position with the batch id as metadata: a task is done with N exactly when that
+ * transaction committed, so a new owner after a crash or a rebalance knows where to go on.
+ */
+export class SourceTasks {
+  private consumer: KafkaConsumer | null = null;
+  private readonly owned = new Map<string, OwnedSourceTask>();
+  /** Assignment changes and task runs take turns. */
+  private turn: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly ctx: TaskContext, private readonly latestEntry: () => Promise<{ batchId: number; entry: OffsetLogEntry } | null>) {}
+
+  async start(): Promise<void> {
+    const topics = [...new Set(this.ctx.sourceSets.flatMap((s) => s.topics))];
+    this.consumer = await this.ctx.kafka.consumer({ groupId: this.ctx.topics.sourceTaskGroup, ...kafkaConsumerOptions(this.ctx.sources) });
+    await this.consumer.join(topics, (batch) => this.received(batch), (owned) => this.serially(() => this.assigned(owned)));
+  }
+
+  /** The tasks this replica owns now, as `source|partition`. */
+  ownedTasks(): string[] {
+    return [...this.owned.values()].map((t) => `${t.id.source}|${t.id.partitionKey}`).sort();
+  }
+
+  private serially<T>(step: () => Promise<T>): Promise<T> {
+    const next = this.turn.then(step, step);
+    this.turn = next.catch(() => undefined);
+    return next;
+  }
+
+  private async received(batch: ConsumedBatch): Promise<void> {
+    const task = this.owned.get(`${batch.topic}:${batch.partition}`);
+    if (task === undefined) return;
+    for (const r of batch.records) {
+      if (task.next >= 0 && r.offset < task.next) continue;
+      task.records.push(r);
+      task.next = r.offset + 1;
+    }
+    if (batch.nextOffset > task.next) task.next = batch.nextOffset;
+  }
+
+  /** After a rebalance: fence and take over the new partitions, drop the ones given away. */
+  private async assigned(list: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
+    const wanted = new Set(list.map((tp) => `${tp.topic}:${tp.partition}`));
+    for (const [key, task] of this.owned) {
+      if (wanted.has(key)) continue;
+      this.owned.delete(key);
+      await task.producer.close().catch(() => undefined);
+    }
+    const positions: TopicPartitionOffset[] = [];
+    const admin = await this.ctx.kafka.admin();
+    try {
+      const latest = await this.latestEntry();
+      for (const tp of list) {
+        const key = `${tp.topic}:${tp.partition}`;
+        const existing = this.owned.get(key);
+        if (existing !== undefined) {
+          if (existing.next >= 0) positions.push({ ...tp, offset: existing.next });
+          continue;
+        }
+        const source = this.ctx.sourceSets.findIndex((s) => s.accepts(tp.topic, tp.partition));
+        if (source < 0) continue;
+        const id: SourceTaskId = { source, partitionKey: this.ctx.sourceSets[source]?.key(tp.topic, tp.partition) ?? String(tp.partition) };
+        const producer = await this.ctx.kafka.producer({ transactionalId: this.ctx.topics.sourceTaskTransactionalId(id.source, id.partitionKey) });
+        // Opening the transactional id fences a previous owner (its open transaction is aborted)
+        // before the committed position is read: from here on that position cannot move.
+        const fence = await producer.transaction();
+        await fence.abort();
+        const committed = (await admin.committedOffsets(this.ctx.topics.sourceTaskGroup, tp.topic)).find((c) => c.partition === tp.partition);
+        const commit = parseSourceTaskCommit(committed?.metadata ?? null);
+        const start = committed !== undefined && committed.offset >= 0
+          ? committed.offset
+          : (latest?.entry.start?.[source]?.[id.partitionKey] ?? -1);
+        const task: OwnedSourceTask = { id, topic: tp.topic, partition: tp.partition, producer, done: commit?.batchId ?? -1, records: [], next: start };
+        this.owned.set(key, task);
+        if (start >= 0) positions.push({ ...tp, offset: start });
+        this.ctx.log.info('source task taken', { task: `${id.source}|${id.partitionKey}`, doneBatch: task.done, position: start });
+      }
+    } finally {
+      await admin.close();
+    }
+    return positions;
+  }
+
+  /** Runs every owned task that has not done batch N and holds its records; true if any ran. */
+  run(batchId: number, entry: OffsetLogEntry, batch: TaskBatch): Promise<boolean> {
+    return this.serially(async () => {
+      let ran = false;
+      for (const [key, task] of this.owned) {
+        if (task.done >= batchId) continue;
+        const start = entry.start?.[task.id.source]?.[task.id.partitionKey] ?? 0;
+        const end = entry.offsets[task.id.source]?.[task.id.partitionKey] ?? start;
+        if (end > start && (task.next < end)) continue;
+        try {
+          await this.runTask(task, batchId, entry, batch, start, end);
+          ran = true;
+        } catch (err) {
+          if (!isFenced(err)) throw err;
+          this.ctx.log.info('source task fenced by its new owner', { task: key });
+          this.owned.delete(key);
+          await task.producer.close().catch(() => undefined);
+        }
+      }
+      return ran;
+    });
+  }
+
+  private async runTask(task: OwnedSourceTask, batchId: number, entry: OffsetLogEntry, batch: TaskBatch, start: number, end: number): Promise<void> {
+    const { ctx } = this;
+    const source = ctx.sources[task.id.source];
+    const records = task.records.filter((r) => r.offset >= start && r.offset < end);
+    const rows: Row[] = [];
+    for (const record of records) {
+      if (source?.format === 'kafka') {
+        rows.push(kafkaRecordRow(record, hasHeaders(source.schema)));
+        continue;
+      }
+      const decoded = decodeSourceRow(source?.schema ?? [], record.value);
+      if (decoded.ok) rows.push(decoded.row);
+      else {
+        metrics().skippedRecords.inc({ query: ctx.queryId, where: 'processor' });
+        ctx.log.warn('skipping a malformed source record', { topic: record.topic, partition: record.partition, offset: record.offset, reason: decoded.reason });
+      }
+    }
+    const mapped = ctx.staged.runMap(task.id.source, rows, batch);
+    const txn = await task.producer.transaction();
+    let outputRows = 0;
+    try {
+      if (ctx.staged.exchange === null) {
+        outputRows = mapped.rows.length;
+        await sendOutput(ctx, txn, batchId, `a:${task.id.source}:${task.id.partitionKey}`, mapped.rows);
+      } else {
+        await this.sendShuffled(txn, task.id, batchId, entry, mapped.rows, mapped.partitions ?? [], rows.length, mapped.observed);
+      }
+      const metadata = JSON.stringify({ batchId, inputRows: rows.length, outputRows, observed: mapped.observed } satisfies SourceTaskCommit);
+      await txn.sendOffsets(ctx.topics.sourceTaskGroup, [{ topic: task.topic, partition: task.partition, offset: end, metadata }]);
+      await txn.commit();
+    } catch (err) {
+      await txn.abort().catch(() => undefined);
+      throw err;
+    }
+    task.done = batchId;
+    task.records = task.records.filter((r) => r.offset >= end);
+  }
+
+  /** Each row to the shuffle tasks owning its keys' partitions, then the end to every shuffle task. */
+  private async sendShuffled(
+    txn: { send: (topic: string, records: ReturnType<typeof shuffleRowRecords>) => Promise<void> },
+    id: SourceTaskId, batchId: number, entry: OffsetLogEntry, rows: readonly Row[], partitions: ReadonlyArray<readonly number[]>,
+    inputRows: number, observed: Readonly<Record<string, number>>,
+  ): Promise<void> {
+    const tasks = shuffleTasksOf(entry);
+    const sparkPartitions = shufflePartitionsOf(entry.conf ?? this.ctx.plan.conf);
+    const side = this.ctx.staged.sideOf(id.source) ?? 0;
+    const byTask: Row[][] = Array.from({ length: tasks }, () => []);
+    rows.forEach((row, i) => {
+      const targets = new Set((partitions[i] ?? [0]).map((p) => taskOfPartition(p, tasks, sparkPartitions)));
+      for (const t of targets) byTask[t]?.push(row);
+    });
+    const out = byTask.flatMap((taskRows, k) => [
+      ...shuffleRowRecords(batchId, id, side, k, taskRows),
+      shuffleEndRecord(batchId, id, k, { inputRows, observed }),
+    ]);
+    await txn.send(this.ctx.topics.shuffle, out);
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.close().catch(() => undefined);
+    this.consumer = null;
+    for (const task of this.owned.values()) await task.producer.close().catch(() => undefined);
+    this.owned.clear();
+  }
+}
