@@ -26,3 +26,4 @@ if [[ -z ${REDIS_URL:-} ]]; then
   export "$(bash scripts/local/redis.sh up | tail -1)"
 fi
 "$tsx" bench/pipeline.bench.ts
+"$tsx" bench/scale-out.bench.ts

@@ -31,10 +31,16 @@ export const MAP_KEY_DEDUP_POLICY = 'spark.sql.mapKeyDedupPolicy';
  */
 export const ALLOW_MULTIPLE_STATEFUL_OPERATORS = 'spark.sql.streaming.statefulOperator.allowMultiple';
 
+/**
+ * Sluice's own: how many shuffle tasks a scaled-out query spreads its stateful operators over
+ * (each owns a contiguous range of the spark.sql.shuffle.partitions); pinned by the checkpoint.
+ */
+export const SHUFFLE_TASKS = 'sluice.shuffle.tasks';
+
 /** The session settings a query takes along when it starts (into its plan document). */
 export const STREAMING_CONF_KEYS = [
   MULTIPLE_WATERMARK_POLICY, NO_DATA_MICRO_BATCHES, CHECK_CORRECTNESS, SHUFFLE_PARTITIONS, ANSI_ENABLED, MAP_KEY_DEDUP_POLICY,
-  ALLOW_MULTIPLE_STATEFUL_OPERATORS,
+  ALLOW_MULTIPLE_STATEFUL_OPERATORS, SHUFFLE_TASKS,
 ] as const;
 
 export type WatermarkPolicy = 'min' | 'max';
@@ -66,6 +72,7 @@ export function checkConfValue(key: string, value: string): void {
   if (key === MULTIPLE_WATERMARK_POLICY) parsePolicy(value);
   if (key === NO_DATA_MICRO_BATCHES || key === CHECK_CORRECTNESS || key === ANSI_ENABLED || key === ALLOW_MULTIPLE_STATEFUL_OPERATORS) parseBoolean(key, value);
   if (key === SHUFFLE_PARTITIONS) parsePartitions(value);
+  if (key === SHUFFLE_TASKS) parseShuffleTasks(value);
   if (key === MAP_KEY_DEDUP_POLICY) mapKeyDedupPolicy({ [key]: value });
 }
 
@@ -115,6 +122,22 @@ function parsePartitions(value: string): number {
   }
   if (n <= 0) throw new IllegalArgumentError(`${invalid.replace('%s', 'REQUIREMENT')} The value of ${SHUFFLE_PARTITIONS} must be positive SQLSTATE: 22022`);
   return n;
+}
+
+/** sluice.shuffle.tasks: a whole number from 1 to 10000. */
+function parseShuffleTasks(value: string): number {
+  const v = value.trim();
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 1 || n > 10_000) {
+    throw new IllegalArgumentError(`The value '${value}' in the config "${SHUFFLE_TASKS}" is invalid: it should be a whole number from 1 to 10000`);
+  }
+  return n;
+}
+
+/** `sluice.shuffle.tasks` from a plan's `conf`, or null when the session did not set it. */
+export function shuffleTasksSetting(conf: Readonly<Record<string, string>> | undefined): number | null {
+  const v = conf?.[SHUFFLE_TASKS];
+  return v === undefined ? null : parseShuffleTasks(v);
 }
 
 /** `spark.sql.shuffle.partitions` from a plan's `conf` (Spark's default: 200). */

@@ -12,7 +12,8 @@ import { buildProgress } from '../progress-builder.js';
 import { encodePartedBatchEnd } from '../result-records.js';
 import { parseSourceTaskCommit, type SourceTaskCommit } from './source-tasks.js';
 import type { ShuffleTaskCommit } from './shuffle-tasks.js';
-import { SHUFFLE_TASKS, shuffleTasksOf, type TaskContext } from './task-context.js';
+import { SHUFFLE_TASKS } from '../../core/streaming-conf.js';
+import { shuffleTasksOf, type TaskContext } from './task-context.js';
 
 /** How long an idle leader waits before asking the broker for new offsets again. */
 const IDLE_PLAN_MS = 50;

@@ -1,6 +1,7 @@
 import { OffsetLog, type OffsetLogEntry } from '../../checkpoint/offset-log.js';
 import type { StreamingQueryProgress } from '../../core/streaming-query-progress.js';
 import type { StreamingQueryStatus } from '../../core/streaming-query.js';
+import { shuffleTasksSetting } from '../../core/streaming-conf.js';
 import { SourceError } from '../../errors/source-error.js';
 import { StagedQuery } from '../../execution/staged-query.js';
 import type { KafkaAdmin, KafkaProducer } from '../../kafka/kafka-port.js';
@@ -142,10 +143,13 @@ export class ScaleOutProcessor {
       plan, queryId: this.options.queryId, runId: this.options.runId, kafka, redis: this.options.redis, clock: this.options.clock,
       log: this.log, topics, staged, sources, sourceSets,
     };
-    // A new checkpoint gets as many shuffle tasks as its widest source has partitions.
+    // A new checkpoint gets sluice.shuffle.tasks, else as many shuffle tasks as its widest source
+    // has partitions; never more than there are Spark shuffle partitions to own.
     let widest = 1;
     for (const set of sourceSets) widest = Math.max(widest, Object.keys(await set.endOffsets(admin)).length);
-    const tasks = latest === null ? widest : shuffleTasksOf(latest.entry);
+    const tasks = latest === null
+      ? Math.min(shuffleTasksSetting(plan.conf) ?? widest, staged.shufflePartitions)
+      : shuffleTasksOf(latest.entry);
     if (plan.sink.format === 'kafka' && plan.sink.options['topic'] !== undefined) await admin.ensureTopic(plan.sink.options['topic'], 1);
     else await admin.ensureTopic(topics.results, 1);
     if (staged.exchange !== null) await admin.ensureTopic(topics.shuffle, staged.exchange.splittable ? tasks : 1);

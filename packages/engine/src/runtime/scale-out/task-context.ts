@@ -1,3 +1,4 @@
+import { SHUFFLE_TASKS } from '../../core/streaming-conf.js';
 import type { OffsetLogEntry } from '../../checkpoint/offset-log.js';
 import type { Clock } from '../../core/clock.js';
 import type { Row, Schema } from '../../core/types.js';
@@ -12,8 +13,6 @@ import type { QueryTopics } from '../query-topics.js';
 import { encodeBatch } from '../result-records.js';
 import type { SourceTopicSet } from '../source-topics.js';
 
-/** The session setting that fixes a scaled-out query's number of shuffle tasks (pinned by its checkpoint). */
-export const SHUFFLE_TASKS = 'sluice.shuffle.tasks';
 
 /** What every part of a scaled-out processor replica shares. */
 export interface TaskContext {
