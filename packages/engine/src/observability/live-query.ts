@@ -22,6 +22,26 @@ export interface BatchLag {
   readonly partitions: readonly PartitionLag[];
 }
 
+/** One processor replica of a scaled-out query and the tasks it runs now, as it last reported. */
+export interface LiveReplica {
+  readonly runId: string;
+  readonly leader: boolean;
+  /** Source tasks as `source|partition` (`source|topic:partition` for a source of several topics). */
+  readonly sourceTasks: readonly string[];
+  readonly shuffleTasks: readonly number[];
+  /** When the replica last reported (ISO time). */
+  readonly updatedAt: string;
+}
+
+/**
+ * A scaled-out query's replicas and how far its source tasks trail each source partition
+ * (empty where nobody measured it: a follower replica leaves that to the leader).
+ */
+export interface LiveReplicas {
+  readonly members: readonly LiveReplica[];
+  readonly lag: readonly PartitionLag[];
+}
+
 /** Spark UI's query status: RUNNING while active, then FAILED (with an error) or FINISHED. */
 export type LiveQueryStatus = 'RUNNING' | 'FAILED' | 'FINISHED';
 
@@ -35,6 +55,8 @@ export interface LiveQuery {
   readonly lastError: string | null;
   readonly recentProgress: readonly StreamingQueryProgress[];
   readonly consumerLag: readonly BatchLag[];
+  /** A scaled-out query's replicas; absent for a query one process runs. */
+  readonly replicas?: LiveReplicas;
 }
 
 /** One query in `/api/queries`: the record plus what the page's table derives from it. */
@@ -106,12 +128,14 @@ export function liveQueryJson(q: LiveQuery, now: number): LiveQueryJson {
 }
 
 /**
- * What changes when a page must be redrawn: a query's status or a new progress record. The
+ * What changes when a page must be redrawn: a query's status, a new progress record, or (for a
+ * scaled-out query) a replica joining, leaving, leading or taking other tasks. The
  * page's script computes the same from the JSON it polls (SIGNATURE_JS) and, when it differs
  * from the one the page was drawn at, fetches the page again.
  */
-export function liveSignature(queries: ReadonlyArray<Pick<LiveQuery, 'id' | 'status' | 'recentProgress'>>): string {
-  return queries.map((q) => `${q.id}/${q.status}/${q.recentProgress.length}/${q.recentProgress[q.recentProgress.length - 1]?.timestamp ?? ''}`).join('|');
+export function liveSignature(queries: ReadonlyArray<Pick<LiveQuery, 'id' | 'status' | 'recentProgress' | 'replicas'>>): string {
+  return queries.map((q) => `${q.id}/${q.status}/${q.recentProgress.length}/${q.recentProgress[q.recentProgress.length - 1]?.timestamp ?? ''}` +
+    (q.replicas === undefined ? '' : `/${q.replicas.members.map((m) => `${m.runId}${m.leader ? '*' : ''}:${m.sourceTasks.length}.${m.shuffleTasks.length}`).join(',')}`)).join('|');
 }
 
 /** liveSignature for the browser, over `/api/queries` (an array) or `/api/queries/<id>` (one). */
@@ -120,6 +144,8 @@ export const SIGNATURE_JS = `function signature(data) {
   return queries.map((q) => {
     const ps = q.recentProgress || [];
     const last = ps[ps.length - 1];
-    return q.id + '/' + q.status + '/' + ps.length + '/' + (last ? last.timestamp : '');
+    const members = q.replicas ? q.replicas.members : null;
+    const tasks = members ? '/' + members.map((m) => m.runId + (m.leader ? '*' : '') + ':' + m.sourceTasks.length + '.' + m.shuffleTasks.length).join(',') : '';
+    return q.id + '/' + q.status + '/' + ps.length + '/' + (last ? last.timestamp : '') + tasks;
   }).join('|');
 }`;

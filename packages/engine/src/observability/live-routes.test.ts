@@ -143,6 +143,47 @@ describe('GET /query/<id>', () => {
   });
 });
 
+/** A replica of a scaled-out query: its page lists the replicas, their tasks and the partitions' lag. */
+const scaledOut: LiveQuery = {
+  ...running, id: 'q-3', runId: 'run-b',
+  replicas: {
+    members: [
+      { runId: 'run-a', leader: false, sourceTasks: ['0|0', '0|2'], shuffleTasks: [0], updatedAt: new Date(now - 500).toISOString() },
+      { runId: 'run-b', leader: true, sourceTasks: ['0|1'], shuffleTasks: [1, 2], updatedAt: new Date(now - 200).toISOString() },
+    ],
+    lag: [{ source: 0, topic: 'orders', partition: 0, records: 0 }, { source: 0, topic: 'orders', partition: 1, records: 1200 }],
+  },
+};
+
+describe('a scaled-out query', () => {
+  it('has a Replicas section listing each replica with its tasks, then the lag per partition', () => {
+    const html = body('/query/q-3', [scaledOut]);
+    expect(cells(html, 'data-replica="run-a"')).toEqual(['run-a', 'task runner', '2', '0|0 0|2', '1', '0', '12:00:19']);
+    expect(cells(html, 'data-replica="run-b"')).toEqual(['run-b', 'LEADER', '1', '0|1', '2', '1 2', '12:00:19']);
+    expect(cells(html, 'data-partition="orders:1"')).toEqual(['0', 'orders', '1', '1,200']);
+    expect(html).toContain('<tfoot><tr><th scope="row" colspan="3">Total</th><td class="num">1,200</td></tr></tfoot>');
+    expect(html.indexOf('id="replicas"')).toBeLessThan(html.indexOf('<h2>Statistics</h2>'));
+  });
+
+  it('on a replica that does not lead, says the leader measures the lag', () => {
+    const follower: LiveQuery = { ...scaledOut, replicas: { members: scaledOut.replicas?.members ?? [], lag: [] } };
+    expect(body('/query/q-3', [follower])).toContain('The leader measures the lag after each batch');
+  });
+
+  it('serves the replicas in /api/queries/<id>; a query one process runs has none', () => {
+    expect((JSON.parse(body('/api/queries/q-3', [scaledOut])) as LiveQueryJson).replicas).toEqual(scaledOut.replicas);
+    expect(JSON.parse(body('/api/queries/q-1'))).not.toHaveProperty('replicas');
+    expect(body('/query/q-1')).not.toContain('id="replicas"');
+  });
+
+  it('redraws when a replica joins or takes other tasks', () => {
+    const joined: LiveQuery = { ...scaledOut, replicas: { members: [...(scaledOut.replicas?.members ?? []), { runId: 'run-c', leader: false, sourceTasks: [], shuffleTasks: [], updatedAt: '' }], lag: [] } };
+    expect(liveSignature([joined])).not.toBe(liveSignature([scaledOut]));
+    const signature = new Function(`${SIGNATURE_JS}; return signature;`)() as (data: unknown) => string;
+    expect(signature(JSON.parse(body('/api/queries/q-3', [scaledOut])))).toBe(liveSignature([scaledOut]));
+  });
+});
+
 describe('chart data', () => {
   it('orders phases as they run and names partitions', () => {
     expect(phasesOf(watermarked)).toEqual(['latestOffset', 'walCommit', 'getBatch', 'addBatch', 'commitOffsets']);

@@ -22,6 +22,8 @@ main { max-width: 1240px; margin: 0 auto; padding: 18px 24px 40px; }
 h1 { font-size: 22px; margin: 6px 0 14px; display: flex; align-items: center; gap: 10px; }
 h2 { font-size: 16px; margin: 0 0 10px; }
 h2 .count { color: var(--muted); font-weight: 400; }
+h2.sub { font-size: 14px; margin: 16px 0 8px; }
+table.replicas td, table.partition-lag td { font-variant-numeric: tabular-nums; }
 a { color: var(--accent); }
 code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
 .crumbs { color: var(--muted); font-size: 13px; }

@@ -3,6 +3,7 @@ import { formatClock, formatDateTime, formatDuration } from './chart-scale.js';
 import { batchApiPath, batchesOf, liveSignature, queryApiPath, uptimeMs, type LiveQuery } from './live-query.js';
 import { pageHtml, statusBadge } from './page-layout.js';
 import { metricRows, phasesOf } from './query-charts.js';
+import { replicasSection } from './replicas-section.js';
 import { colorAt, escapeHtml } from './svg-chart.js';
 
 /**
@@ -99,7 +100,8 @@ function batchTable(q: LiveQuery): string {
 export function renderQueryPage(q: LiveQuery, now: number): string {
   const title = q.name ?? q.id;
   const body = `<nav class="crumbs"><a href="/">Streaming queries</a> › <span>${escapeHtml(title)}</span></nav>` +
-    `<h1>${escapeHtml(title)} ${statusBadge(q.status)}</h1>${basicInfo(q, now)}${statTable(q)}${batchTable(q)}`;
+    `<h1>${escapeHtml(title)} ${statusBadge(q.status)}</h1>${basicInfo(q, now)}` +
+    `${q.replicas === undefined ? '' : replicasSection(q.replicas)}${statTable(q)}${batchTable(q)}`;
   return pageHtml(`${title} · Sluice streaming query`, body, { api: queryApiPath(q.id), signature: liveSignature([q]) });
 }
 

@@ -21,6 +21,7 @@ import { OpsServer, stackChecks } from '../observability/ops-server.js';
 import { resolveQueryId } from './query-identity.js';
 import { queryKafkaSecurity } from './query-kafka-security.js';
 import { IngestRole, ProcessorRole, SinkRole, type RoleContext, type RunningRole } from './query-roles.js';
+import { ScaleOutProcessor } from './scale-out/scale-out-processor.js';
 
 export type RoleName = 'ingest' | 'processor' | 'sink';
 
@@ -128,16 +129,21 @@ export async function runRoleService(options: RoleServiceOptions): Promise<numbe
         }
       : {},
     ...(role === 'processor' ? {
-      live: (): LiveQuery[] => [{
-        id: queryId,
-        runId: ctx.runId,
-        name: plan.name,
-        status: roleAlive ? 'RUNNING' : failure === null ? 'FINISHED' : 'FAILED',
-        startTimestamp,
-        lastError: failure === null ? null : String(failure),
-        recentProgress: (running as ProcessorRole).executor.recentProgress,
-        consumerLag: (running as ProcessorRole).executor.recentConsumerLag,
-      }],
+      live: (): LiveQuery[] => {
+        const loop = (running as ProcessorRole).executor;
+        return [{
+          id: queryId,
+          runId: ctx.runId,
+          name: plan.name,
+          status: roleAlive ? 'RUNNING' : failure === null ? 'FINISHED' : 'FAILED',
+          startTimestamp,
+          lastError: failure === null ? null : String(failure),
+          recentProgress: loop.recentProgress,
+          consumerLag: loop.recentConsumerLag,
+          // A replica of a scaled-out query shows the others and their tasks (/api/queries/<id> too).
+          ...(loop instanceof ScaleOutProcessor ? { replicas: loop.replicas } : {}),
+        }];
+      },
     } : {}),
     clock: ctx.clock,
   });

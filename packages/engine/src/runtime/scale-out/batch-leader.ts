@@ -3,6 +3,8 @@ import { OffsetLog, type OffsetLogEntry, type SourceOffsets } from '../../checkp
 import { CaseInsensitiveOptions } from '../../core/options.js';
 import type { StreamingQueryProgress } from '../../core/streaming-query-progress.js';
 import type { KafkaAdmin, KafkaProducer } from '../../kafka/kafka-port.js';
+import type { BatchLag, PartitionLag } from '../../observability/live-query.js';
+import { metrics } from '../../observability/metrics.js';
 import type { StateMetrics } from '../../operators/operator.js';
 import { rateLimit } from '../../sources/kafka-rate-limit.js';
 import { startingOffsetRangeLimit } from '../../sources/kafka-offset-range-limit.js';
@@ -13,6 +15,7 @@ import { encodePartedBatchEnd } from '../result-records.js';
 import { parseSourceTaskCommit, type SourceTaskCommit } from './source-tasks.js';
 import type { ShuffleTaskCommit } from './shuffle-tasks.js';
 import { SHUFFLE_TASKS } from '../../core/streaming-conf.js';
+import { lagAfterBatch, lagLabel } from './source-partition-lag.js';
 import { shuffleTasksOf, type TaskContext } from './task-context.js';
 
 /** How long an idle leader waits before asking the broker for new offsets again. */
@@ -57,6 +60,8 @@ export class BatchLeader {
   private lastTriggerStart: number | null = null;
   private progress: StreamingQueryProgress | null = null;
   private readonly history: StreamingQueryProgress[] = [];
+  /** The consumer lag measured as each of `history` was made. */
+  private readonly lagHistory: BatchLag[] = [];
 
   constructor(
     private readonly ctx: TaskContext,
@@ -77,10 +82,18 @@ export class BatchLeader {
     return [...this.history];
   }
 
+  /** The lag of every source partition after each of `recentProgress`, oldest first. */
+  get recentConsumerLag(): readonly BatchLag[] {
+    return [...this.lagHistory];
+  }
+
   /** Forget what this replica knew as leader (another replica led meanwhile). */
   resign(): void {
     this.recovered = false;
     this.pending = null;
+    // The lag gauge is the leader's: a replica that stopped leading stops reporting it.
+    const query = this.ctx.queryId;
+    for (const p of this.lagHistory[this.lagHistory.length - 1]?.partitions ?? []) metrics().consumerLag.remove({ query, source: String(p.source), partition: lagLabel(this.ctx.sourceSets, p) });
   }
 
   /** One step: finish the pending batch if all its tasks committed, or plan the next; true if a batch was committed. */
@@ -272,10 +285,20 @@ export class BatchLeader {
       await this.offsetLog.purge(batchId - retain + 1);
       await this.commitLog.purge(batchId - retain + 1);
     }
-    this.report(pending, figures);
+    this.report(pending, figures, await this.lagAfter(entry));
   }
 
-  private report(pending: Pending, figures: BatchFigures): void {
+  /** Best effort: the batch is committed either way, and the next one measures again. */
+  private async lagAfter(entry: OffsetLogEntry): Promise<PartitionLag[]> {
+    try {
+      return await lagAfterBatch(this.ctx.sourceSets, this.admin(), entry.offsets);
+    } catch (err) {
+      this.ctx.log.debug('cannot measure the consumer lag', { err });
+      return [];
+    }
+  }
+
+  private report(pending: Pending, figures: BatchFigures, lag: readonly PartitionLag[]): void {
     const { ctx } = this;
     const now = ctx.clock.now();
     const { entry } = pending;
@@ -290,11 +313,24 @@ export class BatchLeader {
     });
     this.lastTriggerStart = pending.triggerStart;
     this.history.push(this.progress);
+    this.lagHistory.push({ batchId: this.progress.batchId, timestamp: this.progress.timestamp, partitions: lag });
     if (this.history.length > 100) this.history.shift();
+    if (this.lagHistory.length > 100) this.lagHistory.shift();
+    // For an autoscaler: the leader's view of every partition's lag (sluice_consumer_lag_records).
+    for (const p of lag) metrics().consumerLag.set({ query: ctx.queryId, source: String(p.source), partition: lagLabel(ctx.sourceSets, p) }, p.records);
+    void this.publish();
+  }
+
+  /**
+   * The query's registration with the last progress (what `sluice status` lists): after every
+   * batch, and from the replica's lease loop as a heartbeat while the query idles.
+   */
+  async publish(): Promise<void> {
+    const { ctx } = this;
     const record = {
       id: ctx.queryId, runId: ctx.runId, name: ctx.plan.name, status: 'ACTIVE', checkpointLocation: ctx.plan.checkpointLocation,
-      updatedAt: new Date(now).toISOString(), lastProgress: this.progress,
+      updatedAt: new Date(ctx.clock.now()).toISOString(), lastProgress: this.progress,
     };
-    void ctx.redis.hset(queryRegistryKey(), ctx.queryId, JSON.stringify(record)).catch((err: unknown) => ctx.log.debug('cannot publish progress', { err }));
+    await ctx.redis.hset(queryRegistryKey(), ctx.queryId, JSON.stringify(record)).catch((err: unknown) => ctx.log.debug('cannot publish progress', { err }));
   }
 }

@@ -5,7 +5,7 @@ import { shuffleTasksSetting } from '../../core/streaming-conf.js';
 import { SourceError } from '../../errors/source-error.js';
 import { StagedQuery } from '../../execution/staged-query.js';
 import type { KafkaAdmin, KafkaProducer } from '../../kafka/kafka-port.js';
-import type { BatchLag } from '../../observability/live-query.js';
+import type { BatchLag, LiveReplicas } from '../../observability/live-query.js';
 import { streamingSources } from '../../plan/logical-plan.js';
 import { checkpointKeys } from '../../state/keys.js';
 import type { RedisClient } from '../../state/redis-connection.js';
@@ -24,6 +24,8 @@ import { shuffleTasksOf, type TaskBatch, type TaskContext } from './task-context
 const LEASE_TTL_MS = 6000;
 /** How often the lease is renewed (or, by a follower, tried). */
 const LEASE_EVERY_MS = 1000;
+/** How often the leader refreshes the query's registration without batches (`sluice status` trusts it for 30 s). */
+const REGISTRY_HEARTBEAT_MS = 10_000;
 /** How often an idle replica looks for a new batch or task input. */
 const POLL_MS = 10;
 
@@ -67,6 +69,8 @@ export class ScaleOutProcessor {
   private leader: BatchLeader | null = null;
   private lease: LeaderLease;
   private leading = false;
+  /** The query's live replicas as last read (every LEASE_EVERY_MS, with this replica's report). */
+  private replicasSeen: ReplicaTasks[] = [];
   private readonly outage: OutageGuard;
   private readonly offsetLog: OffsetLog;
   private readonly log;
@@ -92,8 +96,15 @@ export class ScaleOutProcessor {
     return this.leader?.recentProgress ?? [];
   }
 
+  /** Measured by the leader after each batch it committed; empty on a replica that never led. */
   get recentConsumerLag(): readonly BatchLag[] {
-    return [];
+    return this.leader?.recentConsumerLag ?? [];
+  }
+
+  /** The query's replicas and, on the leader, the lag of every source partition after its last batch. */
+  get replicas(): LiveReplicas {
+    const lag = this.leading ? (this.recentConsumerLag.at(-1)?.partitions ?? []) : [];
+    return { members: this.replicasSeen, lag };
   }
 
   get status(): StreamingQueryStatus {
@@ -197,6 +208,7 @@ export class ScaleOutProcessor {
    */
   private async keepLease(): Promise<void> {
     const signal = this.stopSignal.signal;
+    let publishedAt = -Infinity;
     while (!signal.aborted) {
       try {
         const leading = await this.lease.acquire();
@@ -206,6 +218,11 @@ export class ScaleOutProcessor {
         }
         this.leading = leading;
         await this.reportTasks();
+        if (leading && this.options.clock.now() - publishedAt >= REGISTRY_HEARTBEAT_MS) {
+          publishedAt = this.options.clock.now();
+          await this.leader?.publish();
+        }
+        this.replicasSeen = await readReplicas(this.options.redis, this.options.plan.checkpointLocation, this.options.clock.now());
       } catch (err) {
         // Redis unreachable: the loop's outage guard reports it; a lease not renewed runs out.
         this.log.debug('cannot renew the lease', { err });
