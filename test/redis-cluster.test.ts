@@ -9,8 +9,13 @@ import {
   checkpointKeys, checkpointPrefix, connectRedis, deleteKeys, KafkajsPort, legacyCheckpointKeys, prepareCheckpointLayout, scanKeys,
   type RedisClient,
 } from 'sluice/testing';
+import { PlanFile } from './support/plan-file.js';
+import { ProcessorFleet } from './support/processor-fleet.js';
 import { cliPath, repoRoot } from './support/programs.js';
 import { startProcess } from './support/processes.js';
+import { PARTITIONS, workloads, type InputRecord, type Workload } from './support/scale-out-workloads.js';
+import { TopicCollector } from './support/topic-collector.js';
+import { waitFor } from './support/wait-for.js';
 
 const run = promisify(execFile);
 
@@ -20,6 +25,9 @@ const run = promisify(execFile);
  * stopped and started again from the checkpoint: it prints exactly what the same query
  * prints against a single Redis server, and what it prints against a single server whose
  * checkpoint was left by an older Sluice (key layout 1) and is migrated at the restart.
+ * Then a keyed windowed aggregation run by scale-out processors on the cluster, one of them
+ * killed -9: each shuffle task's state and commits in the cluster under the checkpoint's one
+ * hash tag, and the output what one classic processor on a single server writes.
  */
 const PROGRAM = `
 import { SparkSession, window } from "sluice";
@@ -67,6 +75,8 @@ describe('state and checkpoints on a real Redis Cluster', () => {
   let cluster: RedisClient | null = null;
   let single: RedisClient | null = null;
   const checkpoints: Array<{ redis: () => RedisClient | null; location: string }> = [];
+  /** Stops the processors and removes the topics of the scale-out case; run before the cluster stops. */
+  const cleanups: Array<() => Promise<void>> = [];
 
   const clusterScript = async (command: 'up' | 'down'): Promise<string> =>
     (await run('bash', [join(repoRoot, 'scripts', 'redis-cluster.sh'), command], { env: clusterEnv, timeout: 90_000 })).stdout;
@@ -92,6 +102,7 @@ describe('state and checkpoints on a real Redis Cluster', () => {
   }, 120_000);
 
   afterAll(async () => {
+    for (const cleanup of cleanups) await cleanup().catch(() => undefined);
     for (const { redis, location } of checkpoints) {
       const r = redis();
       if (r !== null) await deleteKeys(r, await scanKeys(r, checkpointKeys(location).all));
@@ -189,4 +200,109 @@ describe('state and checkpoints on a real Redis Cluster', () => {
       await deleteKeys(clusterRedis, [legacy.metadata, legacy.commits]);
     }
   });
+
+  /**
+   * One query of the scale-out workloads on its own checkpoint and output topic, run by
+   * processor services against `redisUrl`. Removing it (processors, topics, groups) is queued
+   * for the end.
+   */
+  const startQuery = async (
+    workload: Workload, input: string, location: string, redisUrl: string, scaleOut: boolean,
+  ): Promise<{ fleet: ProcessorFleet; collector: TopicCollector }> => {
+    const output = `test-cluster-${randomUUID().slice(0, 8)}-out`;
+    const admin = await kafka.admin();
+    await admin.ensureTopic(output, 1);
+    await admin.close();
+    const plan = await PlanFile.make(workload.program({ inputs: [input], output }, location));
+    const fleet = new ProcessorFleet(plan, scaleOut, { REDIS_URL: redisUrl });
+    const collector = await TopicCollector.start(kafka, output);
+    cleanups.push(async () => {
+      await fleet.stopAll();
+      await collector.close();
+      const queryId = fleet.queryId();
+      const admin = await kafka.admin();
+      const internal = queryId === null ? [] : (await admin.listTopics()).filter((t) => t.startsWith(`sluice.${queryId}.`));
+      await admin.deleteTopics([output, ...internal]).catch(() => undefined);
+      if (queryId !== null) {
+        const groups = (await admin.listGroups()).filter((g) => g.startsWith(`sluice.${queryId}.`));
+        await admin.deleteGroups(groups).catch(() => undefined);
+      }
+      await admin.close();
+      plan.remove();
+    });
+    return { fleet, collector };
+  };
+
+  it('scale-out processors on the cluster, one killed -9 and one started, keep each task\'s state there and write the rows once', async () => {
+    const keyedWindows = workloads.find((w) => w.name === 'keyed windowed aggregation');
+    if (keyedWindows === undefined) throw new Error('no keyed windowed workload');
+    const records = keyedWindows.inputs[0];
+    if (records === undefined) throw new Error('the keyed windowed workload has no input');
+    const input = `test-cluster-${randomUUID().slice(0, 8)}-in`;
+    const onCluster = `test-${randomUUID()}`;
+    const onSingle = `test-${randomUUID()}`;
+    checkpoints.push({ redis: () => cluster, location: onCluster }, { redis: () => single, location: onSingle });
+    const admin = await kafka.admin();
+    await admin.ensureTopic(input, PARTITIONS);
+    await admin.close();
+    cleanups.push(async () => {
+      const admin = await kafka.admin();
+      await admin.deleteTopics([input]).catch(() => undefined);
+      await admin.close();
+    });
+    const send = async (batch: readonly InputRecord[]): Promise<void> => {
+      const producer = await kafka.producer();
+      await producer.send(input, [...batch]);
+      await producer.close();
+    };
+
+    // The reference: one classic processor, state on the single server, same input.
+    const [reference, scaled] = await Promise.all([
+      startQuery(keyedWindows, input, onSingle, singleUrl, false),
+      startQuery(keyedWindows, input, onCluster, clusterUrl, true),
+    ]);
+    await Promise.all([reference.fleet.add(), scaled.fleet.add(), scaled.fleet.add()]);
+    const half = Math.round(records.body.length / 2);
+    await send(records.body.slice(0, half));
+
+    // Shuffle tasks have stored state in the cluster: batches run when a processor dies.
+    const clusterRedis = cluster as RedisClient;
+    const k = checkpointKeys(onCluster);
+    const taskOfStateKey = (key: string): number | null => {
+      const m = /:state:[^:]+:(\d+)$/.exec(key);
+      return m?.[1] === undefined ? null : Number(m[1]);
+    };
+    const stateTasks = async (): Promise<number[]> =>
+      (await scanKeys(clusterRedis, k.all)).map(taskOfStateKey).filter((t): t is number => t !== null);
+    await waitFor(async () => (await stateTasks()).length > 0 || scaled.fleet.failures().length > 0, 'task state on the cluster', 90_000, 200);
+    expect(scaled.fleet.failures()).toEqual([]);
+    for (const task of await stateTasks()) expect(task).toBeLessThan(PARTITIONS);
+
+    await scaled.fleet.killOne();
+    await scaled.fleet.add();
+    await send(records.body.slice(half));
+    await send(records.closing);
+
+    await reference.collector.settle(keyedWindows.expectedRows, 3000, 120_000, () => reference.fleet.failures().length > 0);
+    expect(reference.fleet.failures()).toEqual([]);
+    expect(reference.collector.values).toHaveLength(keyedWindows.expectedRows);
+    expect(new Set(reference.collector.values).size).toBe(keyedWindows.expectedRows);
+    await scaled.collector.settle(keyedWindows.expectedRows, 3000, 120_000, () => scaled.fleet.failures().length > 0);
+    expect(scaled.fleet.failures()).toEqual([]);
+    expect([...scaled.collector.values].sort()).toEqual([...reference.collector.values].sort());
+
+    // Every shuffle task (K = the topic's 6 partitions) committed on the cluster; all the
+    // checkpoint's keys (lease, replicas, logs, task commits, state) share its one hash tag.
+    const keys = await scanKeys(clusterRedis, k.all);
+    const tasks = Array.from({ length: PARTITIONS }, (_, t) => t);
+    expect(keys).toEqual(expect.arrayContaining([
+      k.metadata, k.offsets, k.commits, k.leader, k.replicas,
+      ...tasks.flatMap((t) => [k.taskCommits(t), k.taskStateVersion(t)]),
+    ]));
+    expect(keys.filter((key) => taskOfStateKey(key) !== null).length).toBeGreaterThan(0);
+    const tags = new Set(keys.map((key) => /^[^{]*\{([^}]+)\}/.exec(key)?.[1] ?? key));
+    expect([...tags]).toEqual([`cp:${onCluster}`]);
+    const slots = new Set(await Promise.all(keys.map((key) => clusterRedis.cluster('KEYSLOT', key))));
+    expect(slots.size).toBe(1);
+  }, 300_000);
 });

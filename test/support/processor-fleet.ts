@@ -10,17 +10,23 @@ import { waitFor } from './wait-for.js';
  * Processor service processes running one plan: added one by one, killed with SIGKILL, and all
  * stopped at the end. With `scaleOut` they join the query's task group
  * (`SLUICE_PROCESSOR_SCALE_OUT=true`); without it each runs the classic single-process path.
+ * `env` overrides the test's environment for every processor (e.g. `REDIS_URL` of a cluster).
  */
 export class ProcessorFleet {
   /** Every process ever started, the killed ones too (their output helps a failure's report). */
   readonly procs: Proc[] = [];
 
-  constructor(private readonly plan: PlanFile, private readonly scaleOut: boolean) {}
+  constructor(
+    private readonly plan: PlanFile,
+    private readonly scaleOut: boolean,
+    private readonly env: NodeJS.ProcessEnv = {},
+  ) {}
 
   /** Starts one more processor and waits for its "service started" line. */
   async add(): Promise<Proc> {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      ...this.env,
       SLUICE_QUERY_PLAN: this.plan.path,
       SLUICE_METRICS_PORT: '0',
       SLUICE_KAFKA_CLIENT_ID: `test-${randomUUID().slice(0, 8)}`,
