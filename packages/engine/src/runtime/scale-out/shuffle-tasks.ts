@@ -7,7 +7,7 @@ import type { StateMetrics } from '../../operators/operator.js';
 import { BatchCommitter } from '../../state/batch-committer.js';
 import { checkpointKeys } from '../../state/keys.js';
 import { RedisStateStore } from '../../state/redis-state-store.js';
-import { parseSourceTaskCommit } from './source-tasks.js';
+import { parseSourceTaskCommit, settleAll } from './source-tasks.js';
 import { compareTaskIds, decodeShuffleRecord, taskIdText, type SourceTaskEnd, type SourceTaskId } from './shuffle-records.js';
 import { isFenced, sendOutput, shuffleTasksOf, type TaskBatch, type TaskContext } from './task-context.js';
 
@@ -162,23 +162,21 @@ export class ShuffleTasks {
   /** Runs every owned task that holds all of batch N; true if any ran. */
   run(batchId: number, entry: OffsetLogEntry, batch: TaskBatch): Promise<boolean> {
     return this.serially(async () => {
-      let ran = false;
       const expected = expectedSourceTasks(entry);
+      const runs: Array<Promise<void>> = [];
       for (const [k, task] of this.owned) {
         if (task.stateDone >= batchId) continue;
         const got = task.batches.get(batchId);
         if (expected.length > 0 && (got === undefined || !expected.every((id) => got.from.get(id)?.end != null))) continue;
-        try {
-          await this.runTask(task, batchId, entry, batch, got);
-          ran = true;
-        } catch (err) {
+        runs.push(this.runTask(task, batchId, entry, batch, got).catch(async (err: unknown) => {
           if (!isFenced(err)) throw err;
           this.ctx.log.info('shuffle task fenced by its new owner', { task: k });
           this.owned.delete(k);
           await task.producer.close().catch(() => undefined);
-        }
+        }));
       }
-      return ran;
+      await settleAll(runs);
+      return runs.length > 0;
     });
   }
 

@@ -10,6 +10,13 @@ import { isFenced, sendOutput, shuffleTasksOf, type TaskBatch, type TaskContext 
 import { taskOfPartition } from '../../execution/staged-query.js';
 import { shufflePartitionsOf } from '../../core/streaming-conf.js';
 
+/** Waits for every run, then rethrows the first failure (none is left running behind the caller). */
+export async function settleAll(runs: ReadonlyArray<Promise<void>>): Promise<void> {
+  const results = await Promise.allSettled(runs);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+}
+
 /** What a source task's commit (its consumer-group offset's metadata) says about its last batch. */
 export interface SourceTaskCommit {
   readonly batchId: number;
@@ -131,23 +138,22 @@ export class SourceTasks {
   /** Runs every owned task that has not done batch N and holds its records; true if any ran. */
   run(batchId: number, entry: OffsetLogEntry, batch: TaskBatch): Promise<boolean> {
     return this.serially(async () => {
-      let ran = false;
+      // The ready tasks' transactions overlap: each task has its own producer.
+      const runs: Array<Promise<void>> = [];
       for (const [key, task] of this.owned) {
         if (task.done >= batchId) continue;
         const start = entry.start?.[task.id.source]?.[task.id.partitionKey] ?? 0;
         const end = entry.offsets[task.id.source]?.[task.id.partitionKey] ?? start;
         if (end > start && (task.next < end)) continue;
-        try {
-          await this.runTask(task, batchId, entry, batch, start, end);
-          ran = true;
-        } catch (err) {
+        runs.push(this.runTask(task, batchId, entry, batch, start, end).catch(async (err: unknown) => {
           if (!isFenced(err)) throw err;
           this.ctx.log.info('source task fenced by its new owner', { task: key });
           this.owned.delete(key);
           await task.producer.close().catch(() => undefined);
-        }
+        }));
       }
-      return ran;
+      await settleAll(runs);
+      return runs.length > 0;
     });
   }
 
