@@ -9,9 +9,9 @@ import { CaseInsensitiveOptions } from '../core/options.js';
 import type { Row, Schema } from '../core/types.js';
 import { SourceError } from '../errors/source-error.js';
 import type { Logger } from '../internal/logger.js';
-import type { KafkaAdmin, KafkaPort, KafkaProducer, OutgoingRecord } from '../kafka/kafka-port.js';
+import type { KafkaAdmin, KafkaPort, KafkaProducer } from '../kafka/kafka-port.js';
 import type { QueryPlan } from '../plan/query-plan.js';
-import { kafkaSinkRecords, lastCommittedSinkBatch } from '../sinks/kafka-sink.js';
+import { kafkaSinkRecordsByTopic, lastCommittedSinkBatch } from '../sinks/kafka-sink.js';
 import type { QueryTopics } from './query-topics.js';
 import { encodeBatch } from './result-records.js';
 
@@ -85,13 +85,7 @@ export class BatchOutput {
     try {
       if (plan.sink.format === 'kafka') {
         // The user's topic and the batch marker in one transaction: exactly once, by batch id.
-        const byTopic = new Map<string, OutgoingRecord[]>();
-        for (const { topic, record } of kafkaSinkRecords(schema, rows, plan.sink.options['topic'])) {
-          const list = byTopic.get(topic);
-          if (list === undefined) byTopic.set(topic, [record]);
-          else list.push(record);
-        }
-        for (const [topic, records] of byTopic) await txn.send(topic, records);
+        for (const [topic, records] of kafkaSinkRecordsByTopic(schema, rows, plan.sink.options['topic'])) await txn.send(topic, records);
         await txn.send(topics.sinkCommits, [{ key: queryId, value: String(batchId) }]);
       } else {
         await txn.send(topics.results, encodeBatch(queryId, batchId, plan.outputMode, schema, rows));

@@ -36,6 +36,17 @@ export function kafkaSinkRecords(schema: Schema, rows: readonly Row[], topicOpti
   });
 }
 
+/** The same records grouped by topic, each topic's in row order (one send per topic). */
+export function kafkaSinkRecordsByTopic(schema: Schema, rows: readonly Row[], topicOption: string | undefined): Map<string, OutgoingRecord[]> {
+  const byTopic = new Map<string, OutgoingRecord[]>();
+  for (const { topic, record } of kafkaSinkRecords(schema, rows, topicOption)) {
+    const list = byTopic.get(topic);
+    if (list === undefined) byTopic.set(topic, [record]);
+    else list.push(record);
+  }
+  return byTopic;
+}
+
 /**
  * The last batch id a query's Kafka sink committed: read from the marker topic, whose records
  * are written in the same transaction as each batch's output. read_committed, so a batch whose

@@ -5,7 +5,7 @@ import { shuffleTasksSetting } from '../../core/streaming-conf.js';
 import { SourceError } from '../../errors/source-error.js';
 import { StagedQuery } from '../../execution/staged-query.js';
 import type { KafkaAdmin, KafkaProducer } from '../../kafka/kafka-port.js';
-import type { BatchLag, LiveReplicas } from '../../observability/live-query.js';
+import type { BatchLag, LiveReplica, LiveReplicas } from '../../observability/live-query.js';
 import { streamingSources } from '../../plan/logical-plan.js';
 import { checkpointKeys } from '../../state/keys.js';
 import type { RedisClient } from '../../state/redis-connection.js';
@@ -30,15 +30,7 @@ const REGISTRY_HEARTBEAT_MS = 10_000;
 const POLL_MS = 10;
 
 /** What a replica reports of itself for `sluice status` and the live page. */
-export interface ReplicaTasks {
-  readonly runId: string;
-  readonly leader: boolean;
-  /** Source tasks as `source|partition` (partition keyed as SourceTopicSet.key). */
-  readonly sourceTasks: readonly string[];
-  readonly shuffleTasks: readonly number[];
-  /** When the replica last reported (ISO time); a report older than REPLICA_STALE_MS is a gone replica's. */
-  readonly updatedAt: string;
-}
+export type ReplicaTasks = LiveReplica;
 
 /** A replica that has not reported for this long is gone (killed, cut off). */
 export const REPLICA_STALE_MS = 10_000;

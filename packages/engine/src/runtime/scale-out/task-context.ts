@@ -4,10 +4,10 @@ import type { Clock } from '../../core/clock.js';
 import type { Row, Schema } from '../../core/types.js';
 import type { StagedQuery } from '../../execution/staged-query.js';
 import type { Logger } from '../../internal/logger.js';
-import type { KafkaPort, OutgoingRecord, ProducerTransaction } from '../../kafka/kafka-port.js';
+import type { KafkaPort, ProducerTransaction } from '../../kafka/kafka-port.js';
 import type { StreamingSourceNode } from '../../plan/logical-plan.js';
 import type { QueryPlan } from '../../plan/query-plan.js';
-import { kafkaSinkRecords } from '../../sinks/kafka-sink.js';
+import { kafkaSinkRecordsByTopic } from '../../sinks/kafka-sink.js';
 import type { RedisClient } from '../../state/redis-connection.js';
 import type { QueryTopics } from '../query-topics.js';
 import { encodeBatch } from '../result-records.js';
@@ -51,13 +51,7 @@ export async function sendOutput(ctx: TaskContext, txn: ProducerTransaction, bat
   const { plan } = ctx;
   const schema: Schema = ctx.staged.output.map((f) => ({ name: f.name, type: f.type, nullable: f.nullable }));
   if (plan.sink.format === 'kafka') {
-    const byTopic = new Map<string, OutgoingRecord[]>();
-    for (const { topic, record } of kafkaSinkRecords(schema, rows, plan.sink.options['topic'])) {
-      const list = byTopic.get(topic);
-      if (list === undefined) byTopic.set(topic, [record]);
-      else list.push(record);
-    }
-    for (const [topic, records] of byTopic) await txn.send(topic, records);
+    for (const [topic, records] of kafkaSinkRecordsByTopic(schema, rows, plan.sink.options['topic'])) await txn.send(topic, records);
     return;
   }
   await txn.send(ctx.topics.results, encodeBatch(ctx.queryId, batchId, plan.outputMode, schema, rows, part));
