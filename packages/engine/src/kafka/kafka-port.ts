@@ -124,6 +124,13 @@ export interface KafkaConsumer {
     onBatch: (batch: ConsumedBatch) => Promise<void>,
     onAssigned: (owned: readonly TopicPartition[]) => Promise<readonly TopicPartitionOffset[]>,
   ): Promise<void>;
+  /**
+   * Stops fetching these partitions of `topic` (back-pressure: the caller holds enough of
+   * them); a batch already being handed over finishes. Call after start() or join().
+   */
+  pause(topic: string, partitions: readonly number[]): void;
+  /** Fetches paused partitions again, from where they stopped. */
+  resume(topic: string, partitions: readonly number[]): void;
   close(): Promise<void>;
 }
 
@@ -144,6 +151,13 @@ export interface ConsumerOptions {
   readonly readUncommitted?: boolean;
   /** How old the consumer's topic metadata may get before a fetch refreshes it (new partitions are seen then). */
   readonly metadataMaxAgeMs?: number;
+  /**
+   * Bytes one fetch returns at most, per partition and in all (Kafka's max.partition.fetch.bytes
+   * and fetch.max.bytes; the client's defaults when absent). A record batch larger than that
+   * still comes whole.
+   */
+  readonly maxBytesPerPartition?: number;
+  readonly maxBytes?: number;
 }
 
 export interface KafkaPort {

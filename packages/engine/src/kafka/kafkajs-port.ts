@@ -356,6 +356,8 @@ export class KafkajsPort implements KafkaPort {
       heartbeatInterval: 1000,
       readUncommitted: options.readUncommitted ?? false,
       ...(options.metadataMaxAgeMs === undefined ? {} : { metadataMaxAge: options.metadataMaxAgeMs }),
+      ...(options.maxBytesPerPartition === undefined ? {} : { maxBytesPerPartition: options.maxBytesPerPartition }),
+      ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
     });
     await this.connect(consumer);
     const fromBeginning = options.fromBeginning ?? true;
@@ -466,6 +468,12 @@ export class KafkajsPort implements KafkaPort {
           },
         });
         await joined;
+      },
+      pause(topic, partitions) {
+        consumer.pause([{ topic, partitions: [...partitions] }]);
+      },
+      resume(topic, partitions) {
+        consumer.resume([{ topic, partitions: [...partitions] }]);
       },
       async close() {
         await consumer.disconnect();

@@ -18,6 +18,9 @@ import { startingOffsetRangeLimit } from '../sources/kafka-offset-range-limit.js
 import { resolveStartingOffsets } from '../sources/kafka-starting-offsets.js';
 import type { RedisClient } from '../state/redis-connection.js';
 import { checkpointKeys } from '../state/keys.js';
+import { DEFAULT_BATCH_LIMITS, type BatchLimits } from '../config/processor-config.js';
+import { capBatch } from './batch-cap.js';
+import type { FetchBound } from './fetch-throttle.js';
 import { HEADER_FILE } from './file-record-reader.js';
 import type { QueryTopics } from './query-topics.js';
 import type { SourceBuffer } from './source-buffer.js';
@@ -69,7 +72,12 @@ export class BatchSources {
   /** What each source offered when the last batch was planned, before read limits. */
   readonly latestAvailable: SourceOffsets[] = [];
 
-  constructor(private readonly plan: QueryPlan, private readonly redis: RedisClient) {
+  constructor(
+    private readonly plan: QueryPlan,
+    private readonly redis: RedisClient,
+    /** The processor's cap on a batch whose source sets no read limit. */
+    readonly batchLimits: BatchLimits = DEFAULT_BATCH_LIMITS,
+  ) {
     this.nodes = streamingSources(plan.root);
     this.limits = this.nodes.map(sourceLimits);
   }
@@ -77,6 +85,21 @@ export class BatchSources {
   /** Whether a source learns of new files through Redis (its listing) rather than as records. */
   get readsFiles(): boolean {
     return this.nodes.some((s) => FILE_FORMATS.includes(s.format));
+  }
+
+  /**
+   * How much each source may fetch beyond its planned batch before its partitions pause
+   * (FetchThrottle): what its next batch can take. No bound under Trigger.Once (its one batch
+   * takes everything) nor for a file source (a batch waits until a listing's records are all
+   * fetched).
+   */
+  fetchBounds(): FetchBound[] {
+    return this.nodes.map((node, i) => {
+      const { maxOffsets } = this.limits[i] as SourceLimits;
+      if (this.plan.trigger.kind === 'once' || FILE_FORMATS.includes(node.format)) return { records: 0, bytes: 0 };
+      if (maxOffsets !== null) return { records: maxOffsets, bytes: 0 };
+      return { records: this.batchLimits.maxBatchRecords, bytes: this.batchLimits.maxBatchBytes };
+    });
   }
 
   /** Resolves the topics each source reads (its own source topic, or the user's Kafka topics). */
@@ -130,13 +153,15 @@ export class BatchSources {
   async latestOffsets(state: PlanningState, snapshot: readonly SourceOffsets[] | null): Promise<SourceOffsets[]> {
     const out: SourceOffsets[] = [];
     for (const [i, buffer] of state.buffers.entries()) {
-      const { maxFiles, maxOffsets } = this.limits[i] as SourceLimits;
+      const limits = this.limits[i] as SourceLimits;
+      const { maxFiles, maxOffsets } = limits;
       const from = state.committed[i] ?? {};
       let available = await this.sourceLatest(i, buffer, snapshot !== null, state);
       this.latestAvailable[i] = available;
       if (maxFiles !== null) available = buffer.capByFiles(from, available, maxFiles, HEADER_FILE);
       // Trigger.Once reads all that is there, whatever the read limit (Spark: ReadAllAvailable).
       if (maxOffsets !== null && this.plan.trigger.kind !== 'once') available = rateLimit(maxOffsets, from, available);
+      if (this.plan.trigger.kind !== 'once') available = capBatch(this.batchLimits, limits, from, available, buffer);
       const bound = snapshot?.[i];
       if (bound === undefined) {
         out.push(available);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { StreamingQuery, StreamingQueryStatus } from '../core/streaming-query.js';
 import type { StreamingQueryProgress } from '../core/streaming-query-progress.js';
 import type { IngestLimits } from '../config/ingest-config.js';
-import type { OutageLimits } from '../config/processor-config.js';
+import type { BatchLimits, OutageLimits } from '../config/processor-config.js';
 import { KafkaSecuritySettings } from '../kafka/kafka-security.js';
 import type { KafkaPort } from '../kafka/kafka-port.js';
 import type { Clock } from '../core/clock.js';
@@ -25,6 +25,8 @@ export interface Connections {
   readonly ingestLimits?: IngestLimits;
   /** How long the processor and sink ride out an outage of Kafka or Redis. */
   readonly outageLimits?: OutageLimits;
+  /** The processor's cap on a batch whose source sets no read limit. */
+  readonly batchLimits?: BatchLimits;
   /** The configured Kafka security (the query's own kafka.* options are laid over it). */
   readonly kafkaSecurity?: KafkaSecuritySettings;
   /** The configured Redis user, password and TLS files. */
@@ -145,7 +147,7 @@ export class LocalStreamingQuery implements StreamingQuery {
   }
 
   private async startRoles(connections: Promise<Connections>): Promise<void> {
-    const { brokers, redisUrl, ingestLimits, outageLimits, kafkaSecurity, redisSettings } = await connections;
+    const { brokers, redisUrl, ingestLimits, outageLimits, batchLimits, kafkaSecurity, redisSettings } = await connections;
     const security = await queryKafkaSecurity(this.plan, kafkaSecurity ?? KafkaSecuritySettings.empty());
     this.redis = await connectRedis(redisUrl, this.log, redisSettings);
     this.id = await resolveQueryId(this.redis, this.plan.checkpointLocation, this.log);
@@ -161,6 +163,7 @@ export class LocalStreamingQuery implements StreamingQuery {
       log: this.log,
       ...(ingestLimits === undefined ? {} : { ingestLimits }),
       ...(outageLimits === undefined ? {} : { outageLimits }),
+      ...(batchLimits === undefined ? {} : { batchLimits }),
     };
     this.log.info('starting query', { queryId: this.id, name: this.plan.name, checkpointLocation: this.plan.checkpointLocation });
     this.sink = new SinkRole(ctx);

@@ -50,7 +50,8 @@ import { BatchSources, type PlannedBatch } from './batch-sources.js';
 import { processingTimeTiming } from './processing-time.js';
 import { ProgressReporter } from './progress-reporter.js';
 import { SourceBuffer } from './source-buffer.js';
-import { DEFAULT_OUTAGE_LIMITS, type OutageLimits } from '../config/processor-config.js';
+import { DEFAULT_BATCH_LIMITS, DEFAULT_OUTAGE_LIMITS, type BatchLimits, type OutageLimits } from '../config/processor-config.js';
+import { FetchThrottle } from './fetch-throttle.js';
 import { OutageGuard } from './outage-guard.js';
 
 export interface MicroBatchExecutorOptions {
@@ -67,6 +68,8 @@ export interface MicroBatchExecutorOptions {
   readonly onProgress?: (progress: StreamingQueryProgress) => void;
   /** How long an outage of Kafka or Redis is ridden out, and the backoff (defaults when absent). */
   readonly outageLimits?: OutageLimits;
+  /** The cap on a batch whose source sets no read limit (defaults when absent). */
+  readonly batchLimits?: BatchLimits;
 }
 
 /**
@@ -80,6 +83,13 @@ const IDLE_RECHECK_MS = 1000;
  * as records: a socket's first offset (its connection), a file source's completed listing.
  */
 const OFFER_RECHECK_MS = 100;
+
+/**
+ * Fetch sizes when batches are capped: back-pressure pauses a partition only after a fetch has
+ * arrived, so a fetch is what a partition can hold beyond its share. Kafka's defaults (1 MiB a
+ * partition, 50 MiB a fetch) bring tens of thousands of small records at once.
+ */
+const BOUNDED_FETCH = { maxBytesPerPartition: 256 * 1024, maxBytes: 1024 * 1024 } as const;
 
 export class MicroBatchExecutor {
   private readonly topics: QueryTopics;
@@ -99,6 +109,8 @@ export class MicroBatchExecutor {
   private readonly outage: OutageGuard;
   private admin: KafkaAdmin | null = null;
   private consumer: KafkaConsumer | null = null;
+  /** Pauses source partitions that hold enough beyond the planned batch; one per consumer. */
+  private throttle: FetchThrottle | null = null;
   /** The consumer's group, and whether this query named it (then it removes it at stop). */
   private consumerGroup: { readonly groupId: string; readonly owned: boolean } = { groupId: '', owned: false };
   private loop: Promise<void> | null = null;
@@ -119,7 +131,7 @@ export class MicroBatchExecutor {
     this.topics = queryTopics(queryId);
     this.offsetLog = new OffsetLog(redis, plan.checkpointLocation);
     this.commitLog = new CommitLog(redis, plan.checkpointLocation);
-    this.sources = new BatchSources(plan, redis);
+    this.sources = new BatchSources(plan, redis, options.batchLimits ?? DEFAULT_BATCH_LIMITS);
     for (const s of this.sources.nodes) if (s.format === 'kafka') checkSameCluster(s.options, options.brokers);
     if (plan.sink.format === 'kafka') checkSameCluster(plan.sink.options, options.brokers);
     this.log = options.log.child({ role: 'processor', queryId });
@@ -213,15 +225,25 @@ export class MicroBatchExecutor {
     await this.reporter.open(kafka, admin);
     await this.reporter.publish('ACTIVE');
     this.consumerGroup = kafkaConsumerGroup(this.sources.nodes, this.topics.processorGroup(this.options.runId), this.options.runId);
-    this.consumer = await kafka.consumer({ groupId: this.consumerGroup.groupId, ...kafkaConsumerOptions(this.sources.nodes) });
+    const bounds = this.sources.fetchBounds();
+    const bounded = bounds.some((b) => b.records > 0 || b.bytes > 0);
+    this.consumer = await kafka.consumer({
+      groupId: this.consumerGroup.groupId, ...kafkaConsumerOptions(this.sources.nodes), ...(bounded ? BOUNDED_FETCH : {}),
+    });
     this.buffers.length = 0;
     this.sources.sets.forEach((_, i) => this.buffers.push(new SourceBuffer(this.committed[i] ?? {})));
+    const throttle = new FetchThrottle({
+      consumer: this.consumer, sets: this.sources.sets, buffers: this.buffers, bounds,
+      plannedEnd: () => this.pending?.entry.offsets ?? this.committed, log: this.log,
+    });
+    this.throttle = throttle;
     const topics = [...new Set(this.sources.sets.flatMap((s) => s.topics))];
     await this.consumer.start(topics, async (batch) => {
       this.log.debug('fetched source records', { topic: batch.topic, partition: batch.partition, records: batch.records.length });
       for (const [i, set] of this.sources.sets.entries()) {
         if (set.accepts(batch.topic, batch.partition)) await this.buffers[i]?.add(batch, set.key(batch.topic, batch.partition));
       }
+      throttle.arrived(batch.topic, batch.partition);
     }, positions);
   }
 
@@ -410,14 +432,23 @@ export class MicroBatchExecutor {
     maybeCrash('offset-log', planned.batchId);
     this.log.debug('batch planned', { batchId: planned.batchId, start: planned.start, end: latest });
     this.pending = planned;
+    // The planned end moved past what was held: those partitions fetch again.
+    this.throttle?.recheck();
     return planned;
   }
 
   private async waitForSnapshot(snapshot: readonly SourceOffsets[]): Promise<void> {
     const signal = this.stopSignal.signal;
-    while (!signal.aborted && !this.buffers.every((b, i) => b.hasReached(snapshot[i] ?? {}))) {
+    while (!signal.aborted && !snapshot.every((end, i) => this.holdsSnapshot(i, end))) {
       await this.waitForAnyData(100);
     }
+  }
+
+  /** Whether source `i` has fetched the snapshot's end, or as much of it as a batch takes. */
+  private holdsSnapshot(i: number, end: SourceOffsets): boolean {
+    const buffer = this.buffers[i];
+    if (buffer === undefined) return true;
+    return Object.entries(end).every(([p, offset]) => buffer.hasReached({ [p]: offset }) || this.throttle?.full(i, p) === true);
   }
 
   /** (b) The write-ahead log entry, before the batch runs. */

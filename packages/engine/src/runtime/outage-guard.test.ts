@@ -4,7 +4,7 @@ import { LocalStackError } from '../errors/local-stack-error.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger, LogFields } from '../internal/logger.js';
 import { commonSchema, loadConfig } from '../config/config.js';
-import { checkOutageLimits, DEFAULT_OUTAGE_LIMITS, processorSchema, type ProcessorConfig } from '../config/processor-config.js';
+import { checkOutageLimits, DEFAULT_BATCH_LIMITS, DEFAULT_OUTAGE_LIMITS, processorSchema, type ProcessorConfig } from '../config/processor-config.js';
 import { OutageGuard, transientService } from './outage-guard.js';
 
 /** A clock whose sleep passes at once, moving time on. */
@@ -149,13 +149,15 @@ describe('processor outage configuration', () => {
   const schema = { ...commonSchema, ...processorSchema };
 
   it('defaults to riding out five minutes, and reads its SLUICE_PROCESSOR_* variables', () => {
-    expect(loadConfig<ProcessorConfig>(schema, {}).processor).toEqual({ ...DEFAULT_OUTAGE_LIMITS, scaleOut: false });
+    expect(loadConfig<ProcessorConfig>(schema, {}).processor).toEqual({ ...DEFAULT_OUTAGE_LIMITS, ...DEFAULT_BATCH_LIMITS, scaleOut: false });
     expect(DEFAULT_OUTAGE_LIMITS.outageTimeoutMs).toBe(300_000);
     const c = loadConfig<ProcessorConfig>(schema, {
       SLUICE_PROCESSOR_OUTAGE_TIMEOUT_MS: '0', SLUICE_PROCESSOR_RETRY_BACKOFF_MS: '50', SLUICE_PROCESSOR_RETRY_BACKOFF_MAX_MS: '800',
-      SLUICE_PROCESSOR_SCALE_OUT: 'true',
+      SLUICE_PROCESSOR_SCALE_OUT: 'true', SLUICE_PROCESSOR_MAX_BATCH_RECORDS: '0', SLUICE_PROCESSOR_MAX_BATCH_BYTES: '1048576',
     });
-    expect(c.processor).toEqual({ outageTimeoutMs: 0, retryBackoffMs: 50, retryBackoffMaxMs: 800, scaleOut: true });
+    expect(c.processor).toEqual({
+      outageTimeoutMs: 0, retryBackoffMs: 50, retryBackoffMaxMs: 800, maxBatchRecords: 0, maxBatchBytes: 1_048_576, scaleOut: true,
+    });
   });
 
   it('refuses a bad value at start, naming the key, the value and what is allowed', () => {

@@ -1,6 +1,7 @@
 import { IllegalStateError } from '../errors/illegal-state-error.js';
 import { loadEngineConfig, type MetricsConfig } from '../config/config.js';
 import { kafkaSecuritySettings, redisSettings } from '../config/security-config.js';
+import { batchLimitsOf } from '../config/processor-config.js';
 import { ConfigError } from '../errors/config-error.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { applyConfiguredLogLevel, createLogger, type Logger } from '../internal/logger.js';
@@ -55,7 +56,7 @@ export class QueryManager {
   /** Rejects when the ops server cannot listen where configured (a port in use): queries fail. */
   private opsListening: Promise<void> = Promise.resolve();
   /** The configured Kafka security and Redis access, read with the connections. */
-  private access: Pick<Connections, 'kafkaSecurity' | 'redisSettings' | 'outageLimits'> = {};
+  private access: Pick<Connections, 'kafkaSecurity' | 'redisSettings' | 'outageLimits' | 'batchLimits'> = {};
   private opsRedis: RedisClient | null = null;
 
   constructor(private readonly clock: Clock = systemClock, log?: Logger) {
@@ -82,7 +83,7 @@ export class QueryManager {
     if (this.stack === null) {
       const config = loadEngineConfig();
       this.ingestLimits = config.ingest;
-      this.access = { kafkaSecurity: kafkaSecuritySettings(config.kafka), redisSettings: redisSettings(config.redis), outageLimits: config.processor };
+      this.access = { kafkaSecurity: kafkaSecuritySettings(config.kafka), redisSettings: redisSettings(config.redis), outageLimits: config.processor, batchLimits: batchLimitsOf(config.processor) };
       applyConfiguredLogLevel(config.log.level);
       this.stack = warmLocalStack({ brokers: config.kafka.brokers, redisUrl: config.redis.url }, this.log);
       // A stack that cannot be reached fails the query, which reports it: no second report here.

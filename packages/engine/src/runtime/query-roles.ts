@@ -3,7 +3,7 @@ import { CaseInsensitiveOptions } from '../core/options.js';
 import type { StreamingQueryProgress } from '../core/streaming-query-progress.js';
 import { OptionError } from '../errors/option-error.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from '../config/ingest-config.js';
-import type { OutageLimits } from '../config/processor-config.js';
+import type { BatchLimits, OutageLimits } from '../config/processor-config.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../internal/logger.js';
 import type { KafkaPort, KafkaProducer } from '../kafka/kafka-port.js';
@@ -41,6 +41,8 @@ export interface RoleContext {
   readonly ingestLimits?: IngestLimits;
   /** How long the processor and sink ride out an outage of Kafka or Redis (defaults when absent). */
   readonly outageLimits?: OutageLimits;
+  /** The processor's cap on a batch whose source sets no read limit (defaults when absent). */
+  readonly batchLimits?: BatchLimits;
 }
 
 export interface RunningRole {

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { commonSchema, type CommonConfig } from '../config/config.js';
 import { kafkaSecuritySettings, redisSettings } from '../config/security-config.js';
 import { checkIngestLimits, type IngestLimits } from '../config/ingest-config.js';
-import { checkOutageLimits, type OutageLimits } from '../config/processor-config.js';
+import { batchLimitsOf, checkOutageLimits, type BatchLimits, type OutageLimits } from '../config/processor-config.js';
 import { ConfigError } from '../errors/config-error.js';
 import { PlanError } from '../errors/plan-error.js';
 import { StreamError } from '../errors/stream-error.js';
@@ -45,6 +45,8 @@ export interface RoleServiceOptions {
   readonly ingestLimits?: IngestLimits;
   /** The processor and sink roles' outage limits (their service config's `processor` block). */
   readonly outageLimits?: OutageLimits;
+  /** The processor's cap on a batch (processor.maxBatchRecords, processor.maxBatchBytes). */
+  readonly batchLimits?: BatchLimits;
   /** The processor shares the query with the other replicas (processor.scaleOut). */
   readonly scaleOut?: boolean;
 }
@@ -82,6 +84,7 @@ export async function runRoleService(options: RoleServiceOptions): Promise<numbe
     log,
     ...(options.ingestLimits === undefined ? {} : { ingestLimits: options.ingestLimits }),
     ...(options.outageLimits === undefined ? {} : { outageLimits: options.outageLimits }),
+    ...(options.batchLimits === undefined ? {} : { batchLimits: options.batchLimits }),
   };
   let running: RunningRole;
   let ended: Promise<void>;
@@ -190,7 +193,7 @@ export interface ServiceConfig extends CommonConfig {
   /** The ingest service's limits (its schema adds the `ingest` block). */
   readonly ingest?: IngestLimits;
   /** The processor and sink services' outage limits (their schemas add the `processor` block), and the processor's scale-out switch. */
-  readonly processor?: OutageLimits & { readonly scaleOut?: boolean };
+  readonly processor?: OutageLimits & Partial<BatchLimits> & { readonly scaleOut?: boolean };
 }
 
 export const serviceSchema = {
@@ -238,7 +241,7 @@ export function serviceMain<C extends ServiceConfig>(role: RoleName, loadService
       redisSettings: redisSettings(config.redis),
       log,
       ...(config.ingest === undefined ? {} : { ingestLimits: checkIngestLimits(config.ingest) }),
-      ...(config.processor === undefined ? {} : { outageLimits: checkOutageLimits(config.processor) }),
+      ...(config.processor === undefined ? {} : { outageLimits: checkOutageLimits(config.processor), batchLimits: batchLimitsOf(config.processor) }),
       scaleOut: role === 'processor' && config.processor?.scaleOut === true,
     });
   };

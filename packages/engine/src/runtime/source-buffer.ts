@@ -3,8 +3,43 @@ import type { SourceOffsets } from '../checkpoint/offset-log.js';
 
 interface PartitionBuffer {
   records: ConsumedRecord[];
+  /**
+   * Beside each record, the bytes of key and value of every record the partition has received
+   * up to and including it: the bytes of a run of records is a difference of two of these.
+   */
+  bytesThrough: number[];
+  /** Bytes of every record received so far (the last of bytesThrough, kept after a take). */
+  bytes: number;
   /** Offset after the last record received. */
   next: number;
+}
+
+/** Records and bytes a partition holds at or after some offset. */
+export interface Held {
+  readonly records: number;
+  readonly bytes: number;
+}
+
+/** Index of the first record at or after `offset` (records are in offset order). */
+function firstAtOrAfter(records: readonly ConsumedRecord[], offset: number): number {
+  let lo = 0;
+  let hi = records.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((records[mid] as ConsumedRecord).offset < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function recordBytes(r: ConsumedRecord): number {
+  return (r.key?.length ?? 0) + (r.value?.length ?? 0);
+}
+
+/** The partition's bytes received before its held record `i` (all of them when `i` is past the last). */
+function bytesBefore(part: PartitionBuffer, i: number): number {
+  const r = part.records[i];
+  return r === undefined ? part.bytes : (part.bytesThrough[i] as number) - recordBytes(r);
 }
 
 /**
@@ -16,19 +51,21 @@ export class SourceBuffer {
   private waiters: Array<() => void> = [];
 
   constructor(initial: SourceOffsets = {}) {
-    for (const [p, offset] of Object.entries(initial)) this.partitions.set(p, { records: [], next: offset });
+    for (const [p, offset] of Object.entries(initial)) this.partitions.set(p, { records: [], bytesThrough: [], bytes: 0, next: offset });
   }
 
   /** Adds fetched records of one partition, stored under `key` (see SourceTopicSet.key). */
   async add(batch: ConsumedBatch, key: string = String(batch.partition)): Promise<void> {
     let part = this.partitions.get(key);
     if (part === undefined) {
-      part = { records: [], next: 0 };
+      part = { records: [], bytesThrough: [], bytes: 0, next: 0 };
       this.partitions.set(key, part);
     }
     for (const r of batch.records) {
       if (r.offset < part.next) continue; // already received (re-delivery after a rebalance)
       part.records.push(r);
+      part.bytes += recordBytes(r);
+      part.bytesThrough.push(part.bytes);
       part.next = r.offset + 1;
     }
     // Transaction markers and aborted records take offsets no record is delivered at.
@@ -67,6 +104,44 @@ export class SourceBuffer {
     return out;
   }
 
+  /**
+   * Shrinks `planned` so that a batch starting at `from` takes at most `maxBytes` bytes of keys
+   * and values: each partition gets a share in proportion to the records planned from it, and
+   * at least one record so that no partition stalls. Only records already fetched have sizes:
+   * a partition is cut within them, and what lies beyond them is left as planned.
+   */
+  capByBytes(from: SourceOffsets, planned: SourceOffsets, maxBytes: number): SourceOffsets {
+    const out: Record<string, number> = { ...planned };
+    const counts = new Map<string, number>();
+    for (const [p, end] of Object.entries(planned)) if (end > (from[p] ?? 0)) counts.set(p, end - (from[p] ?? 0));
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    for (const [p, count] of counts) {
+      const part = this.partitions.get(p);
+      if (part === undefined) continue;
+      const budget = maxBytes * (count / total);
+      const first = firstAtOrAfter(part.records, from[p] ?? 0);
+      const before = bytesBefore(part, first);
+      // The first record past the budget (or past the plan) ends the batch, the first one excepted.
+      for (let i = first + 1; i < part.records.length; i++) {
+        const r = part.records[i] as ConsumedRecord;
+        if (r.offset >= (planned[p] as number)) break;
+        if ((part.bytesThrough[i] as number) - before > budget) {
+          out[p] = r.offset;
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Records and bytes partition `key` holds at or after `offset`: fetched beyond a planned end. */
+  heldFrom(key: string, offset: number): Held {
+    const part = this.partitions.get(key);
+    if (part === undefined) return { records: 0, bytes: 0 };
+    const i = firstAtOrAfter(part.records, offset);
+    return { records: part.records.length - i, bytes: part.bytes - bytesBefore(part, i) };
+  }
+
   /** True when every partition in `end` has received records up to that offset. */
   hasReached(end: SourceOffsets): boolean {
     for (const [p, offset] of Object.entries(end)) {
@@ -86,11 +161,15 @@ export class SourceBuffer {
       const from = start[p] ?? 0;
       const to = end[p] ?? from;
       const keep: ConsumedRecord[] = [];
-      for (const r of part.records) {
-        if (r.offset >= to) keep.push(r);
-        else if (r.offset >= from) out.push(r);
+      const keepBytes: number[] = [];
+      for (const [i, r] of part.records.entries()) {
+        if (r.offset >= to) {
+          keep.push(r);
+          keepBytes.push(part.bytesThrough[i] as number);
+        } else if (r.offset >= from) out.push(r);
       }
       part.records = keep;
+      part.bytesThrough = keepBytes;
     }
     return out;
   }
