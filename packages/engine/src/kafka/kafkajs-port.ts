@@ -3,6 +3,7 @@ import {
   logLevel as KafkaLogLevel,
   Partitioners,
   type Admin,
+  type Batch,
   type Consumer,
   type IHeaders,
   type LogEntry,
@@ -16,6 +17,7 @@ import { LocalStackError } from '../errors/local-stack-error.js';
 import { createLogger, type Logger } from '../internal/logger.js';
 import { PLAINTEXT_SECURITY, type KafkaSecurity } from './kafka-security.js';
 import type {
+  ConsumedBatch,
   ConsumedHeader,
   ConsumedRecord,
   ConsumerOptions,
@@ -86,6 +88,24 @@ async function sendChunked(
   for (let i = 0; i < records.length; i += MESSAGES_PER_SEND) {
     await send({ topic, messages: toMessages(records.slice(i, i + MESSAGES_PER_SEND)) });
   }
+}
+
+/** A fetched batch in the port's terms, without the records below `min` (a seek's floor). */
+function consumedBatch(batch: Batch, min: number): ConsumedBatch {
+  const records: ConsumedRecord[] = batch.messages.filter((m) => Number(m.offset) >= min).map((m) => ({
+    topic: batch.topic,
+    partition: batch.partition,
+    offset: Number(m.offset),
+    timestamp: Number(m.timestamp),
+    key: m.key ?? null,
+    value: m.value ?? null,
+    headers: toHeaders(m.headers),
+    headerList: toHeaderList(m.headers),
+  }));
+  return {
+    topic: batch.topic, partition: batch.partition, records,
+    highWatermark: Number(batch.highWatermark), nextOffset: Number(batch.lastOffset()) + 1,
+  };
 }
 
 function logCreator(log: Logger) {
@@ -388,20 +408,7 @@ export class KafkajsPort implements KafkaPort {
           eachBatchAutoResolve: true,
           eachBatch: async ({ batch, heartbeat }) => {
             const min = floor.get(`${batch.topic}:${batch.partition}`) ?? 0;
-            const records: ConsumedRecord[] = batch.messages.filter((m) => Number(m.offset) >= min).map((m) => ({
-              topic: batch.topic,
-              partition: batch.partition,
-              offset: Number(m.offset),
-              timestamp: Number(m.timestamp),
-              key: m.key ?? null,
-              value: m.value ?? null,
-              headers: toHeaders(m.headers),
-              headerList: toHeaderList(m.headers),
-            }));
-            await onBatch({
-              topic: batch.topic, partition: batch.partition, records,
-              highWatermark: Number(batch.highWatermark), nextOffset: Number(batch.lastOffset()) + 1,
-            });
+            await onBatch(consumedBatch(batch, min));
             await heartbeat();
           },
         });
@@ -450,20 +457,7 @@ export class KafkajsPort implements KafkaPort {
             await ready;
             const min = owned.get(`${batch.topic}:${batch.partition}`);
             if (min === undefined) return;
-            const records: ConsumedRecord[] = batch.messages.filter((m) => Number(m.offset) >= min).map((m) => ({
-              topic: batch.topic,
-              partition: batch.partition,
-              offset: Number(m.offset),
-              timestamp: Number(m.timestamp),
-              key: m.key ?? null,
-              value: m.value ?? null,
-              headers: toHeaders(m.headers),
-              headerList: toHeaderList(m.headers),
-            }));
-            await onBatch({
-              topic: batch.topic, partition: batch.partition, records,
-              highWatermark: Number(batch.highWatermark), nextOffset: Number(batch.lastOffset()) + 1,
-            });
+            await onBatch(consumedBatch(batch, min));
             await heartbeat();
           },
         });
