@@ -26,7 +26,7 @@ const LAYERS = [
   ['execution'], // plan validation, optimizer, a batch's run of the operators
   ['config'], // the services' configuration blocks
   ['observability'], // metrics, the live page, the ops server
-  ['runtime'], // roles, ingest, the micro-batch loop, the query manager
+  ['runtime'], // roles, ingest, the micro-batch loop, the query manager (role folders: runtimeRules)
   ['api'], // the user facade: SparkSession, DataFrame, readers, writers, functions
   ['cli', 'testing'], // entry points
 ];
@@ -51,6 +51,26 @@ const layerRules = LAYERS.flatMap((layer, i) => {
       to: { path: [`${SRC}(${forbidden.join('|')})/`, `${SRC}index\\.ts$`] },
     };
   });
+});
+
+/**
+ * Inside runtime/ (docs/architecture.md): the role folders do not import each other — what two
+ * roles share (topic names, the records of the source and results topics, offered offsets) sits
+ * in runtime/ itself, below them — except that scale-out/ builds on processor/. The wiring that
+ * starts the roles imports them all, so no role folder imports the wiring.
+ */
+const RUNTIME = `${SRC}runtime/`;
+const ROLE_FOLDERS = { ingest: [], processor: [], sink: [], 'scale-out': ['processor'] };
+const RUNTIME_WIRING = ['query-roles', 'role-service', 'query-manager', 'local-stack', 'local-streaming-query'];
+const runtimeRules = Object.entries(ROLE_FOLDERS).map(([folder, mayImport]) => {
+  const forbidden = Object.keys(ROLE_FOLDERS).filter((f) => f !== folder && !mayImport.includes(f));
+  return {
+    name: `runtime-${folder}`,
+    severity: 'error',
+    comment: `runtime/${folder}/ imports no other role folder${mayImport.length > 0 ? ` but ${mayImport.join(', ')}/` : ''} and not the wiring (${RUNTIME_WIRING.join(', ')}): move what roles share into runtime/ itself (.dependency-cruiser.cjs ROLE_FOLDERS)`,
+    from: { path: `${RUNTIME}${folder}/`, pathNot: TESTS },
+    to: { path: [`${RUNTIME}(${forbidden.join('|')})/`, `${RUNTIME}(${RUNTIME_WIRING.join('|')})\\.ts$`] },
+  };
 });
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -85,6 +105,7 @@ module.exports = {
       to: { path: SRC, pathNot: [`${SRC}core/`, `${SRC}errors/`] },
     },
     ...layerRules,
+    ...runtimeRules,
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

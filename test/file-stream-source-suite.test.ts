@@ -55,7 +55,7 @@ import { waitFor } from './support/wait-for.js';
  *   directory when archive option is enabled", "SourceFileArchiver - ..." (2) [cleanSource].
  * - "SPARK-30669: maxFilesPerTrigger - ignored when using Trigger.Once", "SPARK-36533:
  *   Trigger.AvailableNow - multiple queries with checkpoint" [how a bounded trigger plans file
- *   batches is private to MicroBatchExecutor (runtime/micro-batch-executor.ts latestOffsets)].
+ *   batches is private to MicroBatchExecutor (runtime/processor/micro-batch-executor.ts latestOffsets)].
  * - "explain" [explain of a running query].
  * - "SPARK-35320: Reading JSON with key type different to String in a map should fail" [MapType].
  * - FileStreamSourceStressTestSuite [random data, the stress-test harness].

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { OptionError } from '../errors/option-error.js';
-import { isInProgressName } from '../runtime/file-drop-ingest.js';
+import { isInProgressName } from '../runtime/ingest/file-drop-ingest.js';
 import { parseCsvLine, splitCsvLine } from '../expressions/csv-lines.js';
 import { parseJsonLine } from '../expressions/json-lines.js';
 import type { ParseMode, RecordOptions } from '../expressions/record-parser.js';

@@ -3,7 +3,7 @@ import { SparkSession } from '../api/spark-session.js';
 import { QueryManager } from '../runtime/query-manager.js';
 import { kafkaSinkRecords } from '../sinks/kafka-sink.js';
 import { parseExpression } from '../expressions/sql-parser.js';
-import { resolveSourceTopics } from '../runtime/source-topics.js';
+import { resolveSourceTopics } from '../runtime/processor/source-topics.js';
 import type { KafkaAdmin } from '../kafka/kafka-port.js';
 import { ERROR_CODES } from './codes.js';
 import { LocalStackError } from './local-stack-error.js';

@@ -13,14 +13,14 @@ import { IdempotentSink, type BatchWriter } from '../sinks/batch-sink.js';
 import { consoleShowOptions, consoleWriter, writeStdout } from '../sinks/console-sink.js';
 import { fileWriter } from '../sinks/file-sink.js';
 import { foreachBatchWriter } from '../sinks/foreach-batch-sink.js';
-import { MicroBatchExecutor } from './micro-batch-executor.js';
+import { MicroBatchExecutor } from './processor/micro-batch-executor.js';
 import { ScaleOutProcessor } from './scale-out/scale-out-processor.js';
 import { queryTopics } from './query-topics.js';
-import { ResultsReader } from './results-reader.js';
+import { ResultsReader } from './sink/results-reader.js';
 import { checkpointKeys } from '../state/keys.js';
-import { FileDropIngest } from './file-drop-ingest.js';
-import { RateIngest } from './rate-ingest.js';
-import { SocketIngest } from './socket-ingest.js';
+import { FileDropIngest } from './ingest/file-drop-ingest.js';
+import { RateIngest } from './ingest/rate-ingest.js';
+import { SocketIngest } from './ingest/socket-ingest.js';
 import { offerTopicEnd } from './source-offered.js';
 
 /**

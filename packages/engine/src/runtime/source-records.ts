@@ -1,6 +1,9 @@
 import type { Row, Schema, Value } from '../core/types.js';
 import { parseValue, stringifyValue } from '../core/value-json.js';
 
+/** The header naming the file a source-topic record was read from. */
+export const HEADER_FILE = 'sluice-file';
+
 /**
  * Source-topic encoding: one record per row, the row as a JSON object by column name.
  * Decoding happens once, on the way into the processor, into positional rows.

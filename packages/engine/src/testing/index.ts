@@ -25,8 +25,8 @@ export { CaseInsensitiveOptions } from '../core/options.js';
 export { maxFilesPerTrigger } from '../sources/file-stream-options.js';
 export { systemClock } from '../core/clock.js';
 export { streamingSources } from '../plan/logical-plan.js';
-export { FileDropIngest, HEADER_FILE } from '../runtime/file-drop-ingest.js';
-export { SourceBuffer } from '../runtime/source-buffer.js';
+export { FileDropIngest, HEADER_FILE } from '../runtime/ingest/file-drop-ingest.js';
+export { SourceBuffer } from '../runtime/processor/source-buffer.js';
 export { readOffered } from '../runtime/source-offered.js';
 export { decodeSourceRow } from '../runtime/source-records.js';
 // For the transcribed KafkaMicroBatchSourceSuite (test/kafka-micro-batch-source-suite.test.ts):

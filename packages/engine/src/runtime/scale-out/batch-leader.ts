@@ -10,7 +10,7 @@ import { rateLimit } from '../../sources/kafka-rate-limit.js';
 import { startingOffsetRangeLimit } from '../../sources/kafka-offset-range-limit.js';
 import { resolveStartingOffsets } from '../../sources/kafka-starting-offsets.js';
 import { checkpointKeys, queryRegistryKey } from '../../state/keys.js';
-import { buildProgress } from '../progress-builder.js';
+import { buildProgress } from '../processor/progress-builder.js';
 import { encodePartedBatchEnd } from '../result-records.js';
 import { parseSourceTaskCommit, type SourceTaskCommit } from './source-tasks.js';
 import type { ShuffleTaskCommit } from './shuffle-tasks.js';

@@ -9,11 +9,11 @@ import type { BatchLag, LiveReplica, LiveReplicas } from '../../observability/li
 import { streamingSources } from '../../plan/logical-plan.js';
 import { checkpointKeys } from '../../state/keys.js';
 import type { RedisClient } from '../../state/redis-connection.js';
-import type { MicroBatchExecutorOptions } from '../micro-batch-executor.js';
+import type { MicroBatchExecutorOptions } from '../processor/micro-batch-executor.js';
 import { DEFAULT_OUTAGE_LIMITS } from '../../config/processor-config.js';
 import { OutageGuard } from '../outage-guard.js';
 import { queryTopics } from '../query-topics.js';
-import { resolveSourceTopics } from '../source-topics.js';
+import { resolveSourceTopics } from '../processor/source-topics.js';
 import { BatchLeader } from './batch-leader.js';
 import { LeaderLease } from './leader-lease.js';
 import { ShuffleTasks } from './shuffle-tasks.js';

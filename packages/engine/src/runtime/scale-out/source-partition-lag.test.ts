@@ -1,5 +1,5 @@
 import type { CommittedOffset, KafkaAdmin, PartitionOffset } from '../../kafka/kafka-port.js';
-import { SourceTopicSet } from '../source-topics.js';
+import { SourceTopicSet } from '../processor/source-topics.js';
 import { lagBeyond, lagLabel, sourceTaskLag } from './source-partition-lag.js';
 
 describe('lagBeyond', () => {

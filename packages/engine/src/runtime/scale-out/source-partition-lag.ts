@@ -2,7 +2,7 @@ import type { SourceOffsets } from '../../checkpoint/offset-log.js';
 import type { KafkaAdmin } from '../../kafka/kafka-port.js';
 import type { PartitionLag } from '../../observability/live-query.js';
 import { queryTopics } from '../query-topics.js';
-import type { SourceTopicSet } from '../source-topics.js';
+import type { SourceTopicSet } from '../processor/source-topics.js';
 
 /**
  * How far a scaled-out query trails its Kafka source partitions: the records each partition

@@ -11,7 +11,7 @@ import { kafkaSinkRecordsByTopic } from '../../sinks/kafka-sink.js';
 import type { RedisClient } from '../../state/redis-connection.js';
 import type { QueryTopics } from '../query-topics.js';
 import { encodeBatch } from '../result-records.js';
-import type { SourceTopicSet } from '../source-topics.js';
+import type { SourceTopicSet } from '../processor/source-topics.js';
 
 
 /** What every part of a scaled-out processor replica shares. */

@@ -1,9 +1,9 @@
-import type { IngestLimits } from '../config/ingest-config.js';
-import { SourceError } from '../errors/source-error.js';
-import type { Clock } from '../core/clock.js';
-import type { Logger, LogFields } from '../internal/logger.js';
-import type { KafkaProducer, OutgoingRecord } from '../kafka/kafka-port.js';
-import { metrics } from '../observability/metrics.js';
+import type { IngestLimits } from '../../config/ingest-config.js';
+import { SourceError } from '../../errors/source-error.js';
+import type { Clock } from '../../core/clock.js';
+import type { Logger, LogFields } from '../../internal/logger.js';
+import type { KafkaProducer, OutgoingRecord } from '../../kafka/kafka-port.js';
+import { metrics } from '../../observability/metrics.js';
 
 export interface SourceTopicWriterOptions {
   readonly topic: string;

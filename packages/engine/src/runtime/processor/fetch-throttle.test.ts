@@ -1,6 +1,6 @@
-import type { SourceOffsets } from '../checkpoint/offset-log.js';
-import type { ConsumedRecord } from '../kafka/kafka-port.js';
-import { createLogger } from '../internal/logger.js';
+import type { SourceOffsets } from '../../checkpoint/offset-log.js';
+import type { ConsumedRecord } from '../../kafka/kafka-port.js';
+import { createLogger } from '../../internal/logger.js';
 import { FetchThrottle, type FetchBound } from './fetch-throttle.js';
 import { SourceBuffer } from './source-buffer.js';
 import { SourceTopicSet } from './source-topics.js';

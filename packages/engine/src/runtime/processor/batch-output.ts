@@ -4,16 +4,16 @@
  * Kafka sink's rows go to the user's topic with a marker on the query's sink-commits topic, so
  * a re-run batch whose transaction committed is not written again (exactly once, by batch id).
  */
-import type { Clock } from '../core/clock.js';
-import { CaseInsensitiveOptions } from '../core/options.js';
-import type { Row, Schema } from '../core/types.js';
-import { SourceError } from '../errors/source-error.js';
-import type { Logger } from '../internal/logger.js';
-import type { KafkaAdmin, KafkaPort, KafkaProducer } from '../kafka/kafka-port.js';
-import type { QueryPlan } from '../plan/query-plan.js';
-import { kafkaSinkRecordsByTopic, lastCommittedSinkBatch } from '../sinks/kafka-sink.js';
-import type { QueryTopics } from './query-topics.js';
-import { encodeBatch } from './result-records.js';
+import type { Clock } from '../../core/clock.js';
+import { CaseInsensitiveOptions } from '../../core/options.js';
+import type { Row, Schema } from '../../core/types.js';
+import { SourceError } from '../../errors/source-error.js';
+import type { Logger } from '../../internal/logger.js';
+import type { KafkaAdmin, KafkaPort, KafkaProducer } from '../../kafka/kafka-port.js';
+import type { QueryPlan } from '../../plan/query-plan.js';
+import { kafkaSinkRecordsByTopic, lastCommittedSinkBatch } from '../../sinks/kafka-sink.js';
+import type { QueryTopics } from '../query-topics.js';
+import { encodeBatch } from '../result-records.js';
 
 /**
  * Kafka sources and sinks are read and written through the stack's own cluster (one client,

@@ -6,20 +6,17 @@
  * ingest.maxLineBytes or a record over ingest.maxRecordBytes is rejected (counted, logged).
  */
 import { createReadStream } from 'node:fs';
-import type { IngestLimits } from '../config/ingest-config.js';
-import type { CaseInsensitiveOptions } from '../core/options.js';
-import type { Row, Schema } from '../core/types.js';
-import { parseCsvLine } from '../expressions/csv-lines.js';
-import { parseJsonLine } from '../expressions/json-lines.js';
-import type { ParsedRecord, ParseMode, RecordOptions } from '../expressions/record-parser.js';
-import type { Logger } from '../internal/logger.js';
-import type { OutgoingRecord } from '../kafka/kafka-port.js';
+import type { IngestLimits } from '../../config/ingest-config.js';
+import type { CaseInsensitiveOptions } from '../../core/options.js';
+import type { Row, Schema } from '../../core/types.js';
+import { parseCsvLine } from '../../expressions/csv-lines.js';
+import { parseJsonLine } from '../../expressions/json-lines.js';
+import type { ParsedRecord, ParseMode, RecordOptions } from '../../expressions/record-parser.js';
+import type { Logger } from '../../internal/logger.js';
+import type { OutgoingRecord } from '../../kafka/kafka-port.js';
 import { LineSplitter } from './line-splitter.js';
-import { encodeSourceRow } from './source-records.js';
+import { encodeSourceRow, HEADER_FILE } from '../source-records.js';
 import { recordBytes, type SourceTopicWriter } from './source-topic-writer.js';
-
-/** The header naming the file a source-topic record was read from. */
-export const HEADER_FILE = 'sluice-file';
 
 /** Bytes read from a file at a time. */
 const READ_CHUNK_BYTES = 64 * 1024;

@@ -1,9 +1,9 @@
-import type { Schema } from '../core/types.js';
-import { DEFAULT_INGEST_LIMITS, type IngestLimits } from '../config/ingest-config.js';
-import type { Clock } from '../core/clock.js';
-import type { Logger } from '../internal/logger.js';
-import type { KafkaProducer } from '../kafka/kafka-port.js';
-import { encodeSourceRow } from './source-records.js';
+import type { Schema } from '../../core/types.js';
+import { DEFAULT_INGEST_LIMITS, type IngestLimits } from '../../config/ingest-config.js';
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../internal/logger.js';
+import type { KafkaProducer } from '../../kafka/kafka-port.js';
+import { encodeSourceRow } from '../source-records.js';
 import { SourceTopicWriter } from './source-topic-writer.js';
 
 export interface RateIngestOptions {

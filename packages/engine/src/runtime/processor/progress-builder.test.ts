@@ -1,5 +1,5 @@
-import type { QueryPlan } from '../plan/query-plan.js';
-import type { StreamingSourceNode } from '../plan/logical-plan.js';
+import type { QueryPlan } from '../../plan/query-plan.js';
+import type { StreamingSourceNode } from '../../plan/logical-plan.js';
 import { buildProgress, type ProgressInput } from './progress-builder.js';
 
 const socket: StreamingSourceNode = {

@@ -1,6 +1,6 @@
-import type { Clock } from '../core/clock.js';
-import { SourceError } from '../errors/source-error.js';
-import type { KafkaPort } from '../kafka/kafka-port.js';
+import type { Clock } from '../../core/clock.js';
+import { SourceError } from '../../errors/source-error.js';
+import type { KafkaPort } from '../../kafka/kafka-port.js';
 
 const READ_TIMEOUT_MS = 60_000;
 

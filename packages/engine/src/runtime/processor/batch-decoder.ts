@@ -3,14 +3,14 @@
  * Kafka source rows, the records of the query's own source topics decoded by the source's
  * schema (a malformed one is counted and skipped).
  */
-import type { Row } from '../core/types.js';
-import type { Logger } from '../internal/logger.js';
-import { metrics } from '../observability/metrics.js';
-import type { StreamingSourceNode } from '../plan/logical-plan.js';
-import { hasHeaders, kafkaRecordRow } from '../sources/kafka-records.js';
+import type { Row } from '../../core/types.js';
+import type { Logger } from '../../internal/logger.js';
+import { metrics } from '../../observability/metrics.js';
+import type { StreamingSourceNode } from '../../plan/logical-plan.js';
+import { hasHeaders, kafkaRecordRow } from '../../sources/kafka-records.js';
 import type { PlannedBatch, SourceLimits } from './batch-sources.js';
 import type { SourceBuffer } from './source-buffer.js';
-import { decodeSourceRow } from './source-records.js';
+import { decodeSourceRow } from '../source-records.js';
 
 /**
  * Spark's socket source deals a batch's lines round-robin over `numPartitions` partitions and

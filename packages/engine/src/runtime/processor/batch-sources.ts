@@ -5,26 +5,26 @@
  * and the committed offsets; this reads them to plan.
  */
 import { availableParallelism } from 'node:os';
-import type { SourceOffsets, OffsetLogEntry } from '../checkpoint/offset-log.js';
-import { CaseInsensitiveOptions } from '../core/options.js';
-import type { KafkaAdmin, TopicPartitionOffset } from '../kafka/kafka-port.js';
-import type { PartitionLag } from '../observability/live-query.js';
-import { streamingSources, type StreamingSourceNode } from '../plan/logical-plan.js';
-import type { QueryPlan } from '../plan/query-plan.js';
-import { maxFilesPerTrigger } from '../sources/file-stream-options.js';
-import { rateLimit } from '../sources/kafka-rate-limit.js';
-import { latestKafkaOffsets } from '../sources/kafka-latest-offsets.js';
-import { startingOffsetRangeLimit } from '../sources/kafka-offset-range-limit.js';
-import { resolveStartingOffsets } from '../sources/kafka-starting-offsets.js';
-import type { RedisClient } from '../state/redis-connection.js';
-import { checkpointKeys } from '../state/keys.js';
-import { DEFAULT_BATCH_LIMITS, type BatchLimits } from '../config/processor-config.js';
+import type { SourceOffsets, OffsetLogEntry } from '../../checkpoint/offset-log.js';
+import { CaseInsensitiveOptions } from '../../core/options.js';
+import type { KafkaAdmin, TopicPartitionOffset } from '../../kafka/kafka-port.js';
+import type { PartitionLag } from '../../observability/live-query.js';
+import { streamingSources, type StreamingSourceNode } from '../../plan/logical-plan.js';
+import type { QueryPlan } from '../../plan/query-plan.js';
+import { maxFilesPerTrigger } from '../../sources/file-stream-options.js';
+import { rateLimit } from '../../sources/kafka-rate-limit.js';
+import { latestKafkaOffsets } from '../../sources/kafka-latest-offsets.js';
+import { startingOffsetRangeLimit } from '../../sources/kafka-offset-range-limit.js';
+import { resolveStartingOffsets } from '../../sources/kafka-starting-offsets.js';
+import type { RedisClient } from '../../state/redis-connection.js';
+import { checkpointKeys } from '../../state/keys.js';
+import { DEFAULT_BATCH_LIMITS, type BatchLimits } from '../../config/processor-config.js';
 import { capBatch } from './batch-cap.js';
 import type { FetchBound } from './fetch-throttle.js';
-import { HEADER_FILE } from './file-record-reader.js';
-import type { QueryTopics } from './query-topics.js';
+import { HEADER_FILE } from '../source-records.js';
+import type { QueryTopics } from '../query-topics.js';
 import type { SourceBuffer } from './source-buffer.js';
-import { readOffered } from './source-offered.js';
+import { readOffered } from '../source-offered.js';
 import { resolveSourceTopics, type SourceTopicSet } from './source-topics.js';
 
 /** A batch whose offsets are planned: from the end of the last committed batch to its entry's. */

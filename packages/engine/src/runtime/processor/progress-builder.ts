@@ -1,10 +1,10 @@
-import { CaseInsensitiveOptions } from '../core/options.js';
-import type { SourceProgress, StreamingQueryProgress } from '../core/streaming-query-progress.js';
-import type { SourceOffsets } from '../checkpoint/offset-log.js';
-import type { StateMetrics } from '../operators/operator.js';
-import type { StreamingSourceNode } from '../plan/logical-plan.js';
-import type { QueryPlan } from '../plan/query-plan.js';
-import { kafkaSourceMetrics } from '../sources/kafka-source-metrics.js';
+import { CaseInsensitiveOptions } from '../../core/options.js';
+import type { SourceProgress, StreamingQueryProgress } from '../../core/streaming-query-progress.js';
+import type { SourceOffsets } from '../../checkpoint/offset-log.js';
+import type { StateMetrics } from '../../operators/operator.js';
+import type { StreamingSourceNode } from '../../plan/logical-plan.js';
+import type { QueryPlan } from '../../plan/query-plan.js';
+import { kafkaSourceMetrics } from '../../sources/kafka-source-metrics.js';
 
 export interface ProgressInput {
   readonly plan: QueryPlan;

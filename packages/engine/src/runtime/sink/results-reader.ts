@@ -1,14 +1,14 @@
-import type { RedisClient } from '../state/redis-connection.js';
-import type { Row, Schema } from '../core/types.js';
-import type { Logger } from '../internal/logger.js';
-import type { KafkaConsumer, KafkaPort } from '../kafka/kafka-port.js';
-import type { BatchSink } from '../sinks/batch-sink.js';
-import { queryTopics } from './query-topics.js';
-import { metrics } from '../observability/metrics.js';
-import { decodeResult } from './result-records.js';
-import type { Clock } from '../core/clock.js';
-import { DEFAULT_OUTAGE_LIMITS, type OutageLimits } from '../config/processor-config.js';
-import { OutageGuard } from './outage-guard.js';
+import type { RedisClient } from '../../state/redis-connection.js';
+import type { Row, Schema } from '../../core/types.js';
+import type { Logger } from '../../internal/logger.js';
+import type { KafkaConsumer, KafkaPort } from '../../kafka/kafka-port.js';
+import type { BatchSink } from '../../sinks/batch-sink.js';
+import { queryTopics } from '../query-topics.js';
+import { metrics } from '../../observability/metrics.js';
+import { decodeResult } from '../result-records.js';
+import type { Clock } from '../../core/clock.js';
+import { DEFAULT_OUTAGE_LIMITS, type OutageLimits } from '../../config/processor-config.js';
+import { OutageGuard } from '../outage-guard.js';
 
 export interface ResultsReaderOptions {
   readonly queryId: string;

@@ -24,35 +24,35 @@
  * records as rows (batch-decoder.ts), the output transaction (batch-output.ts), and progress,
  * metrics and registration (progress-reporter.ts).
  */
-import type { RedisClient } from '../state/redis-connection.js';
-import type { Row } from '../core/types.js';
-import type { StreamingQueryProgress } from '../core/streaming-query-progress.js';
-import type { StreamingQueryStatus } from '../core/streaming-query.js';
-import { CommitLog } from '../checkpoint/commit-log.js';
-import { OffsetLog, type OffsetLogEntry, type SourceOffsets } from '../checkpoint/offset-log.js';
-import { maybeCrash } from './crash-point.js';
-import { CheckpointError } from '../errors/checkpoint-error.js';
-import type { Clock } from '../core/clock.js';
-import type { Logger } from '../internal/logger.js';
-import type { KafkaAdmin, KafkaConsumer, KafkaPort } from '../kafka/kafka-port.js';
-import { QueryExecution } from '../execution/query-execution.js';
-import type { BatchLag } from '../observability/live-query.js';
-import type { StateMetrics } from '../operators/operator.js';
-import { BatchCommitter } from '../state/batch-committer.js';
-import { checkpointKeys } from '../state/keys.js';
-import { RedisStateStore } from '../state/redis-state-store.js';
-import type { QueryPlan } from '../plan/query-plan.js';
-import { queryTopics, type QueryTopics } from './query-topics.js';
-import { kafkaConsumerGroup, kafkaConsumerOptions } from '../sources/kafka-source-options.js';
+import type { RedisClient } from '../../state/redis-connection.js';
+import type { Row } from '../../core/types.js';
+import type { StreamingQueryProgress } from '../../core/streaming-query-progress.js';
+import type { StreamingQueryStatus } from '../../core/streaming-query.js';
+import { CommitLog } from '../../checkpoint/commit-log.js';
+import { OffsetLog, type OffsetLogEntry, type SourceOffsets } from '../../checkpoint/offset-log.js';
+import { maybeCrash } from '../crash-point.js';
+import { CheckpointError } from '../../errors/checkpoint-error.js';
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../internal/logger.js';
+import type { KafkaAdmin, KafkaConsumer, KafkaPort } from '../../kafka/kafka-port.js';
+import { QueryExecution } from '../../execution/query-execution.js';
+import type { BatchLag } from '../../observability/live-query.js';
+import type { StateMetrics } from '../../operators/operator.js';
+import { BatchCommitter } from '../../state/batch-committer.js';
+import { checkpointKeys } from '../../state/keys.js';
+import { RedisStateStore } from '../../state/redis-state-store.js';
+import type { QueryPlan } from '../../plan/query-plan.js';
+import { queryTopics, type QueryTopics } from '../query-topics.js';
+import { kafkaConsumerGroup, kafkaConsumerOptions } from '../../sources/kafka-source-options.js';
 import { BatchDecoder } from './batch-decoder.js';
 import { BatchOutput, checkSameCluster } from './batch-output.js';
 import { BatchSources, type PlannedBatch } from './batch-sources.js';
 import { processingTimeTiming } from './processing-time.js';
 import { ProgressReporter } from './progress-reporter.js';
 import { SourceBuffer } from './source-buffer.js';
-import { DEFAULT_BATCH_LIMITS, DEFAULT_OUTAGE_LIMITS, type BatchLimits, type OutageLimits } from '../config/processor-config.js';
+import { DEFAULT_BATCH_LIMITS, DEFAULT_OUTAGE_LIMITS, type BatchLimits, type OutageLimits } from '../../config/processor-config.js';
 import { FetchThrottle } from './fetch-throttle.js';
-import { OutageGuard } from './outage-guard.js';
+import { OutageGuard } from '../outage-guard.js';
 
 export interface MicroBatchExecutorOptions {
   readonly plan: QueryPlan;

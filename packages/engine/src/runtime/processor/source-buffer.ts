@@ -1,5 +1,5 @@
-import type { ConsumedBatch, ConsumedRecord } from '../kafka/kafka-port.js';
-import type { SourceOffsets } from '../checkpoint/offset-log.js';
+import type { ConsumedBatch, ConsumedRecord } from '../../kafka/kafka-port.js';
+import type { SourceOffsets } from '../../checkpoint/offset-log.js';
 
 interface PartitionBuffer {
   records: ConsumedRecord[];

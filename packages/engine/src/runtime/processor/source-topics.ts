@@ -1,8 +1,8 @@
-import type { SourceOffsets } from '../checkpoint/offset-log.js';
-import { CaseInsensitiveOptions } from '../core/options.js';
-import { SourceError } from '../errors/source-error.js';
-import type { KafkaAdmin, TopicPartitionOffset } from '../kafka/kafka-port.js';
-import type { StreamingSourceNode } from '../plan/logical-plan.js';
+import type { SourceOffsets } from '../../checkpoint/offset-log.js';
+import { CaseInsensitiveOptions } from '../../core/options.js';
+import { SourceError } from '../../errors/source-error.js';
+import type { KafkaAdmin, TopicPartitionOffset } from '../../kafka/kafka-port.js';
+import type { StreamingSourceNode } from '../../plan/logical-plan.js';
 
 /**
  * The Kafka topics (and partitions) one source reads: the query's own source topic, or for a

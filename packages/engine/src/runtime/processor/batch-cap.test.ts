@@ -1,4 +1,4 @@
-import type { ConsumedRecord } from '../kafka/kafka-port.js';
+import type { ConsumedRecord } from '../../kafka/kafka-port.js';
 import { capBatch } from './batch-cap.js';
 import { SourceBuffer } from './source-buffer.js';
 

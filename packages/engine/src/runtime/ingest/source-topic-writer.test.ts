@@ -1,8 +1,8 @@
-import { DEFAULT_INGEST_LIMITS, type IngestLimits } from '../config/ingest-config.js';
-import { SourceError } from '../errors/source-error.js';
-import { systemClock } from '../core/clock.js';
-import type { Logger } from '../internal/logger.js';
-import type { KafkaProducer, OutgoingRecord, ProducerTransaction } from '../kafka/kafka-port.js';
+import { DEFAULT_INGEST_LIMITS, type IngestLimits } from '../../config/ingest-config.js';
+import { SourceError } from '../../errors/source-error.js';
+import { systemClock } from '../../core/clock.js';
+import type { Logger } from '../../internal/logger.js';
+import type { KafkaProducer, OutgoingRecord, ProducerTransaction } from '../../kafka/kafka-port.js';
 import { SourceTopicWriter } from './source-topic-writer.js';
 
 interface LogLine {

@@ -1,6 +1,6 @@
-import type { SourceOffsets } from '../checkpoint/offset-log.js';
-import type { BatchLimits } from '../config/processor-config.js';
-import { rateLimit } from '../sources/kafka-rate-limit.js';
+import type { SourceOffsets } from '../../checkpoint/offset-log.js';
+import type { BatchLimits } from '../../config/processor-config.js';
+import { rateLimit } from '../../sources/kafka-rate-limit.js';
 import type { SourceBuffer } from './source-buffer.js';
 
 /**

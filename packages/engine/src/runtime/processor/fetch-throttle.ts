@@ -1,6 +1,6 @@
-import type { SourceOffsets } from '../checkpoint/offset-log.js';
-import type { KafkaConsumer } from '../kafka/kafka-port.js';
-import type { Logger } from '../internal/logger.js';
+import type { SourceOffsets } from '../../checkpoint/offset-log.js';
+import type { KafkaConsumer } from '../../kafka/kafka-port.js';
+import type { Logger } from '../../internal/logger.js';
 import type { SourceBuffer } from './source-buffer.js';
 import type { SourceTopicSet } from './source-topics.js';
 

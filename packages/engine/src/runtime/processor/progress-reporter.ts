@@ -3,20 +3,20 @@
  * idle ones), the last 100 of them with the consumer lag at each, the sluice_* metrics, and
  * the query's registration in Redis and record on the progress topic.
  */
-import type { Clock } from '../core/clock.js';
-import type { StreamingQueryProgress } from '../core/streaming-query-progress.js';
-import type { Row } from '../core/types.js';
-import type { QueryExecution } from '../execution/query-execution.js';
-import type { Logger } from '../internal/logger.js';
-import type { KafkaAdmin, KafkaPort, KafkaProducer } from '../kafka/kafka-port.js';
-import type { BatchLag, PartitionLag } from '../observability/live-query.js';
-import { metrics } from '../observability/metrics.js';
-import type { StateMetrics } from '../operators/operator.js';
-import type { QueryPlan } from '../plan/query-plan.js';
-import type { RedisClient } from '../state/redis-connection.js';
-import { PROGRESS_TOPIC, queryRegistryKey } from '../state/keys.js';
+import type { Clock } from '../../core/clock.js';
+import type { StreamingQueryProgress } from '../../core/streaming-query-progress.js';
+import type { Row } from '../../core/types.js';
+import type { QueryExecution } from '../../execution/query-execution.js';
+import type { Logger } from '../../internal/logger.js';
+import type { KafkaAdmin, KafkaPort, KafkaProducer } from '../../kafka/kafka-port.js';
+import type { BatchLag, PartitionLag } from '../../observability/live-query.js';
+import { metrics } from '../../observability/metrics.js';
+import type { StateMetrics } from '../../operators/operator.js';
+import type { QueryPlan } from '../../plan/query-plan.js';
+import type { RedisClient } from '../../state/redis-connection.js';
+import { PROGRESS_TOPIC, queryRegistryKey } from '../../state/keys.js';
 import type { BatchSources, PlannedBatch } from './batch-sources.js';
-import { transientService } from './outage-guard.js';
+import { transientService } from '../outage-guard.js';
 import { buildProgress } from './progress-builder.js';
 import type { SourceBuffer } from './source-buffer.js';
 

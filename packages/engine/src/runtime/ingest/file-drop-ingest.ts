@@ -1,24 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { basename, resolve } from 'node:path';
-import type { RedisClient } from '../state/redis-connection.js';
-import type { CaseInsensitiveOptions } from '../core/options.js';
-import type { Schema } from '../core/types.js';
-import { DEFAULT_INGEST_LIMITS, type IngestLimits } from '../config/ingest-config.js';
-import type { Clock } from '../core/clock.js';
-import type { Logger } from '../internal/logger.js';
-import type { KafkaProducer } from '../kafka/kafka-port.js';
-import { failFastMessage } from '../expressions/record-parser.js';
-import { SourceError } from '../errors/source-error.js';
-import { metrics } from '../observability/metrics.js';
-import { maybeCrash } from './crash-point.js';
-import type { KafkaPort } from '../kafka/kafka-port.js';
+import type { RedisClient } from '../../state/redis-connection.js';
+import type { CaseInsensitiveOptions } from '../../core/options.js';
+import type { Schema } from '../../core/types.js';
+import { DEFAULT_INGEST_LIMITS, type IngestLimits } from '../../config/ingest-config.js';
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../internal/logger.js';
+import type { KafkaProducer } from '../../kafka/kafka-port.js';
+import { failFastMessage } from '../../expressions/record-parser.js';
+import { SourceError } from '../../errors/source-error.js';
+import { metrics } from '../../observability/metrics.js';
+import { maybeCrash } from '../crash-point.js';
+import type { KafkaPort } from '../../kafka/kafka-port.js';
 import { countTopicRecords } from './count-topic-records.js';
-import { FileRecordReader, HEADER_FILE } from './file-record-reader.js';
-import { offerTopicEnd } from './source-offered.js';
+import { FileRecordReader } from './file-record-reader.js';
+import { HEADER_FILE } from '../source-records.js';
+import { offerTopicEnd } from '../source-offered.js';
 import { listSourceFiles } from './source-file-listing.js';
 import { SourceTopicWriter } from './source-topic-writer.js';
 
-export { HEADER_FILE } from './file-record-reader.js';
+export { HEADER_FILE } from '../source-records.js';
 
 export interface FileDropIngestOptions {
   readonly directory: string;

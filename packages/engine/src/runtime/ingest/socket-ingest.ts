@@ -1,12 +1,12 @@
 import { connect, createServer, type Socket } from 'node:net';
-import type { Row, Schema } from '../core/types.js';
-import { DEFAULT_INGEST_LIMITS, type IngestLimits } from '../config/ingest-config.js';
-import type { Clock } from '../core/clock.js';
-import type { Logger } from '../internal/logger.js';
-import type { KafkaProducer } from '../kafka/kafka-port.js';
-import { metrics } from '../observability/metrics.js';
+import type { Row, Schema } from '../../core/types.js';
+import { DEFAULT_INGEST_LIMITS, type IngestLimits } from '../../config/ingest-config.js';
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../internal/logger.js';
+import type { KafkaProducer } from '../../kafka/kafka-port.js';
+import { metrics } from '../../observability/metrics.js';
 import { LineSplitter } from './line-splitter.js';
-import { encodeSourceRow } from './source-records.js';
+import { encodeSourceRow } from '../source-records.js';
 import { SourceTopicWriter } from './source-topic-writer.js';
 
 export interface SocketIngestOptions {
