@@ -5,15 +5,13 @@ import type { StreamingQueryProgress } from '../../core/streaming-query-progress
 import type { KafkaAdmin, KafkaProducer } from '../../kafka/kafka-port.js';
 import type { BatchLag, PartitionLag } from '../../observability/live-query.js';
 import { metrics } from '../../observability/metrics.js';
-import type { StateMetrics } from '../../operators/operator.js';
 import { rateLimit } from '../../sources/kafka-rate-limit.js';
 import { startingOffsetRangeLimit } from '../../sources/kafka-offset-range-limit.js';
 import { resolveStartingOffsets } from '../../sources/kafka-starting-offsets.js';
-import { checkpointKeys, queryRegistryKey } from '../../state/keys.js';
+import { queryRegistryKey } from '../../state/keys.js';
 import { buildProgress } from '../processor/progress-builder.js';
 import { encodePartedBatchEnd } from '../result-records.js';
-import { parseSourceTaskCommit, type SourceTaskCommit } from './source-tasks.js';
-import type { ShuffleTaskCommit } from './shuffle-tasks.js';
+import { batchFigures, type BatchFigures } from './batch-parts.js';
 import { SHUFFLE_TASKS } from '../../core/streaming-conf.js';
 import { lagAfterBatch, lagLabel } from './source-partition-lag.js';
 import { shuffleTasksOf, type TaskContext } from './task-context.js';
@@ -28,14 +26,6 @@ interface Pending {
   readonly triggerStart: number;
 }
 
-/** What the tasks of a batch reported once all committed. */
-interface BatchFigures {
-  readonly inputRows: number[];
-  readonly outputRows: number;
-  readonly observed: Array<Readonly<Record<string, number>>>;
-  readonly metrics: StateMetrics | null;
-  readonly stateRows: number;
-}
 
 /**
  * The driver of a scaled-out query (Spark's MicroBatchExecution on the driver), run by the
@@ -100,7 +90,7 @@ export class BatchLeader {
   async step(): Promise<boolean> {
     if (!this.recovered) await this.recover();
     if (this.pending !== null) {
-      const figures = await this.figures(this.pending);
+      const figures = await batchFigures(this.ctx, this.admin(), this.pending.batchId, this.pending.entry);
       if (figures === null) return false;
       await this.finish(this.pending, figures);
       return true;
@@ -200,61 +190,6 @@ export class BatchLeader {
     const staged = this.ctx.staged;
     if (staged.exchange === null || !staged.exchange.splittable) return 1;
     return this.pinnedTasks ?? this.defaultShuffleTasks;
-  }
-
-  /** The figures of a batch once every task has committed its part, else null. */
-  private async figures(pending: Pending): Promise<BatchFigures | null> {
-    const { ctx } = this;
-    const { batchId, entry } = pending;
-    if (ctx.staged.exchange === null) {
-      const inputRows = ctx.sources.map(() => 0);
-      const observed: Array<Readonly<Record<string, number>>> = [];
-      let outputRows = 0;
-      for (const [i, set] of ctx.sourceSets.entries()) {
-        for (const topic of set.topics) {
-          const commits = await this.admin().committedOffsets(ctx.topics.sourceTaskGroup, topic);
-          for (const key of Object.keys(entry.offsets[i] ?? {})) {
-            const partition = Number(key.slice(key.lastIndexOf(':') + 1));
-            if (set.topics.length > 1 && !key.startsWith(`${topic}:`)) continue;
-            const c: SourceTaskCommit | null = parseSourceTaskCommit(commits.find((x) => x.partition === partition)?.metadata ?? null);
-            if (c === null || c.batchId < batchId) return null;
-            if (c.batchId === batchId) {
-              inputRows[i] = (inputRows[i] ?? 0) + c.inputRows;
-              outputRows += c.outputRows;
-              observed.push(c.observed);
-            }
-          }
-        }
-      }
-      return { inputRows, outputRows, observed, metrics: null, stateRows: 0 };
-    }
-    const keys = checkpointKeys(ctx.plan.checkpointLocation);
-    const tasks = shuffleTasksOf(entry);
-    const commits: ShuffleTaskCommit[] = [];
-    for (let k = 0; k < tasks; k++) {
-      const text = await ctx.redis.hget(keys.taskCommits(k), String(batchId));
-      if (text === null) return null;
-      commits.push(JSON.parse(text) as ShuffleTaskCommit);
-    }
-    const metrics: StateMetrics = { droppedByWatermark: 0, evicted: 0, updated: 0, custom: {} };
-    for (const c of commits) {
-      metrics.droppedByWatermark += c.metrics.droppedByWatermark;
-      metrics.evicted += c.metrics.evicted;
-      metrics.updated += c.metrics.updated;
-      for (const [op, named] of Object.entries(c.metrics.custom ?? {})) {
-        const own = ((metrics.custom ??= {})[op] ??= {});
-        for (const [name, v] of Object.entries(named)) own[name] = (own[name] ?? 0) + v;
-      }
-    }
-    // Every shuffle task hears every source task's end: the input counts once, from task 0.
-    const total = commits[0]?.inputRows ?? 0;
-    return {
-      inputRows: ctx.sources.map((_, i) => (i === 0 ? total : 0)),
-      outputRows: commits.reduce((n, c) => n + c.outputRows, 0),
-      observed: commits.map((c) => c.observed),
-      metrics,
-      stateRows: commits.reduce((n, c) => n + c.stateRows, 0),
-    };
   }
 
   /** Batch N is done everywhere: its end for the sink, the watermark, commit-log entry N, progress. */
