@@ -4,6 +4,10 @@ import type { Clock } from '../../core/clock.js';
 import type { Logger, LogFields } from '../../internal/logger.js';
 import type { KafkaProducer, OutgoingRecord } from '../../kafka/kafka-port.js';
 import { metrics } from '../../observability/metrics.js';
+import { HeldRecords, recordBytes } from './held-records.js';
+import { isTooLarge, WriteRetries } from './write-retries.js';
+
+export { recordBytes } from './held-records.js';
 
 export interface SourceTopicWriterOptions {
   readonly topic: string;
@@ -19,40 +23,10 @@ export interface SourceTopicWriterOptions {
 /** Why the ingest rejected a line or record (the `reason` label of the rejection metric). */
 export type RejectReason = 'line-too-long' | 'record-too-large';
 
-interface Held {
-  readonly record: OutgoingRecord;
-  readonly bytes: number;
-}
-
-/** Records per produce request: kafkajs's encoding cost grows faster than linearly beyond this. */
-const RECORDS_PER_SEND = 1000;
-/** While writes keep failing, a reminder is logged this often. */
-const FAILING_LOG_EVERY_MS = 30_000;
 /** A request unanswered this long makes /readyz fail before the client gives it up. */
 const UNANSWERED_MS = 5_000;
 /** The held-records gauges follow new records at most this often (they follow acknowledgements at once). */
 const GAUGE_EVERY_MS = 100;
-/** Drop the acknowledged head of the queue once it is this long. */
-const COMPACT_AT = 4096;
-
-/** A record's size as the broker counts it against message.max.bytes, less the batch overhead. */
-export function recordBytes(record: OutgoingRecord): number {
-  const size = (v: string | Buffer | null | undefined): number =>
-    v === null || v === undefined ? 0 : typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : v.length;
-  let bytes = size(record.value) + size(record.key);
-  for (const [k, v] of Object.entries(record.headers ?? {})) bytes += size(k) + size(v);
-  return bytes;
-}
-
-/** The broker refused a write for its size (kafkajs carries the protocol error's type, maybe wrapped). */
-function isTooLarge(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; typeof e === 'object' && e !== null && depth < 4; depth++) {
-    const type = (e as { type?: unknown }).type;
-    if (type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE') return true;
-    e = (e as { originalError?: unknown; cause?: unknown }).originalError ?? (e as { cause?: unknown }).cause;
-  }
-  return false;
-}
 
 /**
  * The one writer of a source topic: records read by a source wait here, in order, until
@@ -63,35 +37,30 @@ function isTooLarge(err: unknown): boolean {
  * drops a retried request the broker had already appended: a record read is written once.
  * A record over ingest.maxRecordBytes is rejected on its own, counted and logged; if the
  * broker still refuses a request for its size, it is split until the one record it refuses
- * is rejected alone, never its neighbours.
+ * is rejected alone, never its neighbours. The queue itself is `HeldRecords`; the backoff,
+ * failure logs and delivery timeout are `WriteRetries`.
  */
 export class SourceTopicWriter {
   readonly stats = { written: 0, rejected: 0, unwritten: 0 };
-  private queue: Held[] = [];
-  private head = 0;
-  private bytes = 0;
+  private readonly held = new HeldRecords();
   private running = false;
   private closed = false;
   private abandoned = false;
   private failure: SourceError | null = null;
-  private failingSince: number | null = null;
   private gaugedAt = 0;
   /** When the request in flight was sent, or null. */
   private sendingSince: number | null = null;
-  private lastFailureLogAt = 0;
-  private retriesSinceSuccess = 0;
-  private backoffMs: number;
   private writableWaiters: Array<() => void> = [];
   private idleWaiters: Array<() => void> = [];
-  private readonly stopRetrying = new AbortController();
   private rejectFailed: (err: SourceError) => void = () => undefined;
   /** Rejects when writes have failed for longer than ingest.deliveryTimeoutMs. */
   readonly failed: Promise<never>;
   private readonly labels: { query: string; topic: string };
+  private readonly retries: WriteRetries;
 
   constructor(private readonly o: SourceTopicWriterOptions) {
-    this.backoffMs = o.limits.retryBackoffMs;
     this.labels = { query: o.queryId, topic: o.topic };
+    this.retries = new WriteRetries({ topic: o.topic, limits: o.limits, clock: o.clock, log: o.log, labels: this.labels });
     this.failed = new Promise<never>((_, reject) => {
       this.rejectFailed = reject;
     });
@@ -102,17 +71,17 @@ export class SourceTopicWriter {
 
   /** Records read and not yet acknowledged. */
   get bufferedRecords(): number {
-    return this.queue.length - this.head;
+    return this.held.count;
   }
 
   get bufferedBytes(): number {
-    return this.bytes;
+    return this.held.bytes;
   }
 
   /** Sources stop reading while this holds. */
   get isFull(): boolean {
     const { maxBufferedRecords, maxBufferedBytes } = this.o.limits;
-    return this.bufferedRecords >= maxBufferedRecords || this.bytes >= maxBufferedBytes;
+    return this.bufferedRecords >= maxBufferedRecords || this.held.bytes >= maxBufferedBytes;
   }
 
   /** Whether the writer takes no more records: closed, or given up (delivery timeout). */
@@ -136,8 +105,7 @@ export class SourceTopicWriter {
       this.reject('record-too-large', { ...where, bytes, maxRecordBytes: this.o.limits.maxRecordBytes });
       return false;
     }
-    this.queue.push({ record, bytes });
-    this.bytes += bytes;
+    this.held.push(record, bytes);
     if (this.o.clock.now() - this.gaugedAt >= GAUGE_EVERY_MS) this.gauge();
     if (!this.running) {
       this.running = true;
@@ -173,8 +141,9 @@ export class SourceTopicWriter {
   problem(): string | null {
     if (this.failure !== null) return this.failure.message;
     const now = this.o.clock.now();
-    if (this.failingSince !== null) {
-      return `cannot write to source topic ${this.o.topic} for ${now - this.failingSince} ms (retrying; ${this.bufferedRecords} records held)`;
+    const failingSince = this.retries.failingSince;
+    if (failingSince !== null) {
+      return `cannot write to source topic ${this.o.topic} for ${now - failingSince} ms (retrying; ${this.bufferedRecords} records held)`;
     }
     // The client retries inside one send for a while before it reports a failure.
     if (this.sendingSince !== null && now - this.sendingSince >= UNANSWERED_MS) {
@@ -205,20 +174,20 @@ export class SourceTopicWriter {
         topic: this.o.topic, unwritten: left, drainTimeoutMs: timeoutMs,
       });
     }
-    this.stopRetrying.abort();
+    this.retries.stop();
     this.wake();
     return left;
   }
 
   private belowLowWater(): boolean {
     const { maxBufferedRecords, maxBufferedBytes } = this.o.limits;
-    return this.bufferedRecords <= maxBufferedRecords / 2 && this.bytes <= maxBufferedBytes / 2;
+    return this.bufferedRecords <= maxBufferedRecords / 2 && this.held.bytes <= maxBufferedBytes / 2;
   }
 
   private async run(): Promise<void> {
     try {
       while (this.bufferedRecords > 0 && !this.abandoned && this.failure === null) {
-        await this.deliver(this.nextChunkSize());
+        await this.deliver(this.held.nextChunkSize(this.o.limits.maxRecordBytes));
       }
     } finally {
       this.running = false;
@@ -226,22 +195,9 @@ export class SourceTopicWriter {
     }
   }
 
-  /** How many of the held records the next request carries (by count and by bytes). */
-  private nextChunkSize(): number {
-    const end = Math.min(this.queue.length, this.head + RECORDS_PER_SEND);
-    let bytes = 0;
-    let i = this.head;
-    for (; i < end; i++) {
-      const b = (this.queue[i] as Held).bytes;
-      if (i > this.head && bytes + b > this.o.limits.maxRecordBytes) break;
-      bytes += b;
-    }
-    return i - this.head;
-  }
-
   /** Writes the first `count` held records, retrying until they are acknowledged or the writer stops. */
   private async deliver(count: number): Promise<void> {
-    const records = this.queue.slice(this.head, this.head + count).map((h) => h.record);
+    const records = this.held.first(count);
     for (;;) {
       if (this.abandoned || this.failure !== null) return;
       const sentAt = this.o.clock.now();
@@ -256,7 +212,7 @@ export class SourceTopicWriter {
         if (this.abandoned) return;
         if (isTooLarge(err)) {
           if (count === 1) {
-            this.reject('record-too-large', { bytes: (this.queue[this.head] as Held).bytes, brokerError: String(err) });
+            this.reject('record-too-large', { bytes: this.held.headBytes, brokerError: String(err) });
             this.advance(1);
             return;
           }
@@ -265,7 +221,8 @@ export class SourceTopicWriter {
           await this.deliver(count - half);
           return;
         }
-        await this.retryAfter(err, sentAt);
+        const failingForMs = await this.retries.failed(err, sentAt, this.bufferedRecords);
+        if (failingForMs !== null) this.fail(err, failingForMs);
       }
     }
   }
@@ -273,53 +230,14 @@ export class SourceTopicWriter {
   private acknowledged(count: number): void {
     this.stats.written += count;
     metrics().ingestRecords.inc({ query: this.o.queryId, format: this.o.format }, count);
-    if (this.failingSince !== null) {
-      this.o.log.info('writing to the source topic again', {
-        topic: this.o.topic, failedForMs: this.o.clock.now() - this.failingSince, retries: this.retriesSinceSuccess,
-      });
-      metrics().ingestWritable.set(this.labels, 1);
-    }
-    this.failingSince = null;
-    this.retriesSinceSuccess = 0;
-    this.backoffMs = this.o.limits.retryBackoffMs;
+    this.retries.succeeded();
     this.advance(count);
   }
 
   private advance(count: number): void {
-    for (let i = this.head; i < this.head + count; i++) this.bytes -= (this.queue[i] as Held).bytes;
-    this.head += count;
-    if (this.head >= COMPACT_AT && this.head * 2 >= this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
+    this.held.drop(count);
     this.gauge();
     if (this.belowLowWater()) this.wakeWritable();
-  }
-
-  /** After a failed request sent at `sentAt`: waits to retry it, or gives up past ingest.deliveryTimeoutMs. */
-  private async retryAfter(err: unknown, sentAt: number): Promise<void> {
-    const { clock, log, topic, limits } = this.o;
-    const now = clock.now();
-    this.retriesSinceSuccess += 1;
-    metrics().ingestWriteRetries.inc(this.labels);
-    if (this.failingSince === null) {
-      // As Kafka's delivery.timeout.ms, counted from the send (the client retried inside it).
-      this.failingSince = sentAt;
-      this.lastFailureLogAt = now;
-      metrics().ingestWritable.set(this.labels, 0);
-      log.warn('cannot write to the source topic; retrying (no read line is dropped)', { err, topic, held: this.bufferedRecords });
-    } else if (now - this.lastFailureLogAt >= FAILING_LOG_EVERY_MS) {
-      this.lastFailureLogAt = now;
-      log.warn('still cannot write to the source topic; retrying', {
-        err, topic, failingForMs: now - this.failingSince, retries: this.retriesSinceSuccess, held: this.bufferedRecords,
-      });
-    }
-    if (limits.deliveryTimeoutMs > 0 && now - this.failingSince >= limits.deliveryTimeoutMs) {
-      this.fail(err, now - this.failingSince);
-      return;
-    }
-    await clock.sleep(this.backoffMs, this.stopRetrying.signal);
-    this.backoffMs = Math.min(this.backoffMs * 2, limits.retryBackoffMaxMs);
   }
 
   private fail(err: unknown, failingForMs: number): void {
@@ -340,7 +258,7 @@ export class SourceTopicWriter {
     this.gaugedAt = this.o.clock.now();
     const m = metrics();
     m.ingestBufferedRecords.set(this.labels, this.bufferedRecords);
-    m.ingestBufferedBytes.set(this.labels, this.bytes);
+    m.ingestBufferedBytes.set(this.labels, this.held.bytes);
   }
 
   private wakeWritable(): void {
