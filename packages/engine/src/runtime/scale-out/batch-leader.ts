@@ -159,7 +159,9 @@ export class BatchLeader {
       for (const key of Object.keys(ends)) start[key] ??= 0;
       this.committed[i] = start;
       const o = new CaseInsensitiveOptions(source.options);
-      latest.push(o.has('maxOffsetsPerTrigger') ? rateLimit(o.getInt('maxOffsetsPerTrigger', 1, 1), start, ends) : ends);
+      // The source's maxOffsetsPerTrigger, else the processor's own cap (as the single processor's batch-cap.ts).
+      const cap = o.has('maxOffsetsPerTrigger') ? o.getInt('maxOffsetsPerTrigger', 1, 1) : ctx.batchLimits.maxBatchRecords;
+      latest.push(cap > 0 ? rateLimit(cap, start, ends) : ends);
     }
     const hasNewData = latest.some((end, i) => Object.entries(end).some(([p, offset]) => offset > (this.committed[i]?.[p] ?? 0)));
     const watermark = ctx.staged.watermark;

@@ -10,7 +10,7 @@ import { streamingSources } from '../../plan/logical-plan.js';
 import { checkpointKeys } from '../../state/keys.js';
 import type { RedisClient } from '../../state/redis-connection.js';
 import type { MicroBatchExecutorOptions } from '../processor/micro-batch-executor.js';
-import { DEFAULT_OUTAGE_LIMITS } from '../../config/processor-config.js';
+import { DEFAULT_BATCH_LIMITS, DEFAULT_OUTAGE_LIMITS } from '../../config/processor-config.js';
 import { OutageGuard } from '../outage-guard.js';
 import { queryTopics } from '../query-topics.js';
 import { resolveSourceTopics } from '../processor/source-topics.js';
@@ -144,7 +144,7 @@ export class ScaleOutProcessor {
     staged.restorePinnedConf(latest?.entry.conf);
     const ctx: TaskContext = {
       plan, queryId: this.options.queryId, runId: this.options.runId, kafka, redis: this.options.redis, clock: this.options.clock,
-      log: this.log, topics, staged, sources, sourceSets,
+      log: this.log, topics, staged, sources, sourceSets, batchLimits: this.options.batchLimits ?? DEFAULT_BATCH_LIMITS,
     };
     // A new checkpoint gets sluice.shuffle.tasks, else as many shuffle tasks as its widest source
     // has partitions; never more than there are Spark shuffle partitions to own.

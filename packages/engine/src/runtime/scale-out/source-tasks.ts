@@ -46,6 +46,8 @@ interface OwnedSourceTask {
   records: ConsumedRecord[];
   /** Offset after the last record received (-1: nothing received and no position known). */
   next: number;
+  /** Fetching stopped: the task holds a batch's worth of records. */
+  paused: boolean;
 }
 
 /**
@@ -90,6 +92,12 @@ export class SourceTasks {
       task.next = r.offset + 1;
     }
     if (batch.nextOffset > task.next) task.next = batch.nextOffset;
+    // Back-pressure: a task holding a whole batch's worth stops fetching until a batch takes it.
+    const cap = this.ctx.batchLimits.maxBatchRecords;
+    if (cap > 0 && !task.paused && task.records.length >= cap) {
+      task.paused = true;
+      this.consumer?.pause(task.topic, [task.partition]);
+    }
   }
 
   /** After a rebalance: fence and take over the new partitions, drop the ones given away. */
@@ -124,8 +132,10 @@ export class SourceTasks {
         const start = committed !== undefined && committed.offset >= 0
           ? committed.offset
           : (latest?.entry.start?.[source]?.[id.partitionKey] ?? -1);
-        const task: OwnedSourceTask = { id, topic: tp.topic, partition: tp.partition, producer, done: commit?.batchId ?? -1, records: [], next: start };
+        const task: OwnedSourceTask = { id, topic: tp.topic, partition: tp.partition, producer, done: commit?.batchId ?? -1, records: [], next: start, paused: false };
         this.owned.set(key, task);
+        // A partition paused by an earlier owner here (before a rebalance) fetches again.
+        this.consumer?.resume(tp.topic, [tp.partition]);
         if (start >= 0) positions.push({ ...tp, offset: start });
         this.ctx.log.info('source task taken', { task: `${id.source}|${id.partitionKey}`, doneBatch: task.done, position: start });
       }
@@ -193,6 +203,10 @@ export class SourceTasks {
     }
     task.done = batchId;
     task.records = task.records.filter((r) => r.offset >= end);
+    if (task.paused && task.records.length < this.ctx.batchLimits.maxBatchRecords) {
+      task.paused = false;
+      this.consumer?.resume(task.topic, [task.partition]);
+    }
   }
 
   /** Each row to the shuffle tasks owning its keys' partitions, then the end to every shuffle task. */

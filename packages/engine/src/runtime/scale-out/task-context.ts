@@ -2,6 +2,7 @@ import { SHUFFLE_TASKS } from '../../core/streaming-conf.js';
 import type { OffsetLogEntry } from '../../checkpoint/offset-log.js';
 import type { Clock } from '../../core/clock.js';
 import type { Row, Schema } from '../../core/types.js';
+import type { BatchLimits } from '../../config/processor-config.js';
 import type { StagedQuery } from '../../execution/staged-query.js';
 import type { Logger } from '../../internal/logger.js';
 import type { KafkaPort, ProducerTransaction } from '../../kafka/kafka-port.js';
@@ -27,6 +28,8 @@ export interface TaskContext {
   readonly staged: StagedQuery;
   readonly sources: readonly StreamingSourceNode[];
   readonly sourceSets: readonly SourceTopicSet[];
+  /** The processor's own batch cap (processor.maxBatchRecords): the leader plans by it, source tasks fetch by it. */
+  readonly batchLimits: BatchLimits;
 }
 
 /** What a task's run of batch N is given: the batch's times and watermarks. */
