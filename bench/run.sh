@@ -2,7 +2,9 @@
 # Benchmarks: each prints one JSON line. start: `sluice run` start-up times (cold, warm, to an
 # analysis error) on its own local stack, which it stops. operators, pipeline: Sluice's rows/s,
 # a baseline's rows/s measured in the same run, and their ratio; the pipeline uses
-# KAFKA_BROKERS / REDIS_URL or the local launcher, and stops what it started.
+# KAFKA_BROKERS / REDIS_URL or the local launcher, and stops what it started. backlog: a
+# 5,000,000-row backlog through the processor service, its peak RSS against 300 MB and a check
+# that nothing was lost (several minutes).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh >&2
@@ -27,3 +29,5 @@ if [[ -z ${REDIS_URL:-} ]]; then
 fi
 "$tsx" bench/pipeline.bench.ts
 "$tsx" bench/scale-out.bench.ts
+"$tsx" bench/spark-ab.bench.ts
+"$tsx" bench/backlog.bench.ts

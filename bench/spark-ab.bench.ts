@@ -1,0 +1,318 @@
+// Issue 12's side-by-side benchmark on the real broker: workloads A and B through Sluice
+// (`sluice run`, transactional Kafka sink), real Spark 4.2.0 local[2] (bench/spark, Kafka sink
+// at-least-once) and a hand-written baseline (A: a bare kafkajs transactional pipe; B: a Map loop
+// between a kafkajs consumer and a transactional producer), all on the same input topics.
+//   A: from_json(value, 'value STRING') → where length(value) > 4 → upper(value)
+//   B: ts = the record's timestamp, v from the JSON; withWatermark(ts, 1 hour) →
+//      groupBy(window(ts, 1 day, 1 hour)) → sum(v), update mode, Kafka sink
+// Each system runs twice in one process: "cold" on the first input (timed from the process's
+// start, so it pays for start-up) and "warm" on a second input of the same size (a new query in
+// the process that ran the first, timed from that query's start). A run ends when its query
+// (or loop) has committed its last output row. Every output topic is then read back (read
+// committed) and checked: A's row count, B's last sum per window against sums computed here.
+// Prints one table and one JSON line. Env: BENCH_ROWS (500,000), BENCH_PARTITIONS (2),
+// BENCH_SPARK=0 skips Spark, BENCH_SLUICE_NODE_OPTIONS adds node options to `sluice run` (e.g.
+// --cpu-prof --cpu-prof-dir=DIR).
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { KafkajsPort, type ConsumedBatch } from 'sluice/testing';
+
+type Workload = 'A' | 'B';
+type System = 'sluice' | 'spark' | 'baseline';
+type Phase = 'cold' | 'warm';
+
+interface Run {
+  readonly system: System;
+  readonly workload: Workload;
+  readonly phase: Phase;
+  readonly ms: number;
+  readonly rowsPerSecond: number;
+  readonly outputRows: number;
+  readonly outputOk: boolean;
+}
+
+/** One line a child process prints after each of its runs. */
+interface ChildRun {
+  readonly run: number;
+  readonly startEpochMs: number;
+  readonly endEpochMs: number;
+  readonly inputRows: number;
+}
+
+const N = Number(process.env['BENCH_ROWS'] ?? 500_000);
+const PARTITIONS = Number(process.env['BENCH_PARTITIONS'] ?? 2);
+const SPARK = process.env['BENCH_SPARK'] !== '0';
+const CHILD_TIMEOUT_MS = 15 * 60_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+// Event time ends before now: the broker's time-based retention deletes records stamped long ago.
+const BASE_MS = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - DAY_MS;
+const brokers = process.env['KAFKA_BROKERS'] ?? '';
+const root = join(import.meta.dirname, '..');
+const cli = join(root, 'packages', 'engine', 'dist', 'cli', 'main.js');
+const sparkScript = join(root, 'bench', 'spark', 'spark-ab.sh');
+const kafka = new KafkajsPort({ brokers: brokers.split(','), clientId: `bench-ab-${randomUUID()}` });
+
+/** Row i: partition i % P, each partition at 5 rows/s of event time and 2 s behind the next. */
+function row(i: number): { partition: number; timestamp: number; text: string; v: number } {
+  const partition = i % PARTITIONS;
+  const n = (i - partition) / PARTITIONS;
+  return { partition, timestamp: BASE_MS + n * 200 + partition * 2000, text: `${'x'.repeat(i % 8)}${i % 10}`, v: i };
+}
+
+/** What A must write: one row per input row whose text is longer than 4 characters. */
+const expectedA = Array.from({ length: N }, (_, i) => row(i).text.length > 4).filter(Boolean).length;
+
+/** What B's last update per window must say: the sum of v over the window (key: start in epoch seconds). */
+const expectedB = ((): Map<string, string> => {
+  const sums = new Map<number, number>();
+  for (let i = 0; i < N; i++) {
+    const { timestamp, v } = row(i);
+    for (let start = timestamp - (timestamp % HOUR_MS); start > timestamp - DAY_MS; start -= HOUR_MS) sums.set(start, (sums.get(start) ?? 0) + v);
+  }
+  return new Map([...sums].map(([start, s]) => [String(start / 1000), String(s)]));
+})();
+
+async function fill(topic: string): Promise<void> {
+  const producer = await kafka.producer();
+  for (let i = 0; i < N; i += 10_000) {
+    await producer.send(topic, Array.from({ length: Math.min(10_000, N - i) }, (_, k) => {
+      const r = row(i + k);
+      return { partition: r.partition, timestamp: r.timestamp, value: JSON.stringify({ value: r.text, v: r.v }) };
+    }));
+  }
+  await producer.close();
+}
+
+/** Every committed record of a one-partition topic, in order, as [key, value]. */
+async function readAll(topic: string): Promise<Array<[string, string]>> {
+  const admin = await kafka.admin();
+  const end = (await admin.endOffsets(topic)).reduce((a, p) => a + p.offset, 0);
+  await admin.close();
+  const out: Array<[string, string]> = [];
+  if (end === 0) return out;
+  const consumer = await kafka.consumer({ groupId: `bench-ab-read-${randomUUID()}` });
+  await new Promise<void>((resolve) => {
+    void consumer.start([topic], async (b: ConsumedBatch) => {
+      for (const r of b.records) out.push([r.key?.toString() ?? '', r.value?.toString() ?? '']);
+      if (b.nextOffset >= end) resolve();
+    });
+  });
+  await consumer.close();
+  return out;
+}
+
+async function check(workload: Workload, topic: string): Promise<{ outputRows: number; outputOk: boolean }> {
+  const records = await readAll(topic);
+  if (workload === 'A') {
+    const ok = records.length === expectedA && records.every(([, v]) => v === v.toUpperCase() && v.length > 4);
+    return { outputRows: records.length, outputOk: ok };
+  }
+  const last = new Map(records);
+  const ok = last.size === expectedB.size && [...expectedB].every(([k, s]) => last.get(k) === s);
+  return { outputRows: records.length, outputOk: ok };
+}
+
+/** Consumes `input` until all N rows are handled, each fetched batch one transaction. */
+async function transactionalLoop(input: string, handle: (b: ConsumedBatch) => Array<{ key?: string; value: string }>, output: string): Promise<void> {
+  const producer = await kafka.producer({ transactionalId: `bench-ab-${randomUUID()}` });
+  const consumer = await kafka.consumer({ groupId: `bench-ab-${randomUUID()}` });
+  let done = 0;
+  await new Promise<void>((resolve) => {
+    void consumer.start([input], async (b) => {
+      if (b.records.length === 0) return;
+      const txn = await producer.transaction();
+      const out = handle(b);
+      if (out.length > 0) await txn.send(output, out);
+      await txn.commit();
+      done += b.records.length;
+      if (done >= N) resolve();
+    });
+  });
+  await consumer.close();
+  await producer.close();
+}
+
+/** A: parse, filter, upper: the bare kafkajs pipe. */
+function pipeA(b: ConsumedBatch): Array<{ value: string }> {
+  const out: Array<{ value: string }> = [];
+  for (const r of b.records) {
+    const text = (JSON.parse(r.value?.toString() ?? 'null') as { value?: unknown } | null)?.value;
+    if (typeof text === 'string' && text.length > 4) out.push({ value: text.toUpperCase() });
+  }
+  return out;
+}
+
+/**
+ * B by hand: 24 windows a row in a Map of sums, the changed windows each batch, eviction past the
+ * watermark. A kafkajs batch holds one partition, and one partition can run far ahead of the
+ * other, so the watermark follows the slowest partition's latest row (Spark's follows the latest
+ * row of a batch that spans all partitions); either way no row of this input is late.
+ */
+function mapLoopB(): (b: ConsumedBatch) => Array<{ key: string; value: string }> {
+  const sums = new Map<number, number>();
+  const maxTs = new Array<number>(PARTITIONS).fill(0);
+  let watermark = 0;
+  return (b) => {
+    const changed = new Map<number, number>();
+    for (const r of b.records) {
+      const v = (JSON.parse(r.value?.toString() ?? 'null') as { v?: unknown } | null)?.v;
+      if (typeof v !== 'number') continue;
+      const ts = r.timestamp;
+      if (ts < watermark) continue;
+      if (ts > (maxTs[b.partition] ?? 0)) maxTs[b.partition] = ts;
+      for (let start = ts - (ts % HOUR_MS); start > ts - DAY_MS; start -= HOUR_MS) {
+        if (start + DAY_MS <= watermark) continue;
+        const s = (sums.get(start) ?? 0) + v;
+        sums.set(start, s);
+        changed.set(start, s);
+      }
+    }
+    for (const start of sums.keys()) if (start + DAY_MS <= watermark) sums.delete(start);
+    watermark = Math.max(watermark, Math.min(...maxTs) - HOUR_MS);
+    return [...changed].map(([start, s]) => ({ key: String(start / 1000), value: String(s) }));
+  };
+}
+
+async function baseline(workload: Workload, runs: ReadonlyArray<readonly [string, string]>): Promise<number[]> {
+  const times: number[] = [];
+  for (const [input, output] of runs) {
+    const t0 = performance.now();
+    await transactionalLoop(input, workload === 'A' ? pipeA : mapLoopB(), output);
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+
+/** The same query text for `sluice run` as SparkAB.java runs in Spark. */
+function sluiceProgram(workload: Workload, runs: ReadonlyArray<readonly [string, string]>): string {
+  const query = workload === 'A'
+    ? `df.selectExpr("from_json(CAST(value AS STRING), 'value STRING') AS data").select("data.*")
+        .where("length(value) > 4").selectExpr("upper(value) AS value")`
+    : `df.selectExpr("timestamp AS ts", "from_json(CAST(value AS STRING), 'v BIGINT').v AS v")
+        .withWatermark("ts", "1 hour").groupBy(window(col("ts"), "1 day", "1 hour")).agg(sum("v").alias("total"))
+        .selectExpr("CAST(CAST(window.start AS BIGINT) AS STRING) AS key", "CAST(total AS STRING) AS value")`;
+  return `
+import { SparkSession, col, sum, window } from "sluice";
+const spark = SparkSession.builder.appName("bench-ab").getOrCreate();
+const runs = ${JSON.stringify(runs)};
+for (const [run, [input, output]] of runs.entries()) {
+  const startEpochMs = Date.now();
+  const df = spark.readStream.format("kafka").option("kafka.bootstrap.servers", "${brokers}").option("subscribe", input)
+    .option("startingOffsets", "earliest").load();
+  const query = ${query}
+    .writeStream.format("kafka").outputMode("${workload === 'A' ? 'append' : 'update'}")
+    .option("kafka.bootstrap.servers", "${brokers}").option("topic", output)
+    .option("checkpointLocation", "bench-ab-${randomUUID()}-" + run).trigger({ availableNow: true }).start();
+  await query.awaitTermination();
+  const endEpochMs = Date.now();
+  const inputRows = query.recentProgress.reduce((a, p) => a + p.numInputRows, 0);
+  console.log(JSON.stringify({ run, startEpochMs, endEpochMs, inputRows }));
+}
+`;
+}
+
+/** Runs a child to its end and returns its per-run lines and when it was spawned. */
+function child(command: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ spawnEpochMs: number; runs: ChildRun[]; code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const spawnEpochMs = Date.now();
+    const p = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: CHILD_TIMEOUT_MS });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    p.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+    p.on('close', (code) => {
+      const runs = stdout.split('\n').filter((l) => l.startsWith('{"run"')).map((l) => JSON.parse(l) as ChildRun);
+      resolve({ spawnEpochMs, runs, code, stderr });
+    });
+  });
+}
+
+/** Cold: spawn to the end of the first run. Warm: the second run's own start to end. */
+function childTimes(r: { spawnEpochMs: number; runs: ChildRun[] }): number[] {
+  return r.runs.map((x, k) => (k === 0 ? x.endEpochMs - r.spawnEpochMs : x.endEpochMs - x.startEpochMs));
+}
+
+async function sluice(workload: Workload, runs: ReadonlyArray<readonly [string, string]>): Promise<number[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-ab-'));
+  writeFileSync(join(dir, 'bench.ts'), sluiceProgram(workload, runs));
+  const nodeOptions = (process.env['BENCH_SLUICE_NODE_OPTIONS'] ?? '').split(' ').filter(Boolean);
+  const r = await child('node', [...nodeOptions, cli, 'run', join(dir, 'bench.ts')], process.env, dir);
+  rmSync(dir, { recursive: true, force: true });
+  if (r.runs.length !== runs.length) throw new Error(`sluice run ${workload} exited ${r.code}: ${r.stderr}`);
+  return childTimes(r);
+}
+
+/** Null with a reason printed when there is no JDK 17 / Maven. */
+async function spark(workload: Workload, runs: ReadonlyArray<readonly [string, string]>): Promise<number[] | null> {
+  const args = [sparkScript, '--brokers', brokers, '--workload', workload, ...runs.flatMap(([i, o]) => ['--run', `${i}:${o}`])];
+  const r = await child('bash', args, process.env, root);
+  if (r.code === 3) {
+    process.stderr.write(`spark-ab: Spark skipped: ${r.stderr.trim()}\n`);
+    return null;
+  }
+  if (r.runs.length !== runs.length) throw new Error(`Spark ${workload} exited ${r.code}: ${r.stderr}`);
+  return childTimes(r);
+}
+
+/** Builds the Spark program before anything is timed; false when there is no JDK 17 / Maven. */
+async function buildSpark(): Promise<boolean> {
+  const r = await child('bash', [sparkScript, '--build'], process.env, root);
+  if (r.code === 0) return true;
+  process.stderr.write(`spark-ab: Spark skipped: ${r.stderr.trim() || `build exited ${r.code}`}\n`);
+  return false;
+}
+
+const id = randomUUID().slice(0, 8);
+const inputs = [`ab-in-${id}-1`, `ab-in-${id}-2`] as const;
+const created: string[] = [...inputs];
+const admin = await kafka.admin();
+for (const t of inputs) await admin.ensureTopic(t, PARTITIONS);
+for (const t of inputs) await fill(t);
+const sparkOn = SPARK && (await buildSpark());
+
+const results: Run[] = [];
+for (const workload of ['A', 'B'] as const) {
+  const systems: System[] = ['baseline', 'sluice', ...(sparkOn ? ['spark' as const] : [])];
+  for (const system of systems) {
+    const runs = inputs.map((input, k) => [input, `ab-out-${id}-${workload}-${system}-${k + 1}`] as const);
+    for (const [, output] of runs) {
+      await admin.ensureTopic(output, 1);
+      created.push(output);
+    }
+    const times = system === 'baseline' ? await baseline(workload, runs)
+      : system === 'sluice' ? await sluice(workload, runs)
+        : await spark(workload, runs);
+    if (times === null) continue;
+    process.stderr.write(`spark-ab: ${system} ${workload} ${times.map((ms) => Math.round(ms)).join(' ms, ')} ms\n`);
+    for (const [k, ms] of times.entries()) {
+      const checked = await check(workload, runs[k]?.[1] ?? '');
+      results.push({ system, workload, phase: k === 0 ? 'cold' : 'warm', ms: Math.round(ms), rowsPerSecond: Math.round((N / ms) * 1000), ...checked });
+    }
+  }
+}
+await admin.deleteTopics(created);
+await admin.close();
+
+const find = (system: System, r: Run): Run | undefined => results.find((x) => x.system === system && x.workload === r.workload && x.phase === r.phase);
+const ratio = (a: Run, b: Run | undefined): number | null => (b === undefined ? null : Number((a.rowsPerSecond / b.rowsPerSecond).toFixed(2)));
+const rows = results.map((r) => ({ ...r, ratioToSpark: ratio(r, find('spark', r)), ratioToBaseline: ratio(r, find('baseline', r)) }));
+const note = "Spark's Kafka sink is at-least-once; Sluice's is transactional (and so are the baselines'). "
+  + 'cold: from process start (JVM or node, session, connections) to the last output row committed; '
+  + 'warm: a second query on a second input of the same size in the same process, from its start. '
+  + 'Spark: local[2], spark.sql.shuffle.partitions=2, Trigger.AvailableNow; Sluice: `sluice run`, trigger availableNow. '
+  + 'baseline: A = bare kafkajs transactional pipe, B = hand-written Map loop between kafkajs and a transactional producer, both in the bench process.';
+const pad = (s: string, n: number): string => s.padEnd(n);
+console.log(`cores: ${availableParallelism()}, rows: ${N}, partitions: ${PARTITIONS}${sparkOn ? '' : ' (Spark not measured)'}`);
+console.log(`${pad('system', 9)}${pad('workload', 9)}${pad('run', 6)}${pad('rows/s', 9)}${pad('×Spark', 8)}${pad('×baseline', 10)}output`);
+for (const r of rows) {
+  const x = (v: number | null): string => (v === null ? '-' : `${v}×`);
+  console.log(`${pad(r.system, 9)}${pad(r.workload, 9)}${pad(r.phase, 6)}${pad(String(r.rowsPerSecond), 9)}${pad(x(r.ratioToSpark), 8)}${pad(x(r.ratioToBaseline), 10)}${r.outputRows} rows ${r.outputOk ? 'ok' : 'WRONG'}`);
+}
+console.log(`note: ${note}`);
+console.log(JSON.stringify({ benchmark: 'issue 12 workloads A and B: Sluice vs Spark 4.2.0 local[2] vs baselines', cores: availableParallelism(), rows: N, partitions: PARTITIONS, spark: sparkOn, results: rows, note }));
+process.exit(rows.every((r) => r.outputOk) ? 0 : 1);

@@ -1,0 +1,100 @@
+package dev.sluice.bench;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.window;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+
+/**
+ * Workload A or B of bench/spark-ab.bench.ts in real Spark, local[2], Kafka to Kafka.
+ *
+ *   SparkAB --brokers HOST:PORT --workload A|B --run INPUT:OUTPUT [--run INPUT:OUTPUT …]
+ *
+ * Each run is its own query (own checkpoint) that reads its input topic from the earliest offset
+ * to the end (Trigger.AvailableNow) and writes its output topic, one after another in this JVM:
+ * the first run pays for the JVM and the session, the later ones run warm. After each run one
+ * JSON line goes to stdout: {"run":i,"startEpochMs":…,"endEpochMs":…,"inputRows":…}.
+ * The end is when the query has terminated, so its Kafka writer has flushed every row.
+ */
+public final class SparkAB {
+  private SparkAB() {}
+
+  public static void main(String[] args) throws Exception {
+    String brokers = null;
+    String workload = null;
+    List<String[]> runs = new ArrayList<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--brokers" -> brokers = args[i + 1];
+        case "--workload" -> workload = args[i + 1];
+        case "--run" -> runs.add(args[i + 1].split(":", 2));
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    if (brokers == null || workload == null || runs.isEmpty()) {
+      throw new IllegalArgumentException("usage: --brokers B --workload A|B --run IN:OUT [--run IN:OUT …]");
+    }
+    SparkSession spark = SparkSession.builder()
+        .appName("sluice-bench-" + workload)
+        .master("local[2]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        // One shuffle partition per core, as one would set for local[2] (Spark's default is 200).
+        .config("spark.sql.shuffle.partitions", System.getProperty("bench.shufflePartitions", "2"))
+        .getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    Path checkpoints = Files.createTempDirectory("spark-bench-");
+    for (int r = 0; r < runs.size(); r++) {
+      String input = runs.get(r)[0];
+      String output = runs.get(r)[1];
+      long start = System.currentTimeMillis();
+      Dataset<Row> in = spark.readStream().format("kafka")
+          .option("kafka.bootstrap.servers", brokers)
+          .option("subscribe", input)
+          .option("startingOffsets", "earliest")
+          .load();
+      Dataset<Row> out = workload.equals("A") ? workloadA(in) : workloadB(in);
+      StreamingQuery query = out.writeStream().format("kafka")
+          .outputMode(workload.equals("A") ? "append" : "update")
+          .option("kafka.bootstrap.servers", brokers)
+          .option("topic", output)
+          .option("checkpointLocation", checkpoints.resolve("run-" + r).toString())
+          .trigger(Trigger.AvailableNow())
+          .start();
+      query.awaitTermination();
+      long end = System.currentTimeMillis();
+      long rows = 0;
+      for (var p : query.recentProgress()) rows += p.numInputRows();
+      System.out.println("{\"run\":" + r + ",\"startEpochMs\":" + start + ",\"endEpochMs\":" + end
+          + ",\"inputRows\":" + rows + "}");
+      System.out.flush();
+    }
+    spark.stop();
+  }
+
+  /** from_json(value, schema) → where length(value) > 4 → upper. */
+  static Dataset<Row> workloadA(Dataset<Row> in) {
+    return in.selectExpr("from_json(CAST(value AS STRING), 'value STRING') AS data")
+        .select("data.*")
+        .where("length(value) > 4")
+        .selectExpr("upper(value) AS value");
+  }
+
+  /** A 1 day / 1 hour sliding-window sum of v over the record timestamp, 1 hour watermark. */
+  static Dataset<Row> workloadB(Dataset<Row> in) {
+    return in.selectExpr("timestamp AS ts", "from_json(CAST(value AS STRING), 'v BIGINT').v AS v")
+        .withWatermark("ts", "1 hour")
+        .groupBy(window(col("ts"), "1 day", "1 hour"))
+        .agg(sum("v").alias("total"))
+        .selectExpr("CAST(CAST(window.start AS BIGINT) AS STRING) AS key", "CAST(total AS STRING) AS value");
+  }
+}
