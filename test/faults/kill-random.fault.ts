@@ -131,7 +131,7 @@ describe('faults: kill -9 at random points', () => {
       report({
         case: 'kill -9 of 2 scale-out processors at random', sent: keyedRecords.length, out, rejected: 0,
         peakRss: Math.max(0, ...watches.map((w) => w.stop())),
-        note: `seed ${random.seed}, ${schedule.length} kills, ${run.collector.values.length} output rows, ${verdict.repeated.length} repeated`,
+        note: `seed ${random.seed}, ${schedule.length} kills, ${run.collector.values.length} output rows, ${verdict.repeated.length} repeated, ${run.collector.redelivered} redelivered to the test's reader`,
       });
       expect(run.fleet.failures()).toEqual([]);
       expect({ repeated: verdict.repeated.slice(0, 10), overCount: verdict.overCount.slice(0, 10) }).toEqual({ repeated: [], overCount: [] });

@@ -8,6 +8,12 @@ import { waitFor } from './wait-for.js';
  */
 export class TopicCollector {
   readonly values: string[] = [];
+  /**
+   * Records the test's own consumer received again (kafkajs fetches a batch again when its
+   * heartbeat fails mid-batch): the topic holds them once, so they are not values twice.
+   */
+  redelivered = 0;
+  private readonly seen = new Set<string>();
   private lastArrival = Date.now();
 
   private constructor(private readonly consumer: KafkaConsumer) {}
@@ -17,7 +23,15 @@ export class TopicCollector {
     const collector = new TopicCollector(consumer);
     await consumer.start([topic], async (batch) => {
       if (batch.records.length === 0) return;
-      for (const r of batch.records) collector.values.push(r.value?.toString() ?? '');
+      for (const r of batch.records) {
+        const at = `${r.partition}:${r.offset}`;
+        if (collector.seen.has(at)) {
+          collector.redelivered += 1;
+          continue;
+        }
+        collector.seen.add(at);
+        collector.values.push(r.value?.toString() ?? '');
+      }
       collector.lastArrival = Date.now();
     });
     return collector;

@@ -176,6 +176,22 @@ function isUnknownTopicOrPartition(err: unknown): boolean {
   return causes(err).some((e) => (e as { type?: unknown }).type === 'UNKNOWN_TOPIC_OR_PARTITION');
 }
 
+/** Errors of a broker whose metadata lags a topic's creation or a leader move: asking again mends them. */
+const METADATA_LAG = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE']);
+
+/** Runs an offsets request again while the broker's metadata lags (a topic just created elsewhere). */
+async function askAgainOnMetadataLag<T>(request: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (err) {
+      const lag = causes(err).some((e) => METADATA_LAG.has(String((e as { type?: unknown }).type)));
+      if (!lag || attempt >= TOPIC_CREATE_ATTEMPTS) throw err;
+      await delay(100 * attempt);
+    }
+  }
+}
+
 /** Until every partition of `topic` has a leader (kafkajs's own wait, without its early give-up). */
 async function waitForLeaders(admin: Admin, topic: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
@@ -295,11 +311,11 @@ export class KafkajsPort implements KafkaPort {
         return admin.listTopics();
       },
       async endOffsets(topic) {
-        const offsets = await admin.fetchTopicOffsets(topic);
+        const offsets = await askAgainOnMetadataLag(() => admin.fetchTopicOffsets(topic));
         return offsets.map((o) => ({ partition: o.partition, offset: Number(o.high) }));
       },
       async startOffsets(topic) {
-        const offsets = await admin.fetchTopicOffsets(topic);
+        const offsets = await askAgainOnMetadataLag(() => admin.fetchTopicOffsets(topic));
         return offsets.map((o) => ({ partition: o.partition, offset: Number(o.low) }));
       },
       async offsetsForTimestamp(topic, timestamp) {
@@ -321,7 +337,7 @@ export class KafkajsPort implements KafkaPort {
         if (groupIds.length > 0) await admin.deleteGroups([...groupIds]);
       },
       async committedOffsets(groupId, topic) {
-        const [found] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        const [found] = await askAgainOnMetadataLag(() => admin.fetchOffsets({ groupId, topics: [topic] }));
         return (found?.partitions ?? []).map((p) => ({ partition: p.partition, offset: Number(p.offset), metadata: p.metadata ?? null }));
       },
       async close() {

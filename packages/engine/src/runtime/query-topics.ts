@@ -20,6 +20,9 @@ export interface QueryTopics {
   /** Scale-out: one transactional id per task, so a task's new owner fences the old one. */
   sourceTaskTransactionalId(source: number, partitionKey: string): string;
   shuffleTaskTransactionalId(task: number): string;
+  /** Scale-out: the marker topics of finished batches, one partition per task (task-markers.ts). */
+  sourceTaskMarkers(source: number, topic: string): string;
+  readonly shuffleTaskMarkers: string;
 }
 
 export function queryTopics(queryId: string): QueryTopics {
@@ -35,5 +38,7 @@ export function queryTopics(queryId: string): QueryTopics {
     shuffleTaskGroup: `sluice.${queryId}.tasks.shuffle`,
     sourceTaskTransactionalId: (source, key) => `sluice.${queryId}.task.source-${source}.${key}`,
     shuffleTaskTransactionalId: (task) => `sluice.${queryId}.task.shuffle-${task}`,
+    sourceTaskMarkers: (source, topic) => `sluice.${queryId}.done.source-${source}.${topic}`,
+    shuffleTaskMarkers: `sluice.${queryId}.done.shuffle`,
   };
 }

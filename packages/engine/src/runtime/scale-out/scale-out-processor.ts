@@ -17,6 +17,7 @@ import { resolveSourceTopics } from '../processor/source-topics.js';
 import { BatchLeader } from './batch-leader.js';
 import { LeaderLease } from './leader-lease.js';
 import { ShuffleTasks } from './shuffle-tasks.js';
+import { ensureMarkerTopic } from './task-markers.js';
 import { SourceTasks } from './source-tasks.js';
 import { shuffleTasksOf, type TaskBatch, type TaskContext } from './task-context.js';
 
@@ -155,7 +156,11 @@ export class ScaleOutProcessor {
       : shuffleTasksOf(latest.entry);
     if (plan.sink.format === 'kafka' && plan.sink.options['topic'] !== undefined) await admin.ensureTopic(plan.sink.options['topic'], 1);
     else await admin.ensureTopic(topics.results, 1);
-    if (staged.exchange !== null) await admin.ensureTopic(topics.shuffle, staged.exchange.splittable ? tasks : 1);
+    if (staged.exchange !== null) {
+      const shuffleTasks = staged.exchange.splittable ? tasks : 1;
+      await admin.ensureTopic(topics.shuffle, shuffleTasks);
+      await ensureMarkerTopic(admin, topics.shuffleTaskMarkers, shuffleTasks);
+    }
     this.producer = await kafka.producer();
     this.leader = new BatchLeader(ctx, () => this.need(this.admin), () => this.need(this.producer), tasks);
     this.sourceTasks = new SourceTasks(ctx, () => this.offsetLog.getLatest());

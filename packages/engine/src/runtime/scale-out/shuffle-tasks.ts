@@ -7,7 +7,8 @@ import type { StateMetrics } from '../../operators/operator.js';
 import { BatchCommitter } from '../../state/batch-committer.js';
 import { checkpointKeys } from '../../state/keys.js';
 import { RedisStateStore } from '../../state/redis-state-store.js';
-import { parseSourceTaskCommit, settleAll } from './source-tasks.js';
+import { settleAll } from './source-tasks.js';
+import { lastMarkedBatches, markerRecord } from './task-markers.js';
 import { compareTaskIds, decodeShuffleRecord, taskIdText, type SourceTaskEnd, type SourceTaskId } from './shuffle-records.js';
 import { isFenced, sendOutput, shuffleTasksOf, type TaskBatch, type TaskContext } from './task-context.js';
 
@@ -135,8 +136,8 @@ export class ShuffleTasks {
         const producer = await this.ctx.kafka.producer({ transactionalId: this.ctx.topics.shuffleTaskTransactionalId(k) });
         const fence = await producer.transaction();
         await fence.abort();
-        const committed = (await admin.committedOffsets(this.ctx.topics.shuffleTaskGroup, this.ctx.topics.shuffle)).find((c) => c.partition === k);
-        const outputDone = parseSourceTaskCommit(committed?.metadata ?? null)?.batchId ?? -1;
+        // Read back after the fence: the marker of the last batch whose output committed.
+        const outputDone = (await lastMarkedBatches(this.ctx.kafka, this.ctx.topics.shuffleTaskMarkers, [k], this.ctx.clock)).get(k) ?? -1;
         const version = await this.ctx.redis.get(keys.taskStateVersion(k));
         const stateDone = version === null ? -1 : Number(version);
         const record = stateDone < 0 ? null : await this.ctx.redis.hget(keys.taskCommits(k), String(stateDone));
@@ -197,6 +198,7 @@ export class ShuffleTasks {
         const txn = await task.producer.transaction();
         try {
           await sendOutput(ctx, txn, batchId, `b:${task.task}`, reduced.rows);
+          await txn.send(ctx.topics.shuffleTaskMarkers, [markerRecord(task.task, batchId)]);
           await txn.sendOffsets(ctx.topics.shuffleTaskGroup, [{ topic: ctx.topics.shuffle, partition: task.task, offset: position, metadata: JSON.stringify({ batchId }) }]);
           await txn.commit();
         } catch (err) {

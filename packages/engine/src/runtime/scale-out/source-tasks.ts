@@ -1,6 +1,7 @@
 import type { OffsetLogEntry } from '../../checkpoint/offset-log.js';
 import type { Row } from '../../core/types.js';
-import type { ConsumedBatch, ConsumedRecord, KafkaConsumer, KafkaProducer, TopicPartition, TopicPartitionOffset } from '../../kafka/kafka-port.js';
+import type { ConsumedBatch, ConsumedRecord, KafkaAdmin, KafkaConsumer, KafkaProducer, TopicPartition, TopicPartitionOffset } from '../../kafka/kafka-port.js';
+import { ensureMarkerTopic, lastMarkedBatches, markerRecord } from './task-markers.js';
 import { metrics } from '../../observability/metrics.js';
 import { hasHeaders, kafkaRecordRow } from '../../sources/kafka-records.js';
 import { kafkaConsumerOptions } from '../../sources/kafka-source-options.js';
@@ -112,6 +113,7 @@ export class SourceTasks {
     const admin = await this.ctx.kafka.admin();
     try {
       const latest = await this.latestEntry();
+      const fresh: Array<{ tp: TopicPartition; id: SourceTaskId; producer: KafkaProducer }> = [];
       for (const tp of list) {
         const key = `${tp.topic}:${tp.partition}`;
         const existing = this.owned.get(key);
@@ -123,17 +125,25 @@ export class SourceTasks {
         if (source < 0) continue;
         const id: SourceTaskId = { source, partitionKey: this.ctx.sourceSets[source]?.key(tp.topic, tp.partition) ?? String(tp.partition) };
         const producer = await this.ctx.kafka.producer({ transactionalId: this.ctx.topics.sourceTaskTransactionalId(id.source, id.partitionKey) });
-        // Opening the transactional id fences a previous owner (its open transaction is aborted)
-        // before the committed position is read: from here on that position cannot move.
+        // Opening the transactional id fences a previous owner (its open transaction is aborted
+        // or completed) before what it finished is read back.
         const fence = await producer.transaction();
         await fence.abort();
+        fresh.push({ tp, id, producer });
+      }
+      const done = await this.markedDone(admin, fresh.map((f) => ({ source: f.id.source, topic: f.tp.topic, partition: f.tp.partition })));
+      for (const { tp, id, producer } of fresh) {
         const committed = (await admin.committedOffsets(this.ctx.topics.sourceTaskGroup, tp.topic)).find((c) => c.partition === tp.partition);
-        const commit = parseSourceTaskCommit(committed?.metadata ?? null);
+        // The group's position may trail the marker (applied asynchronously): records below a
+        // batch's start are skipped when it runs.
         const start = committed !== undefined && committed.offset >= 0
           ? committed.offset
-          : (latest?.entry.start?.[source]?.[id.partitionKey] ?? -1);
-        const task: OwnedSourceTask = { id, topic: tp.topic, partition: tp.partition, producer, done: commit?.batchId ?? -1, records: [], next: start, paused: false };
-        this.owned.set(key, task);
+          : (latest?.entry.start?.[id.source]?.[id.partitionKey] ?? -1);
+        const task: OwnedSourceTask = {
+          id, topic: tp.topic, partition: tp.partition, producer, done: done.get(`${id.source}|${tp.topic}:${tp.partition}`) ?? -1,
+          records: [], next: start, paused: false,
+        };
+        this.owned.set(`${tp.topic}:${tp.partition}`, task);
         // A partition paused by an earlier owner here (before a rebalance) fetches again.
         this.consumer?.resume(tp.topic, [tp.partition]);
         if (start >= 0) positions.push({ ...tp, offset: start });
@@ -143,6 +153,25 @@ export class SourceTasks {
       await admin.close();
     }
     return positions;
+  }
+
+  /** The last batch each newly owned partition's task finished, by `source|topic:partition`. */
+  private async markedDone(admin: KafkaAdmin, tasks: ReadonlyArray<{ source: number; topic: string; partition: number }>): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const groups = new Map<string, { source: number; topic: string; partitions: number[] }>();
+    for (const t of tasks) {
+      const key = `${t.source}|${t.topic}`;
+      const g = groups.get(key) ?? { source: t.source, topic: t.topic, partitions: [] };
+      g.partitions.push(t.partition);
+      groups.set(key, g);
+    }
+    for (const g of groups.values()) {
+      const markers = this.ctx.topics.sourceTaskMarkers(g.source, g.topic);
+      await ensureMarkerTopic(admin, markers, (await admin.endOffsets(g.topic)).length);
+      const marked = await lastMarkedBatches(this.ctx.kafka, markers, g.partitions, this.ctx.clock);
+      for (const [partition, batchId] of marked) out.set(`${g.source}|${g.topic}:${partition}`, batchId);
+    }
+    return out;
   }
 
   /** Runs every owned task that has not done batch N and holds its records; true if any ran. */
@@ -171,6 +200,7 @@ export class SourceTasks {
     const { ctx } = this;
     const source = ctx.sources[task.id.source];
     const records = task.records.filter((r) => r.offset >= start && r.offset < end);
+
     const rows: Row[] = [];
     for (const record of records) {
       if (source?.format === 'kafka') {
@@ -194,6 +224,7 @@ export class SourceTasks {
       } else {
         await this.sendShuffled(txn, task.id, batchId, entry, mapped.rows, mapped.partitions ?? [], rows.length, mapped.observed);
       }
+      await txn.send(ctx.topics.sourceTaskMarkers(task.id.source, task.topic), [markerRecord(task.partition, batchId)]);
       const metadata = JSON.stringify({ batchId, inputRows: rows.length, outputRows, observed: mapped.observed } satisfies SourceTaskCommit);
       await txn.sendOffsets(ctx.topics.sourceTaskGroup, [{ topic: task.topic, partition: task.partition, offset: end, metadata }]);
       await txn.commit();
