@@ -17,9 +17,14 @@ export class RedisStateStore extends InMemoryStateStore {
   }
 
   async load(): Promise<void> {
-    const all = await this.redis.hgetall(this.hashKey);
+    this.fill(await this.redis.hgetall(this.hashKey));
+  }
+
+  /** Takes the committed contents read elsewhere (with other keys, in one MULTI). */
+  fill(all: Readonly<Record<string, string>>): void {
     for (const [k, v] of Object.entries(all)) super.put(k, parseValue(v) as Value);
-    await this.commit();
+    this.pending.clear();
+    void super.commit();
   }
 
   protected override written(key: string, json: string | null): void {

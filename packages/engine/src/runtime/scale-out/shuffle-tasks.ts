@@ -138,16 +138,9 @@ export class ShuffleTasks {
         await fence.abort();
         // Read back after the fence: the marker of the last batch whose output committed.
         const outputDone = (await lastMarkedBatches(this.ctx.kafka, this.ctx.topics.shuffleTaskMarkers, [k], this.ctx.clock)).get(k) ?? -1;
-        const version = await this.ctx.redis.get(keys.taskStateVersion(k));
-        const stateDone = version === null ? -1 : Number(version);
+        const { stateDone, stores } = await this.loadState(k);
         const record = stateDone < 0 ? null : await this.ctx.redis.hget(keys.taskCommits(k), String(stateDone));
         const position = record === null ? 0 : (JSON.parse(record) as ShuffleTaskCommit).position;
-        const stores = new Map<string, RedisStateStore>();
-        for (const id of this.ctx.staged.statefulIds) {
-          const store = new RedisStateStore(this.ctx.redis, keys.state(id, k));
-          await store.load();
-          stores.set(id, store);
-        }
         const staged = new StagedQuery(this.ctx.plan);
         staged.restorePinnedConf(this.ctx.staged.pinnedConf);
         this.owned.set(k, { task: k, producer, outputDone, stateDone, stores, staged, batches: new Map(), next: position });
@@ -158,6 +151,29 @@ export class ShuffleTasks {
       await admin.close();
     }
     return positions;
+  }
+
+  /**
+   * A task's state and the batch it is the state of, read in one MULTI: the previous owner's Lua
+   * commit may land while the new owner loads (its Kafka transaction completed before the fence,
+   * its Redis step did not), and a version read apart from the state could then be older than it.
+   */
+  private async loadState(k: number): Promise<{ stateDone: number; stores: Map<string, RedisStateStore> }> {
+    const keys = checkpointKeys(this.ctx.plan.checkpointLocation);
+    const ids = this.ctx.staged.statefulIds;
+    const multi = this.ctx.redis.multi().get(keys.taskStateVersion(k));
+    for (const id of ids) multi.hgetall(keys.state(id, k));
+    const replies = (await multi.exec()) ?? [];
+    const failed = replies.find(([err]) => err !== null);
+    if (failed !== undefined) throw failed[0] as Error;
+    const version = replies[0]?.[1] as string | null | undefined;
+    const stores = new Map<string, RedisStateStore>();
+    ids.forEach((id, i) => {
+      const store = new RedisStateStore(this.ctx.redis, keys.state(id, k));
+      store.fill((replies[i + 1]?.[1] ?? {}) as Record<string, string>);
+      stores.set(id, store);
+    });
+    return { stateDone: version === null || version === undefined ? -1 : Number(version), stores };
   }
 
   /** Runs every owned task that holds all of batch N; true if any ran. */
