@@ -30,6 +30,7 @@ import type {
   ProducerOptions,
   ProducerTransaction,
   TopicPartition,
+  TopicPartitionOffset,
 } from './kafka-port.js';
 
 /** The kafkajs implementation of the Kafka port. The only module that imports kafkajs. */
@@ -87,6 +88,19 @@ async function sendChunked(
 ): Promise<void> {
   for (let i = 0; i < records.length; i += MESSAGES_PER_SEND) {
     await send({ topic, messages: toMessages(records.slice(i, i + MESSAGES_PER_SEND)) });
+  }
+}
+
+/** consumer.seek, tried again while kafkajs says the consumer's group is not initialized yet. */
+async function seekWhenReady(consumer: Consumer, at: TopicPartitionOffset): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      consumer.seek({ topic: at.topic, partition: at.partition, offset: String(at.offset) });
+      return;
+    } catch (err) {
+      if (attempt >= 50 || !/not initialized/i.test((err as Error).message)) throw err;
+      await delay(100);
+    }
   }
 }
 
@@ -428,8 +442,10 @@ export class KafkajsPort implements KafkaPort {
             await heartbeat();
           },
         });
-        // Positions come from the checkpoint: seek before the first fetch is used.
-        for (const s of seekTo) consumer.seek({ topic: s.topic, partition: s.partition, offset: String(s.offset) });
+        // Positions come from the checkpoint: seek before the first fetch is used. A consumer that
+        // restarts right after run() (kafkajs rebuilds its group on a failed join) refuses a seek
+        // until its group exists again: ask again shortly.
+        for (const s of seekTo) await seekWhenReady(consumer, s);
         await joined;
       },
       async join(topics, onBatch, onAssigned) {
