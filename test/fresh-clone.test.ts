@@ -32,6 +32,12 @@ describe('a fresh clone', () => {
     expect(proc.stderr).toBe('');
   });
 
+  it.each(['ingest', 'processor', 'sink'])('answers `npx sluice-%s --help`', async (role) => {
+    const proc = startProcess('npx', [`sluice-${role}`, '--help'], { cwd: clone });
+    expect((await proc.exited).code).toBe(0);
+    expect(proc.stdout).toContain(`Usage: sluice-${role} [--help]`);
+  });
+
   it('runs an example with `npx sluice run`', async () => {
     // Segment 6 reads the files dropped into data/ under the working directory.
     cpSync(join(clone, 'examples', 'data'), join(clone, 'data'), { recursive: true });
