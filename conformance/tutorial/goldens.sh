@@ -7,15 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-java_major() { "$1/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n1; }
-if [[ -z "${JAVA_HOME:-}" || ! -x "$JAVA_HOME/bin/java" || "$(java_major "$JAVA_HOME")" != 17 ]]; then
-  JAVA_HOME=""
-  for dir in /usr/lib/jvm/java-17-openjdk-* /usr/lib/jvm/temurin-17-* /usr/lib/jvm/*17*; do
-    if [[ -x "$dir/bin/java" && "$(java_major "$dir")" == 17 ]]; then JAVA_HOME="$dir"; break; fi
-  done
-  [[ -n "$JAVA_HOME" ]] || { echo "tutorial goldens: no JDK 17 found (set JAVA_HOME)" >&2; exit 1; }
-fi
-export JAVA_HOME
+# shellcheck source=/dev/null
+source "scripts/lib/spark-jvm.sh"
+use_jdk17 "tutorial goldens" 1
 
 POM=conformance/tutorial/spark/pom.xml
 CP_FILE=conformance/tutorial/spark/target/classpath.txt
