@@ -1,19 +1,14 @@
-import type { RedisClient } from '../state/redis-connection.js';
 import { CaseInsensitiveOptions } from '../core/options.js';
 import type { StreamingQueryProgress } from '../core/streaming-query-progress.js';
 import { OptionError } from '../errors/option-error.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from '../config/ingest-config.js';
-import type { BatchLimits, OutageLimits } from '../config/processor-config.js';
-import type { Clock } from '../core/clock.js';
-import type { Logger } from '../internal/logger.js';
-import type { KafkaPort, KafkaProducer } from '../kafka/kafka-port.js';
+import type { KafkaProducer } from '../kafka/kafka-port.js';
 import { streamingSources } from '../plan/logical-plan.js';
-import type { QueryPlan } from '../plan/query-plan.js';
 import { IdempotentSink, type BatchWriter } from '../sinks/batch-sink.js';
 import { consoleShowOptions, consoleWriter, writeStdout } from '../sinks/console-sink.js';
 import { fileWriter } from '../sinks/file-sink.js';
 import { foreachBatchWriter } from '../sinks/foreach-batch-sink.js';
-import { MicroBatchExecutor } from './processor/micro-batch-executor.js';
+import { MicroBatchExecutor, type MicroBatchExecutorOptions } from './processor/micro-batch-executor.js';
 import { ScaleOutProcessor } from './scale-out/scale-out-processor.js';
 import { queryTopics } from './query-topics.js';
 import { ResultsReader } from './sink/results-reader.js';
@@ -27,22 +22,9 @@ import { offerTopicEnd } from './source-offered.js';
  * The three roles of a query — ingest, processor, sink — each startable on its own, so they
  * run in one process (`query.start()`) or as three services over the same plan.
  */
-export interface RoleContext {
-  readonly plan: QueryPlan;
-  readonly queryId: string;
-  readonly runId: string;
-  readonly kafka: KafkaPort;
-  /** The stack's Kafka bootstrap servers (what `kafka` connects to). */
-  readonly brokers: string;
-  readonly redis: RedisClient;
-  readonly clock: Clock;
-  readonly log: Logger;
+export interface RoleContext extends Omit<MicroBatchExecutorOptions, 'minBatchesToRetain' | 'onProgress'> {
   /** The ingest's buffer, line, connection, retry and drain limits (defaults when absent). */
   readonly ingestLimits?: IngestLimits;
-  /** How long the processor and sink ride out an outage of Kafka or Redis (defaults when absent). */
-  readonly outageLimits?: OutageLimits;
-  /** The processor's cap on a batch whose source sets no read limit (defaults when absent). */
-  readonly batchLimits?: BatchLimits;
 }
 
 export interface RunningRole {

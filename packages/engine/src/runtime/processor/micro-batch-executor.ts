@@ -59,6 +59,7 @@ export interface MicroBatchExecutorOptions {
   readonly queryId: string;
   readonly runId: string;
   readonly kafka: KafkaPort;
+  /** The stack's Kafka bootstrap servers (what `kafka` connects to). */
   readonly brokers: string;
   readonly redis: RedisClient;
   readonly clock: Clock;
