@@ -9,7 +9,9 @@ COPY services/sink/package.json services/sink/
 RUN npm ci --no-audit --no-fund
 COPY packages packages
 COPY services services
-RUN npx tsc -b && npm prune --omit=dev
+COPY scripts/copy-assets.mjs scripts/
+# npm run build: tsc and the files it does not emit (Lua scripts, the corrected kafkajs module).
+RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production

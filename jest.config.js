@@ -6,6 +6,8 @@ const common = {
     '^sluice$': '<rootDir>/packages/engine/src/index.ts',
     '^sluice/testing$': '<rootDir>/packages/engine/src/testing/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
+    // kafkajs' read_committed filter, corrected (packages/engine/src/kafka/kafkajs-fixes.ts).
+    '^\\./filterAbortedMessages$': '<rootDir>/packages/engine/src/kafka/kafkajs-aborted-filter.cjs',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.jest.json' }],

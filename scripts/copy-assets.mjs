@@ -1,4 +1,4 @@
-// Copies the files tsc does not emit (Redis Lua scripts) from packages/*/src to dist.
+// Copies the files tsc does not emit (Redis Lua scripts, CommonJS modules put in kafkajs' place) from packages/*/src to dist.
 import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ const walk = (dir) => readdirSync(dir).flatMap((n) => {
 for (const pkg of ['packages/engine']) {
   const src = join(root, pkg, 'src');
   if (!existsSync(src)) continue;
-  for (const file of walk(src).filter((f) => f.endsWith('.lua'))) {
+  for (const file of walk(src).filter((f) => f.endsWith('.lua') || f.endsWith('.cjs'))) {
     cpSync(file, join(root, pkg, 'dist', relative(src, file)));
   }
 }

@@ -63,6 +63,8 @@ export class QueryRun {
     const queryId = this.fleet.queryId();
     await this.fleet.stopAll();
     await this.collector.close();
+    // SLUICE_TEST_KEEP=1 leaves the topics, groups and checkpoint for a post-mortem.
+    if (process.env['SLUICE_TEST_KEEP'] === '1') return;
     const { admin, redis } = this.clients;
     const internal = queryId === null ? [] : (await admin.listTopics()).filter((t) => t.startsWith(`sluice.${queryId}.`));
     await admin.deleteTopics([...this.inputs, this.output, ...internal]).catch(() => undefined);

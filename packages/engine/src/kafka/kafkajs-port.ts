@@ -1,3 +1,5 @@
+// Before kafkajs: corrected internals take their place (see kafkajs-fixes.ts).
+import './kafkajs-fixes.js';
 import {
   Kafka,
   logLevel as KafkaLogLevel,

@@ -240,6 +240,10 @@ export class ShuffleTasks {
       throw err;
     }
     task.stateDone = batchId;
+    ctx.log.debug('shuffle task ran', {
+      task: task.task, batchId, position, outputDone: task.outputDone,
+      senders: senders.map((s) => `${taskIdText(s.id)}:${[...s.sides.values()].reduce((n, r) => n + r.length, 0)}`).join(' '),
+    });
     task.batches.delete(batchId);
     task.next = Math.max(task.next, position);
   }

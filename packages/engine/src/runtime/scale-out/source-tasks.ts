@@ -6,7 +6,7 @@ import { metrics } from '../../observability/metrics.js';
 import { hasHeaders, kafkaRecordRow } from '../../sources/kafka-records.js';
 import { kafkaConsumerOptions } from '../../sources/kafka-source-options.js';
 import { decodeSourceRow } from '../source-records.js';
-import { shuffleEndRecord, shuffleRowRecords, type SourceTaskId } from './shuffle-records.js';
+import { shuffleEndRecord, shuffleRowRecords, taskIdText, type SourceTaskId } from './shuffle-records.js';
 import { isFenced, sendOutput, shuffleTasksOf, type TaskBatch, type TaskContext } from './task-context.js';
 import { taskOfPartition } from '../../execution/staged-query.js';
 import { shufflePartitionsOf } from '../../core/streaming-conf.js';
@@ -233,6 +233,7 @@ export class SourceTasks {
       throw err;
     }
     task.done = batchId;
+    ctx.log.debug('source task ran', { task: taskIdText(task.id), batchId, start, end, rows: rows.length, first: records[0]?.offset ?? null, last: records.at(-1)?.offset ?? null });
     task.records = task.records.filter((r) => r.offset >= end);
     if (task.paused && task.records.length < this.ctx.batchLimits.maxBatchRecords) {
       task.paused = false;

@@ -1,0 +1,44 @@
+import { createRequire } from 'node:module';
+
+/**
+ * Corrections to kafkajs (pinned at 2.2.4) that its public API cannot reach: corrected internal
+ * modules are put in kafkajs' place in the module cache before kafkajs loads them (under Jest,
+ * whose registry is its own, the root jest.config.js maps them). Import this module before
+ * 'kafkajs' (kafkajs-port.ts does). Whatever the loader, it then checks that kafkajs behaves
+ * as corrected, and throws if not: a consumer that reads aborted records must not start.
+ *
+ * - Its read_committed consumer handed out records of aborted transactions when two
+ *   transactions of one partition overlapped (kafkajs-aborted-filter.cjs): a fenced task's
+ *   aborted output read as committed, rows counted twice.
+ */
+const require = createRequire(import.meta.url);
+const batchPath = require.resolve('kafkajs/src/consumer/batch.js');
+if (require.cache[batchPath] === undefined) {
+  const filterPath = require.resolve('kafkajs/src/consumer/filterAbortedMessages.js');
+  require(filterPath);
+  const loaded = require.cache[filterPath];
+  if (loaded !== undefined) loaded.exports = require('./kafkajs-aborted-filter.cjs') as unknown;
+}
+assertReadCommittedCorrected(require(batchPath) as BatchClass);
+
+interface ProbeMessage {
+  readonly offset: string;
+  readonly key: Buffer;
+  readonly isControlRecord: boolean;
+  readonly batchContext: { readonly producerId: string; readonly inTransaction: boolean };
+}
+type BatchClass = new (topic: string, fetchedOffset: string, partitionData: {
+  partition: number; highWatermark: string; messages: ProbeMessage[]; abortedTransactions: Array<{ producerId: string; firstOffset: string }>;
+}) => { messages: unknown[] };
+
+/** Two overlapping transactions, aborted in the other order: kafkajs 2.2.4 handed out the first record. */
+function assertReadCommittedCorrected(Batch: BatchClass): void {
+  const record = (offset: string, producerId: string): ProbeMessage => ({ offset, key: Buffer.from('k'), isControlRecord: false, batchContext: { producerId, inTransaction: true } });
+  const batch = new Batch('probe', '0', {
+    partition: 0, highWatermark: '2', messages: [record('0', '7'), record('1', '8')],
+    abortedTransactions: [{ producerId: '8', firstOffset: '1' }, { producerId: '7', firstOffset: '0' }],
+  });
+  if (batch.messages.length > 0) {
+    throw new Error('kafkajs hands out records of aborted transactions: its corrected read_committed filter is not in place (load kafkajs-fixes.js before kafkajs)');
+  }
+}
