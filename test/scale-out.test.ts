@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger } from 'sluice';
 import { connectRedis, KafkajsPort } from 'sluice/testing';
-import { silentLog } from '../support/kafka-test-utils.js';
-import { QueryRun, type RunClients } from '../support/query-run.js';
-import { workloads, type Workload } from '../support/scale-out-workloads.js';
+import { silentLog } from './support/kafka-test-utils.js';
+import { QueryRun, type RunClients } from './support/query-run.js';
+import { workloads, type Workload } from './support/scale-out-workloads.js';
 
 /**
  * Scale-out (issue 10): processor processes started with SLUICE_PROCESSOR_SCALE_OUT share one
