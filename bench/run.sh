@@ -30,4 +30,5 @@ fi
 "$tsx" bench/pipeline.bench.ts
 "$tsx" bench/scale-out.bench.ts
 "$tsx" bench/spark-ab.bench.ts
+"$tsx" bench/latency.bench.ts
 "$tsx" bench/backlog.bench.ts

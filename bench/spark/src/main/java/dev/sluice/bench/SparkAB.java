@@ -18,12 +18,16 @@ import org.apache.spark.sql.streaming.Trigger;
  * Workload A or B of bench/spark-ab.bench.ts in real Spark, local[2], Kafka to Kafka.
  *
  *   SparkAB --brokers HOST:PORT --workload A|B --run INPUT:OUTPUT [--run INPUT:OUTPUT …]
+ *   SparkAB --workload C --socket HOST:PORT
  *
  * Each run is its own query (own checkpoint) that reads its input topic from the earliest offset
  * to the end (Trigger.AvailableNow) and writes its output topic, one after another in this JVM:
  * the first run pays for the JVM and the session, the later ones run warm. After each run one
  * JSON line goes to stdout: {"run":i,"startEpochMs":…,"endEpochMs":…,"inputRows":…}.
  * The end is when the query has terminated, so its Kafka writer has flushed every row.
+ *
+ * Workload C is bench/latency.bench.ts's: lines from a socket to the console, default trigger,
+ * append, until the process is stopped (the bench times each line from sent to printed).
  */
 public final class SparkAB {
   private SparkAB() {}
@@ -31,14 +35,20 @@ public final class SparkAB {
   public static void main(String[] args) throws Exception {
     String brokers = null;
     String workload = null;
+    String socket = null;
     List<String[]> runs = new ArrayList<>();
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--brokers" -> brokers = args[i + 1];
         case "--workload" -> workload = args[i + 1];
         case "--run" -> runs.add(args[i + 1].split(":", 2));
+        case "--socket" -> socket = args[i + 1];
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
+    }
+    if ("C".equals(workload) && socket != null) {
+      socketToConsole(socket);
+      return;
     }
     if (brokers == null || workload == null || runs.isEmpty()) {
       throw new IllegalArgumentException("usage: --brokers B --workload A|B --run IN:OUT [--run IN:OUT …]");
@@ -79,6 +89,25 @@ public final class SparkAB {
       System.out.flush();
     }
     spark.stop();
+  }
+
+  /** Workload C: socket → console, append, the default trigger, until the JVM is stopped. */
+  static void socketToConsole(String socket) throws Exception {
+    String[] hostPort = socket.split(":", 2);
+    SparkSession spark = SparkSession.builder()
+        .appName("sluice-bench-C")
+        .master("local[2]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    Dataset<Row> lines = spark.readStream().format("socket")
+        .option("host", hostPort[0])
+        .option("port", hostPort[1])
+        .load();
+    // Every row printed (the console shows 20 a batch by default).
+    lines.writeStream().format("console").outputMode("append").option("numRows", 1_000_000).option("truncate", false)
+        .start().awaitTermination();
   }
 
   /** from_json(value, schema) → where length(value) > 4 → upper. */
