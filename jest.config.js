@@ -6,8 +6,9 @@ const common = {
     '^sluice$': '<rootDir>/packages/engine/src/index.ts',
     '^sluice/testing$': '<rootDir>/packages/engine/src/testing/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
-    // kafkajs' read_committed filter, corrected (packages/engine/src/kafka/kafkajs-fixes.ts).
+    // kafkajs internals, corrected (packages/engine/src/kafka/kafkajs-fixes.ts).
     '^\\./filterAbortedMessages$': '<rootDir>/packages/engine/src/kafka/kafkajs-aborted-filter.cjs',
+    '^\\./groupMessagesPerPartition$': '<rootDir>/packages/engine/src/kafka/kafkajs-group-messages.cjs',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.jest.json' }],

@@ -158,6 +158,12 @@ export interface ConsumerOptions {
    */
   readonly maxBytesPerPartition?: number;
   readonly maxBytes?: number;
+  /**
+   * How long the broker holds a fetch that finds nothing new (Kafka's fetch.max.wait.ms; 100 ms
+   * when absent). kafkajs also sleeps this long when every partition it reads is paused, so a
+   * partition resumed by back-pressure waits up to this long for its next fetch.
+   */
+  readonly maxWaitMs?: number;
 }
 
 export interface KafkaPort {

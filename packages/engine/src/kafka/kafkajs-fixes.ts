@@ -4,22 +4,30 @@ import { createRequire } from 'node:module';
  * Corrections to kafkajs (pinned at 2.2.4) that its public API cannot reach: corrected internal
  * modules are put in kafkajs' place in the module cache before kafkajs loads them (under Jest,
  * whose registry is its own, the root jest.config.js maps them). Import this module before
- * 'kafkajs' (kafkajs-port.ts does). Whatever the loader, it then checks that kafkajs behaves
- * as corrected, and throws if not: a consumer that reads aborted records must not start.
+ * 'kafkajs' (kafkajs-port.ts does). Whatever the loader, it then checks that kafkajs' consumer
+ * filters as corrected, and throws if not: a consumer that reads aborted records must not start.
  *
  * - Its read_committed consumer handed out records of aborted transactions when two
  *   transactions of one partition overlapped (kafkajs-aborted-filter.cjs): a fenced task's
  *   aborted output read as committed, rows counted twice.
+ * - Its producer grouped a send's messages by partition in quadratic time
+ *   (kafkajs-group-messages.cjs).
  */
+const REPLACEMENTS: ReadonlyArray<{ readonly original: string; readonly corrected: string; readonly requiredBy: string }> = [
+  { original: 'kafkajs/src/consumer/filterAbortedMessages.js', corrected: './kafkajs-aborted-filter.cjs', requiredBy: 'kafkajs/src/consumer/batch.js' },
+  { original: 'kafkajs/src/producer/groupMessagesPerPartition.js', corrected: './kafkajs-group-messages.cjs', requiredBy: 'kafkajs/src/producer/sendMessages.js' },
+];
+
 const require = createRequire(import.meta.url);
-const batchPath = require.resolve('kafkajs/src/consumer/batch.js');
-if (require.cache[batchPath] === undefined) {
-  const filterPath = require.resolve('kafkajs/src/consumer/filterAbortedMessages.js');
-  require(filterPath);
-  const loaded = require.cache[filterPath];
-  if (loaded !== undefined) loaded.exports = require('./kafkajs-aborted-filter.cjs') as unknown;
+for (const { original, corrected, requiredBy } of REPLACEMENTS) {
+  // Too late once the module that requires it has loaded (the probe below then says so).
+  if (require.cache[require.resolve(requiredBy)] !== undefined) continue;
+  const path = require.resolve(original);
+  require(path);
+  const loaded = require.cache[path];
+  if (loaded !== undefined) loaded.exports = require(corrected) as unknown;
 }
-assertReadCommittedCorrected(require(batchPath) as BatchClass);
+assertReadCommittedCorrected(require(require.resolve('kafkajs/src/consumer/batch.js')) as BatchClass);
 
 interface ProbeMessage {
   readonly offset: string;

@@ -43,7 +43,7 @@ import { checkpointKeys } from '../../state/keys.js';
 import { RedisStateStore } from '../../state/redis-state-store.js';
 import type { QueryPlan } from '../../plan/query-plan.js';
 import { queryTopics, type QueryTopics } from '../query-topics.js';
-import { kafkaConsumerGroup, kafkaConsumerOptions } from '../../sources/kafka-source-options.js';
+import { BACK_PRESSURE_FETCH_WAIT_MS, kafkaConsumerGroup, kafkaConsumerOptions } from '../../sources/kafka-source-options.js';
 import { BatchDecoder } from './batch-decoder.js';
 import { BatchOutput, checkSameCluster } from './batch-output.js';
 import { BatchSources, type PlannedBatch } from './batch-sources.js';
@@ -90,7 +90,7 @@ const OFFER_RECHECK_MS = 100;
  * arrived, so a fetch is what a partition can hold beyond its share. Kafka's defaults (1 MiB a
  * partition, 50 MiB a fetch) bring tens of thousands of small records at once.
  */
-const BOUNDED_FETCH = { maxBytesPerPartition: 256 * 1024, maxBytes: 1024 * 1024 } as const;
+const BOUNDED_FETCH = { maxBytesPerPartition: 256 * 1024, maxBytes: 1024 * 1024, maxWaitMs: BACK_PRESSURE_FETCH_WAIT_MS } as const;
 
 export class MicroBatchExecutor {
   private readonly topics: QueryTopics;

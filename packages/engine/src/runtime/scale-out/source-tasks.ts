@@ -4,7 +4,7 @@ import type { ConsumedBatch, ConsumedRecord, KafkaAdmin, KafkaConsumer, KafkaPro
 import { ensureMarkerTopic, lastMarkedBatches, markerRecord } from './task-markers.js';
 import { metrics } from '../../observability/metrics.js';
 import { hasHeaders, kafkaRecordRow } from '../../sources/kafka-records.js';
-import { kafkaConsumerOptions } from '../../sources/kafka-source-options.js';
+import { BACK_PRESSURE_FETCH_WAIT_MS, kafkaConsumerOptions } from '../../sources/kafka-source-options.js';
 import { decodeSourceRow } from '../source-records.js';
 import { shuffleEndRecord, shuffleRowRecords, taskIdText, type SourceTaskId } from './shuffle-records.js';
 import { isFenced, sendOutput, shuffleTasksOf, type TaskBatch, type TaskContext } from './task-context.js';
@@ -69,7 +69,9 @@ export class SourceTasks {
 
   async start(): Promise<void> {
     const topics = [...new Set(this.ctx.sourceSets.flatMap((s) => s.topics))];
-    this.consumer = await this.ctx.kafka.consumer({ groupId: this.ctx.topics.sourceTaskGroup, ...kafkaConsumerOptions(this.ctx.sources) });
+    this.consumer = await this.ctx.kafka.consumer({
+      groupId: this.ctx.topics.sourceTaskGroup, ...kafkaConsumerOptions(this.ctx.sources), maxWaitMs: BACK_PRESSURE_FETCH_WAIT_MS,
+    });
     await this.consumer.join(topics, (batch) => this.received(batch), (owned) => this.serially(() => this.assigned(owned)));
   }
 
