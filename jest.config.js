@@ -9,6 +9,7 @@ const common = {
     // kafkajs internals, corrected (packages/engine/src/kafka/kafkajs-fixes.ts).
     '^\\./filterAbortedMessages$': '<rootDir>/packages/engine/src/kafka/kafkajs-aborted-filter.cjs',
     '^\\./groupMessagesPerPartition$': '<rootDir>/packages/engine/src/kafka/kafkajs-group-messages.cjs',
+    '^\\.\\./\\.\\./\\.\\./recordBatch/record/v0$': '<rootDir>/packages/engine/src/kafka/kafkajs-record.cjs',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.jest.json' }],

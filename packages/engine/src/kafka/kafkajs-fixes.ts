@@ -11,11 +11,13 @@ import { createRequire } from 'node:module';
  *   transactions of one partition overlapped (kafkajs-aborted-filter.cjs): a fenced task's
  *   aborted output read as committed, rows counted twice.
  * - Its producer grouped a send's messages by partition in quadratic time
- *   (kafkajs-group-messages.cjs).
+ *   (kafkajs-group-messages.cjs), and encoded each record through 512-byte zero-filled buffers
+ *   (kafkajs-record.cjs).
  */
 const REPLACEMENTS: ReadonlyArray<{ readonly original: string; readonly corrected: string; readonly requiredBy: string }> = [
   { original: 'kafkajs/src/consumer/filterAbortedMessages.js', corrected: './kafkajs-aborted-filter.cjs', requiredBy: 'kafkajs/src/consumer/batch.js' },
   { original: 'kafkajs/src/producer/groupMessagesPerPartition.js', corrected: './kafkajs-group-messages.cjs', requiredBy: 'kafkajs/src/producer/sendMessages.js' },
+  { original: 'kafkajs/src/protocol/recordBatch/record/v0/index.js', corrected: './kafkajs-record.cjs', requiredBy: 'kafkajs/src/protocol/requests/produce/v3/request.js' },
 ];
 
 const require = createRequire(import.meta.url);
