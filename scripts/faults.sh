@@ -2,7 +2,7 @@
 # The fault suite: hostile input and faults against the ingest on the real broker and Redis
 # (KAFKA_BROKERS / REDIS_URL when set, else the running local ones, as for the integration tests).
 # Heavy cases (millions of lines, a 600 MB file, a 70 s broker outage on a private broker started
-# with scripts/local/kafka.sh) take ~22 min. Each case prints its row; the table follows.
+# with scripts/local/kafka.sh) take ~11 min. Each case prints its row; the table follows.
 # Arguments go to jest (e.g. a name pattern: -t 'SIGTERM').
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
