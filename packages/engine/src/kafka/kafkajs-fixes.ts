@@ -11,8 +11,8 @@ import { createRequire } from 'node:module';
  *   transactions of one partition overlapped (kafkajs-aborted-filter.cjs): a fenced task's
  *   aborted output read as committed, rows counted twice.
  * - Its producer grouped a send's messages by partition in quadratic time
- *   (kafkajs-group-messages.cjs), and encoded each record through 512-byte zero-filled buffers
- *   (kafkajs-record.cjs).
+ *   (kafkajs-group-messages.cjs), encoded each record through 512-byte zero-filled buffers
+ *   (kafkajs-record.cjs) and each varint through a new Buffer (kafkajs-encoder-varints.cjs).
  */
 const REPLACEMENTS: ReadonlyArray<{ readonly original: string; readonly corrected: string; readonly requiredBy: string }> = [
   { original: 'kafkajs/src/consumer/filterAbortedMessages.js', corrected: './kafkajs-aborted-filter.cjs', requiredBy: 'kafkajs/src/consumer/batch.js' },
@@ -29,6 +29,8 @@ for (const { original, corrected, requiredBy } of REPLACEMENTS) {
   const loaded = require.cache[path];
   if (loaded !== undefined) loaded.exports = require(corrected) as unknown;
 }
+// Methods, not a module: every loader's Encoder class gets them, whenever it loaded.
+(require('./kafkajs-encoder-varints.cjs') as (encoder: unknown) => void)(require('kafkajs/src/protocol/encoder.js'));
 assertReadCommittedCorrected(require(require.resolve('kafkajs/src/consumer/batch.js')) as BatchClass);
 
 interface ProbeMessage {
