@@ -10,6 +10,7 @@ const common = {
     '^\\./filterAbortedMessages$': '<rootDir>/packages/engine/src/kafka/kafkajs-aborted-filter.cjs',
     '^\\./groupMessagesPerPartition$': '<rootDir>/packages/engine/src/kafka/kafkajs-group-messages.cjs',
     '^\\.\\./\\.\\./\\.\\./recordBatch/record/v0$': '<rootDir>/packages/engine/src/kafka/kafkajs-record.cjs',
+    '^\\.\\./record/v0/decoder$': '<rootDir>/packages/engine/src/kafka/kafkajs-record-decoder.cjs',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.jest.json' }],

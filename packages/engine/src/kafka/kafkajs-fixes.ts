@@ -13,11 +13,14 @@ import { createRequire } from 'node:module';
  * - Its producer grouped a send's messages by partition in quadratic time
  *   (kafkajs-group-messages.cjs), encoded each record through 512-byte zero-filled buffers
  *   (kafkajs-record.cjs) and each varint through a new Buffer (kafkajs-encoder-varints.cjs).
+ * - Its consumer decoded each record's offset and timestamp through 64-bit Long objects and
+ *   strings (kafkajs-record-decoder.cjs).
  */
 const REPLACEMENTS: ReadonlyArray<{ readonly original: string; readonly corrected: string; readonly requiredBy: string }> = [
   { original: 'kafkajs/src/consumer/filterAbortedMessages.js', corrected: './kafkajs-aborted-filter.cjs', requiredBy: 'kafkajs/src/consumer/batch.js' },
   { original: 'kafkajs/src/producer/groupMessagesPerPartition.js', corrected: './kafkajs-group-messages.cjs', requiredBy: 'kafkajs/src/producer/sendMessages.js' },
   { original: 'kafkajs/src/protocol/recordBatch/record/v0/index.js', corrected: './kafkajs-record.cjs', requiredBy: 'kafkajs/src/protocol/requests/produce/v3/request.js' },
+  { original: 'kafkajs/src/protocol/recordBatch/record/v0/decoder.js', corrected: './kafkajs-record-decoder.cjs', requiredBy: 'kafkajs/src/protocol/recordBatch/v0/decoder.js' },
 ];
 
 const require = createRequire(import.meta.url);
