@@ -37,9 +37,19 @@ import type {
 
 /** The kafkajs implementation of the Kafka port. The only module that imports kafkajs. */
 
+/** What a record without headers gets: one shared, frozen value (most records have none). */
+const NO_HEADERS: Headers = Object.freeze({});
+const NO_HEADER_LIST: readonly ConsumedHeader[] = Object.freeze([]);
+
+function hasNone(raw: IHeaders | undefined): boolean {
+  if (raw === undefined) return true;
+  for (const _ in raw) return false;
+  return true;
+}
+
 function toHeaders(raw: IHeaders | undefined): Headers {
+  if (raw === undefined || hasNone(raw)) return NO_HEADERS;
   const out: Record<string, string> = {};
-  if (raw === undefined) return out;
   for (const [k, v] of Object.entries(raw)) {
     if (v === undefined) continue;
     const first = Array.isArray(v) ? v[0] : v;
@@ -49,9 +59,9 @@ function toHeaders(raw: IHeaders | undefined): Headers {
 }
 
 /** Headers in their order on the wire; kafkajs gathers a repeated key's values in an array. */
-function toHeaderList(raw: IHeaders | undefined): ConsumedHeader[] {
+function toHeaderList(raw: IHeaders | undefined): readonly ConsumedHeader[] {
+  if (raw === undefined || hasNone(raw)) return NO_HEADER_LIST;
   const out: ConsumedHeader[] = [];
-  if (raw === undefined) return out;
   for (const [key, v] of Object.entries(raw)) {
     for (const one of Array.isArray(v) ? v : [v]) {
       out.push({ key, value: one === undefined ? null : Buffer.isBuffer(one) ? one : Buffer.from(String(one)) });

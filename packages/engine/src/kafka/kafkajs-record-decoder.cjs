@@ -30,10 +30,17 @@ function readSafeVarLong(decoder) {
   return null;
 }
 
+/** The last base parsed: a batch's records share their first offset and first timestamp. */
+const parsed = { offset: { text: null, value: Number.NaN }, timestamp: { text: null, value: Number.NaN } };
+
 /** `base + delta` as kafkajs writes it (Long's decimal string). */
-function addToString(base, delta) {
+function addToString(base, delta, last) {
   if (typeof delta === 'number' && (typeof base === 'string' || typeof base === 'number')) {
-    const b = Number(base);
+    if (last.text !== base) {
+      last.text = base;
+      last.value = Number(base);
+    }
+    const b = last.value;
     if (Number.isSafeInteger(b) && Number.isSafeInteger(b + delta)) return String(b + delta);
   }
   return Long.fromValue(base).add(delta).toString();
@@ -47,10 +54,10 @@ module.exports = (decoder, batchContext = {}) => {
   const timestampDelta = safeDelta === null ? decoder.readVarLong() : safeDelta;
   const timestamp = timestampType === TimestampTypes.LOG_APPEND_TIME && maxTimestamp
     ? maxTimestamp
-    : addToString(firstTimestamp, timestampDelta);
+    : addToString(firstTimestamp, timestampDelta, parsed.timestamp);
 
   const offsetDelta = decoder.readVarInt();
-  const offset = addToString(firstOffset, offsetDelta);
+  const offset = addToString(firstOffset, offsetDelta, parsed.offset);
 
   const key = decoder.readVarIntBytes();
   const value = decoder.readVarIntBytes();
