@@ -132,10 +132,12 @@ export class JoinOperator implements PhysicalOperator {
     const streamRight = this.spec.rightStreaming && !this.spec.leftStreaming && (t === 'inner' || t === 'cross' || t === 'right_outer');
     if (streamRight) {
       const build = hashed ? [...leftRows].reverse() : leftRows;
+      const candidates = this.buckets(build, this.sides.leftKeys, ctx);
       const out: Row[] = [];
       for (const r of rightRows) {
         let matched = false;
-        for (const l of build) {
+        for (const i of candidates(r, this.sides.rightKeys)) {
+          const l = build[i] as Row;
           if (!this.matches(l, r, ctx, this.condition)) continue;
           matched = true;
           out.push(this.project(l, r));
@@ -148,9 +150,12 @@ export class JoinOperator implements PhysicalOperator {
     const rightMatched = new Set<number>();
     const rightOrder = rightRows.map((_, j) => j);
     if (hashed && this.spec.leftStreaming && !this.spec.rightStreaming) rightOrder.reverse();
+    const ordered = rightOrder.map((j) => rightRows[j] as Row);
+    const candidates = this.buckets(ordered, this.sides.rightKeys, ctx);
     for (const l of leftRows) {
       let matched = false;
-      for (const j of rightOrder) {
+      for (const k of candidates(l, this.sides.leftKeys)) {
+        const j = rightOrder[k] as number;
         const r = rightRows[j] as Row;
         if (!this.matches(l, r, ctx, this.condition)) continue;
         matched = true;
@@ -168,6 +173,26 @@ export class JoinOperator implements PhysicalOperator {
       });
     }
     return out;
+  }
+
+  /**
+   * The rows of `build` a probe row can match, as indices in `build`'s order: with keys whose
+   * equal values have equal text, only the rows of the probe row's key (a hash join's lookup);
+   * else every row. `matches` still decides, so the output is what the full loop gives.
+   */
+  private buckets(build: readonly Row[], buildKeys: readonly Evaluator[], ctx: OperatorContext): (probe: Row, probeKeys: readonly Evaluator[]) => readonly number[] {
+    const all = build.map((_, i) => i);
+    if (!this.sides.keysHashable || build.length === 0) return () => all;
+    const keyText = (row: Row, keys: readonly Evaluator[]): string => stringifyValue(keys.map((k) => k(row, ctx) ?? null));
+    const byKey = new Map<string, number[]>();
+    build.forEach((row, i) => {
+      const key = keyText(row, buildKeys);
+      const rows = byKey.get(key);
+      if (rows === undefined) byKey.set(key, [i]);
+      else rows.push(i);
+    });
+    const none: readonly number[] = [];
+    return (probe, probeKeys) => byKey.get(keyText(probe, probeKeys)) ?? none;
   }
 
   /**

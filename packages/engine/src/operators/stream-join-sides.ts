@@ -37,6 +37,12 @@ export interface StreamJoinSides {
    */
   readonly leftKeys: readonly Evaluator[];
   readonly rightKeys: readonly Evaluator[];
+  /**
+   * Whether equal keys always have the same text (`stringifyValue`): every key the same type on
+   * both sides, and a type whose values have one form each (no floating point, decimals or
+   * nested values). A join of a static side may then bucket that side by key.
+   */
+  readonly keysHashable: boolean;
   readonly keyTypes: readonly DataType[];
 }
 
@@ -56,6 +62,9 @@ export function eventTime(v: Value | undefined): number | null {
  * state key watermark comes from the first equi-join key pair with a watermarked column (left
  * first: Spark's findJoinKeyOrdinalForWatermark), for both sides.
  */
+/** Types whose equal values have one text each (integers as numbers, strings, days, microseconds). */
+const ONE_FORM_TYPES: ReadonlySet<string> = new Set(['string', 'int', 'bigint', 'smallint', 'tinyint', 'boolean', 'date', 'timestamp']);
+
 export function streamJoinSides(
   condition: Expr | undefined, left: readonly ScopeField[], right: readonly ScopeField[],
   usingKeys: ReadonlyArray<readonly [number, number]>, settings: BindSettings,
@@ -82,10 +91,12 @@ export function streamJoinSides(
   const leftKeys: Evaluator[] = [];
   const rightKeys: Evaluator[] = [];
   const keyTypes: DataType[] = [];
+  let keysHashable = true;
   const addKey = (lt: DataType, rt: DataType, l: Evaluator, r: Evaluator): void => {
     leftKeys.push(l);
     rightKeys.push(r);
     keyTypes.push(commonType([lt, rt]) ?? lt);
+    keysHashable &&= lt === rt && typeof lt === 'string' && ONE_FORM_TYPES.has(lt);
   };
   for (const [l, r] of usingKeys) {
     const lf = left[l];
@@ -134,7 +145,7 @@ export function streamJoinSides(
     },
     post,
     equiJoin: usingKeys.length > 0 || equalities > 0,
-    leftKeys, rightKeys, keyTypes,
+    leftKeys, rightKeys, keyTypes, keysHashable: keysHashable && leftKeys.length > 0,
   };
 }
 

@@ -17,7 +17,7 @@ import org.apache.spark.sql.streaming.Trigger;
 /**
  * Workload A or B of bench/spark-ab.bench.ts in real Spark, local[2], Kafka to Kafka.
  *
- *   SparkAB --brokers HOST:PORT --workload A|B --run INPUT:OUTPUT [--run INPUT:OUTPUT …]
+ *   SparkAB --brokers HOST:PORT --workload A|B|Y [--campaigns CSV] --run INPUT:OUTPUT [--run INPUT:OUTPUT …]
  *   SparkAB --workload C --socket HOST:PORT
  *
  * Each run is its own query (own checkpoint) that reads its input topic from the earliest offset
@@ -36,6 +36,7 @@ public final class SparkAB {
     String brokers = null;
     String workload = null;
     String socket = null;
+    String campaigns = null;
     List<String[]> runs = new ArrayList<>();
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
@@ -43,6 +44,7 @@ public final class SparkAB {
         case "--workload" -> workload = args[i + 1];
         case "--run" -> runs.add(args[i + 1].split(":", 2));
         case "--socket" -> socket = args[i + 1];
+        case "--campaigns" -> campaigns = args[i + 1];
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -51,7 +53,7 @@ public final class SparkAB {
       return;
     }
     if (brokers == null || workload == null || runs.isEmpty()) {
-      throw new IllegalArgumentException("usage: --brokers B --workload A|B --run IN:OUT [--run IN:OUT …]");
+      throw new IllegalArgumentException("usage: --brokers B --workload A|B|Y [--campaigns CSV] --run IN:OUT [--run IN:OUT …]");
     }
     SparkSession spark = SparkSession.builder()
         .appName("sluice-bench-" + workload)
@@ -72,7 +74,12 @@ public final class SparkAB {
           .option("subscribe", input)
           .option("startingOffsets", "earliest")
           .load();
-      Dataset<Row> out = workload.equals("A") ? workloadA(in) : workloadB(in);
+      Dataset<Row> out = switch (workload) {
+        case "A" -> workloadA(in);
+        case "B" -> workloadB(in);
+        case "Y" -> workloadY(in, spark.read().option("header", "true").csv(campaigns));
+        default -> throw new IllegalArgumentException("unknown workload " + workload);
+      };
       StreamingQuery query = out.writeStream().format("kafka")
           .outputMode(workload.equals("A") ? "append" : "update")
           .option("kafka.bootstrap.servers", brokers)
@@ -108,6 +115,21 @@ public final class SparkAB {
     // Every row printed (the console shows 20 a batch by default).
     lines.writeStream().format("console").outputMode("append").option("numRows", 1_000_000).option("truncate", false)
         .start().awaitTermination();
+  }
+
+  /**
+   * The Yahoo Streaming Benchmark's shape: views of ads joined to their campaigns (a static CSV),
+   * counted per campaign and 10-second window.
+   */
+  static Dataset<Row> workloadY(Dataset<Row> in, Dataset<Row> campaigns) {
+    return in.selectExpr("timestamp AS ts", "from_json(CAST(value AS STRING), 'ad_id STRING, event_type STRING') AS e")
+        .select("ts", "e.*")
+        .where("event_type = 'view'")
+        .join(campaigns, "ad_id")
+        .withWatermark("ts", "10 seconds")
+        .groupBy(window(col("ts"), "10 seconds"), col("campaign_id"))
+        .count()
+        .selectExpr("CONCAT(campaign_id, ':', CAST(CAST(window.start AS BIGINT) AS STRING)) AS key", "CAST(count AS STRING) AS value");
   }
 
   /** from_json(value, schema) → where length(value) > 4 → upper. */
