@@ -54,6 +54,6 @@ function assertReadCommittedCorrected(Batch: BatchClass): void {
     abortedTransactions: [{ producerId: '8', firstOffset: '1' }, { producerId: '7', firstOffset: '0' }],
   });
   if (batch.messages.length > 0) {
-    throw new Error('kafkajs hands out records of aborted transactions: its corrected read_committed filter is not in place (load kafkajs-fixes.js before kafkajs)');
+    throw new Error("kafkajs was loaded before sluice, which must correct it first (kafkajs 2.2.4's read_committed consumer hands out records of aborted transactions): import 'sluice' before 'kafkajs'");
   }
 }
