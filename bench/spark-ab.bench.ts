@@ -9,6 +9,8 @@
 //      event_type = 'view' → join a static CSV of ads to campaigns (stream-static, no shuffle of
 //      the stream) → withWatermark(ts, 10 seconds) → groupBy(window(ts, 10 seconds), campaign_id)
 //      → count, update mode, Kafka sink
+//   J: a stream-stream join of Y's input read twice: views (watermark 10 s) and clicks
+//      (watermark 20 s) of the same ad, the click at most 2 s after the view, append mode
 // Each system runs twice in one process: "cold" on the first input (timed from the process's
 // start, so it pays for start-up) and "warm" on a second input of the same size (a new query in
 // the process that ran the first, timed from that query's start). A run ends when its query
@@ -25,7 +27,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { KafkajsPort, type ConsumedBatch } from 'sluice/testing';
 
-type Workload = 'A' | 'B' | 'Y';
+type Workload = 'A' | 'B' | 'Y' | 'J';
 type System = 'sluice' | 'spark' | 'baseline';
 type Phase = 'cold' | 'warm';
 
@@ -106,6 +108,25 @@ const campaignsDir = mkdtempSync(join(tmpdir(), 'sluice-bench-campaigns-'));
 const campaignsPath = join(campaignsDir, 'campaigns.csv');
 writeFileSync(campaignsPath, campaignsCsv());
 
+/** How long after a view its ad's click still joins it (J). */
+const CLICK_WITHIN_MS = 2000;
+
+/** J's rows, `ad|viewMs:clickMs`, sorted: every click with every view of its ad up to 2 s before it. */
+const expectedJ = ((): string[] => {
+  const views = new Map<string, number[]>();
+  const clicks: Array<{ adId: string; timestamp: number }> = [];
+  for (let i = 0; i < N; i++) {
+    const e = adEvent(i);
+    if (e.eventType === 'view') views.set(e.adId, [...(views.get(e.adId) ?? []), e.timestamp]);
+    else if (e.eventType === 'click') clicks.push(e);
+  }
+  const out: string[] = [];
+  for (const c of clicks) {
+    for (const v of views.get(c.adId) ?? []) if (c.timestamp >= v && c.timestamp <= v + CLICK_WITHIN_MS) out.push(`${c.adId}|${v}:${c.timestamp}`);
+  }
+  return out.sort();
+})();
+
 /** What A must write: one row per input row whose text is longer than 4 characters. */
 const expectedA = Array.from({ length: N }, (_, i) => row(i).text.length > 4).filter(Boolean).length;
 
@@ -157,6 +178,10 @@ async function check(workload: Workload, topic: string): Promise<{ outputRows: n
   if (workload === 'A') {
     const ok = records.length === expectedA && records.every(([, v]) => v === v.toUpperCase() && v.length > 4);
     return { outputRows: records.length, outputOk: ok };
+  }
+  if (workload === 'J') {
+    const got = records.map(([k, v]) => `${k}|${v}`).sort();
+    return { outputRows: records.length, outputOk: got.length === expectedJ.length && got.every((r, i) => r === expectedJ[i]) };
   }
   const last = new Map(records);
   const expected = workload === 'B' ? expectedB : expectedY;
@@ -257,11 +282,48 @@ function mapLoopY(): (b: ConsumedBatch) => Array<{ key: string; value: string }>
   };
 }
 
+/**
+ * J by hand: per ad, the views and clicks seen so far (both partitions come through one consumer,
+ * so each batch is one side's rows or both's); a new view meets the clicks already seen, a new
+ * click the views; rows older than the window behind the slowest partition are dropped.
+ */
+function mapLoopJ(): (b: ConsumedBatch) => Array<{ key: string; value: string }> {
+  const views = new Map<string, number[]>();
+  const clicks = new Map<string, number[]>();
+  const maxTs = new Array<number>(PARTITIONS).fill(0);
+  return (b) => {
+    const out: Array<{ key: string; value: string }> = [];
+    for (const r of b.records) {
+      const e = JSON.parse(r.value?.toString() ?? 'null') as { ad_id?: unknown; event_type?: unknown } | null;
+      if (typeof e?.ad_id !== 'string') continue;
+      const ts = r.timestamp;
+      if (ts > (maxTs[b.partition] ?? 0)) maxTs[b.partition] = ts;
+      if (e.event_type === 'view') {
+        for (const c of clicks.get(e.ad_id) ?? []) if (c >= ts && c <= ts + CLICK_WITHIN_MS) out.push({ key: e.ad_id, value: `${ts}:${c}` });
+        views.set(e.ad_id, [...(views.get(e.ad_id) ?? []), ts]);
+      } else if (e.event_type === 'click') {
+        for (const v of views.get(e.ad_id) ?? []) if (ts >= v && ts <= v + CLICK_WITHIN_MS) out.push({ key: e.ad_id, value: `${v}:${ts}` });
+        clicks.set(e.ad_id, [...(clicks.get(e.ad_id) ?? []), ts]);
+      }
+    }
+    const horizon = Math.min(...maxTs) - CLICK_WITHIN_MS - 1000;
+    for (const side of [views, clicks]) {
+      for (const [ad, times] of side) {
+        const kept = times.filter((t) => t >= horizon);
+        if (kept.length === 0) side.delete(ad);
+        else side.set(ad, kept);
+      }
+    }
+    return out;
+  };
+}
+
 async function baseline(workload: Workload, runs: ReadonlyArray<readonly [string, string]>): Promise<number[]> {
   const times: number[] = [];
   for (const [input, output] of runs) {
     const t0 = performance.now();
-    await transactionalLoop(input, workload === 'A' ? pipeA : workload === 'B' ? mapLoopB() : mapLoopY(), output);
+    const loops = { A: () => pipeA, B: mapLoopB, Y: mapLoopY, J: mapLoopJ };
+    await transactionalLoop(input, loops[workload](), output);
     times.push(performance.now() - t0);
   }
   return times;
@@ -279,19 +341,27 @@ function sluiceProgram(workload: Workload, runs: ReadonlyArray<readonly [string,
         .select("ts", "e.*").where("event_type = 'view'").join(campaigns, "ad_id")
         .withWatermark("ts", "10 seconds").groupBy(window(col("ts"), "10 seconds"), col("campaign_id")).count()
         .selectExpr("CONCAT(campaign_id, ':', CAST(CAST(window.start AS BIGINT) AS STRING)) AS key", "CAST(count AS STRING) AS value")`,
+    J: `df.selectExpr("timestamp AS viewTime", "from_json(CAST(value AS STRING), 'ad_id STRING, event_type STRING') AS e")
+        .where("e.event_type = 'view'").selectExpr("e.ad_id AS viewAd", "viewTime").withWatermark("viewTime", "10 seconds")
+        .join(clicks.selectExpr("timestamp AS clickTime", "from_json(CAST(value AS STRING), 'ad_id STRING, event_type STRING') AS e")
+          .where("e.event_type = 'click'").selectExpr("e.ad_id AS clickAd", "clickTime").withWatermark("clickTime", "20 seconds"),
+          expr("clickAd = viewAd AND clickTime >= viewTime AND clickTime <= viewTime + interval 2 seconds"))
+        .selectExpr("viewAd AS key", "CONCAT(CAST(unix_millis(viewTime) AS STRING), ':', CAST(unix_millis(clickTime) AS STRING)) AS value")`,
   };
   const query = queries[workload];
   return `
-import { SparkSession, col, sum, window } from "sluice";
+import { SparkSession, col, expr, sum, window } from "sluice";
 const spark = SparkSession.builder.appName("bench-ab").getOrCreate();
 const runs = ${JSON.stringify(runs)};
 const campaigns = spark.read.csv(${JSON.stringify(campaignsPath)}, { header: true });
 for (const [run, [input, output]] of runs.entries()) {
   const startEpochMs = Date.now();
-  const df = spark.readStream.format("kafka").option("kafka.bootstrap.servers", "${brokers}").option("subscribe", input)
+  const read = () => spark.readStream.format("kafka").option("kafka.bootstrap.servers", "${brokers}").option("subscribe", input)
     .option("startingOffsets", "earliest").load();
+  const df = read();
+  const clicks = read();
   const query = ${query}
-    .writeStream.format("kafka").outputMode("${workload === 'A' ? 'append' : 'update'}")
+    .writeStream.format("kafka").outputMode("${workload === 'A' || workload === 'J' ? 'append' : 'update'}")
     .option("kafka.bootstrap.servers", "${brokers}").option("topic", output)
     .option("checkpointLocation", "bench-ab-${randomUUID()}-" + run).trigger({ availableNow: true }).start();
   await query.awaitTermination();
@@ -354,7 +424,8 @@ async function buildSpark(): Promise<boolean> {
 }
 
 const id = randomUUID().slice(0, 8);
-const inputsOf = (workload: Workload): readonly string[] => (workload === 'Y' ? [`ab-in-${id}-y1`, `ab-in-${id}-y2`] : [`ab-in-${id}-1`, `ab-in-${id}-2`]);
+// Y and J read the same ad events.
+const inputsOf = (workload: Workload): readonly string[] => (workload === 'Y' || workload === 'J' ? [`ab-in-${id}-y1`, `ab-in-${id}-y2`] : [`ab-in-${id}-1`, `ab-in-${id}-2`]);
 const created: string[] = [...inputsOf('A'), ...inputsOf('Y')];
 const admin = await kafka.admin();
 for (const workload of ['A', 'Y'] as const) {
@@ -366,7 +437,7 @@ for (const workload of ['A', 'Y'] as const) {
 const sparkOn = SPARK && (await buildSpark());
 
 const results: Run[] = [];
-for (const workload of ['A', 'B', 'Y'] as const) {
+for (const workload of ['A', 'B', 'Y', 'J'] as const) {
   const systems: System[] = ['baseline', 'sluice', ...(sparkOn ? ['spark' as const] : [])];
   for (const system of systems) {
     const runs = inputsOf(workload).map((input, k) => [input, `ab-out-${id}-${workload}-${system}-${k + 1}`] as const);
@@ -397,7 +468,7 @@ const note = "Spark's Kafka sink is at-least-once; Sluice's is transactional (an
   + 'warm: a second query on a second input of the same size in the same process, from its start. '
   + 'Spark: local[2], spark.sql.shuffle.partitions=2, Trigger.AvailableNow; Sluice: `sluice run`, trigger availableNow. '
   + 'baseline: A = bare kafkajs transactional pipe, B and Y = hand-written Map loops between kafkajs and a transactional producer, all in the bench process. '
-  + 'Y reads its own input (ad events) and a static CSV of 1,000 ads in 100 campaigns.';
+  + 'Y and J read ad events; Y joins a static CSV of 1,000 ads in 100 campaigns, J joins the events with themselves (two sources on one topic).';
 const pad = (s: string, n: number): string => s.padEnd(n);
 console.log(`cores: ${availableParallelism()}, rows: ${N}, partitions: ${PARTITIONS}${sparkOn ? '' : ' (Spark not measured)'}`);
 console.log(`${pad('system', 9)}${pad('workload', 9)}${pad('run', 6)}${pad('rows/s', 9)}${pad('×Spark', 8)}${pad('×baseline', 10)}output`);
@@ -406,5 +477,5 @@ for (const r of rows) {
   console.log(`${pad(r.system, 9)}${pad(r.workload, 9)}${pad(r.phase, 6)}${pad(String(r.rowsPerSecond), 9)}${pad(x(r.ratioToSpark), 8)}${pad(x(r.ratioToBaseline), 10)}${r.outputRows} rows ${r.outputOk ? 'ok' : 'WRONG'}`);
 }
 console.log(`note: ${note}`);
-console.log(JSON.stringify({ benchmark: 'issue 12 workloads A, B and Y: Sluice vs Spark 4.2.0 local[2] vs baselines', cores: availableParallelism(), rows: N, partitions: PARTITIONS, spark: sparkOn, results: rows, note }));
+console.log(JSON.stringify({ benchmark: 'issue 12 workloads A, B, Y and J: Sluice vs Spark 4.2.0 local[2] vs baselines', cores: availableParallelism(), rows: N, partitions: PARTITIONS, spark: sparkOn, results: rows, note }));
 process.exit(rows.every((r) => r.outputOk) ? 0 : 1);

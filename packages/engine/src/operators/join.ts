@@ -249,6 +249,8 @@ export class JoinOperator implements PhysicalOperator {
     }
     const leftNulls = this.nulls(this.sides.left.width);
     const rightNulls = this.nulls(this.sides.right.width);
+    const leftIndex = this.stateIndex(leftState, this.sides.leftKeys, ctx);
+    const rightIndex = this.stateIndex(rightState, this.sides.rightKeys, ctx);
 
     for (const l of this.notLate(leftRows, this.sides.left, ctx)) {
       if (!this.passes(this.sides.left, l, ctx)) {
@@ -256,7 +258,7 @@ export class JoinOperator implements PhysicalOperator {
         continue;
       }
       let matched = false;
-      for (const r of rightState) {
+      for (const r of rightIndex.candidates(l, this.sides.leftKeys)) {
         if (!this.matches(l, r.row, ctx, this.sides.post)) continue;
         markMatched(r);
         matched = true;
@@ -264,7 +266,7 @@ export class JoinOperator implements PhysicalOperator {
         push(this.project(l, r.row), leftPart(l));
       }
       if (semi && matched) push(l, leftPart(l));
-      else leftState.push(append(this.sides.left, l, matched));
+      else leftIndex.add(append(this.sides.left, l, matched));
     }
 
     const evictRight = evictable(this.sides.right, ctx.watermarkMs);
@@ -274,7 +276,7 @@ export class JoinOperator implements PhysicalOperator {
         continue;
       }
       let matched = false;
-      for (const l of leftState) {
+      for (const l of leftIndex.candidates(r, this.sides.rightKeys)) {
         if (semi && l.matched) continue;
         if (!this.matches(l.row, r, ctx, this.sides.post)) continue;
         markMatched(l);
@@ -282,7 +284,7 @@ export class JoinOperator implements PhysicalOperator {
         push(semi ? l.row : this.project(l.row, r), rightPart(r));
       }
       const emitsUnmatched = (t === 'right_outer' || t === 'full_outer') && !matched;
-      if (evictRight?.(r) !== true || emitsUnmatched) rightState.push(append(this.sides.right, r, matched));
+      if (evictRight?.(r) !== true || emitsUnmatched) rightIndex.add(append(this.sides.right, r, matched));
     }
 
     // Eviction: an outer side emits its unmatched rows; the other removals count as removed rows.
@@ -301,6 +303,38 @@ export class JoinOperator implements PhysicalOperator {
     evict(leftState, this.sides.left, leftOuter ? (row) => this.project(row, rightNulls) : null, leftPart);
     evict(rightState, this.sides.right, rightOuter ? (row) => this.project(leftNulls, row) : null, rightPart);
     return byPartition(out.map((_, i) => i), (i) => parts[i] ?? 0).map((i) => out[i] as Row);
+  }
+
+  /**
+   * A side's state, and its rows a row of the other side can match, in state order: with keys
+   * whose equal values have equal text, the rows of its key only (Spark's state is keyed so);
+   * else all. `add` appends to the state (and its key's rows). `matches` still decides.
+   */
+  private stateIndex(state: Stored[], keys: readonly Evaluator[], ctx: OperatorContext): {
+    add: (s: Stored) => Stored;
+    candidates: (probe: Row, probeKeys: readonly Evaluator[]) => readonly Stored[];
+  } {
+    if (!this.sides.keysHashable) {
+      return { add: (s) => (state.push(s), s), candidates: () => state };
+    }
+    const keyText = (row: Row, on: readonly Evaluator[]): string => stringifyValue(on.map((k) => k(row, ctx) ?? null));
+    const byKey = new Map<string, Stored[]>();
+    const file = (s: Stored): void => {
+      const key = keyText(s.row, keys);
+      const rows = byKey.get(key);
+      if (rows === undefined) byKey.set(key, [s]);
+      else rows.push(s);
+    };
+    for (const s of state) file(s);
+    const none: readonly Stored[] = [];
+    return {
+      add: (s) => {
+        state.push(s);
+        file(s);
+        return s;
+      },
+      candidates: (probe, probeKeys) => byKey.get(keyText(probe, probeKeys)) ?? none,
+    };
   }
 
   /** The rows of a side above the late-events watermark (the others counted as dropped). */

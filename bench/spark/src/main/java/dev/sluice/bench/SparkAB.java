@@ -1,6 +1,7 @@
 package dev.sluice.bench;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.window;
 
@@ -17,7 +18,7 @@ import org.apache.spark.sql.streaming.Trigger;
 /**
  * Workload A or B of bench/spark-ab.bench.ts in real Spark, local[2], Kafka to Kafka.
  *
- *   SparkAB --brokers HOST:PORT --workload A|B|Y [--campaigns CSV] --run INPUT:OUTPUT [--run INPUT:OUTPUT …]
+ *   SparkAB --brokers HOST:PORT --workload A|B|Y|J [--campaigns CSV] --run INPUT:OUTPUT [--run INPUT:OUTPUT …]
  *   SparkAB --workload C --socket HOST:PORT
  *
  * Each run is its own query (own checkpoint) that reads its input topic from the earliest offset
@@ -53,7 +54,7 @@ public final class SparkAB {
       return;
     }
     if (brokers == null || workload == null || runs.isEmpty()) {
-      throw new IllegalArgumentException("usage: --brokers B --workload A|B|Y [--campaigns CSV] --run IN:OUT [--run IN:OUT …]");
+      throw new IllegalArgumentException("usage: --brokers B --workload A|B|Y|J [--campaigns CSV] --run IN:OUT [--run IN:OUT …]");
     }
     SparkSession spark = SparkSession.builder()
         .appName("sluice-bench-" + workload)
@@ -78,10 +79,15 @@ public final class SparkAB {
         case "A" -> workloadA(in);
         case "B" -> workloadB(in);
         case "Y" -> workloadY(in, spark.read().option("header", "true").csv(campaigns));
+        case "J" -> workloadJ(in, spark.readStream().format("kafka")
+            .option("kafka.bootstrap.servers", brokers)
+            .option("subscribe", input)
+            .option("startingOffsets", "earliest")
+            .load());
         default -> throw new IllegalArgumentException("unknown workload " + workload);
       };
       StreamingQuery query = out.writeStream().format("kafka")
-          .outputMode(workload.equals("A") ? "append" : "update")
+          .outputMode(workload.equals("A") || workload.equals("J") ? "append" : "update")
           .option("kafka.bootstrap.servers", brokers)
           .option("topic", output)
           .option("checkpointLocation", checkpoints.resolve("run-" + r).toString())
@@ -130,6 +136,17 @@ public final class SparkAB {
         .groupBy(window(col("ts"), "10 seconds"), col("campaign_id"))
         .count()
         .selectExpr("CONCAT(campaign_id, ':', CAST(CAST(window.start AS BIGINT) AS STRING)) AS key", "CAST(count AS STRING) AS value");
+  }
+
+  /** Views and clicks of one ad, the click at most 2 s after the view (a stream-stream join). */
+  static Dataset<Row> workloadJ(Dataset<Row> views, Dataset<Row> clicks) {
+    String schema = "'ad_id STRING, event_type STRING'";
+    Dataset<Row> v = views.selectExpr("timestamp AS viewTime", "from_json(CAST(value AS STRING), " + schema + ") AS e")
+        .where("e.event_type = 'view'").selectExpr("e.ad_id AS viewAd", "viewTime").withWatermark("viewTime", "10 seconds");
+    Dataset<Row> c = clicks.selectExpr("timestamp AS clickTime", "from_json(CAST(value AS STRING), " + schema + ") AS e")
+        .where("e.event_type = 'click'").selectExpr("e.ad_id AS clickAd", "clickTime").withWatermark("clickTime", "20 seconds");
+    return v.join(c, expr("clickAd = viewAd AND clickTime >= viewTime AND clickTime <= viewTime + interval 2 seconds"))
+        .selectExpr("viewAd AS key", "CONCAT(CAST(unix_millis(viewTime) AS STRING), ':', CAST(unix_millis(clickTime) AS STRING)) AS value");
   }
 
   /** from_json(value, schema) → where length(value) > 4 → upper. */
