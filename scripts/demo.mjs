@@ -116,7 +116,12 @@ async function runDemo(demo, env) {
       process.stderr.write(`(exit code ${code})\n`);
       return;
     }
-    await waitFor(() => stderr.includes('"msg":"query started"') || run.exitCode !== null, 'the query to start');
+    // A program that sets its log level to WARN (as the tutorial's do) hides the "query started"
+    // line; a socket query's empty batch 0 says the same (its source has connected). A file
+    // query prints nothing before a file comes, and takes the files present at its start, so
+    // its files are dropped without waiting.
+    const started = () => stderr.includes('"msg":"query started"') || stdout.includes('Batch: 0\n') || run.exitCode !== null;
+    if (demo.drops === undefined) await waitFor(started, 'the query to start');
     if (run.exitCode !== null) throw new Error(`demo: the program ended early:\n${stderr}`);
     for (const [i, name] of (demo.drops ?? []).entries()) {
       process.stderr.write(`$ cp examples/data/${name} data/   (written aside, then moved in)\n`);
