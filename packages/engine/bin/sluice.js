@@ -1,12 +1,5 @@
 #!/usr/bin/env node
-// The `sluice` command. This launcher is part of the sources (not of the build), so that
-// `npm ci` links it as the workspace's bin before the engine is compiled; it then starts the
-// compiled CLI, or says how to build it.
-import { existsSync } from 'node:fs';
+// The `sluice` command (launch.js says why it is a launcher in the sources).
+import { launch } from './launch.js';
 
-const cli = new URL('../dist/cli/main.js', import.meta.url);
-if (!existsSync(cli)) {
-  process.stderr.write('sluice: the engine is not built yet (packages/engine/dist is missing): run `npm run setup` in the repository\n');
-  process.exit(1);
-}
-await import(cli.href);
+await launch('sluice', new URL('../dist/cli/main.js', import.meta.url), 'packages/engine/dist');

@@ -137,16 +137,15 @@ async function seekWhenReady(consumer: Consumer, at: TopicPartitionOffset): Prom
 
 /** A fetched batch in the port's terms, without the records below `min` (a seek's floor). */
 function consumedBatch(batch: Batch, min: number): ConsumedBatch {
-  const records: ConsumedRecord[] = batch.messages.filter((m) => Number(m.offset) >= min).map((m) => ({
-    topic: batch.topic,
-    partition: batch.partition,
-    offset: Number(m.offset),
-    timestamp: Number(m.timestamp),
-    key: m.key ?? null,
-    value: m.value ?? null,
-    headers: toHeaders(m.headers),
-    headerList: toHeaderList(m.headers),
-  }));
+  const records: ConsumedRecord[] = [];
+  for (const m of batch.messages) {
+    const offset = Number(m.offset);
+    if (offset < min) continue;
+    records.push({
+      topic: batch.topic, partition: batch.partition, offset, timestamp: Number(m.timestamp),
+      key: m.key ?? null, value: m.value ?? null, headers: toHeaders(m.headers), headerList: toHeaderList(m.headers),
+    });
+  }
   return {
     topic: batch.topic, partition: batch.partition, records,
     highWatermark: Number(batch.highWatermark), nextOffset: Number(batch.lastOffset()) + 1,

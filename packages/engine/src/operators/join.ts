@@ -132,11 +132,11 @@ export class JoinOperator implements PhysicalOperator {
     const streamRight = this.spec.rightStreaming && !this.spec.leftStreaming && (t === 'inner' || t === 'cross' || t === 'right_outer');
     if (streamRight) {
       const build = hashed ? [...leftRows].reverse() : leftRows;
-      const candidates = this.buckets(build, this.sides.leftKeys, ctx);
+      const index = keyIndex(build.map((_, i) => i), (i) => build[i] as Row, this.sides.leftKeys, this.sides.keysHashable && build.length > 0, ctx);
       const out: Row[] = [];
       for (const r of rightRows) {
         let matched = false;
-        for (const i of candidates(r, this.sides.rightKeys)) {
+        for (const i of index.candidates(r, this.sides.rightKeys)) {
           const l = build[i] as Row;
           if (!this.matches(l, r, ctx, this.condition)) continue;
           matched = true;
@@ -150,12 +150,10 @@ export class JoinOperator implements PhysicalOperator {
     const rightMatched = new Set<number>();
     const rightOrder = rightRows.map((_, j) => j);
     if (hashed && this.spec.leftStreaming && !this.spec.rightStreaming) rightOrder.reverse();
-    const ordered = rightOrder.map((j) => rightRows[j] as Row);
-    const candidates = this.buckets(ordered, this.sides.rightKeys, ctx);
+    const index = keyIndex(rightOrder, (j) => rightRows[j] as Row, this.sides.rightKeys, this.sides.keysHashable && rightRows.length > 0, ctx);
     for (const l of leftRows) {
       let matched = false;
-      for (const k of candidates(l, this.sides.leftKeys)) {
-        const j = rightOrder[k] as number;
+      for (const j of index.candidates(l, this.sides.leftKeys)) {
         const r = rightRows[j] as Row;
         if (!this.matches(l, r, ctx, this.condition)) continue;
         matched = true;
@@ -173,26 +171,6 @@ export class JoinOperator implements PhysicalOperator {
       });
     }
     return out;
-  }
-
-  /**
-   * The rows of `build` a probe row can match, as indices in `build`'s order: with keys whose
-   * equal values have equal text, only the rows of the probe row's key (a hash join's lookup);
-   * else every row. `matches` still decides, so the output is what the full loop gives.
-   */
-  private buckets(build: readonly Row[], buildKeys: readonly Evaluator[], ctx: OperatorContext): (probe: Row, probeKeys: readonly Evaluator[]) => readonly number[] {
-    const all = build.map((_, i) => i);
-    if (!this.sides.keysHashable || build.length === 0) return () => all;
-    const keyText = (row: Row, keys: readonly Evaluator[]): string => stringifyValue(keys.map((k) => k(row, ctx) ?? null));
-    const byKey = new Map<string, number[]>();
-    build.forEach((row, i) => {
-      const key = keyText(row, buildKeys);
-      const rows = byKey.get(key);
-      if (rows === undefined) byKey.set(key, [i]);
-      else rows.push(i);
-    });
-    const none: readonly number[] = [];
-    return (probe, probeKeys) => byKey.get(keyText(probe, probeKeys)) ?? none;
   }
 
   /**
@@ -249,8 +227,8 @@ export class JoinOperator implements PhysicalOperator {
     }
     const leftNulls = this.nulls(this.sides.left.width);
     const rightNulls = this.nulls(this.sides.right.width);
-    const leftIndex = this.stateIndex(leftState, this.sides.leftKeys, ctx);
-    const rightIndex = this.stateIndex(rightState, this.sides.rightKeys, ctx);
+    const leftIndex = keyIndex(leftState, (st) => st.row, this.sides.leftKeys, this.sides.keysHashable, ctx);
+    const rightIndex = keyIndex(rightState, (st) => st.row, this.sides.rightKeys, this.sides.keysHashable, ctx);
 
     for (const l of this.notLate(leftRows, this.sides.left, ctx)) {
       if (!this.passes(this.sides.left, l, ctx)) {
@@ -305,38 +283,6 @@ export class JoinOperator implements PhysicalOperator {
     return byPartition(out.map((_, i) => i), (i) => parts[i] ?? 0).map((i) => out[i] as Row);
   }
 
-  /**
-   * A side's state, and its rows a row of the other side can match, in state order: with keys
-   * whose equal values have equal text, the rows of its key only (Spark's state is keyed so);
-   * else all. `add` appends to the state (and its key's rows). `matches` still decides.
-   */
-  private stateIndex(state: Stored[], keys: readonly Evaluator[], ctx: OperatorContext): {
-    add: (s: Stored) => Stored;
-    candidates: (probe: Row, probeKeys: readonly Evaluator[]) => readonly Stored[];
-  } {
-    if (!this.sides.keysHashable) {
-      return { add: (s) => (state.push(s), s), candidates: () => state };
-    }
-    const keyText = (row: Row, on: readonly Evaluator[]): string => stringifyValue(on.map((k) => k(row, ctx) ?? null));
-    const byKey = new Map<string, Stored[]>();
-    const file = (s: Stored): void => {
-      const key = keyText(s.row, keys);
-      const rows = byKey.get(key);
-      if (rows === undefined) byKey.set(key, [s]);
-      else rows.push(s);
-    };
-    for (const s of state) file(s);
-    const none: readonly Stored[] = [];
-    return {
-      add: (s) => {
-        state.push(s);
-        file(s);
-        return s;
-      },
-      candidates: (probe, probeKeys) => byKey.get(keyText(probe, probeKeys)) ?? none,
-    };
-  }
-
   /** The rows of a side above the late-events watermark (the others counted as dropped). */
   private notLate(rows: readonly Row[], side: JoinSide, ctx: OperatorContext): readonly Row[] {
     if (side.eventTime < 0) return rows;
@@ -371,4 +317,46 @@ function nullableFor(left: readonly ScopeField[], right: readonly ScopeField[], 
     ...left.map((f) => ({ ...f, nullable: f.nullable || leftNull })),
     ...right.map((f) => ({ ...f, nullable: f.nullable || rightNull })),
   ];
+}
+
+/** A join side's items and, for a row of the other side, the ones it can match, in item order. */
+interface KeyIndex<T> {
+  /** Appends to the items (and to its key's). */
+  add(item: T): T;
+  candidates(probe: Row, probeKeys: readonly Evaluator[]): readonly T[];
+}
+
+/**
+ * With `hashed` (keys whose equal values have equal text), the items of the probe row's key only,
+ * as a hash join looks them up; else every item. The join's own test still decides a match, so
+ * the output is the full loop's. `items` is the array `add` appends to.
+ */
+function keyIndex<T>(items: T[], rowOf: (item: T) => Row, keys: readonly Evaluator[], hashed: boolean, ctx: OperatorContext): KeyIndex<T> {
+  if (!hashed) {
+    return {
+      add: (item) => {
+        items.push(item);
+        return item;
+      },
+      candidates: () => items,
+    };
+  }
+  const keyText = (row: Row, on: readonly Evaluator[]): string => stringifyValue(on.map((k) => k(row, ctx) ?? null));
+  const byKey = new Map<string, T[]>();
+  const file = (item: T): void => {
+    const key = keyText(rowOf(item), keys);
+    const same = byKey.get(key);
+    if (same === undefined) byKey.set(key, [item]);
+    else same.push(item);
+  };
+  for (const item of items) file(item);
+  const none: readonly T[] = [];
+  return {
+    add: (item) => {
+      items.push(item);
+      file(item);
+      return item;
+    },
+    candidates: (probe, probeKeys) => byKey.get(keyText(probe, probeKeys)) ?? none,
+  };
 }

@@ -240,10 +240,7 @@ export class ShuffleTasks {
       throw err;
     }
     task.stateDone = batchId;
-    ctx.log.debug('shuffle task ran', {
-      task: task.task, batchId, position, outputDone: task.outputDone,
-      senders: senders.map((s) => `${taskIdText(s.id)}:${[...s.sides.values()].reduce((n, r) => n + r.length, 0)}`).join(' '),
-    });
+    ctx.log.debug('shuffle task ran', { task: task.task, batchId, position, outputDone: task.outputDone, senders: senders.length, rows: inputs.map((r) => r.length) });
     task.batches.delete(batchId);
     task.next = Math.max(task.next, position);
   }
