@@ -17,7 +17,7 @@
 // (or loop) has committed its last output row. Every output topic is then read back (read
 // committed) and checked: A's row count, B's last sum per window against sums computed here.
 // Prints one table and one JSON line. Env: BENCH_ROWS (500,000), BENCH_PARTITIONS (2),
-// BENCH_SPARK=0 skips Spark, BENCH_SLUICE_NODE_OPTIONS adds node options to `sluice run` (e.g.
+// BENCH_SPARK=0 skips Spark, BENCH_WORKLOADS (A,B,Y,J) picks workloads, BENCH_SLUICE_NODE_OPTIONS adds node options to `sluice run` (e.g.
 // --cpu-prof --cpu-prof-dir=DIR).
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -52,6 +52,10 @@ interface ChildRun {
 const N = Number(process.env['BENCH_ROWS'] ?? 500_000);
 const PARTITIONS = Number(process.env['BENCH_PARTITIONS'] ?? 2);
 const SPARK = process.env['BENCH_SPARK'] !== '0';
+const WORKLOADS = (process.env['BENCH_WORKLOADS'] ?? 'A,B,Y,J').split(',').map((w) => {
+  if (w !== 'A' && w !== 'B' && w !== 'Y' && w !== 'J') throw new Error(`BENCH_WORKLOADS: ${w} is not one of A, B, Y, J`);
+  return w;
+});
 const CHILD_TIMEOUT_MS = 15 * 60_000;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -437,7 +441,7 @@ for (const workload of ['A', 'Y'] as const) {
 const sparkOn = SPARK && (await buildSpark());
 
 const results: Run[] = [];
-for (const workload of ['A', 'B', 'Y', 'J'] as const) {
+for (const workload of WORKLOADS) {
   const systems: System[] = ['baseline', 'sluice', ...(sparkOn ? ['spark' as const] : [])];
   for (const system of systems) {
     const runs = inputsOf(workload).map((input, k) => [input, `ab-out-${id}-${workload}-${system}-${k + 1}`] as const);

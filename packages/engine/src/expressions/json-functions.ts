@@ -37,18 +37,37 @@ export function bindFromJson(args: readonly Bound[], timeZone: string): Bound {
     eval: (row, ctx) => {
       const raw = te(row, ctx);
       if (raw === null) return null;
-      const s = String(raw);
-      const end = firstJsonValueEnd(s);
+      const obj = parseFirstJsonValue(String(raw));
+      if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return nulls;
       try {
-        const obj = JSON.parse(end < 0 ? s : s.slice(0, end)) as unknown;
-        if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return nulls;
         return fields.map((f) => convertValue((obj as Record<string, unknown>)[f.name], f.type, timeZone, false));
       } catch (err) {
-        if (err instanceof SyntaxError || err instanceof FieldTypeMismatch) return nulls;
+        if (err instanceof FieldTypeMismatch) return nulls;
         throw err;
       }
     },
   };
+}
+
+/**
+ * The first JSON value of `text` (Spark's parser reads it and ignores what follows), or
+ * undefined when there is none. Text that is one JSON value as a whole, the usual case, parses
+ * at once; only other text is scanned for where its first value ends.
+ */
+function parseFirstJsonValue(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+  }
+  const end = firstJsonValueEnd(text);
+  if (end < 0 || end === text.length) return undefined;
+  try {
+    return JSON.parse(text.slice(0, end)) as unknown;
+  } catch (err) {
+    if (err instanceof SyntaxError) return undefined;
+    throw err;
+  }
 }
 
 function jsonValue(v: Value, type: DataType, timeZone: string): unknown {

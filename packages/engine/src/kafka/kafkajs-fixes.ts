@@ -12,7 +12,9 @@ import { createRequire } from 'node:module';
  *   aborted output read as committed, rows counted twice.
  * - Its producer grouped a send's messages by partition in quadratic time
  *   (kafkajs-group-messages.cjs), encoded each record through 512-byte zero-filled buffers
- *   (kafkajs-record.cjs) and each varint through a new Buffer (kafkajs-encoder-varints.cjs).
+ *   (kafkajs-record.cjs) and each varint through a new Buffer (kafkajs-encoder-varints.cjs), and
+ *   built each produce request through an object spread, a string sort and four copies of
+ *   every record (kafkajs-produce-request.cjs).
  * - Its consumer decoded each record's offset and timestamp through 64-bit Long objects and
  *   strings (kafkajs-record-decoder.cjs).
  */
@@ -32,8 +34,10 @@ for (const { original, corrected, requiredBy } of REPLACEMENTS) {
   const loaded = require.cache[path];
   if (loaded !== undefined) loaded.exports = require(corrected) as unknown;
 }
-// Methods, not a module: every loader's Encoder class gets them, whenever it loaded.
+// Methods, not modules: every loader's Encoder class and produce protocol get them, whenever they loaded.
 (require('./kafkajs-encoder-varints.cjs') as (encoder: unknown) => void)(require('kafkajs/src/protocol/encoder.js'));
+(require('./kafkajs-produce-request.cjs') as { correctProduceProtocol: (produce: unknown) => void })
+  .correctProduceProtocol(require('kafkajs/src/protocol/requests/produce/index.js'));
 assertReadCommittedCorrected(require(require.resolve('kafkajs/src/consumer/batch.js')) as BatchClass);
 
 interface ProbeMessage {

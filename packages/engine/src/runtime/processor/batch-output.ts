@@ -46,16 +46,27 @@ export class BatchOutput {
 
   constructor(private readonly o: BatchOutputOptions) {}
 
-  /** The Kafka sink's topic (when named by the `topic` option) and the results topic. */
+  /**
+   * The results topic, and for a Kafka sink its topic (when named by the `topic` option) and
+   * the query's sink-commits topic: created together, as each creation waits for its leaders.
+   */
   async ensureTopics(admin: KafkaAdmin): Promise<void> {
-    const { sink } = this.o.plan;
-    if (sink.format === 'kafka' && sink.options['topic'] !== undefined) await admin.ensureTopic(sink.options['topic'], 1);
-    await admin.ensureTopic(this.o.topics.results, 1);
+    const { plan: { sink }, topics } = this.o;
+    const wanted = [topics.results];
+    if (sink.format === 'kafka') wanted.push(topics.sinkCommits, ...(sink.options['topic'] === undefined ? [] : [sink.options['topic']]));
+    await Promise.all(wanted.map((topic) => admin.ensureTopic(topic, 1)));
   }
 
-  /** Kafka sink: reads the last batch whose output committed, from the sink-commits markers. */
-  async recoverLastSinkBatch(): Promise<void> {
+  /**
+   * Kafka sink: reads the last batch whose output committed, from the sink-commits markers. A
+   * query whose offset log is empty (`fresh`) has run no batch, so has none to read.
+   */
+  async recoverLastSinkBatch(fresh: boolean): Promise<void> {
     if (this.o.plan.sink.format !== 'kafka') return;
+    if (fresh) {
+      this.lastSinkBatch = -1;
+      return;
+    }
     const { kafka, topics, runId, clock } = this.o;
     this.lastSinkBatch = await lastCommittedSinkBatch(kafka, topics.sinkCommits, `${topics.processorGroup(runId)}.marker`, clock);
   }
