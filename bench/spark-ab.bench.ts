@@ -16,12 +16,14 @@
 // the process that ran the first, timed from that query's start). A run ends when its query
 // (or loop) has committed its last output row. Every output topic is then read back (read
 // committed) and checked: A's row count, B's last sum per window against sums computed here.
-// Prints one table and one JSON line. Env: BENCH_ROWS (500,000), BENCH_PARTITIONS (2),
+// Each run also has its CPU time and peak RSS: Sluice and Spark from Linux /proc of their process
+// (sampled when a run's line arrives and every 200 ms), the baseline from this process, which
+// runs it. Prints one table and one JSON line. Env: BENCH_ROWS (500,000), BENCH_PARTITIONS (2),
 // BENCH_SPARK=0 skips Spark, BENCH_WORKLOADS (A,B,Y,J) picks workloads, BENCH_SLUICE_NODE_OPTIONS adds node options to `sluice run` (e.g.
 // --cpu-prof --cpu-prof-dir=DIR).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -39,6 +41,20 @@ interface Run {
   readonly rowsPerSecond: number;
   readonly outputRows: number;
   readonly outputOk: boolean;
+  /** CPU time of the run (user + system), null where it could not be read. */
+  readonly cpuMs: number | null;
+  /** CPU time over the wall time of the same interval: how many cores the run kept busy. */
+  readonly cpuCores: number | null;
+  /** The process's peak resident set: Sluice and Spark since their start, the baseline's during the run. */
+  readonly peakRssMb: number | null;
+}
+
+/** A run's wall time, CPU time and memory, before its output is checked. */
+interface Measured {
+  readonly ms: number;
+  readonly cpuMs: number | null;
+  readonly cpuCores: number | null;
+  readonly peakRssMb: number | null;
 }
 
 /** One line a child process prints after each of its runs. */
@@ -57,6 +73,20 @@ const WORKLOADS = (process.env['BENCH_WORKLOADS'] ?? 'A,B,Y,J').split(',').map((
   return w;
 });
 const CHILD_TIMEOUT_MS = 15 * 60_000;
+/** How often a child's CPU time and memory are read besides at the end of each of its runs. */
+const CHILD_SAMPLE_MS = 200;
+/** How often the bench process's RSS is read while it runs a baseline. */
+const BASELINE_SAMPLE_MS = 100;
+const MB = 1024 * 1024;
+/** Clock ticks a second, the unit of CPU times in /proc/<pid>/stat. */
+const CLOCK_TICKS = ((): number => {
+  try {
+    const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    return ticks > 0 ? ticks : 100;
+  } catch {
+    return 100;
+  }
+})();
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 // Event time ends before now: the broker's time-based retention deletes records stamped long ago.
@@ -322,15 +352,36 @@ function mapLoopJ(): (b: ConsumedBatch) => Array<{ key: string; value: string }>
   };
 }
 
-async function baseline(workload: Workload, runs: ReadonlyArray<readonly [string, string]>): Promise<number[]> {
-  const times: number[] = [];
+/** Rounds CPU ms and the cores it kept busy over `wallMs`. */
+function cpuFigures(cpuMs: number | null, wallMs: number): Pick<Measured, 'cpuMs' | 'cpuCores'> {
+  if (cpuMs === null) return { cpuMs: null, cpuCores: null };
+  return { cpuMs: Math.round(cpuMs), cpuCores: wallMs > 0 ? Number((cpuMs / wallMs).toFixed(2)) : null };
+}
+
+/**
+ * The baseline runs in this process: its CPU time is this process's over the run, its peak RSS
+ * the highest of this process's RSS read every 100 ms during the run (the expected outputs held
+ * here are part of it).
+ */
+async function baseline(workload: Workload, runs: ReadonlyArray<readonly [string, string]>): Promise<Measured[]> {
+  const measured: Measured[] = [];
   for (const [input, output] of runs) {
+    let peakRss = process.memoryUsage.rss();
+    const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, BASELINE_SAMPLE_MS);
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const loops = { A: () => pipeA, B: mapLoopB, Y: mapLoopY, J: mapLoopJ };
-    await transactionalLoop(input, loops[workload](), output);
-    times.push(performance.now() - t0);
+    try {
+      await transactionalLoop(input, loops[workload](), output);
+    } finally {
+      clearInterval(sampler);
+    }
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    measured.push({ ms, ...cpuFigures((cpu.user + cpu.system) / 1000, ms), peakRssMb: Math.round(peakRss / MB) });
   }
-  return times;
+  return measured;
 }
 
 /** The same query text for `sluice run` as SparkAB.java runs in Spark. */
@@ -376,39 +427,115 @@ for (const [run, [input, output]] of runs.entries()) {
 `;
 }
 
-/** Runs a child to its end and returns its per-run lines and when it was spawned. */
-function child(command: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ spawnEpochMs: number; runs: ChildRun[]; code: number | null; stderr: string }> {
+/** A child's CPU time so far and its memory, read from Linux /proc at `epochMs`. */
+interface ProcSample {
+  readonly epochMs: number;
+  readonly cpuMs: number;
+  /** VmHWM: the peak resident set since the process started. */
+  readonly peakRssMb: number | null;
+}
+
+/** The process's CPU time (utime + stime) and peak RSS now; null once it is gone or without /proc. */
+function procSample(pid: number | undefined): ProcSample | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The fields after the command name in parentheses, from the state (field 3) on.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string): number | null => {
+      const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+      return m === null ? null : Number(m[1]);
+    };
+    const hwm = kb('VmHWM') ?? kb('VmRSS');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    if (!Number.isFinite(ticks)) return null;
+    return { epochMs: Date.now(), cpuMs: (ticks * 1000) / CLOCK_TICKS, peakRssMb: hwm === null ? null : hwm / 1024 };
+  } catch {
+    return null;
+  }
+}
+
+/** What a child printed and how it ran: one /proc sample per run line, null where none could be read. */
+interface ChildResult {
+  readonly spawnEpochMs: number;
+  readonly runs: ChildRun[];
+  readonly samples: Array<ProcSample | null>;
+  readonly code: number | null;
+  readonly stderr: string;
+}
+
+/**
+ * Runs a child to its end and returns its per-run lines, when it was spawned, and its CPU time
+ * and peak RSS at the end of each run: read when the run's line arrives, or the last reading of
+ * the ones every 200 ms when the process is already gone. Only the child process itself is
+ * read (spark-ab.sh execs java, `sluice run` starts no process).
+ */
+function child(command: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<ChildResult> {
   return new Promise((resolve) => {
     const spawnEpochMs = Date.now();
     const p = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: CHILD_TIMEOUT_MS });
+    let last: ProcSample | null = null;
+    const read = (): ProcSample | null => {
+      const now = procSample(p.pid);
+      // A process that has exited but not yet been reaped still has its CPU time, no longer its memory.
+      last = now === null ? last : { ...now, peakRssMb: now.peakRssMb ?? last?.peakRssMb ?? null };
+      return last;
+    };
+    const sampler = setInterval(read, CHILD_SAMPLE_MS);
     let stdout = '';
+    let partial = '';
+    const samples: Array<ProcSample | null> = [];
     let stderr = '';
-    p.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    p.stdout.on('data', (d: Buffer) => {
+      const text = d.toString();
+      stdout += text;
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      for (const l of lines) if (l.startsWith('{"run"')) samples.push(read());
+    });
     p.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
     p.on('close', (code) => {
+      clearInterval(sampler);
       const runs = stdout.split('\n').filter((l) => l.startsWith('{"run"')).map((l) => JSON.parse(l) as ChildRun);
-      resolve({ spawnEpochMs, runs, code, stderr });
+      resolve({ spawnEpochMs, runs, samples, code, stderr });
     });
   });
 }
 
-/** Cold: spawn to the end of the first run. Warm: the second run's own start to end. */
-function childTimes(r: { spawnEpochMs: number; runs: ChildRun[] }): number[] {
-  return r.runs.map((x, k) => (k === 0 ? x.endEpochMs - r.spawnEpochMs : x.endEpochMs - x.startEpochMs));
+/**
+ * Cold: spawn to the end of the first run. Warm: the second run's own start to end. CPU: cold
+ * from spawn to the end of the first run, warm from there to the end of the second (so the first
+ * query's stop and the second's start are in it); cores over the wall time between those
+ * readings. Peak RSS: the process's peak by the end of the run.
+ */
+function childMeasures(r: ChildResult): Measured[] {
+  return r.runs.map((x, k) => {
+    const ms = k === 0 ? x.endEpochMs - r.spawnEpochMs : x.endEpochMs - x.startEpochMs;
+    const at = r.samples[k] ?? null;
+    const before = k === 0 ? { epochMs: r.spawnEpochMs, cpuMs: 0 } : (r.samples[k - 1] ?? null);
+    const cpu = at === null || before === null ? null : cpuFigures(at.cpuMs - before.cpuMs, at.epochMs - before.epochMs);
+    return {
+      ms,
+      cpuMs: cpu?.cpuMs ?? null,
+      cpuCores: cpu?.cpuCores ?? null,
+      peakRssMb: at === null || at.peakRssMb === null ? null : Math.round(at.peakRssMb),
+    };
+  });
 }
 
-async function sluice(workload: Workload, runs: ReadonlyArray<readonly [string, string]>): Promise<number[]> {
+async function sluice(workload: Workload, runs: ReadonlyArray<readonly [string, string]>): Promise<Measured[]> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-ab-'));
   writeFileSync(join(dir, 'bench.ts'), sluiceProgram(workload, runs));
   const nodeOptions = (process.env['BENCH_SLUICE_NODE_OPTIONS'] ?? '').split(' ').filter(Boolean);
   const r = await child('node', [...nodeOptions, cli, 'run', join(dir, 'bench.ts')], process.env, dir);
   rmSync(dir, { recursive: true, force: true });
   if (r.runs.length !== runs.length) throw new Error(`sluice run ${workload} exited ${r.code}: ${r.stderr}`);
-  return childTimes(r);
+  return childMeasures(r);
 }
 
 /** Null with a reason printed when there is no JDK 17 / Maven. */
-async function spark(workload: Workload, runs: ReadonlyArray<readonly [string, string]>): Promise<number[] | null> {
+async function spark(workload: Workload, runs: ReadonlyArray<readonly [string, string]>): Promise<Measured[] | null> {
   const args = [sparkScript, '--brokers', brokers, '--workload', workload, '--campaigns', campaignsPath, ...runs.flatMap(([i, o]) => ['--run', `${i}:${o}`])];
   const r = await child('bash', args, process.env, root);
   if (r.code === 3) {
@@ -416,7 +543,7 @@ async function spark(workload: Workload, runs: ReadonlyArray<readonly [string, s
     return null;
   }
   if (r.runs.length !== runs.length) throw new Error(`Spark ${workload} exited ${r.code}: ${r.stderr}`);
-  return childTimes(r);
+  return childMeasures(r);
 }
 
 /** Builds the Spark program before anything is timed; false when there is no JDK 17 / Maven. */
@@ -449,14 +576,17 @@ for (const workload of WORKLOADS) {
       await admin.ensureTopic(output, 1);
       created.push(output);
     }
-    const times = system === 'baseline' ? await baseline(workload, runs)
+    const measured = system === 'baseline' ? await baseline(workload, runs)
       : system === 'sluice' ? await sluice(workload, runs)
         : await spark(workload, runs);
-    if (times === null) continue;
-    process.stderr.write(`spark-ab: ${system} ${workload} ${times.map((ms) => Math.round(ms)).join(' ms, ')} ms\n`);
-    for (const [k, ms] of times.entries()) {
+    if (measured === null) continue;
+    process.stderr.write(`spark-ab: ${system} ${workload} ${measured.map((m) => Math.round(m.ms)).join(' ms, ')} ms\n`);
+    for (const [k, m] of measured.entries()) {
       const checked = await check(workload, runs[k]?.[1] ?? '');
-      results.push({ system, workload, phase: k === 0 ? 'cold' : 'warm', ms: Math.round(ms), rowsPerSecond: Math.round((N / ms) * 1000), ...checked });
+      results.push({
+        system, workload, phase: k === 0 ? 'cold' : 'warm', ms: Math.round(m.ms), rowsPerSecond: Math.round((N / m.ms) * 1000), ...checked,
+        cpuMs: m.cpuMs, cpuCores: m.cpuCores, peakRssMb: m.peakRssMb,
+      });
     }
   }
 }
@@ -471,14 +601,21 @@ const note = "Spark's Kafka sink is at-least-once; Sluice's is transactional (an
   + 'cold: from process start (JVM or node, session, connections) to the last output row committed; '
   + 'warm: a second query on a second input of the same size in the same process, from its start. '
   + 'Spark: local[2], spark.sql.shuffle.partitions=2, Trigger.AvailableNow; Sluice: `sluice run`, trigger availableNow. '
-  + 'baseline: A = bare kafkajs transactional pipe, B and Y = hand-written Map loops between kafkajs and a transactional producer, all in the bench process. '
-  + 'Y and J read ad events; Y joins a static CSV of 1,000 ads in 100 campaigns, J joins the events with themselves (two sources on one topic).';
+  + 'baseline: A = bare kafkajs transactional pipe, B, Y and J = hand-written Map loops between kafkajs and a transactional producer, all in the bench process. '
+  + 'Y and J read ad events; Y joins a static CSV of 1,000 ads in 100 campaigns, J joins the events with themselves (two sources on one topic). '
+  + 'cpu s: user + system CPU time of the run; Sluice and Spark: their process from /proc (cold from spawn, warm from the end of the cold run); '
+  + 'the baseline runs inside the bench process, so its CPU is the bench process\'s over the run and its RSS the bench process\'s (with the expected outputs it holds). '
+  + 'cores: CPU seconds over wall seconds of the same interval. peak RSS MB: Sluice and Spark, the process\'s peak (VmHWM) since its start by the end of the run; '
+  + 'baseline, the highest RSS read every 100 ms during the run.';
 const pad = (s: string, n: number): string => s.padEnd(n);
 console.log(`cores: ${availableParallelism()}, rows: ${N}, partitions: ${PARTITIONS}${sparkOn ? '' : ' (Spark not measured)'}`);
-console.log(`${pad('system', 9)}${pad('workload', 9)}${pad('run', 6)}${pad('rows/s', 9)}${pad('×Spark', 8)}${pad('×baseline', 10)}output`);
+console.log(`${pad('system', 9)}${pad('workload', 9)}${pad('run', 6)}${pad('rows/s', 9)}${pad('×Spark', 8)}${pad('×baseline', 10)}${pad('cpu s', 7)}${pad('cores', 7)}${pad('peak RSS MB', 13)}output`);
 for (const r of rows) {
   const x = (v: number | null): string => (v === null ? '-' : `${v}×`);
-  console.log(`${pad(r.system, 9)}${pad(r.workload, 9)}${pad(r.phase, 6)}${pad(String(r.rowsPerSecond), 9)}${pad(x(r.ratioToSpark), 8)}${pad(x(r.ratioToBaseline), 10)}${r.outputRows} rows ${r.outputOk ? 'ok' : 'WRONG'}`);
+  const cpuS = r.cpuMs === null ? '-' : (r.cpuMs / 1000).toFixed(1);
+  const cores = r.cpuCores === null ? '-' : r.cpuCores.toFixed(2);
+  const rss = r.peakRssMb === null ? '-' : String(r.peakRssMb);
+  console.log(`${pad(r.system, 9)}${pad(r.workload, 9)}${pad(r.phase, 6)}${pad(String(r.rowsPerSecond), 9)}${pad(x(r.ratioToSpark), 8)}${pad(x(r.ratioToBaseline), 10)}${pad(cpuS, 7)}${pad(cores, 7)}${pad(rss, 13)}${r.outputRows} rows ${r.outputOk ? 'ok' : 'WRONG'}`);
 }
 console.log(`note: ${note}`);
 console.log(JSON.stringify({ benchmark: 'issue 12 workloads A, B, Y and J: Sluice vs Spark 4.2.0 local[2] vs baselines', cores: availableParallelism(), rows: N, partitions: PARTITIONS, spark: sparkOn, results: rows, note }));
