@@ -29,7 +29,8 @@ const brokers = process.env['KAFKA_BROKERS'] ?? '';
 const redisUrl = process.env['REDIS_URL'] ?? '';
 const root = join(import.meta.dirname, '..');
 const cli = join(root, 'packages', 'engine', 'dist', 'cli', 'main.js');
-const processorMain = join(root, 'services', 'processor', 'dist', 'main.js');
+// The processor as its command and its deployments run it (with their young-generation size).
+const processorBin = join(root, 'services', 'processor', 'bin', 'sluice-processor.js');
 const kafka = new KafkajsPort({ brokers: brokers.split(','), clientId: `bench-${randomUUID()}` });
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -160,7 +161,7 @@ try {
   delete env['SLUICE_PROCESSOR_SCALE_OUT'];
   if (MAX_BATCH_RECORDS !== undefined) env['SLUICE_PROCESSOR_MAX_BATCH_RECORDS'] = MAX_BATCH_RECORDS;
   t = performance.now();
-  const proc = spawn('node', [processorMain], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(processorBin, [], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   child = proc;
   proc.stderr?.setEncoding('utf8').on('data', (d: string) => {
     stderr = (stderr + d).slice(-20_000);

@@ -93,7 +93,8 @@ const DAY_MS = 24 * HOUR_MS;
 const BASE_MS = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - DAY_MS;
 const brokers = process.env['KAFKA_BROKERS'] ?? '';
 const root = join(import.meta.dirname, '..');
-const cli = join(root, 'packages', 'engine', 'dist', 'cli', 'main.js');
+// The `sluice` command as users run it (its launcher sets node's options).
+const sluiceBin = join(root, 'packages', 'engine', 'bin', 'sluice.js');
 const sparkScript = join(root, 'bench', 'spark', 'spark-ab.sh');
 const kafka = new KafkajsPort({ brokers: brokers.split(','), clientId: `bench-ab-${randomUUID()}` });
 
@@ -527,8 +528,9 @@ function childMeasures(r: ChildResult): Measured[] {
 async function sluice(workload: Workload, runs: ReadonlyArray<readonly [string, string]>): Promise<Measured[]> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-ab-'));
   writeFileSync(join(dir, 'bench.ts'), sluiceProgram(workload, runs));
-  const nodeOptions = (process.env['BENCH_SLUICE_NODE_OPTIONS'] ?? '').split(' ').filter(Boolean);
-  const r = await child('node', [...nodeOptions, cli, 'run', join(dir, 'bench.ts')], process.env, dir);
+  const nodeOptions = [process.env['NODE_OPTIONS'], process.env['BENCH_SLUICE_NODE_OPTIONS']].filter(Boolean).join(' ');
+  const env = nodeOptions === '' ? process.env : { ...process.env, NODE_OPTIONS: nodeOptions };
+  const r = await child(sluiceBin, ['run', join(dir, 'bench.ts')], env, dir);
   rmSync(dir, { recursive: true, force: true });
   if (r.runs.length !== runs.length) throw new Error(`sluice run ${workload} exited ${r.code}: ${r.stderr}`);
   return childMeasures(r);

@@ -89,7 +89,7 @@ describe('deployment files', () => {
       expect(get(c, 'readinessProbe', 'httpGet')).toEqual({ path: '/readyz', port: 'metrics' });
       expect(get(c, 'livenessProbe', 'httpGet')).toEqual({ path: '/healthz', port: 'metrics' });
       expect(get(d, 'spec', 'template', 'metadata', 'annotations', 'prometheus.io/port')).toBe(String(metricsPort));
-      const main = (c['command'] as string[])[1] ?? '';
+      const main = (c['command'] as string[]).at(-1) ?? '';
       expect(existsSync(join(repoRoot, main.replace('/dist/', '/src/').replace(/\.js$/, '.ts')))).toBe(true);
       expect(get(d, 'spec', 'selector', 'matchLabels')).toEqual({ 'app.kubernetes.io/name': get(d, 'metadata', 'name') });
     }
@@ -106,7 +106,14 @@ describe('deployment files', () => {
     const composePort = Number(get(compose, 'services', 'processor', 'environment', 'SLUICE_METRICS_PORT'));
     const targets = get(prometheus, 'scrape_configs', 0, 'static_configs', 0, 'targets') as string[];
     expect(targets.sort()).toEqual(['ingest', 'processor', 'sink'].map((s) => `${s}:${composePort}`));
-    for (const s of ['ingest', 'processor', 'sink']) expect(get(compose, 'services', s, 'command', 1)).toBe(`services/${s}/dist/main.js`);
+    for (const s of ['ingest', 'processor', 'sink']) expect((get(compose, 'services', s, 'command') as string[]).at(-1)).toBe(`services/${s}/dist/main.js`);
+    // The processor's deployments give node the options its command's launcher gives it.
+    const launcherOptions = readFileSync(join(repoRoot, 'services/processor/bin/sluice-processor.js'), 'utf8').split('\n')[0]?.replace('#!/usr/bin/env -S node', '').trim().split(/\s+/) ?? [];
+    expect(launcherOptions).toEqual(['--max-semi-space-size=32']);
+    const k8sProcessor = byKind('Deployment').find((d) => get(d, 'metadata', 'name') === 'sluice-processor');
+    expect(get(k8sProcessor, 'spec', 'template', 'spec', 'containers', 0, 'command')).toEqual(['node', ...launcherOptions, 'services/processor/dist/main.js']);
+    expect(get(compose, 'services', 'processor', 'command')).toEqual(['node', ...launcherOptions, 'services/processor/dist/main.js']);
+    expect(readFileSync(join(repoRoot, 'Dockerfile'), 'utf8')).toContain(`CMD ${JSON.stringify(['node', ...launcherOptions, 'services/processor/dist/main.js']).replaceAll(',', ', ')}`);
   });
 
   it('the processor runs scaled out, its autoscalers within the source topic\'s partitions', () => {

@@ -1,5 +1,6 @@
-#!/usr/bin/env node
-// The `sluice-processor` command (sluice/launcher says why it is a launcher in the sources).
+#!/usr/bin/env -S node --max-semi-space-size=32
+// The `sluice-processor` command (sluice/launcher says why it is a launcher in the sources), with
+// the young generation the `sluice` command has (packages/engine/bin/sluice.js says why).
 import { launch } from 'sluice/launcher';
 
 await launch('sluice-processor', new URL('../dist/main.js', import.meta.url), 'services/processor/dist');

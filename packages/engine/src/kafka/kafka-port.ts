@@ -77,6 +77,11 @@ export interface CommittedOffset {
 export interface ProducerTransaction {
   send(topic: string, records: readonly OutgoingRecord[]): Promise<void>;
   /**
+   * Several topics' records, in order, in as few produce requests as fit: fewer round trips
+   * than a send per topic.
+   */
+  sendAll(batches: ReadonlyArray<{ readonly topic: string; readonly records: readonly OutgoingRecord[] }>): Promise<void>;
+  /**
    * Commits a consumer group's positions as part of the transaction (Kafka's exactly-once
    * read-process-write): they take effect if and only if the transaction commits.
    */

@@ -102,24 +102,43 @@ function sizeOf(value: string | Buffer | null | undefined): number {
   return typeof value === 'string' ? Buffer.byteLength(value) : value.length;
 }
 
-async function sendChunked(
-  send: (batch: { topic: string; messages: ReturnType<typeof toMessages> }) => Promise<unknown>,
-  topic: string, records: readonly OutgoingRecord[],
+/**
+ * Sends several topics' records (in order, a topic's records in order) in as few produce
+ * requests as the limits above allow: records of several topics share a request, and in a
+ * transaction one request adds all its partitions to the transaction at once.
+ */
+export async function sendChunked(
+  sendBatch: (batch: { topicMessages: Array<{ topic: string; messages: ReturnType<typeof toMessages> }> }) => Promise<unknown>,
+  batches: ReadonlyArray<{ readonly topic: string; readonly records: readonly OutgoingRecord[] }>,
 ): Promise<void> {
-  let from = 0;
-  while (from < records.length) {
-    let to = from;
-    let bytes = 0;
-    while (to < records.length && to - from < MESSAGES_PER_SEND) {
-      const r = records[to] as OutgoingRecord;
-      const size = sizeOf(r.key) + sizeOf(r.value);
-      if (to > from && bytes + size > BYTES_PER_SEND) break;
-      bytes += size;
-      to++;
+  let chunk: Array<{ topic: string; messages: ReturnType<typeof toMessages> }> = [];
+  let count = 0;
+  let bytes = 0;
+  const flush = async (): Promise<void> => {
+    if (chunk.length > 0) await sendBatch({ topicMessages: chunk });
+    chunk = [];
+    count = 0;
+    bytes = 0;
+  };
+  for (const { topic, records } of batches) {
+    let from = 0;
+    while (from < records.length) {
+      let to = from;
+      while (to < records.length && count + (to - from) < MESSAGES_PER_SEND) {
+        const r = records[to] as OutgoingRecord;
+        const size = sizeOf(r.key) + sizeOf(r.value);
+        if ((count > 0 || to > from) && bytes + size > BYTES_PER_SEND) break;
+        bytes += size;
+        to++;
+      }
+      if (to > from) chunk.push({ topic, messages: toMessages(records.slice(from, to)) });
+      count += to - from;
+      from = to;
+      // The request is full: send it before the rest.
+      if (from < records.length) await flush();
     }
-    await send({ topic, messages: toMessages(records.slice(from, to)) });
-    from = to;
   }
+  await flush();
 }
 
 /** consumer.seek, tried again while kafkajs says the consumer's group is not initialized yet. */
@@ -401,13 +420,16 @@ export class KafkajsPort implements KafkaPort {
     await this.connect(producer);
     return {
       async send(topic, records) {
-        await sendChunked((b) => producer.send(b), topic, records);
+        await sendChunked((b) => producer.sendBatch(b), [{ topic, records }]);
       },
       async transaction(): Promise<ProducerTransaction> {
         const txn = await producer.transaction();
         return {
           async send(topic, records) {
-            await sendChunked((b) => txn.send(b), topic, records);
+            await sendChunked((b) => txn.sendBatch(b), [{ topic, records }]);
+          },
+          async sendAll(batches) {
+            await sendChunked((b) => txn.sendBatch(b), batches);
           },
           async sendOffsets(groupId, offsets) {
             const topics = [...new Set(offsets.map((o) => o.topic))].map((topic) => ({

@@ -96,8 +96,8 @@ export class BatchOutput {
     try {
       if (plan.sink.format === 'kafka') {
         // The user's topic and the batch marker in one transaction: exactly once, by batch id.
-        for (const [topic, records] of kafkaSinkRecordsByTopic(schema, rows, plan.sink.options['topic'])) await txn.send(topic, records);
-        await txn.send(topics.sinkCommits, [{ key: queryId, value: String(batchId) }]);
+        const output = [...kafkaSinkRecordsByTopic(schema, rows, plan.sink.options['topic'])].map(([topic, records]) => ({ topic, records }));
+        await txn.sendAll([...output, { topic: topics.sinkCommits, records: [{ key: queryId, value: String(batchId) }] }]);
       } else {
         await txn.send(topics.results, encodeBatch(queryId, batchId, plan.outputMode, schema, rows));
       }
