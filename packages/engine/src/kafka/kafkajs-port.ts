@@ -232,7 +232,7 @@ function causes(err: unknown): Error[] {
   return out;
 }
 
-/** How often ensureTopic asks again when kafkajs's wait for leaders gives up early. */
+/** How often ensureTopic asks again when a creation fails on the broker's metadata lag. */
 const TOPIC_CREATE_ATTEMPTS = 10;
 
 function isUnknownTopicOrPartition(err: unknown): boolean {
@@ -257,16 +257,19 @@ async function askAgainOnMetadataLag<T>(request: () => Promise<T>): Promise<T> {
 
 /** Until every partition of `topic` has a leader (kafkajs's own wait, without its early give-up). */
 async function waitForLeaders(admin: Admin, topic: string): Promise<void> {
+  // A new topic's leaders are elected within milliseconds: look again soon, then less often
+  // (10 ms, 20, 40 … up to 1 s; some 5 s in all).
+  const attempts = TOPIC_CREATE_ATTEMPTS + 5;
   for (let attempt = 1; ; attempt++) {
     try {
       const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
       const parts = topics[0]?.partitions ?? [];
       if (parts.length > 0 && parts.every((p) => p.leader >= 0)) return;
     } catch (err) {
-      if (attempt >= TOPIC_CREATE_ATTEMPTS || !isUnknownTopicOrPartition(err)) throw err;
+      if (attempt >= attempts || !isUnknownTopicOrPartition(err)) throw err;
     }
-    if (attempt >= TOPIC_CREATE_ATTEMPTS) throw new LocalStackError(`topic ${topic} has partitions without a leader`);
-    await delay(100 * attempt);
+    if (attempt >= attempts) throw new LocalStackError(`topic ${topic} has partitions without a leader`);
+    await delay(Math.min(10 * 2 ** (attempt - 1), 1000));
   }
 }
 
@@ -352,14 +355,15 @@ export class KafkajsPort implements KafkaPort {
     await this.connect(admin);
     return {
       async ensureTopic(topic, partitions) {
-        const spec = { topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true };
-        // kafkajs's wait for the new topic's leaders gives up on UNKNOWN_TOPIC_OR_PARTITION when the
-        // broker's metadata lags the creation (seen on a loaded broker): the topic exists by then,
-        // so ask again (creating it is idempotent) and wait until every partition has a leader.
+        // Not kafkajs's wait for the new topic's leaders: it looks again only every 100 ms, and
+        // gives up on UNKNOWN_TOPIC_OR_PARTITION when the broker's metadata lags the creation
+        // (seen on a loaded broker). waitForLeaders looks sooner and waits that lag out; a
+        // creation that fails on it is asked again (creating a topic is idempotent).
+        const spec = { topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: false };
         for (let attempt = 1; ; attempt++) {
           try {
             const created = await admin.createTopics(spec);
-            if (attempt > 1) await waitForLeaders(admin, topic);
+            await waitForLeaders(admin, topic);
             return created || attempt > 1;
           } catch (err) {
             if (attempt >= TOPIC_CREATE_ATTEMPTS || !isUnknownTopicOrPartition(err)) throw err;

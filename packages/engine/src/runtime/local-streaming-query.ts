@@ -227,7 +227,8 @@ export class LocalStreamingQuery implements StreamingQuery {
     const admin = await this.kafka.admin();
     try {
       const own = streamingSources(this.plan.root).filter((s) => s.format !== 'kafka').map((s) => topics.source(s.index));
-      await admin.deleteTopics([...own, topics.results]);
+      // A Kafka sink's query has no results topic (the processor writes the sink's topic itself).
+      await admin.deleteTopics([...own, ...(this.plan.sink.format === 'kafka' ? [] : [topics.results])]);
     } catch (err) {
       this.log.warn('cannot remove the temporary topics', { err });
     } finally {

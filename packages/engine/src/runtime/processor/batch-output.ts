@@ -47,13 +47,14 @@ export class BatchOutput {
   constructor(private readonly o: BatchOutputOptions) {}
 
   /**
-   * The results topic, and for a Kafka sink its topic (when named by the `topic` option) and
-   * the query's sink-commits topic: created together, as each creation waits for its leaders.
+   * The results topic the sink role reads; for a Kafka sink, which the processor writes itself,
+   * its topic (when named by the `topic` option) and the query's sink-commits topic instead,
+   * created together, as each creation waits for its leaders.
    */
   async ensureTopics(admin: KafkaAdmin): Promise<void> {
     const { plan: { sink }, topics } = this.o;
-    const wanted = [topics.results];
-    if (sink.format === 'kafka') wanted.push(topics.sinkCommits, ...(sink.options['topic'] === undefined ? [] : [sink.options['topic']]));
+    const wanted = sink.format !== 'kafka' ? [topics.results]
+      : [topics.sinkCommits, ...(sink.options['topic'] === undefined ? [] : [sink.options['topic']])];
     await Promise.all(wanted.map((topic) => admin.ensureTopic(topic, 1)));
   }
 
