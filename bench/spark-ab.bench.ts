@@ -528,9 +528,10 @@ function childMeasures(r: ChildResult): Measured[] {
 async function sluice(workload: Workload, runs: ReadonlyArray<readonly [string, string]>): Promise<Measured[]> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-ab-'));
   writeFileSync(join(dir, 'bench.ts'), sluiceProgram(workload, runs));
-  const nodeOptions = [process.env['NODE_OPTIONS'], process.env['BENCH_SLUICE_NODE_OPTIONS']].filter(Boolean).join(' ');
-  const env = nodeOptions === '' ? process.env : { ...process.env, NODE_OPTIONS: nodeOptions };
-  const r = await child(sluiceBin, ['run', join(dir, 'bench.ts')], env, dir);
+  // The options the launcher's `#!/usr/bin/env -S node …` line gives node, then the bench's own.
+  const launcherOptions = (readFileSync(sluiceBin, 'utf8').split('\n')[0] ?? '').replace(/^#!\/usr\/bin\/env( -S)? node/, '').split(' ').filter(Boolean);
+  const nodeOptions = (process.env['BENCH_SLUICE_NODE_OPTIONS'] ?? '').split(' ').filter(Boolean);
+  const r = await child('node', [...launcherOptions, ...nodeOptions, sluiceBin, 'run', join(dir, 'bench.ts')], process.env, dir);
   rmSync(dir, { recursive: true, force: true });
   if (r.runs.length !== runs.length) throw new Error(`sluice run ${workload} exited ${r.code}: ${r.stderr}`);
   return childMeasures(r);
