@@ -11,6 +11,7 @@ const common = {
     '^\\./groupMessagesPerPartition$': '<rootDir>/packages/engine/src/kafka/kafkajs-group-messages.cjs',
     '^\\.\\./\\.\\./\\.\\./recordBatch/record/v0$': '<rootDir>/packages/engine/src/kafka/kafkajs-record.cjs',
     '^\\.\\./record/v0/decoder$': '<rootDir>/packages/engine/src/kafka/kafkajs-record-decoder.cjs',
+    '^\\.\\./\\.\\./\\.\\./recordBatch/v0/decoder$': '<rootDir>/packages/engine/src/kafka/kafkajs-record-batch-decoder.cjs',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.jest.json' }],

@@ -16,13 +16,15 @@ import { createRequire } from 'node:module';
  *   built each produce request through an object spread, a string sort and four copies of
  *   every record (kafkajs-produce-request.cjs).
  * - Its consumer decoded each record's offset and timestamp through 64-bit Long objects and
- *   strings (kafkajs-record-decoder.cjs).
+ *   strings (kafkajs-record-decoder.cjs), each in a Buffer and a Decoder of its own
+ *   (kafkajs-record-batch-decoder.cjs).
  */
 const REPLACEMENTS: ReadonlyArray<{ readonly original: string; readonly corrected: string; readonly requiredBy: string }> = [
   { original: 'kafkajs/src/consumer/filterAbortedMessages.js', corrected: './kafkajs-aborted-filter.cjs', requiredBy: 'kafkajs/src/consumer/batch.js' },
   { original: 'kafkajs/src/producer/groupMessagesPerPartition.js', corrected: './kafkajs-group-messages.cjs', requiredBy: 'kafkajs/src/producer/sendMessages.js' },
   { original: 'kafkajs/src/protocol/recordBatch/record/v0/index.js', corrected: './kafkajs-record.cjs', requiredBy: 'kafkajs/src/protocol/requests/produce/v3/request.js' },
   { original: 'kafkajs/src/protocol/recordBatch/record/v0/decoder.js', corrected: './kafkajs-record-decoder.cjs', requiredBy: 'kafkajs/src/protocol/recordBatch/v0/decoder.js' },
+  { original: 'kafkajs/src/protocol/recordBatch/v0/decoder.js', corrected: './kafkajs-record-batch-decoder.cjs', requiredBy: 'kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js' },
 ];
 
 const require = createRequire(import.meta.url);
