@@ -284,9 +284,19 @@ export function castToString(value: Value, from: DataType, timeZone: string, ans
     case 'date': return formatDateDays(Number(value));
     case 'double': return formatJavaDouble(Number(value));
     case 'float': return formatJavaFloat(Number(value));
-    case 'binary': return Buffer.from(String(value), 'hex').toString('utf8');
+    case 'binary': return hexToUtf8(String(value));
     default: return String(value);
   }
+}
+
+/** Where hexToUtf8 decodes a short value, instead of a new Buffer each time. */
+const HEX_SCRATCH = Buffer.allocUnsafe(4096);
+
+/** The UTF-8 text of binary held as hex (as Buffer.from(hex, 'hex') reads it). */
+function hexToUtf8(hex: string): string {
+  if (hex.length > HEX_SCRATCH.length * 2) return Buffer.from(hex, 'hex').toString('utf8');
+  const n = HEX_SCRATCH.write(hex, 0, 'hex');
+  return HEX_SCRATCH.toString('utf8', 0, n);
 }
 
 function renderNested(value: Value, type: DataType, timeZone: string): string {
