@@ -48,14 +48,14 @@ export class BatchOutput {
 
   /**
    * The results topic the sink role reads; for a Kafka sink, which the processor writes itself,
-   * its topic (when named by the `topic` option) and the query's sink-commits topic instead,
-   * created together, as each creation waits for its leaders.
+   * its topic (when named by the `topic` option) and the query's sink-commits topic instead.
+   * One at a time: kafkajs' admin client is not safe to share between concurrent calls.
    */
   async ensureTopics(admin: KafkaAdmin): Promise<void> {
     const { plan: { sink }, topics } = this.o;
     const wanted = sink.format !== 'kafka' ? [topics.results]
       : [topics.sinkCommits, ...(sink.options['topic'] === undefined ? [] : [sink.options['topic']])];
-    await Promise.all(wanted.map((topic) => admin.ensureTopic(topic, 1)));
+    for (const topic of wanted) await admin.ensureTopic(topic, 1);
   }
 
   /**
