@@ -18,6 +18,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { KafkajsPort } from 'sluice/testing';
+import { sluiceNodeArgs } from './sluice-command.js';
 
 type System = 'sluice' | 'spark' | 'baseline';
 
@@ -33,7 +34,6 @@ const CONNECT_TIMEOUT_MS = 120_000;
 const DRAIN_MS = 5000;
 const brokers = process.env['KAFKA_BROKERS'] ?? '';
 const root = join(import.meta.dirname, '..');
-const cli = join(root, 'packages', 'engine', 'dist', 'cli', 'main.js');
 const sparkScript = join(root, 'bench', 'spark', 'spark-ab.sh');
 
 interface Result {
@@ -154,7 +154,7 @@ const spark = SparkSession.builder.appName("bench-latency").getOrCreate();
 const lines = spark.readStream.format("socket").option("host", "127.0.0.1").option("port", ${port}).load();
 await lines.writeStream.format("console").outputMode("append").option("numRows", 1000000).option("truncate", false).start().awaitTermination();
 `);
-  const child = spawn('node', [cli, 'run', join(dir, 'bench.ts')], { cwd: dir, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('node', sluiceNodeArgs(['run', join(dir, 'bench.ts')]), { cwd: dir, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   return child;
 }

@@ -28,6 +28,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { KafkajsPort, type ConsumedBatch } from 'sluice/testing';
+import { sluiceNodeArgs } from './sluice-command.js';
 
 type Workload = 'A' | 'B' | 'Y' | 'J';
 type System = 'sluice' | 'spark' | 'baseline';
@@ -93,8 +94,6 @@ const DAY_MS = 24 * HOUR_MS;
 const BASE_MS = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - DAY_MS;
 const brokers = process.env['KAFKA_BROKERS'] ?? '';
 const root = join(import.meta.dirname, '..');
-// The `sluice` command as users run it (its launcher sets node's options).
-const sluiceBin = join(root, 'packages', 'engine', 'bin', 'sluice.js');
 const sparkScript = join(root, 'bench', 'spark', 'spark-ab.sh');
 const kafka = new KafkajsPort({ brokers: brokers.split(','), clientId: `bench-ab-${randomUUID()}` });
 
@@ -528,10 +527,8 @@ function childMeasures(r: ChildResult): Measured[] {
 async function sluice(workload: Workload, runs: ReadonlyArray<readonly [string, string]>): Promise<Measured[]> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-ab-'));
   writeFileSync(join(dir, 'bench.ts'), sluiceProgram(workload, runs));
-  // The options the launcher's `#!/usr/bin/env -S node …` line gives node, then the bench's own.
-  const launcherOptions = (readFileSync(sluiceBin, 'utf8').split('\n')[0] ?? '').replace(/^#!\/usr\/bin\/env( -S)? node/, '').split(' ').filter(Boolean);
   const nodeOptions = (process.env['BENCH_SLUICE_NODE_OPTIONS'] ?? '').split(' ').filter(Boolean);
-  const r = await child('node', [...launcherOptions, ...nodeOptions, sluiceBin, 'run', join(dir, 'bench.ts')], process.env, dir);
+  const r = await child('node', sluiceNodeArgs(['run', join(dir, 'bench.ts')], nodeOptions), process.env, dir);
   rmSync(dir, { recursive: true, force: true });
   if (r.runs.length !== runs.length) throw new Error(`sluice run ${workload} exited ${r.code}: ${r.stderr}`);
   return childMeasures(r);
