@@ -87,14 +87,17 @@ export class IngestRole implements RunningRole {
     const limits = this.limits;
     const log = this.ctx.log.child({ role: 'ingest', queryId });
     const topics = queryTopics(queryId);
+    // A Kafka source is read where it is: no source topic, nothing to ingest.
+    const sources = streamingSources(plan.root).filter((s) => s.format !== 'kafka');
+    if (sources.length === 0) return;
     const admin = await kafka.admin();
     try {
-      for (const source of streamingSources(plan.root)) await admin.ensureTopic(topics.source(source.index), 1);
+      for (const source of sources) await admin.ensureTopic(topics.source(source.index), 1);
     } finally {
       await admin.close();
     }
     this.producer = await kafka.producer();
-    for (const source of streamingSources(plan.root)) {
+    for (const source of sources) {
       const options = new CaseInsensitiveOptions(source.options);
       if (source.format === 'json' || source.format === 'csv' || source.format === 'text') {
         const ingest = new FileDropIngest({
