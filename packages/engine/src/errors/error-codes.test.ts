@@ -1,7 +1,7 @@
 import { col, when } from '../api/functions.js';
 import { SparkSession } from '../api/spark-session.js';
 import { QueryManager } from '../runtime/query-manager.js';
-import { kafkaSinkRecords } from '../sinks/kafka-sink.js';
+import { kafkaSinkRecordsByTopic } from '../sinks/kafka-sink.js';
 import { parseExpression } from '../expressions/sql-parser.js';
 import { resolveSourceTopics } from '../runtime/processor/source-topics.js';
 import type { KafkaAdmin } from '../kafka/kafka-port.js';
@@ -34,7 +34,7 @@ describe('error codes', () => {
 
   it('SINK_ERROR for a Kafka sink row without a topic', () => {
     const schema = [{ name: 'value', type: 'string' as const, nullable: true }, { name: 'topic', type: 'string' as const, nullable: true }];
-    expect(() => kafkaSinkRecords(schema, [['v', null]], undefined)).toThrow(expect.objectContaining({ code: 'SINK_ERROR' }));
+    expect(() => kafkaSinkRecordsByTopic(schema, [['v', null]], undefined)).toThrow(expect.objectContaining({ code: 'SINK_ERROR' }));
   });
 
   it('SOURCE_ERROR for a Kafka source naming topics two ways', async () => {

@@ -80,6 +80,8 @@ interface Message {
 
 function toMessages(records: readonly OutgoingRecord[]): Message[] {
   return records.map((r) => {
+    // A key (or null) and a value alone: the record is the message (kafkajs only reads it).
+    if (r.key !== undefined && r.headers === undefined && r.partition === undefined && r.timestamp === undefined) return r as unknown as Message;
     const m: Message = { key: r.key ?? null, value: r.value };
     if (r.headers !== undefined) m.headers = { ...r.headers };
     if (r.partition !== undefined) m.partition = r.partition;

@@ -22,27 +22,31 @@ function bytes(v: Value, type: DataType): string | Buffer | null {
   return type === 'binary' ? Buffer.from(String(v), 'hex') : String(v);
 }
 
-export function kafkaSinkRecords(schema: Schema, rows: readonly Row[], topicOption: string | undefined): Array<{ topic: string; record: OutgoingRecord }> {
+/**
+ * The Kafka sink's records of `rows`, grouped by topic, each topic's in row order (one send per
+ * topic): the `topic` option's, else each row's `topic` column.
+ */
+export function kafkaSinkRecordsByTopic(schema: Schema, rows: readonly Row[], topicOption: string | undefined): Map<string, OutgoingRecord[]> {
   const at = (name: string): number => schema.findIndex((f) => f.name.toLowerCase() === name);
   const vi = at('value');
   const ki = at('key');
   const ti = at('topic');
-  return rows.map((row) => {
+  const valueType = schema[vi]?.type ?? 'string';
+  const keyType = schema[ki]?.type ?? 'string';
+  const byTopic = new Map<string, OutgoingRecord[]>();
+  let lastTopic: string | undefined;
+  let list: OutgoingRecord[] = [];
+  for (const row of rows) {
     const topic = topicOption ?? String(row[ti] ?? '');
     if (topic === '') throw new SinkError('a row has no topic: set the topic option or a non-null topic column');
-    const value = bytes(row[vi] ?? null, schema[vi]?.type ?? 'string');
-    const key = ki < 0 ? null : bytes(row[ki] ?? null, schema[ki]?.type ?? 'string');
-    return { topic, record: { key: key === null ? null : key.toString(), value: value ?? '' } };
-  });
-}
-
-/** The same records grouped by topic, each topic's in row order (one send per topic). */
-export function kafkaSinkRecordsByTopic(schema: Schema, rows: readonly Row[], topicOption: string | undefined): Map<string, OutgoingRecord[]> {
-  const byTopic = new Map<string, OutgoingRecord[]>();
-  for (const { topic, record } of kafkaSinkRecords(schema, rows, topicOption)) {
-    const list = byTopic.get(topic);
-    if (list === undefined) byTopic.set(topic, [record]);
-    else list.push(record);
+    const value = bytes(row[vi] ?? null, valueType);
+    const key = ki < 0 ? null : bytes(row[ki] ?? null, keyType);
+    if (topic !== lastTopic) {
+      list = byTopic.get(topic) ?? [];
+      byTopic.set(topic, list);
+      lastTopic = topic;
+    }
+    list.push({ key: key === null ? null : key.toString(), value: value ?? '' });
   }
   return byTopic;
 }
