@@ -33,6 +33,21 @@ function readSafeVarLong(decoder) {
 /** The last base parsed: a batch's records share their first offset and first timestamp. */
 const parsed = { offset: { text: null, value: Number.NaN }, timestamp: { text: null, value: Number.NaN } };
 
+/** "000" to "999". */
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+
+/**
+ * String(n) for a safe integer n ≥ 0. Past 2^31 (timestamps in ms), V8 writes a number as a
+ * double, some 230 ns; this writes its millions, then the rest three digits at a time (~30 ns).
+ */
+function decimal(n) {
+  if (n <= 0x7fffffff) return String(n);
+  const high = Math.floor(n / 1e6);
+  const low = n - high * 1e6;
+  const thousands = Math.floor(low / 1000);
+  return String(high) + THREE_DIGITS[thousands] + THREE_DIGITS[low - thousands * 1000];
+}
+
 /** `base + delta` as kafkajs writes it (Long's decimal string). */
 function addToString(base, delta, last) {
   if (typeof delta === 'number' && (typeof base === 'string' || typeof base === 'number')) {
@@ -41,12 +56,13 @@ function addToString(base, delta, last) {
       last.value = Number(base);
     }
     const b = last.value;
-    if (Number.isSafeInteger(b) && Number.isSafeInteger(b + delta)) return String(b + delta);
+    const sum = b + delta;
+    if (Number.isSafeInteger(b) && Number.isSafeInteger(sum)) return sum < 0 ? String(sum) : decimal(sum);
   }
   return Long.fromValue(base).add(delta).toString();
 }
 
-module.exports = (decoder, batchContext = {}) => {
+module.exports = function decodeRecord(decoder, batchContext = {}) {
   const { firstOffset, firstTimestamp, magicByte, isControlBatch = false, timestampType, maxTimestamp } = batchContext;
   const attributes = decoder.readInt8();
 
@@ -83,3 +99,4 @@ module.exports = (decoder, batchContext = {}) => {
     batchContext,
   };
 };
+module.exports.decimal = decimal;

@@ -6,7 +6,7 @@ type Decode = (decoder: DecoderLike, batchContext: Record<string, unknown>) => R
 type Encode = (input: { offsetDelta: number; timestampDelta: number | string; key: Buffer | null; value: Buffer | null; headers?: Record<string, string | string[]> }) => { buffer: Buffer };
 
 const require = createRequire(import.meta.url);
-const corrected = require('./kafkajs-record-decoder.cjs') as Decode;
+const corrected = require('./kafkajs-record-decoder.cjs') as Decode & { decimal: (n: number) => string };
 // kafkajs' own, by their package paths (Jest maps only the relative names kafkajs uses).
 const original = require('kafkajs/src/protocol/recordBatch/record/v0/decoder.js') as Decode;
 const encode = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as Encode;
@@ -33,5 +33,16 @@ describe('record decoding (kafkajs, without Long where numbers are exact)', () =
     const b = skipLength(new Decoder(bytes));
     expect(corrected(a, context)).toEqual(original(b, context));
     expect(a.offset).toBe(b.offset);
+  });
+});
+
+describe('decimal (String of a safe integer, quicker past 2^31)', () => {
+  const values = [
+    0, 7, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 1, 999_999_999_999, 1_000_000_000_000, 1_796_000_000_000, 1_796_000_000_007,
+    1_796_000_001_000, 1_796_000_100_000, 1_796_999_999_999, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER - 1_000_000,
+    ...Array.from({ length: 1000 }, (_, i) => 1_796_000_000_000 + i * 997_331),
+  ];
+  it('writes what String writes', () => {
+    for (const n of values) expect(corrected.decimal(n)).toBe(String(n));
   });
 });
