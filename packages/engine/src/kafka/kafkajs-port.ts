@@ -41,14 +41,13 @@ import type {
 const NO_HEADERS: Headers = Object.freeze({});
 const NO_HEADER_LIST: readonly ConsumedHeader[] = Object.freeze([]);
 
-function hasNone(raw: IHeaders | undefined): boolean {
-  if (raw === undefined) return true;
+function hasNone(raw: IHeaders): boolean {
   for (const _ in raw) return false;
   return true;
 }
 
-function toHeaders(raw: IHeaders | undefined): Headers {
-  if (raw === undefined || hasNone(raw)) return NO_HEADERS;
+/** The first value of each header key (kafkajs' headers have some: hasNone is false). */
+function toHeaders(raw: IHeaders): Headers {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) {
     if (v === undefined) continue;
@@ -59,8 +58,7 @@ function toHeaders(raw: IHeaders | undefined): Headers {
 }
 
 /** Headers in their order on the wire; kafkajs gathers a repeated key's values in an array. */
-function toHeaderList(raw: IHeaders | undefined): readonly ConsumedHeader[] {
-  if (raw === undefined || hasNone(raw)) return NO_HEADER_LIST;
+function toHeaderList(raw: IHeaders): readonly ConsumedHeader[] {
   const out: ConsumedHeader[] = [];
   for (const [key, v] of Object.entries(raw)) {
     for (const one of Array.isArray(v) ? v : [v]) {
@@ -162,9 +160,11 @@ function consumedBatch(batch: Batch, min: number): ConsumedBatch {
   for (const m of batch.messages) {
     const offset = Number(m.offset);
     if (offset < min) continue;
+    const raw = m.headers;
+    const none = raw === undefined || hasNone(raw);
     records.push({
-      topic: batch.topic, partition: batch.partition, offset, timestamp: Number(m.timestamp),
-      key: m.key ?? null, value: m.value ?? null, headers: toHeaders(m.headers), headerList: toHeaderList(m.headers),
+      topic: batch.topic, partition: batch.partition, offset, timestamp: Number(m.timestamp), key: m.key ?? null, value: m.value ?? null,
+      headers: none ? NO_HEADERS : toHeaders(raw), headerList: none ? NO_HEADER_LIST : toHeaderList(raw),
     });
   }
   return {

@@ -37,7 +37,7 @@ const parsed = { offset: { text: null, value: Number.NaN }, timestamp: { text: n
 const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 
 /**
- * String(n) for a safe integer n ≥ 0. Past 2^31 (timestamps in ms), V8 writes a number as a
+ * String(n) for a safe integer n. Past 2^31 (timestamps in ms), V8 writes a number as a
  * double, some 230 ns; this writes its millions, then the rest three digits at a time (~30 ns).
  */
 function decimal(n) {
@@ -57,7 +57,7 @@ function addToString(base, delta, last) {
     }
     const b = last.value;
     const sum = b + delta;
-    if (Number.isSafeInteger(b) && Number.isSafeInteger(sum)) return sum < 0 ? String(sum) : decimal(sum);
+    if (Number.isSafeInteger(b) && Number.isSafeInteger(sum)) return decimal(sum);
   }
   return Long.fromValue(base).add(delta).toString();
 }

@@ -23,10 +23,10 @@ function bytes(v: Value, type: DataType): string | Buffer | null {
 }
 
 /**
- * The Kafka sink's records of `rows`, grouped by topic, each topic's in row order (one send per
- * topic): the `topic` option's, else each row's `topic` column.
+ * The Kafka sink's records of `rows`, grouped by topic (the `topic` option's, else each row's
+ * `topic` column), each topic's in row order: what ProducerTransaction.sendAll takes.
  */
-export function kafkaSinkRecordsByTopic(schema: Schema, rows: readonly Row[], topicOption: string | undefined): Map<string, OutgoingRecord[]> {
+export function kafkaSinkRecordsByTopic(schema: Schema, rows: readonly Row[], topicOption: string | undefined): Array<{ topic: string; records: OutgoingRecord[] }> {
   const at = (name: string): number => schema.findIndex((f) => f.name.toLowerCase() === name);
   const vi = at('value');
   const ki = at('key');
@@ -48,23 +48,24 @@ export function kafkaSinkRecordsByTopic(schema: Schema, rows: readonly Row[], to
     }
     list.push({ key: key === null ? null : key.toString(), value: value ?? '' });
   }
-  return byTopic;
+  return [...byTopic].map(([topic, records]) => ({ topic, records }));
 }
 
 /**
  * The last batch id a query's Kafka sink committed: read from the marker topic, whose records
  * are written in the same transaction as each batch's output. read_committed, so a batch whose
- * transaction aborted does not count.
+ * transaction aborted does not count. The topic exists (BatchOutput.ensureTopics); an empty one,
+ * a new query's, is answered without a reader.
  */
 export async function lastCommittedSinkBatch(kafka: KafkaPort, markerTopic: string, groupId: string, clock: Clock): Promise<number> {
   const admin = await kafka.admin();
   let end = 0;
   try {
-    await admin.ensureTopic(markerTopic, 1);
     end = (await admin.endOffsets(markerTopic)).find((p) => p.partition === 0)?.offset ?? 0;
   } finally {
     await admin.close();
   }
+  if (end === 0) return -1;
   // Each batch's marker and its transaction's commit marker take two offsets: the last few hold it.
   const records = await readRange(kafka, markerTopic, 0, Math.max(0, end - 20), groupId, clock);
   return records.reduce((last, r) => Math.max(last, Number(r.value?.toString() ?? -1)), -1);

@@ -58,16 +58,9 @@ export class BatchOutput {
     for (const topic of wanted) await admin.ensureTopic(topic, 1);
   }
 
-  /**
-   * Kafka sink: reads the last batch whose output committed, from the sink-commits markers. A
-   * query whose offset log is empty (`fresh`) has run no batch, so has none to read.
-   */
-  async recoverLastSinkBatch(fresh: boolean): Promise<void> {
+  /** Kafka sink: reads the last batch whose output committed, from the sink-commits markers. */
+  async recoverLastSinkBatch(): Promise<void> {
     if (this.o.plan.sink.format !== 'kafka') return;
-    if (fresh) {
-      this.lastSinkBatch = -1;
-      return;
-    }
     const { kafka, topics, runId, clock } = this.o;
     this.lastSinkBatch = await lastCommittedSinkBatch(kafka, topics.sinkCommits, `${topics.processorGroup(runId)}.marker`, clock);
   }
@@ -97,7 +90,7 @@ export class BatchOutput {
     try {
       if (plan.sink.format === 'kafka') {
         // The user's topic and the batch marker in one transaction: exactly once, by batch id.
-        const output = [...kafkaSinkRecordsByTopic(schema, rows, plan.sink.options['topic'])].map(([topic, records]) => ({ topic, records }));
+        const output = kafkaSinkRecordsByTopic(schema, rows, plan.sink.options['topic']);
         await txn.sendAll([...output, { topic: topics.sinkCommits, records: [{ key: queryId, value: String(batchId) }] }]);
       } else {
         await txn.send(topics.results, encodeBatch(queryId, batchId, plan.outputMode, schema, rows));

@@ -219,7 +219,7 @@ export class MicroBatchExecutor {
     await this.populateStartOffsets();
     await this.sources.applyStartingOffsets(this.admin, this.committed);
     await this.loadState();
-    await this.output.recoverLastSinkBatch(this.nextBatchId === 0 && this.pending === null);
+    await this.output.recoverLastSinkBatch();
     const positions = await this.sources.startPositions(this.admin, this.committed);
 
     await this.output.open();

@@ -54,7 +54,7 @@ export async function sendOutput(ctx: TaskContext, txn: ProducerTransaction, bat
   const { plan } = ctx;
   const schema: Schema = ctx.staged.output.map((f) => ({ name: f.name, type: f.type, nullable: f.nullable }));
   if (plan.sink.format === 'kafka') {
-    for (const [topic, records] of kafkaSinkRecordsByTopic(schema, rows, plan.sink.options['topic'])) await txn.send(topic, records);
+    await txn.sendAll(kafkaSinkRecordsByTopic(schema, rows, plan.sink.options['topic']));
     return;
   }
   await txn.send(ctx.topics.results, encodeBatch(ctx.queryId, batchId, plan.outputMode, schema, rows, part));
