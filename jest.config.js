@@ -12,6 +12,7 @@ const common = {
     '^\\.\\./\\.\\./\\.\\./recordBatch/record/v0$': '<rootDir>/packages/engine/src/kafka/kafkajs-record.cjs',
     '^\\.\\./record/v0/decoder$': '<rootDir>/packages/engine/src/kafka/kafkajs-record-decoder.cjs',
     '^\\.\\./\\.\\./\\.\\./recordBatch/v0/decoder$': '<rootDir>/packages/engine/src/kafka/kafkajs-record-batch-decoder.cjs',
+    '^\\.\\./utils/sleep$': '<rootDir>/packages/engine/src/kafka/kafkajs-sleep.cjs',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.jest.json' }],

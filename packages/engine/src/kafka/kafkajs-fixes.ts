@@ -18,6 +18,9 @@ import { createRequire } from 'node:module';
  * - Its consumer decoded each record's offset and timestamp through 64-bit Long objects and
  *   strings (kafkajs-record-decoder.cjs), each in a Buffer and a Decoder of its own
  *   (kafkajs-record-batch-decoder.cjs).
+ * - Its consumer, once every partition it reads is paused, sleeps a whole fetch wait before it
+ *   looks again, so a resumed partition's records came up to that late (kafkajs-sleep.cjs lets
+ *   a resume end the sleep: wakePausedConsumers).
  */
 const REPLACEMENTS: ReadonlyArray<{ readonly original: string; readonly corrected: string; readonly requiredBy: string }> = [
   { original: 'kafkajs/src/consumer/filterAbortedMessages.js', corrected: './kafkajs-aborted-filter.cjs', requiredBy: 'kafkajs/src/consumer/batch.js' },
@@ -25,9 +28,13 @@ const REPLACEMENTS: ReadonlyArray<{ readonly original: string; readonly correcte
   { original: 'kafkajs/src/protocol/recordBatch/record/v0/index.js', corrected: './kafkajs-record.cjs', requiredBy: 'kafkajs/src/protocol/requests/produce/v3/request.js' },
   { original: 'kafkajs/src/protocol/recordBatch/record/v0/decoder.js', corrected: './kafkajs-record-decoder.cjs', requiredBy: 'kafkajs/src/protocol/recordBatch/v0/decoder.js' },
   { original: 'kafkajs/src/protocol/recordBatch/v0/decoder.js', corrected: './kafkajs-record-batch-decoder.cjs', requiredBy: 'kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js' },
+  { original: 'kafkajs/src/utils/sleep.js', corrected: './kafkajs-sleep.cjs', requiredBy: 'kafkajs/src/consumer/consumerGroup.js' },
 ];
 
 const require = createRequire(import.meta.url);
+
+/** Ends the sleep of every consumer whose partitions were all paused: call after a resume. */
+export const wakePausedConsumers = (require('./kafkajs-sleep.cjs') as { wake: () => void }).wake;
 for (const { original, corrected, requiredBy } of REPLACEMENTS) {
   // Too late once the module that requires it has loaded (the probe below then says so).
   if (require.cache[require.resolve(requiredBy)] !== undefined) continue;

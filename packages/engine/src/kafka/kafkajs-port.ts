@@ -1,5 +1,5 @@
 // Before kafkajs: corrected internals take their place (see kafkajs-fixes.ts).
-import './kafkajs-fixes.js';
+import { wakePausedConsumers } from './kafkajs-fixes.js';
 import {
   Kafka,
   logLevel as KafkaLogLevel,
@@ -558,6 +558,7 @@ export class KafkajsPort implements KafkaPort {
       },
       resume(topic, partitions) {
         consumer.resume([{ topic, partitions: [...partitions] }]);
+        wakePausedConsumers();
       },
       async close() {
         await consumer.disconnect();
