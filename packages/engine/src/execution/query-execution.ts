@@ -4,6 +4,7 @@ import type { EventTimeStats } from '../operators/event-time-stats.js';
 import type { PhysicalOperator, StateMetrics } from '../operators/operator.js';
 import { checkBatch, executionChecks, type ExecutionChecks } from './execution-checks.js';
 import { optimizePlan } from './optimizer.js';
+import { kafkaSourceColumns, type KafkaSourceColumns } from './kafka-source-columns.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import type { StateStore } from '../state/state-store.js';
 import { MULTIPLE_WATERMARK_POLICY, SHUFFLE_PARTITIONS, allowMultipleStatefulOperators, parsePolicy, shufflePartitionsOf } from '../core/streaming-conf.js';
@@ -19,6 +20,8 @@ import { WatermarkTracker } from './watermark-tracker.js';
  */
 export class QueryExecution {
   readonly operator: PhysicalOperator;
+  /** How each Kafka source's records must be decoded for this plan: its key and value as binary or as text, by source index. */
+  readonly kafkaColumns: ReadonlyMap<number, KafkaSourceColumns>;
   private readonly stores = new Map<string, StateStore>();
   /** The event-time watermark, from the observations of the plan's `withWatermark` operators. */
   private readonly watermark: WatermarkTracker;
@@ -32,7 +35,8 @@ export class QueryExecution {
   constructor(private readonly plan: QueryPlan, private readonly newStore: (operatorId: string) => StateStore) {
     // Spark plans each batch from the optimised plan (where filters run moves the watermark).
     const optimized = optimizePlan(plan.root, plan.sessionTimeZone, plan.conf);
-    this.operator = compilePlan(optimized, plan.sessionTimeZone, plan.conf);
+    this.kafkaColumns = kafkaSourceColumns(optimized);
+    this.operator = compilePlan(optimized, plan.sessionTimeZone, plan.conf, { kafkaColumns: this.kafkaColumns });
     this.checks = executionChecks(optimized, plan.sessionTimeZone, allowMultipleStatefulOperators(plan.conf));
     this.shufflePartitions = shufflePartitionsOf(plan.conf);
     this.watermark = WatermarkTracker.forPlan(plan, this.operator.statefulIds.length > 0);

@@ -12,6 +12,7 @@ import type { StateStoreProvider } from '../state/state-store.js';
 import { checkBatch, executionChecks, type ExecutionChecks } from './execution-checks.js';
 import { findExchange, sourcesOf } from './exchange-point.js';
 import { optimizePlan } from './optimizer.js';
+import { kafkaSourceColumns, type KafkaSourceColumns } from './kafka-source-columns.js';
 import { WatermarkTracker } from './watermark-tracker.js';
 
 /** What every task of a batch runs with (the leader decides it, from its WatermarkTracker). */
@@ -79,6 +80,8 @@ export class StagedQuery {
   readonly exchange: Exchange | null;
   readonly output: readonly ScopeField[];
   readonly statefulIds: readonly string[];
+  /** How each Kafka source's records must be decoded for this plan (as QueryExecution.kafkaColumns). */
+  readonly kafkaColumns: ReadonlyMap<number, KafkaSourceColumns>;
   /** The leader's watermark: fed every task's observations of a batch, then endBatch(). */
   readonly watermark: WatermarkTracker;
   /** The watermark operators' ids in plan pre-order (the progress's eventTime: the first that saw rows). */
@@ -95,7 +98,9 @@ export class StagedQuery {
     const optimized = optimizePlan(plan.root, plan.sessionTimeZone, plan.conf);
     const cut = findExchange(optimized);
     const compiled = new Map<LogicalPlan, PhysicalOperator>();
+    this.kafkaColumns = kafkaSourceColumns(optimized);
     this.root = compilePlan(optimized, plan.sessionTimeZone, plan.conf, {
+      kafkaColumns: this.kafkaColumns,
       exchangeSides: cut?.sides ?? new Map(),
       onCompiled: (node, op) => {
         if (!compiled.has(node)) compiled.set(node, op);

@@ -12,6 +12,7 @@ import type { OperatorContext, PhysicalOperator } from './operator.js';
 import { ProjectOperator } from './project.js';
 import { SortOperator } from './sort.js';
 import { SourceScanOperator } from './source-scan.js';
+import type { KafkaSourceColumns } from '../execution/kafka-source-columns.js';
 import { UnionOperator } from './union.js';
 import { InMemoryStateStore } from '../state/in-memory-state-store.js';
 
@@ -46,6 +47,11 @@ export interface CompileHooks {
   readonly exchangeSides?: ReadonlyMap<LogicalPlan, number>;
   /** Called with each node and its compiled operator (for a side, the real subtree). */
   readonly onCompiled?: (node: LogicalPlan, op: PhysicalOperator) => void;
+  /**
+   * The form of each Kafka source's key and value, by source index, as the runtime decodes its
+   * records (kafka-source-columns.ts); binary where not given.
+   */
+  readonly kafkaColumns?: ReadonlyMap<number, KafkaSourceColumns>;
 }
 
 /** The stand-in for a subtree whose rows arrive through the exchange as side `side`. */
@@ -71,7 +77,7 @@ export function compilePlan(plan: LogicalPlan, timeZone: string, conf?: Readonly
   const compileNode = (p: LogicalPlan): PhysicalOperator => {
     switch (p.node) {
       case 'StreamingSource':
-        return new SourceScanOperator(p);
+        return new SourceScanOperator(p, hooks.kafkaColumns?.get(p.index));
       case 'LocalRelation':
         return { output: p.schema, statefulIds: [], execute: () => [...p.rows] };
       case 'Join': {

@@ -1,15 +1,23 @@
 import type { Row } from '../core/types.js';
 import type { ScopeField } from '../expressions/binder.js';
+import { KAFKA_BINARY_COLUMNS, type KafkaSourceColumns } from '../execution/kafka-source-columns.js';
 import type { StreamingSourceNode } from '../plan/logical-plan.js';
 import type { OperatorContext, PhysicalOperator } from './operator.js';
 
-/** Reads the batch's rows of one source. */
+/**
+ * Reads the batch's rows of one source. A Kafka source's `key` and `value` are binary unless
+ * `columns` says the source hands them over as text (kafka-source-columns.ts): they are then
+ * columns of type STRING.
+ */
 export class SourceScanOperator implements PhysicalOperator {
   readonly output: readonly ScopeField[];
   readonly statefulIds: readonly string[] = [];
 
-  constructor(private readonly source: StreamingSourceNode) {
-    this.output = source.schema;
+  constructor(private readonly source: StreamingSourceNode, columns: KafkaSourceColumns = KAFKA_BINARY_COLUMNS) {
+    this.output = source.schema.map((f, i) => {
+      const form = source.format !== 'kafka' ? 'hex' : i === 0 ? columns.key : i === 1 ? columns.value : 'hex';
+      return form === 'text' ? { ...f, type: 'string' } : f;
+    });
   }
 
   execute(inputs: ReadonlyArray<readonly Row[]>, _ctx: OperatorContext): Row[] {

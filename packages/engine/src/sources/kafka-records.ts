@@ -1,5 +1,6 @@
 import type { Row, Schema, StructField } from '../core/types.js';
 import type { ConsumedRecord } from '../kafka/kafka-port.js';
+import { KAFKA_BINARY_COLUMNS, type BinaryColumnForm, type KafkaSourceColumns } from '../execution/kafka-source-columns.js';
 
 /** The columns of Spark's Kafka source (KafkaRecordToRowConverter.schemaWithoutHeaders). */
 export const KAFKA_SOURCE_SCHEMA: Schema = [
@@ -33,14 +34,20 @@ export function hasHeaders(schema: Schema): boolean {
   return schema.length > KAFKA_SOURCE_SCHEMA.length;
 }
 
+/** A binary column's bytes in the form the plan takes them (kafka-source-columns.ts). */
+function binaryCell(bytes: Buffer | null, form: BinaryColumnForm): string | null {
+  if (bytes === null || form === 'unread') return null;
+  return bytes.toString(form === 'text' ? 'utf8' : 'hex');
+}
+
 /**
- * One Kafka record as a row of the Kafka source (binary held as hex); a record without
- * headers has NULL headers, as in Spark.
+ * One Kafka record as a row of the Kafka source (binary held as hex, or key and value as the
+ * plan takes them: `columns`); a record without headers has NULL headers, as in Spark.
  */
-export function kafkaRecordRow(r: ConsumedRecord, includeHeaders = false): Row {
+export function kafkaRecordRow(r: ConsumedRecord, includeHeaders = false, columns: KafkaSourceColumns = KAFKA_BINARY_COLUMNS): Row {
   const row = [
-    r.key === null ? null : r.key.toString('hex'),
-    r.value === null ? null : r.value.toString('hex'),
+    binaryCell(r.key, columns.key),
+    binaryCell(r.value, columns.value),
     r.topic,
     r.partition,
     r.offset,

@@ -8,6 +8,7 @@ import type { Logger } from '../../internal/logger.js';
 import { metrics } from '../../observability/metrics.js';
 import type { StreamingSourceNode } from '../../plan/logical-plan.js';
 import { hasHeaders, kafkaRecordRow } from '../../sources/kafka-records.js';
+import type { KafkaSourceColumns } from '../../execution/kafka-source-columns.js';
 import type { PlannedBatch, SourceLimits } from './batch-sources.js';
 import type { SourceBuffer } from './source-buffer.js';
 import { decodeSourceRow } from '../source-records.js';
@@ -29,6 +30,8 @@ export interface BatchDecoderOptions {
   readonly limits: readonly SourceLimits[];
   readonly queryId: string;
   readonly log: Logger;
+  /** How the plan takes each Kafka source's key and value (QueryExecution.kafkaColumns), by source index. */
+  readonly kafkaColumns: () => ReadonlyMap<number, KafkaSourceColumns>;
 }
 
 export class BatchDecoder {
@@ -36,12 +39,15 @@ export class BatchDecoder {
 
   /** Takes the batch's records out of the buffers: one list of rows per source. */
   read(batch: PlannedBatch, buffers: readonly SourceBuffer[]): Row[][] {
+    const kafkaColumns = this.o.kafkaColumns();
     return this.o.sources.map((source, i) => {
       const records = buffers[i]?.take(batch.start[i] ?? {}, batch.entry.offsets[i] ?? {}) ?? [];
       const rows: Row[] = [];
+      const headers = hasHeaders(source.schema);
+      const columns = kafkaColumns.get(source.index);
       for (const record of records) {
         if (source.format === 'kafka') {
-          rows.push(kafkaRecordRow(record, hasHeaders(source.schema)));
+          rows.push(kafkaRecordRow(record, headers, columns));
           continue;
         }
         const decoded = decodeSourceRow(source.schema, record.value);

@@ -136,7 +136,9 @@ export class MicroBatchExecutor {
     for (const s of this.sources.nodes) if (s.format === 'kafka') checkSameCluster(s.options, options.brokers);
     if (plan.sink.format === 'kafka') checkSameCluster(plan.sink.options, options.brokers);
     this.log = options.log.child({ role: 'processor', queryId });
-    this.decoder = new BatchDecoder({ sources: this.sources.nodes, limits: this.sources.limits, queryId, log: this.log });
+    this.decoder = new BatchDecoder({
+      sources: this.sources.nodes, limits: this.sources.limits, queryId, log: this.log, kafkaColumns: () => this.execution.kafkaColumns,
+    });
     this.output = new BatchOutput({ plan, queryId, runId, topics: this.topics, kafka, clock, log: this.log });
     this.reporter = new ProgressReporter({
       plan, queryId, runId, redis, clock, log: this.log, sources: this.sources,

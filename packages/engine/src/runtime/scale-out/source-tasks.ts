@@ -204,9 +204,10 @@ export class SourceTasks {
     const records = task.records.filter((r) => r.offset >= start && r.offset < end);
 
     const rows: Row[] = [];
+    const columns = ctx.staged.kafkaColumns.get(task.id.source);
     for (const record of records) {
       if (source?.format === 'kafka') {
-        rows.push(kafkaRecordRow(record, hasHeaders(source.schema)));
+        rows.push(kafkaRecordRow(record, hasHeaders(source.schema), columns));
         continue;
       }
       const decoded = decodeSourceRow(source?.schema ?? [], record.value);
