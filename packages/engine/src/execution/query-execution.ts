@@ -4,7 +4,7 @@ import type { EventTimeStats } from '../operators/event-time-stats.js';
 import type { PhysicalOperator, StateMetrics } from '../operators/operator.js';
 import { checkBatch, executionChecks, type ExecutionChecks } from './execution-checks.js';
 import { optimizePlan } from './optimizer.js';
-import { kafkaSourceColumns, type KafkaSourceColumns } from './kafka-source-columns.js';
+import { kafkaSourceColumns, type KafkaSourceColumns } from '../plan/kafka-source-columns.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import type { StateStore } from '../state/state-store.js';
 import { MULTIPLE_WATERMARK_POLICY, SHUFFLE_PARTITIONS, allowMultipleStatefulOperators, parsePolicy, shufflePartitionsOf } from '../core/streaming-conf.js';

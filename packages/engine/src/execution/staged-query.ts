@@ -12,7 +12,7 @@ import type { StateStoreProvider } from '../state/state-store.js';
 import { checkBatch, executionChecks, type ExecutionChecks } from './execution-checks.js';
 import { findExchange, sourcesOf } from './exchange-point.js';
 import { optimizePlan } from './optimizer.js';
-import { kafkaSourceColumns, type KafkaSourceColumns } from './kafka-source-columns.js';
+import { kafkaSourceColumns, type KafkaSourceColumns } from '../plan/kafka-source-columns.js';
 import { WatermarkTracker } from './watermark-tracker.js';
 
 /** What every task of a batch runs with (the leader decides it, from its WatermarkTracker). */

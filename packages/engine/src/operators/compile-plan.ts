@@ -12,7 +12,7 @@ import type { OperatorContext, PhysicalOperator } from './operator.js';
 import { ProjectOperator } from './project.js';
 import { SortOperator } from './sort.js';
 import { SourceScanOperator } from './source-scan.js';
-import type { KafkaSourceColumns } from '../execution/kafka-source-columns.js';
+import type { KafkaSourceColumns } from '../plan/kafka-source-columns.js';
 import { UnionOperator } from './union.js';
 import { InMemoryStateStore } from '../state/in-memory-state-store.js';
 

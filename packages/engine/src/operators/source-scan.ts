@@ -1,6 +1,6 @@
 import type { Row } from '../core/types.js';
 import type { ScopeField } from '../expressions/binder.js';
-import { KAFKA_BINARY_COLUMNS, type KafkaSourceColumns } from '../execution/kafka-source-columns.js';
+import { KAFKA_BINARY_COLUMNS, type KafkaSourceColumns } from '../plan/kafka-source-columns.js';
 import type { StreamingSourceNode } from '../plan/logical-plan.js';
 import type { OperatorContext, PhysicalOperator } from './operator.js';
 

@@ -1,6 +1,6 @@
 import type { Row, Schema, StructField } from '../core/types.js';
 import type { ConsumedRecord } from '../kafka/kafka-port.js';
-import { KAFKA_BINARY_COLUMNS, type BinaryColumnForm, type KafkaSourceColumns } from '../execution/kafka-source-columns.js';
+import { KAFKA_BINARY_COLUMNS, type BinaryColumnForm, type KafkaSourceColumns } from '../plan/kafka-source-columns.js';
 
 /** The columns of Spark's Kafka source (KafkaRecordToRowConverter.schemaWithoutHeaders). */
 export const KAFKA_SOURCE_SCHEMA: Schema = [

@@ -8,7 +8,7 @@ import type { Logger } from '../../internal/logger.js';
 import { metrics } from '../../observability/metrics.js';
 import type { StreamingSourceNode } from '../../plan/logical-plan.js';
 import { hasHeaders, kafkaRecordRow } from '../../sources/kafka-records.js';
-import type { KafkaSourceColumns } from '../../execution/kafka-source-columns.js';
+import type { KafkaSourceColumns } from '../../plan/kafka-source-columns.js';
 import type { PlannedBatch, SourceLimits } from './batch-sources.js';
 import type { SourceBuffer } from './source-buffer.js';
 import { decodeSourceRow } from '../source-records.js';

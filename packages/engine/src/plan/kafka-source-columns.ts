@@ -1,7 +1,7 @@
 import { childrenOf } from '../expressions/binder.js';
 import type { Expr } from '../expressions/expr.js';
-import { resolveRef } from '../plan/expr-references.js';
-import { planChildren, type LogicalPlan } from '../plan/logical-plan.js';
+import { resolveRef } from './expr-references.js';
+import { planChildren, type LogicalPlan } from './logical-plan.js';
 
 /**
  * How a Kafka source hands its binary `key` or `value` column to the plan: as binary (held as

@@ -9,7 +9,7 @@ import { QueryManager } from '../runtime/query-manager.js';
 import { kafkaRecordRow } from '../sources/kafka-records.js';
 import { InMemoryStateStore } from '../state/in-memory-state-store.js';
 import { KAFKA_BINARY_COLUMNS, kafkaSourceColumns, type KafkaSourceColumns } from './kafka-source-columns.js';
-import { optimizePlan } from './optimizer.js';
+import { optimizePlan } from '../execution/optimizer.js';
 
 const spark = new SparkSession('test', new QueryManager());
 spark.conf.set('spark.sql.session.timeZone', 'UTC');
