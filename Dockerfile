@@ -29,4 +29,4 @@ COPY --from=build /app/services/processor/dist services/processor/dist
 COPY --from=build /app/services/sink/package.json services/sink/
 COPY --from=build /app/services/sink/dist services/sink/dist
 USER node
-CMD ["node", "--max-semi-space-size=32", "services/processor/dist/main.js"]
+CMD ["node", "--max-semi-space-size=16", "services/processor/dist/main.js"]

@@ -109,7 +109,7 @@ describe('deployment files', () => {
     for (const s of ['ingest', 'processor', 'sink']) expect((get(compose, 'services', s, 'command') as string[]).at(-1)).toBe(`services/${s}/dist/main.js`);
     // The processor's deployments give node the options its command's launcher gives it.
     const launcherOptions = readFileSync(join(repoRoot, 'services/processor/bin/sluice-processor.js'), 'utf8').split('\n')[0]?.replace('#!/usr/bin/env -S node', '').trim().split(/\s+/) ?? [];
-    expect(launcherOptions).toEqual(['--max-semi-space-size=32']);
+    expect(launcherOptions).toEqual(['--max-semi-space-size=16']);
     const k8sProcessor = byKind('Deployment').find((d) => get(d, 'metadata', 'name') === 'sluice-processor');
     expect(get(k8sProcessor, 'spec', 'template', 'spec', 'containers', 0, 'command')).toEqual(['node', ...launcherOptions, 'services/processor/dist/main.js']);
     expect(get(compose, 'services', 'processor', 'command')).toEqual(['node', ...launcherOptions, 'services/processor/dist/main.js']);

@@ -137,6 +137,8 @@ export interface KafkaConsumer {
   /** Fetches paused partitions again, from where they stopped. */
   resume(topic: string, partitions: readonly number[]): void;
   close(): Promise<void>;
+  /** Why the consumer fetches no more, when it stopped for good (its thread died), else null. */
+  failure?(): Error | null;
 }
 
 export interface TopicPartition {
@@ -169,6 +171,12 @@ export interface ConsumerOptions {
    * partition resumed by back-pressure waits up to this long for its next fetch.
    */
   readonly maxWaitMs?: number;
+  /**
+   * Fetch and decode on another thread (threaded-consumer.ts), beside the caller's work; only
+   * start() is offered then. Where no such thread can run, the consumer fetches in this one.
+   * The thread's memory is capped: for consumers with small fetches (maxBytes of a few MiB).
+   */
+  readonly offThread?: boolean;
 }
 
 export interface KafkaPort {

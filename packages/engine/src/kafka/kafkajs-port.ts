@@ -18,6 +18,8 @@ import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { LocalStackError } from '../errors/local-stack-error.js';
 import { createLogger, type Logger } from '../internal/logger.js';
 import { PLAINTEXT_SECURITY, type KafkaSecurity } from './kafka-security.js';
+import type { ConsumerPortSettings } from './consumer-thread-protocol.js';
+import { threadedConsumer } from './threaded-consumer.js';
 import type {
   ConsumedBatch,
   ConsumedHeader,
@@ -321,10 +323,14 @@ function explainConnectFailure(err: unknown, brokers: readonly string[], securit
 export class KafkajsPort implements KafkaPort {
   private readonly kafka: Kafka;
   private readonly connect: (client: { connect(): Promise<void> }) => Promise<void>;
+  private readonly settings: ConsumerPortSettings;
+  private readonly log: Logger;
 
   constructor(options: KafkajsPortOptions) {
     const log = (options.logger ?? createLogger()).child({ component: 'kafka' });
     const security = options.security ?? PLAINTEXT_SECURITY;
+    this.settings = { brokers: [...options.brokers], clientId: options.clientId, security };
+    this.log = log;
     const ssl = sslOf(security);
     const sasl = saslOf(security);
     let preflight: Promise<Error | null> | null = null;
@@ -457,6 +463,10 @@ export class KafkajsPort implements KafkaPort {
   }
 
   async consumer(options: ConsumerOptions): Promise<KafkaConsumer> {
+    if (options.offThread === true) {
+      const threaded = await threadedConsumer(this.settings, { ...options, offThread: false }, this.log);
+      if (threaded !== null) return threaded;
+    }
     const consumer: Consumer = this.kafka.consumer({
       groupId: options.groupId,
       maxWaitTimeInMs: options.maxWaitMs ?? 100,

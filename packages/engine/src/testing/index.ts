@@ -4,6 +4,7 @@
  */
 export { consoleBatch, showString } from '../console/show-string.js';
 export { KafkajsPort } from '../kafka/kafkajs-port.js';
+export { consumersOnThread } from '../kafka/threaded-consumer.js';
 export type { KafkaPort, KafkaAdmin, KafkaProducer, KafkaConsumer, ConsumedBatch, ConsumedRecord } from '../kafka/kafka-port.js';
 export type { KafkaSecurity } from '../kafka/kafka-security.js';
 export { readRange } from '../kafka/read-range.js';

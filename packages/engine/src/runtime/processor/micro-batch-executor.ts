@@ -232,6 +232,8 @@ export class MicroBatchExecutor {
     const bounded = bounds.some((b) => b.records > 0 || b.bytes > 0);
     this.consumer = await kafka.consumer({
       groupId: this.consumerGroup.groupId, ...kafkaConsumerOptions(this.sources.nodes), ...(bounded ? BOUNDED_FETCH : {}),
+      // Fetched and decoded on another thread while batches run, when its fetches are small.
+      offThread: bounded,
     });
     this.buffers.length = 0;
     this.sources.sets.forEach((_, i) => this.buffers.push(new SourceBuffer(this.committed[i] ?? {})));
@@ -331,6 +333,8 @@ export class MicroBatchExecutor {
 
   /** Waits for records on any source, at most `timeoutMs`; returns early on stop. */
   private async waitForAnyData(timeoutMs: number): Promise<void> {
+    const failure = this.consumer?.failure?.() ?? null;
+    if (failure !== null) throw failure;
     const signal = this.stopSignal.signal;
     const sleep = (ms: number, s: AbortSignal): Promise<void> => this.options.clock.sleep(ms, s);
     const done = new AbortController();
