@@ -8,6 +8,7 @@ import { formatDateDays, formatTimestampMicros } from '../console/render-cell.js
 import { convertValue, FieldTypeMismatch } from './record-parser.js';
 import type { Bound } from './bound.js';
 import { firstJsonValueEnd } from './json-lines.js';
+import { readFlatJsonObject } from './flat-json.js';
 
 /** A schema as DDL text (what `from_json` takes as a string and `schema_of_json` gives). */
 export function schemaToDdl(fields: readonly StructField[]): string {
@@ -32,19 +33,30 @@ export function bindFromJson(args: readonly Bound[], timeZone: string): Bound {
   const type: DataType = { kind: 'struct', fields };
   const te = text.eval;
   const nulls = fields.map(() => null);
+  // The fast path's field positions by name, and where it reads a record's values.
+  const wanted = new Map<string, number[]>();
+  fields.forEach((f, i) => wanted.set(f.name, [...(wanted.get(f.name) ?? []), i]));
+  const flat: unknown[] = fields.map(() => undefined);
+  const convert = (valueOf: (f: StructField, i: number) => unknown): Value => {
+    try {
+      return fields.map((f, i) => convertValue(valueOf(f, i), f.type, timeZone, false));
+    } catch (err) {
+      if (err instanceof FieldTypeMismatch) return nulls;
+      throw err;
+    }
+  };
   return {
     type, nullable: true, sql: `from_json(${text.sql})`, name: `from_json(${text.sql})`,
     eval: (row, ctx) => {
       const raw = te(row, ctx);
       if (raw === null) return null;
-      const obj = parseFirstJsonValue(String(raw));
+      const json = String(raw);
+      flat.fill(undefined);
+      if (readFlatJsonObject(json, wanted, flat)) return convert((_, i) => flat[i]);
+      const obj = parseFirstJsonValue(json);
       if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return nulls;
-      try {
-        return fields.map((f) => convertValue((obj as Record<string, unknown>)[f.name], f.type, timeZone, false));
-      } catch (err) {
-        if (err instanceof FieldTypeMismatch) return nulls;
-        throw err;
-      }
+      // Own keys only: a field named like an Object method ("toString") that the text lacks is NULL.
+      return convert((f) => (Object.hasOwn(obj, f.name) ? (obj as Record<string, unknown>)[f.name] : undefined));
     },
   };
 }

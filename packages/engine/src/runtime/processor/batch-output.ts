@@ -43,6 +43,8 @@ export class BatchOutput {
   /** Kafka sink: the last batch id whose output transaction committed (-1 for none). */
   private lastSinkBatch = -1;
   private producer: KafkaProducer | null = null;
+  /** The output topics being created meanwhile (ensureTopicsMeanwhile), awaited before the first write. */
+  private topicsReady: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: BatchOutputOptions) {}
 
@@ -58,6 +60,24 @@ export class BatchOutput {
     for (const topic of wanted) await admin.ensureTopic(topic, 1);
   }
 
+  /**
+   * Creates the output topics on an admin client of its own while the query starts, for a query
+   * that has written nothing yet: its first batch waits for them only before it is written.
+   * Creating a topic takes the broker some 30 to 100 ms, a tenth of a warm 500,000-row run.
+   */
+  ensureTopicsMeanwhile(): void {
+    const ready = (async () => {
+      const admin = await this.o.kafka.admin();
+      try {
+        await this.ensureTopics(admin);
+      } finally {
+        await admin.close();
+      }
+    })();
+    // Awaited by write(); until then a failure must not count as unhandled.
+    ready.catch(() => undefined);
+    this.topicsReady = ready;
+  }
   /** Kafka sink: reads the last batch whose output committed, from the sink-commits markers. */
   async recoverLastSinkBatch(): Promise<void> {
     if (this.o.plan.sink.format !== 'kafka') return;
@@ -86,6 +106,7 @@ export class BatchOutput {
       this.o.log.info('batch output already committed to Kafka; not written again', { batchId });
       return;
     }
+    await this.topicsReady;
     const txn = await producer.transaction();
     try {
       if (plan.sink.format === 'kafka') {

@@ -217,11 +217,15 @@ export class MicroBatchExecutor {
     this.admin = await kafka.admin();
     const admin = this.admin;
     await this.sources.resolveTopics(this.topics, admin);
-    await this.output.ensureTopics(admin);
     await this.populateStartOffsets();
+    // A query that has planned no batch has written nothing: its output topics are created
+    // while it starts, and there is no last committed output to look up.
+    const fresh = this.nextBatchId === 0 && this.pending === null;
+    if (fresh) this.output.ensureTopicsMeanwhile();
+    else await this.output.ensureTopics(admin);
     await this.sources.applyStartingOffsets(this.admin, this.committed);
     await this.loadState();
-    await this.output.recoverLastSinkBatch();
+    if (!fresh) await this.output.recoverLastSinkBatch();
     const positions = await this.sources.startPositions(this.admin, this.committed);
 
     await this.output.open();
