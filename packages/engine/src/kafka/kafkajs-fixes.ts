@@ -18,6 +18,9 @@ import { createRequire } from 'node:module';
  * - Its consumer decoded each record's offset and timestamp through 64-bit Long objects and
  *   strings (kafkajs-record-decoder.cjs), each in a Buffer and a Decoder of its own
  *   (kafkajs-record-batch-decoder.cjs).
+ * - Its transactional producer left CONCURRENT_TRANSACTIONS, which the coordinator answers for
+ *   a few milliseconds after each commit, to its general retry 100 ms and more later
+ *   (kafkajs-txn-retry.cjs retries it within milliseconds, as Kafka's own producer does).
  * - Its consumer, once every partition it reads is paused, sleeps a whole fetch wait before it
  *   looks again, so a resumed partition's records came up to that late (kafkajs-sleep.cjs lets
  *   a resume end the sleep: wakePausedConsumers).
@@ -47,6 +50,8 @@ for (const { original, corrected, requiredBy } of REPLACEMENTS) {
 (require('./kafkajs-encoder-varints.cjs') as (encoder: unknown) => void)(require('kafkajs/src/protocol/encoder.js'));
 (require('./kafkajs-produce-request.cjs') as { correctProduceProtocol: (produce: unknown) => void })
   .correctProduceProtocol(require('kafkajs/src/protocol/requests/produce/index.js'));
+(require('./kafkajs-txn-retry.cjs') as { correctTxnRetries: (broker: unknown) => void })
+  .correctTxnRetries(require('kafkajs/src/broker/index.js'));
 assertReadCommittedCorrected(require(require.resolve('kafkajs/src/consumer/batch.js')) as BatchClass);
 
 interface ProbeMessage {
