@@ -33,7 +33,7 @@ export function readFlatJsonObject(text: string, wanted: ReadonlyMap<string, rea
     if (text.charCodeAt(i) !== 0x22) return false;
     const keyEnd = plainStringEnd(text, i + 1);
     if (keyEnd < 0) return false;
-    const key = text.slice(i + 1, keyEnd);
+    const at = wantedAt(text, i + 1, keyEnd, wanted);
     i = keyEnd + 1;
     while (i < n && isSpace(text.charCodeAt(i))) i++;
     if (text.charCodeAt(i) !== 0x3a) return false; // :
@@ -65,7 +65,6 @@ export function readFlatJsonObject(text: string, wanted: ReadonlyMap<string, rea
     } else {
       return false;
     }
-    const at = wanted.get(key);
     if (at !== undefined) for (const k of at) out[k] = value;
     while (i < n && isSpace(text.charCodeAt(i))) i++;
     const sep = text.charCodeAt(i);
@@ -77,6 +76,13 @@ export function readFlatJsonObject(text: string, wanted: ReadonlyMap<string, rea
     if (sep === 0x7d) return onlySpaceAfter(text, i); // }
     return false;
   }
+}
+
+/** The positions of the wanted key text[from, to) names, compared in place (no string per key). */
+function wantedAt(text: string, from: number, to: number, wanted: ReadonlyMap<string, readonly number[]>): readonly number[] | undefined {
+  const length = to - from;
+  for (const [name, at] of wanted) if (name.length === length && text.startsWith(name, from)) return at;
+  return undefined;
 }
 
 /** The closing quote of a string whose text starts at `from`, or -1 when it has escapes or control characters, or no end. */
