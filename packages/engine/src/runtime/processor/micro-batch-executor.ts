@@ -229,7 +229,7 @@ export class MicroBatchExecutor {
     const positions = await this.sources.startPositions(this.admin, this.committed);
 
     await this.output.open();
-    await this.reporter.open(kafka, admin);
+    this.reporter.open(kafka);
     await this.reporter.publish('ACTIVE');
     this.consumerGroup = kafkaConsumerGroup(this.sources.nodes, this.topics.processorGroup(this.options.runId), this.options.runId);
     const bounds = this.sources.fetchBounds();

@@ -8,7 +8,7 @@ import type { StreamingQueryProgress } from '../../core/streaming-query-progress
 import type { Row } from '../../core/types.js';
 import type { QueryExecution } from '../../execution/query-execution.js';
 import type { Logger } from '../../internal/logger.js';
-import type { KafkaAdmin, KafkaPort, KafkaProducer } from '../../kafka/kafka-port.js';
+import type { KafkaPort, KafkaProducer } from '../../kafka/kafka-port.js';
 import type { BatchLag, PartitionLag } from '../../observability/live-query.js';
 import { metrics } from '../../observability/metrics.js';
 import type { StateMetrics } from '../../operators/operator.js';
@@ -52,7 +52,8 @@ export interface BatchReport {
 }
 
 export class ProgressReporter {
-  private producer: KafkaProducer | null = null;
+  /** The progress topic's producer, made while the query starts (open). */
+  private producer: Promise<KafkaProducer | null> = Promise.resolve(null);
   /** The progress publication under way (publish never rejects). */
   private publishing: Promise<void> = Promise.resolve();
   private lastPublishedAt = 0;
@@ -78,16 +79,29 @@ export class ProgressReporter {
     return [...this.lagHistory];
   }
 
-  /** The progress topic and its producer. */
-  async open(kafka: KafkaPort, admin: KafkaAdmin): Promise<void> {
-    await admin.ensureTopic(PROGRESS_TOPIC, 1);
-    this.producer = await kafka.producer();
+  /**
+   * The progress topic and its producer, on an admin client of their own while the query starts
+   * (a producer's first connection took some 25 ms of a query's start); the first progress
+   * record waits for them, and a failure is reported as a failed publication.
+   */
+  open(kafka: KafkaPort): void {
+    const ready = (async () => {
+      const admin = await kafka.admin();
+      try {
+        await admin.ensureTopic(PROGRESS_TOPIC, 1);
+      } finally {
+        await admin.close();
+      }
+      return kafka.producer();
+    })();
+    ready.catch(() => undefined);
+    this.producer = ready;
   }
 
   async close(): Promise<void> {
     const producer = this.producer;
-    this.producer = null;
-    await producer?.close();
+    this.producer = Promise.resolve(null);
+    await (await producer.catch(() => null))?.close();
   }
 
   /**
@@ -115,7 +129,7 @@ export class ProgressReporter {
     };
     try {
       await redis.hset(queryRegistryKey(), queryId, JSON.stringify(record));
-      if (this.progress !== null && status === 'ACTIVE') await this.producer?.send(PROGRESS_TOPIC, [{ key: queryId, value: JSON.stringify(this.progress) }]);
+      if (this.progress !== null && status === 'ACTIVE') await (await this.producer)?.send(PROGRESS_TOPIC, [{ key: queryId, value: JSON.stringify(this.progress) }]);
     } catch (err) {
       // An unreachable Kafka or Redis is reported by the connection and the batch retries.
       if (transientService(err) === null) this.o.log.warn('cannot publish progress', { err });
