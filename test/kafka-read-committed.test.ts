@@ -12,19 +12,21 @@ import { waitFor } from './support/wait-for.js';
 describe('Kafka read_committed', () => {
   const kafka = new KafkajsPort({ brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','), clientId: `test-${randomUUID()}`, logger: silentLog });
   let admin: KafkaAdmin;
-  const topic = `test-read-committed-${randomUUID()}`;
+  /** A topic per case: each case writes its own transactions. */
+  const topics = { inThread: `test-read-committed-${randomUUID()}`, onThread: `test-read-committed-${randomUUID()}` };
 
   beforeAll(async () => {
     admin = await kafka.admin();
-    await admin.ensureTopic(topic, 1);
+    for (const t of Object.values(topics)) await admin.ensureTopic(t, 1);
   });
 
   afterAll(async () => {
-    await admin.deleteTopics([topic]).catch(() => undefined);
+    await admin.deleteTopics(Object.values(topics)).catch(() => undefined);
     await admin.close();
   });
 
-  it('skips the records of overlapping transactions aborted in the other order', async () => {
+  it.each([false, true])('skips the records of overlapping transactions aborted in the other order (consumer thread: %s)', async (offThread) => {
+    const topic = offThread ? topics.onThread : topics.inThread;
     const a = await kafka.producer({ transactionalId: `test-a-${randomUUID()}` });
     const b = await kafka.producer({ transactionalId: `test-b-${randomUUID()}` });
     const c = await kafka.producer({ transactionalId: `test-c-${randomUUID()}` });
@@ -46,7 +48,7 @@ describe('Kafka read_committed', () => {
     }
 
     const seen: string[] = [];
-    const consumer = await kafka.consumer({ groupId: `test-read-committed-${randomUUID()}` });
+    const consumer = await kafka.consumer({ groupId: `test-read-committed-${randomUUID()}`, offThread });
     try {
       await consumer.start([topic], async (batch) => {
         for (const r of batch.records) seen.push(r.value?.toString() ?? '');

@@ -21,12 +21,28 @@ export interface PackedBatch {
   readonly headers: ReadonlyArray<readonly [index: number, byKey: Headers, list: readonly ConsumedHeader[]]>;
 }
 
-/** The batch packed, and the buffers postMessage should move rather than copy. */
-export function packBatch(batch: ConsumedBatch): { packed: PackedBatch; transfer: ArrayBuffer[] } {
-  const { records } = batch;
-  const count = records.length;
+/** A packed batch and the buffers postMessage should move rather than copy. */
+export interface Packed {
+  readonly packed: PackedBatch;
+  readonly transfer: ArrayBuffer[];
+}
+
+/** What a batch's records are packed from, read by index. */
+export interface RecordSource {
+  readonly count: number;
+  offset(i: number): number;
+  timestamp(i: number): number;
+  key(i: number): Buffer | null;
+  value(i: number): Buffer | null;
+  /** The record's headers by key and in order, or null without any. */
+  headers(i: number): readonly [Headers, readonly ConsumedHeader[]] | null;
+}
+
+/** Packs records read through `source` (a ConsumedBatch's, or kafkajs' own: kafkajs-port.ts). */
+export function packRecords(head: Pick<ConsumedBatch, 'topic' | 'partition' | 'highWatermark' | 'nextOffset'>, source: RecordSource): Packed {
+  const { count } = source;
   let size = 0;
-  for (const r of records) size += (r.key?.length ?? 0) + (r.value?.length ?? 0);
+  for (let i = 0; i < count; i++) size += (source.key(i)?.length ?? 0) + (source.value(i)?.length ?? 0);
   const numbers = new Float64Array(count * 2);
   const spans = new Int32Array(count * 4);
   const bytes = new Uint8Array(size);
@@ -44,18 +60,32 @@ export function packBatch(batch: ConsumedBatch): { packed: PackedBatch; transfer
     at += data.length;
   };
   for (let i = 0; i < count; i++) {
-    const r = records[i] as ConsumedRecord;
-    numbers[2 * i] = r.offset;
-    numbers[2 * i + 1] = r.timestamp;
-    put(r.key, 4 * i);
-    put(r.value, 4 * i + 2);
-    if (r.headerList.length > 0) headers.push([i, r.headers, r.headerList]);
+    numbers[2 * i] = source.offset(i);
+    numbers[2 * i + 1] = source.timestamp(i);
+    put(source.key(i), 4 * i);
+    put(source.value(i), 4 * i + 2);
+    const h = source.headers(i);
+    if (h !== null) headers.push([i, h[0], h[1]]);
   }
   const packed: PackedBatch = {
-    topic: batch.topic, partition: batch.partition, highWatermark: batch.highWatermark, nextOffset: batch.nextOffset,
+    topic: head.topic, partition: head.partition, highWatermark: head.highWatermark, nextOffset: head.nextOffset,
     count, numbers, spans, bytes, headers,
   };
   return { packed, transfer: [numbers.buffer as ArrayBuffer, spans.buffer as ArrayBuffer, bytes.buffer as ArrayBuffer] };
+}
+
+/** A consumed batch packed. */
+export function packBatch(batch: ConsumedBatch): Packed {
+  const { records } = batch;
+  const at = (i: number): ConsumedRecord => records[i] as ConsumedRecord;
+  return packRecords(batch, {
+    count: records.length,
+    offset: (i) => at(i).offset,
+    timestamp: (i) => at(i).timestamp,
+    key: (i) => at(i).key,
+    value: (i) => at(i).value,
+    headers: (i) => (at(i).headerList.length > 0 ? [at(i).headers, at(i).headerList] : null),
+  });
 }
 
 const NO_HEADERS: Headers = Object.freeze({});

@@ -1,15 +1,14 @@
 /**
  * The consumer thread (a worker thread started by threaded-consumer.ts): kafkajs consumers that
  * fetch and decode records beside the thread that runs the batches, each fetched batch handed
- * over packed (consumed-batch-transfer.ts). It runs the port's own in-thread consumers, so a
- * consumer here behaves as one there; its logs go to the starting thread's logger.
+ * over packed straight from kafkajs' messages (KafkajsPort.packingConsumer, started as the
+ * port's in-thread consumers start, so a consumer here behaves as one there); its logs go to
+ * the starting thread's logger.
  */
 import { parentPort } from 'node:worker_threads';
 import type { LogFields, Logger } from '../internal/logger.js';
-import { packBatch } from './consumed-batch-transfer.js';
 import { sendError, sendFields, type FromThread, type ToThread } from './consumer-thread-protocol.js';
-import type { KafkaConsumer } from './kafka-port.js';
-import { KafkajsPort } from './kafkajs-port.js';
+import { KafkajsPort, type PackingConsumer } from './kafkajs-port.js';
 
 const parent = parentPort;
 if (parent === null) throw new Error('consumer-thread.js runs as a worker thread');
@@ -22,7 +21,7 @@ function forwardingLogger(id: number, base: LogFields = {}): Logger {
   return { debug: send('debug'), info: send('info'), warn: send('warn'), error: send('error'), child: (fields) => forwardingLogger(id, { ...base, ...fields }) };
 }
 
-const consumers = new Map<number, KafkaConsumer>();
+const consumers = new Map<number, PackingConsumer>();
 /** Per consumer, the batches handed over and not yet delivered: their settling, by sequence number. */
 const waiting = new Map<number, Map<number, (error?: Error) => void>>();
 let nextSeq = 0;
@@ -36,7 +35,7 @@ async function answer(call: number, run: () => Promise<void>): Promise<void> {
   }
 }
 
-function consumerOf(id: number): KafkaConsumer {
+function consumerOf(id: number): PackingConsumer {
   const consumer = consumers.get(id);
   if (consumer === undefined) throw new Error(`consumer thread: no consumer ${id}`);
   return consumer;
@@ -48,14 +47,13 @@ parent.on('message', (message: ToThread) => {
       void answer(message.call, async () => {
         // A port of its own for each consumer (kafkajs connects each consumer anyway), logging as its owner's.
         const port = new KafkajsPort({ ...message.port, logger: forwardingLogger(message.id) });
-        consumers.set(message.id, await port.consumer({ ...message.options, offThread: false }));
+        consumers.set(message.id, await port.packingConsumer(message.options));
         waiting.set(message.id, new Map());
       });
       return;
     case 'start':
-      void answer(message.call, () => consumerOf(message.id).start(message.topics, (batch) => {
+      void answer(message.call, () => consumerOf(message.id).start(message.topics, ({ packed, transfer }) => {
         const seq = nextSeq++;
-        const { packed, transfer } = packBatch(batch);
         return new Promise<void>((resolve, reject) => {
           waiting.get(message.id)?.set(seq, (error) => (error === undefined ? resolve() : reject(error)));
           post({ op: 'batch', id: message.id, seq, batch: packed }, transfer);

@@ -20,6 +20,7 @@ import { createLogger, type Logger } from '../internal/logger.js';
 import { PLAINTEXT_SECURITY, type KafkaSecurity } from './kafka-security.js';
 import type { ConsumerPortSettings } from './consumer-thread-protocol.js';
 import { threadedConsumer } from './threaded-consumer.js';
+import { packRecords, type Packed, type RecordSource } from './consumed-batch-transfer.js';
 import type {
   ConsumedBatch,
   ConsumedHeader,
@@ -173,6 +174,27 @@ function consumedBatch(batch: Batch, min: number): ConsumedBatch {
     topic: batch.topic, partition: batch.partition, records,
     highWatermark: Number(batch.highWatermark), nextOffset: Number(batch.lastOffset()) + 1,
   };
+}
+
+/** A fetched batch packed for the move to another thread, straight from kafkajs' messages (consumedBatch's records, without them). */
+function packedKafkajsBatch(batch: Batch, min: number): Packed {
+  const all = batch.messages;
+  let messages = all;
+  if (all.length > 0 && Number((all[0] as Batch['messages'][number]).offset) < min) messages = all.filter((m) => Number(m.offset) >= min);
+  const at = (i: number): Batch['messages'][number] => messages[i] as Batch['messages'][number];
+  return packRecords({
+    topic: batch.topic, partition: batch.partition, highWatermark: Number(batch.highWatermark), nextOffset: Number(batch.lastOffset()) + 1,
+  }, {
+    count: messages.length,
+    offset: (i) => Number(at(i).offset),
+    timestamp: (i) => Number(at(i).timestamp),
+    key: (i) => at(i).key ?? null,
+    value: (i) => at(i).value ?? null,
+    headers: (i) => {
+      const raw = at(i).headers;
+      return raw === undefined || hasNone(raw) ? null : [toHeaders(raw), toHeaderList(raw)];
+    },
+  });
 }
 
 function logCreator(log: Logger) {
@@ -467,55 +489,10 @@ export class KafkajsPort implements KafkaPort {
       const threaded = await threadedConsumer(this.settings, { ...options, offThread: false }, this.log);
       if (threaded !== null) return threaded;
     }
-    const consumer: Consumer = this.kafka.consumer({
-      groupId: options.groupId,
-      maxWaitTimeInMs: options.maxWaitMs ?? 100,
-      sessionTimeout: 10000,
-      heartbeatInterval: 1000,
-      readUncommitted: options.readUncommitted ?? false,
-      ...(options.metadataMaxAgeMs === undefined ? {} : { metadataMaxAge: options.metadataMaxAgeMs }),
-      ...(options.maxBytesPerPartition === undefined ? {} : { maxBytesPerPartition: options.maxBytesPerPartition }),
-      ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
-    });
-    await this.connect(consumer);
+    const consumer = await this.kafkajsConsumer(options);
     const fromBeginning = options.fromBeginning ?? true;
     return {
-      async start(topics, onBatch, seekTo = []) {
-        // Records below a seek position can arrive from a fetch made before the seek applied.
-        const floor = new Map(seekTo.map((p) => [`${p.topic}:${p.partition}`, p.offset]));
-        for (const topic of topics) await consumer.subscribe({ topic, fromBeginning });
-        // Resolve once the group is joined and partitions are assigned, so a started
-        // consumer is really consuming.
-        const joined = new Promise<void>((resolve) => {
-          const remove = consumer.on(consumer.events.GROUP_JOIN, () => {
-            remove();
-            resolve();
-          });
-        });
-        // A fetch of only transaction markers or aborted records reaches no eachBatch; its
-        // position still moves the partition on (kafkajs reports it in the batch events).
-        consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-          if (payload.batchSize > 0) return;
-          void onBatch({
-            topic: payload.topic, partition: payload.partition, records: [],
-            highWatermark: Number(payload.highWatermark), nextOffset: Number(payload.lastOffset) + 1,
-          });
-        });
-        await consumer.run({
-          autoCommit: false,
-          eachBatchAutoResolve: true,
-          eachBatch: async ({ batch, heartbeat }) => {
-            const min = floor.get(`${batch.topic}:${batch.partition}`) ?? 0;
-            await onBatch(consumedBatch(batch, min));
-            await heartbeat();
-          },
-        });
-        // Positions come from the checkpoint: seek before the first fetch is used. A consumer that
-        // restarts right after run() (kafkajs rebuilds its group on a failed join) refuses a seek
-        // until its group exists again: ask again shortly.
-        for (const s of seekTo) await seekWhenReady(consumer, s);
-        await joined;
-      },
+      start: (topics, onBatch, seekTo = []) => startConsumer(consumer, fromBeginning, topics, seekTo, onBatch, consumedBatch, emptyBatch),
       async join(topics, onBatch, onAssigned) {
         // Each assignment's owned partitions and read floors; batches wait until onAssigned is done.
         let owned = new Map<string, number>();
@@ -575,4 +552,99 @@ export class KafkajsPort implements KafkaPort {
       },
     };
   }
+
+  /**
+   * The consumer thread's consumer (consumer-thread.ts): each fetched batch packed straight from
+   * kafkajs' messages, without records of the port's own in between.
+   */
+  async packingConsumer(options: ConsumerOptions): Promise<PackingConsumer> {
+    const consumer = await this.kafkajsConsumer(options);
+    const fromBeginning = options.fromBeginning ?? true;
+    return {
+      start: (topics, onPacked, seekTo = []) => startConsumer(consumer, fromBeginning, topics, seekTo, onPacked, packedKafkajsBatch, (head) => packRecords(head, NO_RECORDS)),
+      pause: (topic, partitions) => consumer.pause([{ topic, partitions: [...partitions] }]),
+      resume: (topic, partitions) => {
+        consumer.resume([{ topic, partitions: [...partitions] }]);
+        wakePausedConsumers();
+      },
+      close: () => consumer.disconnect(),
+    };
+  }
+
+  private async kafkajsConsumer(options: ConsumerOptions): Promise<Consumer> {
+    const consumer: Consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      maxWaitTimeInMs: options.maxWaitMs ?? 100,
+      sessionTimeout: 10000,
+      heartbeatInterval: 1000,
+      readUncommitted: options.readUncommitted ?? false,
+      ...(options.metadataMaxAgeMs === undefined ? {} : { metadataMaxAge: options.metadataMaxAgeMs }),
+      ...(options.maxBytesPerPartition === undefined ? {} : { maxBytesPerPartition: options.maxBytesPerPartition }),
+      ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
+    });
+    await this.connect(consumer);
+    return consumer;
+  }
+}
+
+/** A consumer whose batches come packed (KafkajsPort.packingConsumer). */
+export interface PackingConsumer {
+  start(topics: readonly string[], onPacked: (batch: Packed) => Promise<void>, seekTo?: readonly TopicPartitionOffset[]): Promise<void>;
+  pause(topic: string, partitions: readonly number[]): void;
+  resume(topic: string, partitions: readonly number[]): void;
+  close(): Promise<void>;
+}
+
+/** A batch's position, as its batch events give it. */
+type BatchHead = Pick<ConsumedBatch, 'topic' | 'partition' | 'highWatermark' | 'nextOffset'>;
+
+const NO_RECORDS: RecordSource = { count: 0, offset: () => 0, timestamp: () => 0, key: () => null, value: () => null, headers: () => null };
+
+function emptyBatch(head: BatchHead): ConsumedBatch {
+  return { ...head, records: [] };
+}
+
+/**
+ * Subscribes and runs `consumer`, handing each fetched batch to `handle` as `convert` makes it
+ * (records below a seek position left out) and awaiting it before the next fetch of that
+ * partition; resolves once the group is joined.
+ */
+async function startConsumer<T>(
+  consumer: Consumer, fromBeginning: boolean, topics: readonly string[], seekTo: readonly TopicPartitionOffset[], handle: (batch: T) => Promise<void>,
+  convert: (batch: Batch, min: number) => T, empty: (head: BatchHead) => T,
+): Promise<void> {
+  // Records below a seek position can arrive from a fetch made before the seek applied.
+  const floor = new Map(seekTo.map((p) => [`${p.topic}:${p.partition}`, p.offset]));
+  for (const topic of topics) await consumer.subscribe({ topic, fromBeginning });
+  // Resolve once the group is joined and partitions are assigned, so a started
+  // consumer is really consuming.
+  const joined = new Promise<void>((resolve) => {
+    const remove = consumer.on(consumer.events.GROUP_JOIN, () => {
+      remove();
+      resolve();
+    });
+  });
+  // A fetch of only transaction markers or aborted records reaches no eachBatch; its
+  // position still moves the partition on (kafkajs reports it in the batch events).
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    if (payload.batchSize > 0) return;
+    void handle(empty({
+      topic: payload.topic, partition: payload.partition,
+      highWatermark: Number(payload.highWatermark), nextOffset: Number(payload.lastOffset) + 1,
+    }));
+  });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: true,
+    eachBatch: async ({ batch, heartbeat }) => {
+      const min = floor.get(`${batch.topic}:${batch.partition}`) ?? 0;
+      await handle(convert(batch, min));
+      await heartbeat();
+    },
+  });
+  // Positions come from the checkpoint: seek before the first fetch is used. A consumer that
+  // restarts right after run() (kafkajs rebuilds its group on a failed join) refuses a seek
+  // until its group exists again: ask again shortly.
+  for (const s of seekTo) await seekWhenReady(consumer, s);
+  await joined;
 }
