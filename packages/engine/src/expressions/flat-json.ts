@@ -15,12 +15,12 @@ function isDigit(c: number): boolean {
 }
 
 /**
- * Reads `text` as a flat JSON object into `out`: for each key in `wanted`, its value at the
- * positions `wanted` gives (the last one when a key repeats, as JSON.parse keeps it); positions
- * of keys absent stay as they were. Returns false, with `out` in any state, when the text is not
+ * Reads `text` as a flat JSON object into `out`: at position i the value of key `names[i]`
+ * (the last one when a key repeats, as JSON.parse keeps it); positions of keys absent stay as
+ * they were. Returns false, with `out` in any state, when the text is not
  * such an object: the caller then parses it in full.
  */
-export function readFlatJsonObject(text: string, wanted: ReadonlyMap<string, readonly number[]>, out: unknown[]): boolean {
+export function readFlatJsonObject(text: string, names: readonly string[], out: unknown[]): boolean {
   const n = text.length;
   let i = 0;
   while (i < n && isSpace(text.charCodeAt(i))) i++;
@@ -33,7 +33,7 @@ export function readFlatJsonObject(text: string, wanted: ReadonlyMap<string, rea
     if (text.charCodeAt(i) !== 0x22) return false;
     const keyEnd = plainStringEnd(text, i + 1);
     if (keyEnd < 0) return false;
-    const at = wantedAt(text, i + 1, keyEnd, wanted);
+    const keyStart = i + 1;
     i = keyEnd + 1;
     while (i < n && isSpace(text.charCodeAt(i))) i++;
     if (text.charCodeAt(i) !== 0x3a) return false; // :
@@ -65,7 +65,11 @@ export function readFlatJsonObject(text: string, wanted: ReadonlyMap<string, rea
     } else {
       return false;
     }
-    if (at !== undefined) for (const k of at) out[k] = value;
+    // The key is compared with the names in place: no string is made of it.
+    for (let k = 0; k < names.length; k++) {
+      const name = names[k] as string;
+      if (name.length === keyEnd - keyStart && text.startsWith(name, keyStart)) out[k] = value;
+    }
     while (i < n && isSpace(text.charCodeAt(i))) i++;
     const sep = text.charCodeAt(i);
     i++;
@@ -76,13 +80,6 @@ export function readFlatJsonObject(text: string, wanted: ReadonlyMap<string, rea
     if (sep === 0x7d) return onlySpaceAfter(text, i); // }
     return false;
   }
-}
-
-/** The positions of the wanted key text[from, to) names, compared in place (no string per key). */
-function wantedAt(text: string, from: number, to: number, wanted: ReadonlyMap<string, readonly number[]>): readonly number[] | undefined {
-  const length = to - from;
-  for (const [name, at] of wanted) if (name.length === length && text.startsWith(name, from)) return at;
-  return undefined;
 }
 
 /** The closing quote of a string whose text starts at `from`, or -1 when it has escapes or control characters, or no end. */

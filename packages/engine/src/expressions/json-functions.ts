@@ -33,18 +33,23 @@ export function bindFromJson(args: readonly Bound[], timeZone: string): Bound {
   const type: DataType = { kind: 'struct', fields };
   const te = text.eval;
   const nulls = fields.map(() => null);
-  // The fast path's field positions by name, and where it reads a record's values.
-  const wanted = new Map<string, number[]>();
-  fields.forEach((f, i) => wanted.set(f.name, [...(wanted.get(f.name) ?? []), i]));
+  // Where the fast path reads a record's values, by field position.
+  const names = fields.map((f) => f.name);
   const flat: unknown[] = fields.map(() => undefined);
   const convert = (valueOf: (f: StructField, i: number) => unknown): Value => {
+    const out: Value[] = new Array<Value>(fields.length);
     try {
-      return fields.map((f, i) => convertValue(valueOf(f, i), f.type, timeZone, false));
+      for (let i = 0; i < fields.length; i++) {
+        const f = fields[i] as StructField;
+        out[i] = convertValue(valueOf(f, i), f.type, timeZone, false);
+      }
+      return out;
     } catch (err) {
       if (err instanceof FieldTypeMismatch) return nulls;
       throw err;
     }
   };
+  const fromFlat = (_: StructField, i: number): unknown => flat[i];
   return {
     type, nullable: true, sql: `from_json(${text.sql})`, name: `from_json(${text.sql})`,
     eval: (row, ctx) => {
@@ -52,7 +57,7 @@ export function bindFromJson(args: readonly Bound[], timeZone: string): Bound {
       if (raw === null) return null;
       const json = String(raw);
       flat.fill(undefined);
-      if (readFlatJsonObject(json, wanted, flat)) return convert((_, i) => flat[i]);
+      if (readFlatJsonObject(json, names, flat)) return convert(fromFlat);
       const obj = parseFirstJsonValue(json);
       if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return nulls;
       // Own keys only: a field named like an Object method ("toString") that the text lacks is NULL.

@@ -81,7 +81,16 @@ export class ProjectOperator implements PhysicalOperator {
     const bound = this.bound;
     const g = this.generatorAt;
     if (g < 0) {
-      const out = rows.map((row) => bound.map((b) => b.eval(row, ctx)));
+      // Plain loops: a closure per row (bound.map over the row) was a third of a projection's cost.
+      const evals = bound.map((b) => b.eval);
+      const n = evals.length;
+      const out: Row[] = new Array<Row>(rows.length);
+      for (let r = 0; r < rows.length; r++) {
+        const row = rows[r] as Row;
+        const values: Value[] = new Array<Value>(n);
+        for (let i = 0; i < n; i++) values[i] = (evals[i] as (typeof evals)[number])(row, ctx);
+        out[r] = values;
+      }
       // SessionWindowing filters the rows without a session (NULL time; gap NULL, invalid or <= 0).
       const s = this.sessionAt;
       return s < 0 ? out : out.filter((row) => row[s] !== null);
