@@ -1,6 +1,19 @@
 import { MessageChannel } from 'node:worker_threads';
-import { packBatch, unpackBatch, type PackedBatch } from './consumed-batch-transfer.js';
+import { packRecords, unpackBatch, type Packed, type PackedBatch } from './consumed-batch-transfer.js';
 import type { ConsumedBatch, ConsumedRecord } from './kafka-port.js';
+
+/** A consumed batch packed through the same packRecords the consumer thread packs kafkajs' messages with. */
+function packBatch(batch: ConsumedBatch): Packed {
+  const at = (i: number): ConsumedRecord => batch.records[i] as ConsumedRecord;
+  return packRecords(batch, {
+    count: batch.records.length,
+    offset: (i) => at(i).offset,
+    timestamp: (i) => at(i).timestamp,
+    key: (i) => at(i).key,
+    value: (i) => at(i).value,
+    headers: (i) => (at(i).headerList.length > 0 ? [at(i).headers, at(i).headerList] : null),
+  });
+}
 
 const record = (offset: number, fields: Partial<ConsumedRecord>): ConsumedRecord => ({
   topic: 'in', partition: 3, offset, timestamp: 1_764_000_000_123 + offset, key: null, value: null, headers: {}, headerList: [], ...fields,

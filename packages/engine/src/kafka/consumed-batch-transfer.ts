@@ -74,22 +74,9 @@ export function packRecords(head: Pick<ConsumedBatch, 'topic' | 'partition' | 'h
   return { packed, transfer: [numbers.buffer as ArrayBuffer, spans.buffer as ArrayBuffer, bytes.buffer as ArrayBuffer] };
 }
 
-/** A consumed batch packed. */
-export function packBatch(batch: ConsumedBatch): Packed {
-  const { records } = batch;
-  const at = (i: number): ConsumedRecord => records[i] as ConsumedRecord;
-  return packRecords(batch, {
-    count: records.length,
-    offset: (i) => at(i).offset,
-    timestamp: (i) => at(i).timestamp,
-    key: (i) => at(i).key,
-    value: (i) => at(i).value,
-    headers: (i) => (at(i).headerList.length > 0 ? [at(i).headers, at(i).headerList] : null),
-  });
-}
-
-const NO_HEADERS: Headers = Object.freeze({});
-const NO_HEADER_LIST: readonly ConsumedHeader[] = Object.freeze([]);
+/** A record's headers when it has none. */
+export const NO_HEADERS: Headers = Object.freeze({});
+export const NO_HEADER_LIST: readonly ConsumedHeader[] = Object.freeze([]);
 
 /** The batch again, its keys and values views of the one byte array. */
 export function unpackBatch(packed: PackedBatch): ConsumedBatch {

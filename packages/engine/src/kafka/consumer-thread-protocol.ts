@@ -65,11 +65,11 @@ export function receiveError(sent: SentError): Error {
   return err;
 }
 
-/** Log fields as they can cross threads (an error as its text, anything else uncloneable as its JSON). */
+/** Log fields as they can cross threads (an error as sendError gives it, anything else uncloneable as its text). */
 export function sendFields(fields: LogFields | undefined): LogFields {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(fields ?? {})) {
-    if (v instanceof Error) out[k] = { name: v.name, message: v.message, ...(v.stack === undefined ? {} : { stack: v.stack }) };
+    if (v instanceof Error) out[k] = sendError(v);
     else if (typeof v === 'function' || typeof v === 'symbol') out[k] = String(v);
     else out[k] = v;
   }

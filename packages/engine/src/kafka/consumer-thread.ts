@@ -7,7 +7,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { LogFields, Logger } from '../internal/logger.js';
-import { sendError, sendFields, type FromThread, type ToThread } from './consumer-thread-protocol.js';
+import { receiveError, sendError, sendFields, type FromThread, type ToThread } from './consumer-thread-protocol.js';
 import { KafkajsPort, type PackingConsumer } from './kafkajs-port.js';
 
 const parent = parentPort;
@@ -63,7 +63,7 @@ parent.on('message', (message: ToThread) => {
     case 'delivered': {
       const settle = waiting.get(message.id)?.get(message.seq);
       waiting.get(message.id)?.delete(message.seq);
-      settle?.(message.error === undefined ? undefined : new Error(message.error.message));
+      settle?.(message.error === undefined ? undefined : receiveError(message.error));
       return;
     }
     case 'pause':

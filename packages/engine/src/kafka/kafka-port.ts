@@ -184,3 +184,13 @@ export interface KafkaPort {
   producer(options?: ProducerOptions): Promise<KafkaProducer>;
   consumer(options: ConsumerOptions): Promise<KafkaConsumer>;
 }
+
+/** `work` on an admin client of its own, closed after it (kafkajs' admin client is not safe to share between concurrent calls). */
+export async function withAdmin<T>(kafka: Pick<KafkaPort, 'admin'>, work: (admin: KafkaAdmin) => Promise<T>): Promise<T> {
+  const admin = await kafka.admin();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.close();
+  }
+}

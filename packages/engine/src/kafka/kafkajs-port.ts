@@ -20,7 +20,7 @@ import { createLogger, type Logger } from '../internal/logger.js';
 import { PLAINTEXT_SECURITY, type KafkaSecurity } from './kafka-security.js';
 import type { ConsumerPortSettings } from './consumer-thread-protocol.js';
 import { threadedConsumer } from './threaded-consumer.js';
-import { packRecords, type Packed, type RecordSource } from './consumed-batch-transfer.js';
+import { NO_HEADER_LIST, NO_HEADERS, packRecords, type Packed, type RecordSource } from './consumed-batch-transfer.js';
 import type {
   ConsumedBatch,
   ConsumedHeader,
@@ -41,9 +41,6 @@ import type {
 /** The kafkajs implementation of the Kafka port. The only module that imports kafkajs. */
 
 /** What a record without headers gets: one shared, frozen value (most records have none). */
-const NO_HEADERS: Headers = Object.freeze({});
-const NO_HEADER_LIST: readonly ConsumedHeader[] = Object.freeze([]);
-
 function hasNone(raw: IHeaders): boolean {
   for (const _ in raw) return false;
   return true;
@@ -157,34 +154,20 @@ async function seekWhenReady(consumer: Consumer, at: TopicPartitionOffset): Prom
   }
 }
 
-/** A fetched batch in the port's terms, without the records below `min` (a seek's floor). */
-function consumedBatch(batch: Batch, min: number): ConsumedBatch {
-  const records: ConsumedRecord[] = [];
-  for (const m of batch.messages) {
-    const offset = Number(m.offset);
-    if (offset < min) continue;
-    const raw = m.headers;
-    const none = raw === undefined || hasNone(raw);
-    records.push({
-      topic: batch.topic, partition: batch.partition, offset, timestamp: Number(m.timestamp), key: m.key ?? null, value: m.value ?? null,
-      headers: none ? NO_HEADERS : toHeaders(raw), headerList: none ? NO_HEADER_LIST : toHeaderList(raw),
-    });
-  }
-  return {
-    topic: batch.topic, partition: batch.partition, records,
-    highWatermark: Number(batch.highWatermark), nextOffset: Number(batch.lastOffset()) + 1,
-  };
+type KafkajsMessage = Batch['messages'][number];
+
+/** A fetched batch's position: the partition's high watermark and where its next fetch starts. */
+function batchHead(batch: Batch): BatchHead {
+  return { topic: batch.topic, partition: batch.partition, highWatermark: Number(batch.highWatermark), nextOffset: Number(batch.lastOffset()) + 1 };
 }
 
-/** A fetched batch packed for the move to another thread, straight from kafkajs' messages (consumedBatch's records, without them). */
-function packedKafkajsBatch(batch: Batch, min: number): Packed {
+/** kafkajs' messages of a fetched batch, those below `min` (a seek's floor) left out, read by index. */
+function kafkajsRecords(batch: Batch, min: number): RecordSource {
   const all = batch.messages;
-  let messages = all;
-  if (all.length > 0 && Number((all[0] as Batch['messages'][number]).offset) < min) messages = all.filter((m) => Number(m.offset) >= min);
-  const at = (i: number): Batch['messages'][number] => messages[i] as Batch['messages'][number];
-  return packRecords({
-    topic: batch.topic, partition: batch.partition, highWatermark: Number(batch.highWatermark), nextOffset: Number(batch.lastOffset()) + 1,
-  }, {
+  // Offsets rise within a batch: only a batch that starts below the floor has any to leave out.
+  const messages = all.length > 0 && Number((all[0] as KafkajsMessage).offset) < min ? all.filter((m) => Number(m.offset) >= min) : all;
+  const at = (i: number): KafkajsMessage => messages[i] as KafkajsMessage;
+  return {
     count: messages.length,
     offset: (i) => Number(at(i).offset),
     timestamp: (i) => Number(at(i).timestamp),
@@ -194,7 +177,27 @@ function packedKafkajsBatch(batch: Batch, min: number): Packed {
       const raw = at(i).headers;
       return raw === undefined || hasNone(raw) ? null : [toHeaders(raw), toHeaderList(raw)];
     },
-  });
+  };
+}
+
+/** A fetched batch in the port's terms, without the records below `min` (a seek's floor). */
+function consumedBatch(batch: Batch, min: number): ConsumedBatch {
+  const source = kafkajsRecords(batch, min);
+  const { topic, partition } = batch;
+  const records: ConsumedRecord[] = new Array<ConsumedRecord>(source.count);
+  for (let i = 0; i < source.count; i++) {
+    const headers = source.headers(i);
+    records[i] = {
+      topic, partition, offset: source.offset(i), timestamp: source.timestamp(i), key: source.key(i), value: source.value(i),
+      headers: headers?.[0] ?? NO_HEADERS, headerList: headers?.[1] ?? NO_HEADER_LIST,
+    };
+  }
+  return { ...batchHead(batch), records };
+}
+
+/** A fetched batch packed for the move to another thread, straight from kafkajs' messages. */
+function packedKafkajsBatch(batch: Batch, min: number): Packed {
+  return packRecords(batchHead(batch), kafkajsRecords(batch, min));
 }
 
 function logCreator(log: Logger) {
@@ -486,7 +489,7 @@ export class KafkajsPort implements KafkaPort {
 
   async consumer(options: ConsumerOptions): Promise<KafkaConsumer> {
     if (options.offThread === true) {
-      const threaded = await threadedConsumer(this.settings, { ...options, offThread: false }, this.log);
+      const threaded = await threadedConsumer(this.settings, options, this.log);
       if (threaded !== null) return threaded;
     }
     const consumer = await this.kafkajsConsumer(options);
@@ -540,13 +543,7 @@ export class KafkajsPort implements KafkaPort {
         });
         await joined;
       },
-      pause(topic, partitions) {
-        consumer.pause([{ topic, partitions: [...partitions] }]);
-      },
-      resume(topic, partitions) {
-        consumer.resume([{ topic, partitions: [...partitions] }]);
-        wakePausedConsumers();
-      },
+      ...pausing(consumer),
       async close() {
         await consumer.disconnect();
       },
@@ -562,11 +559,7 @@ export class KafkajsPort implements KafkaPort {
     const fromBeginning = options.fromBeginning ?? true;
     return {
       start: (topics, onPacked, seekTo = []) => startConsumer(consumer, fromBeginning, topics, seekTo, onPacked, packedKafkajsBatch, (head) => packRecords(head, NO_RECORDS)),
-      pause: (topic, partitions) => consumer.pause([{ topic, partitions: [...partitions] }]),
-      resume: (topic, partitions) => {
-        consumer.resume([{ topic, partitions: [...partitions] }]);
-        wakePausedConsumers();
-      },
+      ...pausing(consumer),
       close: () => consumer.disconnect(),
     };
   }
@@ -593,6 +586,17 @@ export interface PackingConsumer {
   pause(topic: string, partitions: readonly number[]): void;
   resume(topic: string, partitions: readonly number[]): void;
   close(): Promise<void>;
+}
+
+/** Back-pressure on a kafkajs consumer; a resume ends the sleep of a consumer whose partitions were all paused. */
+function pausing(consumer: Consumer): Pick<KafkaConsumer, 'pause' | 'resume'> {
+  return {
+    pause: (topic, partitions) => consumer.pause([{ topic, partitions: [...partitions] }]),
+    resume: (topic, partitions) => {
+      consumer.resume([{ topic, partitions: [...partitions] }]);
+      wakePausedConsumers();
+    },
+  };
 }
 
 /** A batch's position, as its batch events give it. */

@@ -56,7 +56,6 @@ class ConsumerThread {
   private nextCall = 0;
   private nextId = 0;
   private failure: Error | null = null;
-  private stopping = false;
 
   constructor(entry: ThreadEntry) {
     const options = { stdout: false, stderr: false, resourceLimits: THREAD_LIMITS };
@@ -68,7 +67,7 @@ class ConsumerThread {
       this.failure = err;
       for (const { reject } of this.calls.values()) reject(err);
       this.calls.clear();
-      if (this.stopping) return;
+      // A thread stopped for having no consumer left (release) has no one to tell.
       for (const owner of this.owners.values()) owner.log.error('the Kafka consumer thread stopped; its consumers fetch no more', { err });
       threads.delete(this);
     };
@@ -117,7 +116,6 @@ class ConsumerThread {
     this.worker.unref();
     if (threads.size > 1) {
       threads.delete(this);
-      this.stopping = true;
       void this.worker.terminate();
     }
   }

@@ -1,6 +1,6 @@
 import type { Row } from '../core/types.js';
 import type { ScopeField } from '../expressions/binder.js';
-import { KAFKA_BINARY_COLUMNS, type KafkaSourceColumns } from '../plan/kafka-source-columns.js';
+import { KAFKA_BINARY_COLUMNS, kafkaColumnForm, type KafkaSourceColumns } from '../plan/kafka-source-columns.js';
 import type { StreamingSourceNode } from '../plan/logical-plan.js';
 import type { OperatorContext, PhysicalOperator } from './operator.js';
 
@@ -14,10 +14,7 @@ export class SourceScanOperator implements PhysicalOperator {
   readonly statefulIds: readonly string[] = [];
 
   constructor(private readonly source: StreamingSourceNode, columns: KafkaSourceColumns = KAFKA_BINARY_COLUMNS) {
-    this.output = source.schema.map((f, i) => {
-      const form = source.format !== 'kafka' ? 'hex' : i === 0 ? columns.key : i === 1 ? columns.value : 'hex';
-      return form === 'text' ? { ...f, type: 'string' } : f;
-    });
+    this.output = source.schema.map((f, i) => (source.format === 'kafka' && kafkaColumnForm(columns, i) === 'text' ? { ...f, type: 'string' } : f));
   }
 
   execute(inputs: ReadonlyArray<readonly Row[]>, _ctx: OperatorContext): Row[] {

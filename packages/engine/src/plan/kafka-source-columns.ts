@@ -21,6 +21,11 @@ export const KAFKA_BINARY_COLUMNS: KafkaSourceColumns = Object.freeze({ key: 'he
 /** The ordinals of `key` and `value` in the Kafka source's schema (kafka-records.ts). */
 const ORDINALS = { key: 0, value: 1 } as const;
 
+/** The form column `ordinal` of a Kafka source's schema takes (binary but for key and value). */
+export function kafkaColumnForm(columns: KafkaSourceColumns, ordinal: number): BinaryColumnForm {
+  return ordinal === ORDINALS.key ? columns.key : ordinal === ORDINALS.value ? columns.value : 'hex';
+}
+
 const RANK: Record<BinaryColumnForm, number> = { unread: 0, text: 1, hex: 2 };
 const widest = (a: BinaryColumnForm, b: BinaryColumnForm): BinaryColumnForm => (RANK[a] >= RANK[b] ? a : b);
 

@@ -2,7 +2,7 @@ import { CaseInsensitiveOptions } from '../core/options.js';
 import type { StreamingQueryProgress } from '../core/streaming-query-progress.js';
 import { OptionError } from '../errors/option-error.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from '../config/ingest-config.js';
-import type { KafkaProducer } from '../kafka/kafka-port.js';
+import { withAdmin, type KafkaProducer } from '../kafka/kafka-port.js';
 import { streamingSources } from '../plan/logical-plan.js';
 import { IdempotentSink, type BatchWriter } from '../sinks/batch-sink.js';
 import { consoleShowOptions, consoleWriter, writeStdout } from '../sinks/console-sink.js';
@@ -90,12 +90,9 @@ export class IngestRole implements RunningRole {
     // A Kafka source is read where it is: no source topic, nothing to ingest.
     const sources = streamingSources(plan.root).filter((s) => s.format !== 'kafka');
     if (sources.length === 0) return;
-    const admin = await kafka.admin();
-    try {
+    await withAdmin(kafka, async (admin) => {
       for (const source of sources) await admin.ensureTopic(topics.source(source.index), 1);
-    } finally {
-      await admin.close();
-    }
+    });
     this.producer = await kafka.producer();
     for (const source of sources) {
       const options = new CaseInsensitiveOptions(source.options);

@@ -9,6 +9,7 @@ import { metrics } from '../../observability/metrics.js';
 import type { StreamingSourceNode } from '../../plan/logical-plan.js';
 import { hasHeaders, kafkaRecordRow } from '../../sources/kafka-records.js';
 import type { KafkaSourceColumns } from '../../plan/kafka-source-columns.js';
+import type { ConsumedRecord } from '../../kafka/kafka-port.js';
 import type { PlannedBatch, SourceLimits } from './batch-sources.js';
 import type { SourceBuffer } from './source-buffer.js';
 import { decodeSourceRow } from '../source-records.js';
@@ -42,24 +43,33 @@ export class BatchDecoder {
     const kafkaColumns = this.o.kafkaColumns();
     return this.o.sources.map((source, i) => {
       const records = buffers[i]?.take(batch.start[i] ?? {}, batch.entry.offsets[i] ?? {}) ?? [];
-      const rows: Row[] = [];
-      const headers = hasHeaders(source.schema);
-      const columns = kafkaColumns.get(source.index);
-      for (const record of records) {
-        if (source.format === 'kafka') {
-          rows.push(kafkaRecordRow(record, headers, columns));
-          continue;
-        }
-        const decoded = decodeSourceRow(source.schema, record.value);
-        if (decoded.ok) rows.push(decoded.row);
-        else {
-          metrics().skippedRecords.inc({ query: this.o.queryId, where: 'processor' });
-          this.o.log.warn('skipping a malformed source record', {
-            topic: record.topic, partition: record.partition, offset: record.offset, reason: decoded.reason,
-          });
-        }
-      }
+      const rows = sourceRows(source, records, kafkaColumns.get(source.index), this.o.queryId, this.o.log);
       return source.format === 'socket' ? dealRoundRobin(rows, this.o.limits[i]?.socketPartitions ?? 1) : rows;
     });
   }
+}
+
+/**
+ * One source's records as its rows: a Kafka record as a row of the Kafka source (key and value
+ * in the form the plan takes them, `columns`), any other decoded by the source's schema; a
+ * malformed one is counted and skipped, with a warning.
+ */
+export function sourceRows(
+  source: StreamingSourceNode, records: readonly ConsumedRecord[], columns: KafkaSourceColumns | undefined, queryId: string, log: Logger,
+): Row[] {
+  const rows: Row[] = [];
+  if (source.format === 'kafka') {
+    const headers = hasHeaders(source.schema);
+    for (const record of records) rows.push(kafkaRecordRow(record, headers, columns));
+    return rows;
+  }
+  for (const record of records) {
+    const decoded = decodeSourceRow(source.schema, record.value);
+    if (decoded.ok) rows.push(decoded.row);
+    else {
+      metrics().skippedRecords.inc({ query: queryId, where: 'processor' });
+      log.warn('skipping a malformed source record', { topic: record.topic, partition: record.partition, offset: record.offset, reason: decoded.reason });
+    }
+  }
+  return rows;
 }

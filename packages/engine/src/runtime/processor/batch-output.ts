@@ -9,7 +9,7 @@ import { CaseInsensitiveOptions } from '../../core/options.js';
 import type { Row, Schema } from '../../core/types.js';
 import { SourceError } from '../../errors/source-error.js';
 import type { Logger } from '../../internal/logger.js';
-import type { KafkaAdmin, KafkaPort, KafkaProducer } from '../../kafka/kafka-port.js';
+import { withAdmin, type KafkaAdmin, type KafkaPort, type KafkaProducer } from '../../kafka/kafka-port.js';
 import type { QueryPlan } from '../../plan/query-plan.js';
 import { kafkaSinkRecordsByTopic, lastCommittedSinkBatch } from '../../sinks/kafka-sink.js';
 import type { QueryTopics } from '../query-topics.js';
@@ -43,7 +43,7 @@ export class BatchOutput {
   /** Kafka sink: the last batch id whose output transaction committed (-1 for none). */
   private lastSinkBatch = -1;
   private producer: KafkaProducer | null = null;
-  /** The output topics being created meanwhile (ensureTopicsMeanwhile), awaited before the first write. */
+  /** The output topics being created meanwhile (prepare), awaited before the first write. */
   private topicsReady: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: BatchOutputOptions) {}
@@ -53,7 +53,7 @@ export class BatchOutput {
    * its topic (when named by the `topic` option) and the query's sink-commits topic instead.
    * One at a time: kafkajs' admin client is not safe to share between concurrent calls.
    */
-  async ensureTopics(admin: KafkaAdmin): Promise<void> {
+  private async ensureTopics(admin: KafkaAdmin): Promise<void> {
     const { plan: { sink }, topics } = this.o;
     const wanted = sink.format !== 'kafka' ? [topics.results]
       : [topics.sinkCommits, ...(sink.options['topic'] === undefined ? [] : [sink.options['topic']])];
@@ -61,25 +61,21 @@ export class BatchOutput {
   }
 
   /**
-   * Creates the output topics on an admin client of its own while the query starts, for a query
-   * that has written nothing yet: its first batch waits for them only before it is written.
-   * Creating a topic takes the broker some 30 to 100 ms, a tenth of a warm 500,000-row run.
+   * The output topics, and for a Kafka sink the last batch whose output committed (from the
+   * sink-commits markers). A query that has planned no batch (`written` false) has written
+   * nothing: there is nothing to look up, and its topics are created on an admin client of
+   * their own while it starts, awaited before its first write (creating a topic takes the
+   * broker some 30 to 100 ms, a tenth of a warm 500,000-row run).
    */
-  ensureTopicsMeanwhile(): void {
-    const ready = (async () => {
-      const admin = await this.o.kafka.admin();
-      try {
-        await this.ensureTopics(admin);
-      } finally {
-        await admin.close();
-      }
-    })();
-    // Awaited by write(); until then a failure must not count as unhandled.
-    ready.catch(() => undefined);
-    this.topicsReady = ready;
-  }
-  /** Kafka sink: reads the last batch whose output committed, from the sink-commits markers. */
-  async recoverLastSinkBatch(): Promise<void> {
+  async prepare(admin: KafkaAdmin, written: boolean): Promise<void> {
+    if (!written) {
+      const ready = withAdmin(this.o.kafka, (own) => this.ensureTopics(own));
+      // Awaited by write(); until then a failure must not count as unhandled.
+      ready.catch(() => undefined);
+      this.topicsReady = ready;
+      return;
+    }
+    await this.ensureTopics(admin);
     if (this.o.plan.sink.format !== 'kafka') return;
     const { kafka, topics, runId, clock } = this.o;
     this.lastSinkBatch = await lastCommittedSinkBatch(kafka, topics.sinkCommits, `${topics.processorGroup(runId)}.marker`, clock);

@@ -218,14 +218,9 @@ export class MicroBatchExecutor {
     const admin = this.admin;
     await this.sources.resolveTopics(this.topics, admin);
     await this.populateStartOffsets();
-    // A query that has planned no batch has written nothing: its output topics are created
-    // while it starts, and there is no last committed output to look up.
-    const fresh = this.nextBatchId === 0 && this.pending === null;
-    if (fresh) this.output.ensureTopicsMeanwhile();
-    else await this.output.ensureTopics(admin);
+    await this.output.prepare(admin, this.nextBatchId > 0 || this.pending !== null);
     await this.sources.applyStartingOffsets(this.admin, this.committed);
     await this.loadState();
-    if (!fresh) await this.output.recoverLastSinkBatch();
     const positions = await this.sources.startPositions(this.admin, this.committed);
 
     await this.output.open();

@@ -8,7 +8,7 @@ import type { StreamingQueryProgress } from '../../core/streaming-query-progress
 import type { Row } from '../../core/types.js';
 import type { QueryExecution } from '../../execution/query-execution.js';
 import type { Logger } from '../../internal/logger.js';
-import type { KafkaPort, KafkaProducer } from '../../kafka/kafka-port.js';
+import { withAdmin, type KafkaPort, type KafkaProducer } from '../../kafka/kafka-port.js';
 import type { BatchLag, PartitionLag } from '../../observability/live-query.js';
 import { metrics } from '../../observability/metrics.js';
 import type { StateMetrics } from '../../operators/operator.js';
@@ -85,15 +85,7 @@ export class ProgressReporter {
    * record waits for them, and a failure is reported as a failed publication.
    */
   open(kafka: KafkaPort): void {
-    const ready = (async () => {
-      const admin = await kafka.admin();
-      try {
-        await admin.ensureTopic(PROGRESS_TOPIC, 1);
-      } finally {
-        await admin.close();
-      }
-      return kafka.producer();
-    })();
+    const ready = withAdmin(kafka, (admin) => admin.ensureTopic(PROGRESS_TOPIC, 1)).then(() => kafka.producer());
     ready.catch(() => undefined);
     this.producer = ready;
   }

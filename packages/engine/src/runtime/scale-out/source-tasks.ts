@@ -2,10 +2,9 @@ import type { OffsetLogEntry } from '../../checkpoint/offset-log.js';
 import type { Row } from '../../core/types.js';
 import type { ConsumedBatch, ConsumedRecord, KafkaAdmin, KafkaConsumer, KafkaProducer, TopicPartition, TopicPartitionOffset } from '../../kafka/kafka-port.js';
 import { ensureMarkerTopic, lastMarkedBatches, markerRecord } from './task-markers.js';
-import { metrics } from '../../observability/metrics.js';
-import { hasHeaders, kafkaRecordRow } from '../../sources/kafka-records.js';
 import { BACK_PRESSURE_FETCH_WAIT_MS, kafkaConsumerOptions } from '../../sources/kafka-source-options.js';
-import { decodeSourceRow } from '../source-records.js';
+import { sourceRows } from '../processor/batch-decoder.js';
+import { IllegalStateError } from '../../errors/illegal-state-error.js';
 import { shuffleEndRecord, shuffleRowRecords, taskIdText, type SourceTaskId } from './shuffle-records.js';
 import { isFenced, sendOutput, shuffleTasksOf, type TaskBatch, type TaskContext } from './task-context.js';
 import { taskOfPartition } from '../../execution/staged-query.js';
@@ -203,20 +202,8 @@ export class SourceTasks {
     const source = ctx.sources[task.id.source];
     const records = task.records.filter((r) => r.offset >= start && r.offset < end);
 
-    const rows: Row[] = [];
-    const columns = ctx.staged.kafkaColumns.get(task.id.source);
-    for (const record of records) {
-      if (source?.format === 'kafka') {
-        rows.push(kafkaRecordRow(record, hasHeaders(source.schema), columns));
-        continue;
-      }
-      const decoded = decodeSourceRow(source?.schema ?? [], record.value);
-      if (decoded.ok) rows.push(decoded.row);
-      else {
-        metrics().skippedRecords.inc({ query: ctx.queryId, where: 'processor' });
-        ctx.log.warn('skipping a malformed source record', { topic: record.topic, partition: record.partition, offset: record.offset, reason: decoded.reason });
-      }
-    }
+    if (source === undefined) throw new IllegalStateError(`source task ${taskIdText(task.id)} reads no source of the query`);
+    const rows = sourceRows(source, records, ctx.staged.kafkaColumns.get(task.id.source), ctx.queryId, ctx.log);
     const mapped = ctx.staged.runMap(task.id.source, rows, batch);
     const txn = await task.producer.transaction();
     let outputRows = 0;
